@@ -1,0 +1,196 @@
+/**
+ * The SQLite store against the conformance suite, in memory and on a file, plus SQLite-specific
+ * checks: group commit under concurrency and background compaction.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStoreConformance } from './conformance.ts';
+import { openSqliteStore } from './sqlite.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const tempPath = (): string => join(dir, `store-${++files}.db`);
+
+runStoreConformance('sqlite :memory:', async () => openSqliteStore({ path: ':memory:' }));
+runStoreConformance('sqlite file', async () => openSqliteStore({ path: tempPath() }));
+
+describe('sqlite store', () => {
+  test('group commit: 1,000 concurrent creates all succeed with distinct revisions in few transactions', async () => {
+    const s = openSqliteStore({ path: tempPath() });
+    try {
+      const kvs = await Promise.all(Array.from({ length: 1000 }, (_, i) => s.create(`/g/k${i}`, String(i))));
+      const revs = kvs.map((kv) => kv.modRevision).sort((a, b) => a - b);
+      assert.deepEqual(
+        revs,
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+        'revisions are 1..1000 without holes',
+      );
+      const st = s.stats();
+      assert.equal(st.writes, 1000);
+      assert.ok(st.batches <= 5, `expected a handful of transactions, got ${st.batches}`);
+      assert.equal(await s.count('/g/'), 1000);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a failing write does not fail the others in its batch', async () => {
+    const s = openSqliteStore({ path: ':memory:' });
+    try {
+      const a = await s.create('/b/a', '1');
+      const batchesBefore = s.stats().batches;
+      // All enqueued in the same turn, so they share one transaction.
+      const results = await Promise.allSettled([
+        s.create('/b/x', 'x'),
+        s.create('/b/a', 'dup'),
+        s.update('/b/a', 'stale', a.modRevision + 99),
+        s.update('/b/a', '2', a.modRevision),
+        s.update('/b/a', '3', a.modRevision), // the previous write of this batch already moved it
+        s.delete('/b/missing'),
+        s.create('/b/y', 'y'),
+      ]);
+      assert.equal(s.stats().batches, batchesBefore + 1);
+      assert.deepEqual(
+        results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason.code)),
+        ['ok', 'KeyExists', 'Conflict', 'ok', 'Conflict', 'NotFound', 'ok'],
+      );
+      const revs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.modRevision] : []));
+      assert.deepEqual(
+        revs,
+        [a.modRevision + 1, a.modRevision + 2, a.modRevision + 3],
+        'failed writes use no revision',
+      );
+      assert.equal((await s.get('/b/a'))?.value, '2');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('state, revision and compaction survive reopening; revisions are never reused', async () => {
+    const path = tempPath();
+    let s = openSqliteStore({ path });
+    const a = await s.create('/r/a', '1');
+    const d = await s.delete('/r/a');
+    await s.compact(d.modRevision); // empties the table
+    await s.close();
+    s = openSqliteStore({ path });
+    try {
+      assert.equal(await s.currentRevision(), d.modRevision);
+      assert.equal(await s.compactedRevision(), d.modRevision);
+      assert.equal(await s.get('/r/a'), undefined);
+      const again = await s.create('/r/a', '2');
+      assert.equal(again.modRevision, d.modRevision + 1);
+      assert.ok(again.modRevision > a.modRevision);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('close() commits writes still queued', async () => {
+    const path = tempPath();
+    let s = openSqliteStore({ path });
+    const pending = Promise.all([s.create('/q/a', '1'), s.create('/q/b', '2')]);
+    await s.close();
+    assert.equal((await pending).length, 2);
+    s = openSqliteStore({ path });
+    try {
+      assert.equal(await s.count('/q/'), 2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('background compaction keeps compactKeep revisions', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const s = openSqliteStore({ path: ':memory:', compactInterval: 1000, compactKeep: 5 });
+    try {
+      let kv = await s.create('/c/a', '0');
+      for (let i = 1; i < 20; i++) kv = await s.update('/c/a', String(i), kv.modRevision);
+      assert.equal(await s.compactedRevision(), 0);
+      t.mock.timers.tick(1000);
+      assert.equal(await s.compactedRevision(), kv.modRevision - 5);
+      assert.equal((await s.get('/c/a', kv.modRevision - 5))?.value, '14');
+      await assert.rejects(s.get('/c/a', kv.modRevision - 6), { code: 'Compacted' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a long replay arrives in pages, in order, while writes continue', { timeout: 10_000 }, async () => {
+    const s = openSqliteStore({ path: ':memory:' });
+    try {
+      await Promise.all(Array.from({ length: 2500 }, (_, i) => s.create(`/h/k${i}`, String(i))));
+      const revs: number[] = [];
+      let batches = 0;
+      const done = new Promise<void>((resolve) => {
+        s.watch('/h/', 0, {
+          onEvents: (ev) => {
+            batches++;
+            revs.push(...ev.map((e) => e.revision));
+            if (revs.length === 2600) resolve();
+          },
+          onError: (err) => assert.fail(err),
+        });
+      });
+      await Promise.all(Array.from({ length: 100 }, (_, i) => s.create(`/h/late${i}`, String(i))));
+      await done;
+      assert.deepEqual(
+        revs,
+        Array.from({ length: 2600 }, (_, i) => i + 1),
+      );
+      assert.ok(batches >= 3, 'replay is paged');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('compaction during a replay ends that watch with Compacted', { timeout: 10_000 }, async () => {
+    const s = openSqliteStore({ path: ':memory:' });
+    try {
+      let kv = await s.create('/p/a', '0');
+      const updates: Promise<unknown>[] = [];
+      for (let i = 0; i < 2500; i++) updates.push(s.create(`/p/k${i}`, String(i)));
+      await Promise.all(updates);
+      kv = await s.update('/p/a', 'last', kv.modRevision);
+      const error = await new Promise<string>((resolve) => {
+        s.watch('/p/', 0, {
+          // After the first page, compact past the watcher's position.
+          onEvents: () => void s.compact(kv.modRevision),
+          onError: (err) => resolve(err.code),
+        });
+      });
+      assert.equal(error, 'Compacted');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test(
+    'a throwing watch handler does not disturb writers or other watchers',
+    { timeout: 10_000 },
+    async () => {
+      const logs: string[] = [];
+      const s = openSqliteStore({ path: ':memory:', log: (msg) => logs.push(msg) });
+      try {
+        s.watch('/t/', 0, {
+          onEvents: () => {
+            throw new Error('consumer bug');
+          },
+          onError: () => {},
+        });
+        const seen = new Promise<number>((resolve) =>
+          s.watch('/t/', 0, { onEvents: (ev) => resolve(ev.length), onError: () => {} }),
+        );
+        await s.create('/t/a', '1');
+        assert.equal(await seen, 1);
+        assert.ok(logs.includes('watch handler threw'));
+      } finally {
+        await s.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,293 @@
+/**
+ * The embedded datastore: `Store` on node:sqlite, kine-style (see sqlite-log.ts for the table).
+ *
+ * Group commit: create/update/delete only enqueue; one flush per event-loop turn (setImmediate) runs
+ * up to MAX_BATCH queued writes in one transaction — one WAL fsync for all of them — and settles each
+ * caller's promise after COMMIT. Each write checks its own condition (exists / modRevision) against
+ * the rows as they stand inside the transaction, earlier writes of the same batch included, and a
+ * failed check appends nothing, so one caller's Conflict never fails the others. Only a failure of the
+ * transaction itself (disk full, I/O error) fails the whole batch, and then nothing of it was written.
+ *
+ * Revision invariants: `#revision` is the newest committed revision. Inside a batch the next row's id
+ * is #revision + 1, +2, ...; on rollback #revision goes back. Watch events of a batch are published in
+ * the same synchronous step as its COMMIT, so the log and what watchers have seen never disagree at
+ * any point another task can observe (see watch-hub.ts).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { StoreError } from './types.ts';
+import type { KeyValue, ListOptions, ListResult, Store, Watch, WatchEvent, WatchHandlers } from './types.ts';
+import { openDatabase } from './sqlite-open.ts';
+import { RevisionLog } from './sqlite-log.ts';
+import { WatchHub } from './watch-hub.ts';
+import { applyWrite } from './sqlite-write.ts';
+import type { WriteOp, WriteOutcome } from './sqlite-write.ts';
+
+export interface SqliteStoreOptions {
+  /** The database file, or ':memory:' for tests. */
+  path: string;
+  /** How often background compaction runs, in ms (default 5 minutes; 0 disables it). */
+  compactInterval?: number;
+  /** Revisions of history compaction keeps behind the current one (default 1000). */
+  compactKeep?: number;
+  log?: (msg: string, extra?: object) => void;
+}
+
+/** Counters for tests, /metrics and benchmarks. */
+export interface SqliteStoreStats {
+  revision: number;
+  compactedRevision: number;
+  /** Write transactions committed, and the writes they carried. */
+  batches: number;
+  writes: number;
+  largestBatch: number;
+  queued: number;
+  watchers: number;
+}
+
+/** Writes per transaction at most: bounds how long one flush holds the event loop. */
+const MAX_BATCH = 1000;
+
+interface Pending {
+  op: WriteOp;
+  resolve: (kv: KeyValue) => void;
+  reject: (err: StoreError) => void;
+}
+
+/** A `Store` on one SQLite file, owned by this process alone. */
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #release: () => void;
+  readonly #log: RevisionLog;
+  readonly #hub: WatchHub;
+  readonly #logger: (msg: string, extra?: object) => void;
+  readonly #compactKeep: number;
+  #revision: number;
+  #compacted: number;
+  #queue: Pending[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stats = { batches: 0, writes: 0, largestBatch: 0 };
+
+  constructor(opts: SqliteStoreOptions) {
+    this.path = opts.path;
+    this.#logger = opts.log ?? (() => {});
+    this.#compactKeep = opts.compactKeep ?? 1000;
+    const { db, release } = openDatabase(opts.path);
+    this.#db = db;
+    this.#release = release;
+    this.#log = new RevisionLog(db);
+    this.#compacted = this.#log.compactedRevision();
+    this.#revision = Math.max(this.#log.lastRevision(), this.#compacted);
+    this.#hub = new WatchHub(
+      {
+        history: (prefix, after, upTo, limit) => this.#log.history(prefix, after, upTo, limit),
+        committedRevision: () => this.#revision,
+        compactedRevision: () => this.#compacted,
+      },
+      this.#logger,
+    );
+    const interval = opts.compactInterval ?? 5 * 60_000;
+    if (interval > 0) {
+      this.#timer = setInterval(() => this.#backgroundCompact(), interval);
+      this.#timer.unref();
+    }
+  }
+
+  async currentRevision(): Promise<number> {
+    this.#assertOpen();
+    return this.#revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    this.#assertOpen();
+    return this.#compacted;
+  }
+
+  async get(key: string, revision?: number): Promise<KeyValue | undefined> {
+    const rev = this.#readRevision(revision);
+    const row = this.#log.latest(key, rev);
+    if (!row || row.deleted) return undefined;
+    return { key, value: row.value, createRevision: row.createRevision, modRevision: row.id };
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    const rev = this.#readRevision(opts.revision);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const after = opts.after ?? '';
+    // One extra row tells whether more follow without a second query.
+    const kvs = this.#log.list(prefix, rev, after, limit > 0 ? limit + 1 : -1);
+    const more = limit > 0 && kvs.length > limit;
+    if (!more) return { kvs, revision: rev, more: false, remaining: 0 };
+    kvs.length = limit;
+    const remaining = this.#log.count(prefix, rev, kvs[kvs.length - 1].key);
+    return { kvs, revision: rev, more, remaining };
+  }
+
+  async count(prefix: string): Promise<number> {
+    this.#assertOpen();
+    return this.#log.count(prefix, this.#revision);
+  }
+
+  create(key: string, value: string): Promise<KeyValue> {
+    return this.#enqueue({ kind: 'create', key, value });
+  }
+
+  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    return this.#enqueue({ kind: 'update', key, value, expected: expectedModRevision });
+  }
+
+  delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    return this.#enqueue({ kind: 'delete', key, expected: expectedModRevision });
+  }
+
+  watch(prefix: string, afterRevision: number, handlers: WatchHandlers): Watch {
+    if (this.#closed) {
+      queueMicrotask(() => handlers.onError(closedError()));
+      return { close: () => {} };
+    }
+    return this.#hub.add(prefix, afterRevision, handlers);
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.#assertOpen();
+    if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+    if (revision <= this.#compacted) return;
+    const started = performance.now();
+    const dropped = this.#log.compact(revision);
+    this.#compacted = revision;
+    this.#logger('store compacted', { revision, dropped, ms: Math.round(performance.now() - started) });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#timer) clearInterval(this.#timer);
+    // Pending writes were promised durability or an answer: commit them before closing.
+    while (this.#queue.length > 0) this.#flushOne();
+    this.#closed = true;
+    this.#hub.failAll(closedError());
+    this.#db.close();
+    this.#release();
+  }
+
+  /** Counters; cheap, no I/O. */
+  stats(): SqliteStoreStats {
+    return {
+      revision: this.#revision,
+      compactedRevision: this.#compacted,
+      ...this.#stats,
+      queued: this.#queue.length,
+      watchers: this.#hub.size,
+    };
+  }
+
+  #enqueue(op: WriteOp): Promise<KeyValue> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (typeof op.key !== 'string' || op.key === '')
+      return Promise.reject(new TypeError('store key must be a non-empty string'));
+    if (op.kind !== 'delete' && typeof op.value !== 'string')
+      return Promise.reject(new TypeError('store value must be a string'));
+    return new Promise<KeyValue>((resolve, reject) => {
+      this.#queue.push({ op, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flushScheduledBatch());
+      }
+    });
+  }
+
+  #flushScheduledBatch(): void {
+    this.#flushScheduled = false;
+    if (this.#closed) return;
+    this.#flushOne();
+    if (this.#queue.length > 0 && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flushScheduledBatch());
+    }
+  }
+
+  /** Commits the next batch of queued writes in one transaction and settles their promises. */
+  #flushOne(): void {
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    const base = this.#revision;
+    const outcomes: WriteOutcome[] = [];
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+      let next = base;
+      for (const p of batch) {
+        const outcome = applyWrite(this.#log, p.op, next + 1);
+        if ('event' in outcome) next = outcome.event.revision;
+        outcomes.push(outcome);
+      }
+      this.#db.exec('COMMIT');
+      this.#revision = next;
+    } catch (err) {
+      try {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      } catch (rollbackErr) {
+        this.#logger('store rollback failed', { error: String(rollbackErr) });
+      }
+      this.#revision = base;
+      const message = err instanceof Error ? err.message : String(err);
+      this.#logger('store write batch failed', { writes: batch.length, error: message });
+      const failure = new StoreError('Unavailable', `store write failed: ${message}`);
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    this.#stats.batches++;
+    this.#stats.writes += batch.length;
+    this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);
+    const events: WatchEvent[] = [];
+    for (const o of outcomes) if ('event' in o) events.push(o.event);
+    this.#hub.publish(events);
+    outcomes.forEach((o, i) => ('error' in o ? batch[i].reject(o.error) : batch[i].resolve(o.kv)));
+  }
+
+  #backgroundCompact(): void {
+    if (this.#closed) return;
+    const target = this.#revision - this.#compactKeep;
+    if (target <= this.#compacted) return;
+    this.compact(target).catch((err: unknown) => {
+      this.#logger('background compaction failed', {
+        revision: target,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
+  }
+
+  /** The revision a read runs at; Compacted / FutureRevision when it cannot be served. */
+  #readRevision(revision: number | undefined): number {
+    this.#assertOpen();
+    if (!revision) return this.#revision;
+    if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+    if (revision < this.#compacted) {
+      throw new StoreError(
+        'Compacted',
+        `required revision ${revision} has been compacted (compacted revision ${this.#compacted})`,
+      );
+    }
+    return revision;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+}
+
+/** Opens (creating if needed) the SQLite store at `opts.path`; throws Unavailable if another process holds it. */
+export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(opts);
+}
+
+function closedError(): StoreError {
+  return new StoreError('Closed', 'store is closed');
+}
+
+function futureRevision(revision: number, current: number): StoreError {
+  return new StoreError(
+    'FutureRevision',
+    `required revision ${revision} is a future revision (current revision ${current})`,
+  );
+}
