@@ -1,0 +1,126 @@
+/**
+ * A watch response: HTTP 200, chunked, one JSON event per line. Each cache event's encoding is built
+ * once and shared by every watcher that receives it (the `memo` on the event), so fan-out costs a
+ * socket write per watcher. Bookmarks go out periodically when asked for; timeoutSeconds ends the
+ * stream; a watcher whose socket cannot keep up is closed and relists, never buffered without bound.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KindDef } from '../../api/kinds/types.ts';
+import { formatApiVersion, type KubeObject } from '../../api/object.ts';
+import type { StatusError } from '../../api/errors.ts';
+import type { CachedObject, CacheEvent } from '../watchcache.ts';
+import type { WatchSink } from '../registry/list.ts';
+import { table, type IncludeObject } from '../tables.ts';
+import type { Rendering } from '../http/negotiate.ts';
+
+/** A watcher is closed once this much output is waiting in its socket. */
+const maxBuffered = 16 * 1024 * 1024;
+
+export interface WatchStreamOptions {
+  kind: KindDef;
+  rendering: Rendering;
+  include: IncludeObject;
+  bookmarks: boolean;
+  timeoutSeconds: number;
+  /** The current revision, for bookmarks. */
+  revision: () => number;
+  bookmarkIntervalMs?: number;
+  onClose: () => void;
+}
+
+export class WatchStream implements WatchSink {
+  private readonly res: ServerResponse;
+  private readonly o: WatchStreamOptions;
+  private closed = false;
+  private firstTable = true;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastRv = '';
+
+  constructor(req: IncomingMessage, res: ServerResponse, o: WatchStreamOptions) {
+    this.res = res;
+    this.o = o;
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    res.flushHeaders();
+    req.socket.setNoDelay(true);
+    const stop = () => this.close();
+    req.on('close', stop);
+    res.on('close', stop);
+    if (o.timeoutSeconds > 0) this.timers.push(setTimeout(() => this.end(), o.timeoutSeconds * 1000));
+    if (o.bookmarks) {
+      this.timers.push(setInterval(() => this.bookmark(), o.bookmarkIntervalMs ?? 30_000));
+    }
+  }
+
+  private encode(type: string, obj: KubeObject, ev: CacheEvent | undefined, cached: CachedObject | undefined): string {
+    const r = this.o.rendering;
+    if (r === 'table') {
+      const withColumns = this.firstTable;
+      this.firstTable = false;
+      const memoKey = `table:${this.o.include}:${withColumns}:${type}`;
+      const hit = ev?.memo.get(memoKey);
+      if (hit) return hit;
+      const line = JSON.stringify({ type, object: table(this.o.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, this.o.include, withColumns) }) + '\n';
+      ev?.memo.set(memoKey, line);
+      return line;
+    }
+    const memoKey = `${r}:${type}`;
+    const hit = ev?.memo.get(memoKey);
+    if (hit) return hit;
+    let body: string;
+    if (r === 'metadata') {
+      body = JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata });
+    } else if (cached && cached.obj === obj) {
+      body = cached.json();
+    } else {
+      body = JSON.stringify(obj);
+    }
+    const line = `{"type":"${type}","object":${body}}\n`;
+    ev?.memo.set(memoKey, line);
+    return line;
+  }
+
+  send(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, ev: CacheEvent | undefined, cached: CachedObject | undefined): void {
+    if (this.closed) return;
+    this.lastRv = obj.metadata.resourceVersion ?? this.lastRv;
+    this.write(this.encode(type, obj, ev, cached));
+  }
+
+  private write(line: string): void {
+    if (this.closed) return;
+    if (this.res.writableLength > maxBuffered) {
+      // Too slow: end the stream; the client relists and watches again.
+      this.close();
+      return;
+    }
+    this.res.write(line);
+  }
+
+  /** A BOOKMARK event carrying only the current resourceVersion. */
+  bookmark(annotations?: Record<string, string>): void {
+    const k = this.o.kind;
+    const rv = String(Math.max(this.o.revision(), Number(this.lastRv || 0)));
+    const metadata: Record<string, unknown> = { resourceVersion: rv };
+    if (annotations) metadata.annotations = annotations;
+    this.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: k.kind, apiVersion: formatApiVersion(k.group, k.version), metadata } }) + '\n');
+  }
+
+  /** Ends the stream, with an ERROR event first when there is a reason. */
+  end(reason?: StatusError): void {
+    if (this.closed) return;
+    if (reason) this.write(JSON.stringify({ type: 'ERROR', object: reason.status }) + '\n');
+    this.res.end();
+    this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    if (!this.res.writableEnded) this.res.end();
+    this.o.onClose();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * /metrics in Prometheus text format: requests by verb, resource and code, request latency, open
+ * watches, and datastore latency per operation (through a Store wrapper that times every call).
+ */
+import client from 'prom-client';
+import type { Store } from '../store/types.ts';
+
+export class ApiMetrics {
+  readonly registry = new client.Registry();
+  readonly requests = new client.Counter({
+    name: 'apiserver_request_total',
+    help: 'API requests by verb, resource and HTTP code.',
+    labelNames: ['verb', 'resource', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new client.Histogram({
+    name: 'apiserver_request_duration_seconds',
+    help: 'API request latency by verb and resource (watches excluded).',
+    labelNames: ['verb', 'resource'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly watchers = new client.Gauge({
+    name: 'apiserver_registered_watchers',
+    help: 'Open watch streams by resource.',
+    labelNames: ['resource'] as const,
+    registers: [this.registry],
+  });
+  readonly storeLatency = new client.Histogram({
+    name: 'berth_store_request_duration_seconds',
+    help: 'Datastore call latency by operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A Store that records the latency of every call. */
+  instrument(store: Store): Store {
+    const h = this.storeLatency;
+    const timed = <T>(op: string, p: Promise<T>): Promise<T> => {
+      const end = h.startTimer({ operation: op });
+      return p.finally(() => end());
+    };
+    return {
+      currentRevision: () => store.currentRevision(),
+      compactedRevision: () => store.compactedRevision(),
+      get: (k, r) => timed('get', store.get(k, r)),
+      list: (p, o) => timed('list', store.list(p, o)),
+      count: (p) => timed('count', store.count(p)),
+      create: (k, v) => timed('create', store.create(k, v)),
+      update: (k, v, r) => timed('update', store.update(k, v, r)),
+      delete: (k, r) => timed('delete', store.delete(k, r)),
+      watch: (p, r, hs) => store.watch(p, r, hs),
+      compact: (r) => timed('compact', store.compact(r)),
+      close: () => store.close(),
+    };
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Assembles one cluster's control plane API server from a data directory: the datastore, the cluster
+ * PKI and admin kubeconfig, authentication (client certificates, static tokens, service-account
+ * tokens), admission, subresources, and the objects every cluster starts with (the system namespaces
+ * and the `kubernetes` Service).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtinRegistry } from '../api/kinds/index.ts';
+import type { KubeObject } from '../api/object.ts';
+import { StatusError } from '../api/errors.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/types.ts';
+import { writeKubeconfig } from '../client/kubeconfig.ts';
+import { ensureClusterPki, type ClusterPki } from './pki/cluster-pki.ts';
+import { x509Authenticator } from './authn/x509.ts';
+import { loadTokenFile, tokenFileAuthenticator } from './authn/token-file.ts';
+import { serviceAccountAuthenticator } from './authn/serviceaccount.ts';
+import { unionAuthenticator } from './authn/union.ts';
+import type { Authenticator } from './authn/authenticator.ts';
+import { BootstrapAuthorizer } from './authz/authorizer.ts';
+import { ApiServer, type Logger } from './server.ts';
+import { namespaceLifecycle } from './admission/namespace-lifecycle.ts';
+import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
+import { handleScale } from './handlers/scale.ts';
+import { namespaceFinalize, podBinding, podEviction, podStreamUnavailable, serviceAccountToken } from './handlers/pod-subresources.ts';
+import { reviewHandlers } from './handlers/reviews.ts';
+import type { SubresourceHandler } from './handlers/resource.ts';
+import { systemContext } from './registry/context.ts';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** `sqlite` (default) or an etcd URL (a later issue). */
+  datastore?: string;
+  tokenAuthFile?: string;
+  serviceCidr?: string;
+  nodePortRange?: { first: number; last: number };
+  /** The address written into the kubeconfig (defaults to https://HOST:PORT, 127.0.0.1 for wildcard hosts). */
+  advertiseUrl?: string;
+  log: Logger;
+}
+
+export interface ControlPlane {
+  server: ApiServer;
+  pki: ClusterPki;
+  store: Store;
+  url: string;
+  kubeconfig: string;
+  close(): Promise<void>;
+}
+
+const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  if (o.datastore && o.datastore !== 'sqlite') {
+    throw new Error(`datastore ${JSON.stringify(o.datastore)} is not supported yet; use sqlite (the default)`);
+  }
+  await mkdir(join(o.dataDir, 'db'), { recursive: true, mode: 0o700 });
+  const store = openSqliteStore({
+    path: join(o.dataDir, 'db', 'state.db'),
+    log: (msg, extra) => o.log.warn(extra ?? {}, msg),
+  });
+  try {
+    const pki = await ensureClusterPki(join(o.dataDir, 'tls'), { ips: o.host && o.host !== '0.0.0.0' && o.host !== '::' ? [o.host] : [] });
+    const registry = builtinRegistry();
+    const tokenAuthenticators: Authenticator[] = [];
+    if (o.tokenAuthFile) tokenAuthenticators.push(tokenFileAuthenticator(await loadTokenFile(o.tokenAuthFile)));
+    // The service-account authenticator needs the API for lookups; it is created after the server.
+    let lookup: (ns: string, name: string) => Promise<{ uid: string } | undefined> = async () => undefined;
+    tokenAuthenticators.push(
+      serviceAccountAuthenticator({ publicKeys: [pki.saPublicKey], lookupServiceAccount: (ns, name) => lookup(ns, name) }),
+    );
+    const tokens = unionAuthenticator(tokenAuthenticators);
+    const authenticator = unionAuthenticator([x509Authenticator(), tokens]);
+    const authorizer = new BootstrapAuthorizer();
+    const subresources = new Map<string, SubresourceHandler>([
+      ['/pods/binding', podBinding],
+      ['/pods/eviction', podEviction],
+      ['/pods/log', podStreamUnavailable],
+      ['/pods/exec', podStreamUnavailable],
+      ['/pods/attach', podStreamUnavailable],
+      ['/pods/portforward', podStreamUnavailable],
+      ['/serviceaccounts/token', serviceAccountToken(pki.saPrivateKey)],
+      ['/namespaces/finalize', namespaceFinalize],
+      ...reviewHandlers(authorizer, tokens),
+    ]);
+    for (const k of registry.kinds()) if (k.scale) subresources.set(`${k.group}/${k.resource}/scale`, handleScale);
+    const server = new ApiServer({
+      registry,
+      store,
+      tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert },
+      authenticator,
+      authorizer,
+      subresources,
+      log: o.log,
+    });
+    const api = server.api;
+    lookup = async (ns, name) => {
+      try {
+        const sa = await api.resource('', 'serviceaccounts').get(ns, name);
+        return { uid: sa.metadata.uid! };
+      } catch {
+        return undefined;
+      }
+    };
+    const allocator = new ServiceAllocator({
+      serviceCidr: o.serviceCidr ?? '10.96.0.0/12',
+      nodePortRange: o.nodePortRange ?? { first: 30000, last: 32767 },
+    });
+    api.admission.push(namespaceLifecycle(api), serviceAllocation(api, allocator));
+    const addr = await server.listen(o.host, o.port);
+    const host = o.host === '0.0.0.0' || o.host === '::' || o.host === '' ? '127.0.0.1' : o.host;
+    const url = o.advertiseUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    await bootstrapObjects(server, allocator.cidr);
+    const kubeconfig = join(o.dataDir, 'kubeconfig');
+    await writeKubeconfig(kubeconfig, {
+      server: url,
+      caCertPem: pki.caCert,
+      user: { name: 'admin', clientCert: pki.adminCert, clientKey: pki.adminKey },
+      cluster: 'berth',
+      context: 'berth',
+    });
+    return {
+      server,
+      pki,
+      store,
+      url,
+      kubeconfig,
+      async close() {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** Creates what every cluster has from the start, if missing. */
+async function bootstrapObjects(server: ApiServer, serviceCidr: string): Promise<void> {
+  const api = server.api;
+  const ensure = async (group: string, resource: string, ns: string, obj: KubeObject) => {
+    const rs = api.resource(group, resource);
+    try {
+      await rs.get(ns, obj.metadata.name!);
+      return;
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
+    await rs.create(ns, obj, systemContext());
+  };
+  for (const name of systemNamespaces) {
+    await ensure('', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  const first = serviceCidr.replace(/\.0\/\d+$/, '.1');
+  await ensure('', 'services', 'default', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: first, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+  });
+}
