@@ -1,0 +1,52 @@
+/** The `berth` command: one program for every Berth process. */
+import { Command, Option } from 'commander';
+import { CliError, runServer, stopOnSignals } from './server.ts';
+import { runUp } from './up.ts';
+import { berthVersion } from './version.ts';
+
+const program = new Command();
+program
+  .name('berth')
+  .description('Berth: a self-hosted container service with a Kubernetes-compatible API.')
+  .version(berthVersion, '-v, --version', 'print the Berth version')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('server')
+  .description('Run one cluster control plane (API server) on a data directory.')
+  .requiredOption('--data-dir <dir>', 'where the cluster keeps its datastore, certificates and kubeconfig')
+  .option('--listen <host:port>', 'address for the HTTPS API', '0.0.0.0:6443')
+  .addOption(new Option('--datastore <kind>', 'sqlite (embedded) or etcd://HOST:PORT[,HOST:PORT...]').default('sqlite'))
+  .option('--token-auth-file <file>', 'static bearer tokens (CSV: token,user,uid,"group1,group2")')
+  .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: { dataDir: string; listen: string; datastore: string; tokenAuthFile?: string; serviceCidr: string; logLevel: string }) => {
+    const cp = await runServer(opts);
+    stopOnSignals(() => cp.close());
+  });
+
+program
+  .command('up')
+  .description('Start Berth on this machine: a local cluster on the embedded datastore, with defaults.')
+  .option('--data-dir <dir>', 'where Berth keeps its data (default ~/.berth)')
+  .option('--listen <host:port>', 'address for the cluster API', '0.0.0.0:6443')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: { dataDir?: string; listen: string; logLevel: string }) => {
+    await runUp(opts);
+  });
+
+program
+  .command('version')
+  .description('Print the Berth version and the Kubernetes API version it serves.')
+  .action(() => {
+    process.stdout.write(`berth ${berthVersion} (Kubernetes API v1.32)\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CliError || err instanceof Error) {
+    process.stderr.write(`berth: ${err.message}\n`);
+  } else {
+    process.stderr.write(`berth: ${String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * `berth server`: one cluster's control plane in this process, on a data directory. Prints one line
+ * saying where the API listens and where the admin kubeconfig is; stops cleanly on SIGTERM/SIGINT.
+ */
+import { resolve } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../apiserver/start.ts';
+import { StoreError } from '../store/types.ts';
+import { createLogger } from './log.ts';
+import { parseListen } from './listen.ts';
+
+export interface ServerFlags {
+  dataDir: string;
+  listen: string;
+  datastore: string;
+  tokenAuthFile?: string;
+  serviceCidr: string;
+  logLevel?: string;
+}
+
+/** Starts the control plane; resolves once it serves. */
+export async function runServer(flags: ServerFlags, banner = 'berth server'): Promise<ControlPlane> {
+  const log = createLogger(flags.logLevel);
+  const { host, port } = parseListen(flags.listen);
+  const dataDir = resolve(flags.dataDir);
+  const started = Date.now();
+  let cp: ControlPlane;
+  try {
+    cp = await startControlPlane({
+      dataDir,
+      host,
+      port,
+      datastore: flags.datastore,
+      tokenAuthFile: flags.tokenAuthFile,
+      serviceCidr: flags.serviceCidr,
+      log,
+    });
+  } catch (err) {
+    throw new CliError(describeStartError(err, dataDir, flags.listen));
+  }
+  process.stdout.write(`${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`);
+  return cp;
+}
+
+/** One-line explanations for the start failures users meet. */
+function describeStartError(err: unknown, dataDir: string, listen: string): string {
+  if (err instanceof StoreError && err.code === 'Unavailable') return `cannot open ${dataDir}: ${err.message}`;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') return `cannot listen on ${listen}: the address is already in use`;
+  if (e.code === 'EACCES') return `cannot listen on ${listen} or write ${dataDir}: permission denied`;
+  return e.message ?? String(err);
+}
+
+/** Stops `cp` on SIGTERM/SIGINT, giving up after 5 s. */
+export function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => {
+      process.stderr.write(`berth: ${sig}: shutdown took longer than 5 s, exiting\n`);
+      process.exit(1);
+    }, 5000);
+    force.unref();
+    close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`berth: shutdown failed: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** An error whose message is the whole story: printed as one line, exit code 1. */
+export class CliError extends Error {}
