@@ -1,0 +1,47 @@
+/**
+ * The shape every end-to-end file shares: skip (saying why) when the berth CLI or kubectl is not on
+ * this machine, start one server for the whole file, stop it at the end, and print its log when a
+ * test in the file failed so the failure can be read without re-running.
+ */
+import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { kubectlPath } from './kubectl.ts';
+import { berthAvailable, startServer, type TestServer } from './server.ts';
+
+/** Why e2e tests cannot run here, or false when they can. Pass as `{ skip: e2eSkip() }`. */
+export function e2eSkip(opts: { kubectl?: boolean } = {}): string | false {
+  if (!berthAvailable()) return 'berth CLI not built yet (src/cli/main.ts missing)';
+  if (opts.kubectl !== false && !existsSync(kubectlPath)) return `no kubectl at ${kubectlPath}`;
+  return false;
+}
+
+/** A handle whose `server` is set once the file's `before` hook has started it. */
+export interface ServerHandle {
+  readonly server: TestServer;
+}
+
+/**
+ * Registers before/after hooks in the current describe that start one `berth server` and stop it;
+ * the log is printed when a test in the describe failed. Set BERTH_TEST_LOGS=1 to print the server's log at the end in any case.
+ */
+export function useServer(): ServerHandle {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async (c) => {
+    if (!server) return;
+    // A suite's context says whether all its tests passed; print the log only when it helps.
+    const failed = (c as { passed?: boolean }).passed === false;
+    if (process.env.BERTH_TEST_LOGS === '1' || failed) {
+      process.stderr.write(`\n--- berth server log (${server.url}) ---\n${server.logs()}\n--- end of server log ---\n`);
+    }
+    await server.stop();
+  });
+  return {
+    get server(): TestServer {
+      if (!server) throw new Error('server not started: useServer() hooks did not run');
+      return server;
+    },
+  };
+}

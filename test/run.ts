@@ -1,0 +1,33 @@
+/**
+ * The test command: `node test/run.ts [FILTER...] [--node-test-flag...]`. Finds every `*.test.ts`
+ * under src/, test/ and bench/, keeps those whose path contains a FILTER, and runs them with node's
+ * own test runner on this same pinned Node (process.execPath). Output is node's, so it ends with the
+ * runner's summary lines (ℹ tests / pass / fail ...) that CI reads; the exit code is the runner's.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { findTestFiles, selectTestFiles, splitArgs } from './helpers/test-files.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Two cores: two test files at a time keeps e2e servers and kubectl processes from starving each other. */
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+
+const { nodeFlags, filters } = splitArgs(process.argv.slice(2));
+// A hung test fails after 2 minutes instead of stalling CI forever; a flag on the command line wins.
+if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) nodeFlags.push('--test-timeout=120000');
+const files = selectTestFiles(findTestFiles(root), filters);
+if (files.length === 0) {
+  process.stderr.write(`no test files match ${filters.map((f) => JSON.stringify(f)).join(' ')}\n`);
+  process.exit(1);
+}
+
+const child = spawn(
+  process.execPath,
+  ['--no-warnings=ExperimentalWarning', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files],
+  { cwd: root, stdio: 'inherit' },
+);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal ? 1 : 0);
+});
