@@ -48,7 +48,8 @@ test('bench without a baseline has no ratio; async fns are awaited', async () =>
   });
   assert.equal(done, 3);
   assert.equal(r.ratio, undefined);
-  assert.ok(r.subject.ms.min >= 1.5, `min ${r.subject.ms.min}`);
+  // Awaited: each run lasts about the 2 ms timer (timers may fire a little early); unawaited would be ~0.
+  assert.ok(r.subject.ms.min >= 1, `min ${r.subject.ms.min}`);
 });
 
 test('load compares subject throughput with the baseline', async () => {

@@ -9,7 +9,6 @@
 import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createCertificateAuthority, issueClientCert, issueServingCert } from './issue.ts';
 import type { IssuedCert } from './issue.ts';
 import { generateKeyPair, privateKeyToPem, publicKeyDerOfPrivate, publicKeyPemOfPrivate } from './keys.ts';
 import { defaultServingNames, missingSubjectAltNames } from './sans.ts';
@@ -99,10 +98,19 @@ async function readPair(dir: string, certFile: string, keyFile: string): Promise
   return cert === undefined || key === undefined ? undefined : { cert, key };
 }
 
+/**
+ * The certificate-issuing code, loaded only when something must be issued: a restart with valid
+ * certificates never loads the X.509 toolkit, which keeps the server's memory down.
+ */
+function issuing(): Promise<typeof import('./issue.ts')> {
+  return import('./issue.ts');
+}
+
 async function loadOrCreateCa(dir: string): Promise<IssuedCert> {
   const cert = await readOptional(join(dir, pkiFiles.caCert));
   const key = await readOptional(join(dir, pkiFiles.caKey));
   if (cert === undefined && key === undefined) {
+    const { createCertificateAuthority } = await issuing();
     const ca = await createCertificateAuthority();
     await savePair(dir, pkiFiles.caCert, pkiFiles.caKey, ca);
     return ca;
@@ -139,13 +147,13 @@ async function ensure(dir: string, opts: ClusterPkiOptions): Promise<ClusterPki>
   const names = defaultServingNames(opts);
   let server = await readPair(dir, pkiFiles.serverCert, pkiFiles.serverKey);
   if (!server || !leafUsable(caX509, server) || missingSubjectAltNames(server.cert, names).length > 0) {
-    server = await issueServingCert(authority, names);
+    server = await (await issuing()).issueServingCert(authority, names);
     await savePair(dir, pkiFiles.serverCert, pkiFiles.serverKey, server);
   }
 
   let admin = await readPair(dir, pkiFiles.adminCert, pkiFiles.adminKey);
   if (!admin || !leafUsable(caX509, admin)) {
-    admin = await issueClientCert(authority, adminSubject);
+    admin = await (await issuing()).issueClientCert(authority, adminSubject);
     await savePair(dir, pkiFiles.adminCert, pkiFiles.adminKey, admin);
   }
 

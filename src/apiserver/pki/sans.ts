@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { x509 } from './x509-lib.ts';
+import { X509Certificate } from 'node:crypto';
 
 /** DNS names and IP addresses for a serving certificate. */
 export interface ServingNames {
@@ -50,13 +50,16 @@ export function defaultServingNames(opts: { hostnames?: string[]; ips?: string[]
   };
 }
 
-/** The SANs a certificate carries, canonicalized. */
+/**
+ * The SANs a certificate carries, canonicalized. Read with node:crypto (not the issuing library),
+ * so a server that only loads its certificates never loads the X.509 toolkit.
+ */
 export function subjectAltNames(certPem: string): ServingNames {
-  const san = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
+  const text = new X509Certificate(certPem).subjectAltName ?? '';
   const out: ServingNames = { dnsNames: [], ips: [] };
-  for (const name of san?.names.items ?? []) {
-    if (name.type === 'dns') out.dnsNames.push(name.value.toLowerCase());
-    else if (name.type === 'ip') out.ips.push(canonicalIp(name.value));
+  for (const entry of text.split(', ')) {
+    if (entry.startsWith('DNS:')) out.dnsNames.push(entry.slice(4).toLowerCase());
+    else if (entry.startsWith('IP Address:')) out.ips.push(canonicalIp(entry.slice(11)));
   }
   return out;
 }

@@ -275,3 +275,26 @@ test('a stopped cache ends its watches with a Status', async () => {
   assert.equal(r.ended?.code, 503);
   await done();
 });
+
+test('events.k8s.io/v1 events select on their own field names (regarding.*) over core storage', async () => {
+  const { api, done } = newApi();
+  const core = api.resource('', 'events');
+  const ev = (name: string, podName: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'default' },
+    involvedObject: { kind: 'Pod', name: podName, namespace: 'default' },
+    reason: 'Started',
+    message: 'm',
+    type: 'Normal',
+  });
+  await core.create('default', ev('e1', 'p1'), ctx());
+  await core.create('default', ev('e2', 'p2'), ctx());
+  const view = api.storeFor(api.registry.byGVR('events.k8s.io', 'v1', 'events')!);
+  const r = await list(view, 'default', { fieldSelector: 'regarding.name=p1' });
+  assert.deepEqual(names(r.items), ['e1']);
+  assert.equal(r.items[0].apiVersion, 'events.k8s.io/v1');
+  const viaCore = await list(core, 'default', { fieldSelector: 'involvedObject.name=p2' });
+  assert.deepEqual(names(viaCore.items), ['e2']);
+  await done();
+});

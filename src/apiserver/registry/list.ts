@@ -29,6 +29,14 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+/**
+ * What selectors are matched against: the object as this kind serves it. Kinds stored in another
+ * kind's form (events.k8s.io over core events) select on their own field names.
+ */
+function servedView(rs: ResourceStore): (c: CachedObject) => KubeObject {
+  return rs.kind.fromStorage ? (c) => rs.servedCached(c) : (c) => c.obj;
+}
+
 export function listQueryFrom(q: URLSearchParams): ListQuery {
   const limit = q.get('limit');
   let n: number | undefined;
@@ -72,11 +80,12 @@ export async function list(rs: ResourceStore, namespace: string, q: ListQuery): 
     rev = await rs.cache.syncTo();
   }
   const all = rs.cache.list(prefix);
+  const view = servedView(rs);
   const matched: CachedObject[] = [];
   const limit = q.resourceVersion === '0' ? 0 : (q.limit ?? 0);
   let i = 0;
   for (; i < all.length; i++) {
-    if (!filter.matches(all[i].obj)) continue;
+    if (!filter.matches(view(all[i]))) continue;
     if (limit && matched.length === limit) break;
     matched.push(all[i]);
   }
@@ -163,11 +172,12 @@ export async function watch(rs: ResourceStore, namespace: string, q: WatchQuery,
     backlog = rs.cache.since(want);
     startRevision = want;
   }
+  const view = servedView(rs);
   const deliver = (events: CacheEvent[]) => {
     for (const ev of events) {
       if (!ev.object.key.startsWith(prefix)) continue;
-      const now = filter.matches(ev.object.obj);
-      const before = ev.prev && ev.type !== 'ADDED' ? filter.matches(ev.prev.obj) : false;
+      const now = filter.matches(view(ev.object));
+      const before = ev.prev && ev.type !== 'ADDED' ? filter.matches(view(ev.prev)) : false;
       if (ev.type === 'DELETED') {
         if (before || now) sink.send('DELETED', rs.servedCached(ev.object), ev, ev.object);
       } else if (ev.type === 'ADDED') {
@@ -182,7 +192,7 @@ export async function watch(rs: ResourceStore, namespace: string, q: WatchQuery,
     }
   };
   if (fromState) {
-    for (const c of rs.cache.list(prefix)) if (filter.matches(c.obj)) sink.send('ADDED', rs.servedCached(c), undefined, c);
+    for (const c of rs.cache.list(prefix)) if (filter.matches(view(c))) sink.send('ADDED', rs.servedCached(c), undefined, c);
   } else {
     deliver(backlog);
   }
