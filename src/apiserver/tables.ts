@@ -5,7 +5,7 @@
  */
 import type { Column, KindDef } from '../api/kinds/types.ts';
 import type { KubeObject } from '../api/object.ts';
-import { age } from '../api/table/duration.ts';
+import { ageColumn } from '../api/table/columns.ts';
 
 export interface TableColumnDefinition {
   name: string;
@@ -26,13 +26,6 @@ const nameColumn: Column = {
   cell: (o) => o.metadata.name ?? '',
 };
 
-const ageColumn: Column = {
-  name: 'Age',
-  type: 'string',
-  description: 'Time since the object was created.',
-  priority: 0,
-  cell: (o, now) => age(o.metadata.creationTimestamp, now),
-};
 
 export function columnsOf(kind: KindDef): Column[] {
   const own = kind.columns && kind.columns.length ? kind.columns : [ageColumn];

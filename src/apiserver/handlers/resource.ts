@@ -136,7 +136,8 @@ export async function handleResource(
   const sub = info.subresource === 'status' ? 'status' : '';
   switch (info.verb) {
     case 'get': {
-      const obj = await rs.get(info.namespace, info.name, q.get('resourceVersion') ?? undefined);
+      const { obj, cached } = await rs.getEntry(info.namespace, info.name, q.get('resourceVersion') ?? undefined);
+      if (cached && rendering === 'object') return writeText(res, 200, cached.json());
       return writeObject(res, 200, kind, obj, rendering, q);
     }
     case 'list': {

@@ -100,16 +100,24 @@ export class ResourceStore {
 
   /** GET: from the cache, or from the store at an exact revision. */
   async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
+    return (await this.getEntry(namespace, name, resourceVersion)).obj;
+  }
+
+  /**
+   * Like get, plus the cached entry when the answer is the cached object unchanged, so a handler can
+   * send its JSON text without encoding it again.
+   */
+  async getEntry(namespace: string, name: string, resourceVersion?: string): Promise<{ obj: KubeObject; cached?: CachedObject }> {
     if (resourceVersion && resourceVersion !== '0') {
       const rev = parseRevision(resourceVersion);
       const kv = await this.store.get(this.key(namespace, name), rev).catch(mapStoreError);
       if (!kv) throw this.notFound(name);
-      return this.served(decodeStored(kv.value, kv.modRevision));
+      return { obj: this.served(decodeStored(kv.value, kv.modRevision)) };
     }
     await this.cache.start();
     const c = this.cache.get(this.key(namespace, name));
     if (!c) throw this.notFound(name);
-    return this.servedCached(c);
+    return this.kind.fromStorage ? { obj: this.servedCached(c) } : { obj: c.obj, cached: c };
   }
 
   private async runAdmission(a: AdmissionAttributes): Promise<void> {

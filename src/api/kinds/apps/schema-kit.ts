@@ -4,6 +4,7 @@
  * autoscaling and policy groups so their top-level schemas look alike.
  */
 import { s, type Schema } from '../../schema/types.ts';
+import { kindSchema as sharedKindSchema, listSchema as sharedListSchema } from '../../schema/kind.ts';
 
 /** Names of the apimachinery definitions written in src/api/schema/defs/meta.ts. */
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -29,27 +30,12 @@ export function kindSchema(
   properties: Record<string, Schema>,
   required?: string[],
 ): Schema {
-  return {
-    ...s.obj({ ...objectHeader(), ...properties }, description, required),
-    'x-kubernetes-group-version-kind': [gvk],
-  };
+  return sharedKindSchema(gvk, description, properties, required);
 }
 
 /** The `<Kind>List` definition holding items of the given item definition. */
 export function listSchema(gvk: { group: string; version: string; kind: string }, itemDefinition: string): Schema {
-  return {
-    ...s.obj(
-      {
-        apiVersion: s.str('Versioned schema of this list.'),
-        kind: s.str('The REST kind of this list.'),
-        metadata: s.ref(META + 'ListMeta', 'List metadata: resourceVersion and continue token.'),
-        items: s.list(s.ref(itemDefinition), `The ${gvk.kind.replace(/List$/, '')} objects in this list.`),
-      },
-      `A list of ${gvk.kind.replace(/List$/, '')} objects.`,
-      ['items'],
-    ),
-    'x-kubernetes-group-version-kind': [gvk],
-  };
+  return sharedListSchema({ ...gvk, kind: gvk.kind.replace(/List$/, '') }, itemDefinition);
 }
 
 /** A workload condition (type/status/reason/message and timestamps) as the apps kinds use them. */

@@ -5,7 +5,6 @@
  */
 import { fieldError, type FieldError } from '../../errors.ts';
 import { isObject, type KubeObject } from '../../object.ts';
-import { age } from '../../table/duration.ts';
 import { validatePodTemplateSpec } from '../../validation/pod.ts';
 import { obj, objects, str, type Obj } from '../../validation/util.ts';
 import type { Column } from '../types.ts';
@@ -131,14 +130,7 @@ export function containerCells(podSpec: unknown): { names: string; images: strin
 
 const templateSpec = (o: KubeObject): Obj => obj(obj(specOf(o).template).spec);
 
-/** The AGE column every kind shows. */
-export const ageColumn: Column = {
-  name: 'Age',
-  type: 'string',
-  description: 'How long ago the object was created.',
-  priority: 0,
-  cell: (o, now) => age(o.metadata.creationTimestamp, now),
-};
+export { ageColumn } from '../../table/columns.ts';
 
 /**
  * The wide CONTAINERS, IMAGES and (optionally) SELECTOR columns of a workload, reading the pod

@@ -5,7 +5,6 @@
 import { fieldError, type FieldError } from '../../errors.ts';
 import { isObject, type KubeObject } from '../../object.ts';
 import { formatQuantity, parseQuantity } from '../../quantity.ts';
-import { age } from '../../table/duration.ts';
 import { isDNS1123Subdomain } from '../../validation/names.ts';
 import type { Column } from '../types.ts';
 
@@ -93,7 +92,7 @@ export function col(name: string, description: string, cell: Column['cell'], pri
 }
 
 /** The AGE column, from metadata.creationTimestamp. */
-export const ageColumn: Column = col('Age', 'Time since the object was created.', (o, now) => age(o.metadata?.creationTimestamp, now));
+export { ageColumn } from '../../table/columns.ts';
 
 /** Short access-mode names in Kubernetes' fixed order: RWO, ROX, RWX, RWOP. */
 export function accessModesString(modes: unknown): string {

@@ -3,6 +3,7 @@
  * shared meta definitions, and the shape every top-level kind and list schema has.
  */
 import { s, type Schema } from '../../../schema/types.ts';
+import { kindSchema as sharedKindSchema, listSchema as sharedListSchema } from '../../../schema/kind.ts';
 
 export const V1 = 'io.k8s.api.core.v1.';
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -32,36 +33,12 @@ export function kindSchema(
   props: Record<string, Schema>,
   required?: string[],
 ): Schema {
-  return {
-    ...s.obj(
-      {
-        apiVersion: s.str('The versioned schema of this object, e.g. v1.'),
-        kind: s.str('The type of this object, in CamelCase.'),
-        metadata: meta('ObjectMeta', "The object's standard metadata."),
-        ...props,
-      },
-      description,
-      required,
-    ),
-    'x-kubernetes-group-version-kind': [{ group, version, kind }],
-  };
+  return sharedKindSchema({ group, version, kind }, description, props, required);
 }
 
 /** The `<Kind>List` schema holding items of a kind. */
 export function listSchema(group: string, version: string, kind: string, itemRef: string, description: string): Schema {
-  return {
-    ...s.obj(
-      {
-        apiVersion: s.str('The versioned schema of this list.'),
-        kind: s.str('The type of this list.'),
-        metadata: meta('ListMeta', "The list's standard metadata."),
-        items: s.list(s.ref(itemRef), 'The objects in the list.'),
-      },
-      description,
-      ['items'],
-    ),
-    'x-kubernetes-group-version-kind': [{ group, version, kind: `${kind}List` }],
-  };
+  return sharedListSchema({ group, version, kind }, itemRef, description);
 }
 
 /** A core/v1 kind schema. */
