@@ -10,7 +10,7 @@
  * that. (An etcd backend will need progress notifications to give the same promise.)
  */
 import type { KubeObject } from '../api/object.ts';
-import { expired, StatusError } from '../api/errors.ts';
+import { expired, type StatusError } from '../api/errors.ts';
 import type { Store, Watch, WatchEvent } from '../store/types.ts';
 
 /** An object as the cache holds it. Never mutate `obj`: clone it first. */
@@ -51,8 +51,11 @@ export interface CacheEvent {
 export interface CacheWatcher {
   /** Called with events in revision order. Must not throw and must not block. */
   deliver(events: CacheEvent[]): void;
-  /** The cache stopped (store closed or watch broken): the watcher should end its stream. */
-  terminate(reason: StatusError): void;
+  /**
+   * The cache stopped: the watcher ends its stream, with an ERROR event carrying `reason` when given
+   * (410 when the store watch broke, so clients relist; none on shutdown, a plain end of stream).
+   */
+  terminate(reason?: StatusError): void;
 }
 
 /** Turns stored JSON into the object clients see: resourceVersion is the write's revision. */
@@ -113,7 +116,7 @@ export class WatchCache {
       onEvents: (events) => this.apply(events),
       onError: (err) => {
         this.log('watch cache lost its store watch', { prefix: this.prefix, error: err.message });
-        for (const w of this.watchers) w.terminate(new StatusError(500, 'InternalError', `watch ended: ${err.message}`));
+        for (const w of this.watchers) w.terminate(expired(`the watch cache lost its store watch (${err.message}); relist`));
         this.watchers.clear();
         // Start over: a fresh list rebuilds the cache; watchers relist on their side.
         this.storeWatch = undefined;
@@ -224,7 +227,7 @@ export class WatchCache {
   stop(): void {
     this.storeWatch?.close();
     this.storeWatch = undefined;
-    for (const w of this.watchers) w.terminate(new StatusError(503, 'ServiceUnavailable', 'the server is shutting down'));
+    for (const w of this.watchers) w.terminate();
     this.watchers.clear();
   }
 }
