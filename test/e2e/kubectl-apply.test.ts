@@ -85,7 +85,7 @@ stringData: { token: abc123 }
     assert.match(again, /deployments\.apps "d1" already exists/);
   });
 
-  test('create configmap / namespace / deployment (typed clients send protobuf)', { todo: 'protobuf request bodies arrive with issue #3 (the API server, complete)' }, async (t) => {
+  test('create configmap / namespace / deployment (typed clients send protobuf)', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     assert.equal((await k.ok(['create', 'namespace', 'typed'])).trim(), 'namespace/typed created');
     assert.equal(

@@ -9,7 +9,7 @@ import type { KindDef } from '../../api/kinds/types.ts';
 import { formatApiVersion, type KubeObject } from '../../api/object.ts';
 import type { Api } from '../api.ts';
 import type { UserInfo } from '../authn/user.ts';
-import { decodeBody, mediaType, patchTypeOf, readBody } from '../http/body.ts';
+import { decodeBody, patchTypeOf, readBody } from '../http/body.ts';
 import { renderingFor, type Rendering } from '../http/negotiate.ts';
 import { writeJson, writeText } from '../http/respond.ts';
 import type { RequestContext, FieldValidation } from '../registry/context.ts';
@@ -91,12 +91,7 @@ function writeList(res: ServerResponse, kind: KindDef, r: ListResult, rendering:
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req);
-  const mt = mediaType(req.headers['content-type']);
-  if (mt === 'application/vnd.kubernetes.protobuf') {
-    throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in protobuf, which this server does not read yet; send application/json or application/yaml');
-  }
-  return decodeBody(body, req.headers['content-type']);
+  return decodeBody(await readBody(req), req.headers['content-type']);
 }
 
 async function readOptionalBody(req: IncomingMessage): Promise<unknown> {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parseAllDocuments } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType, StatusError } from '../../api/errors.ts';
+import { decodeProtobufObject, protobufMediaType } from '../../api/protobuf/object.ts';
 
 /** Kubernetes refuses request bodies over 3 MiB. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -66,11 +67,19 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 }
 
 /**
- * Decodes a JSON or YAML body into one value. JSON is parsed strictly; YAML with YAML 1.1 rules (as
+ * Decodes a JSON, YAML or Kubernetes-protobuf body into one value. JSON is parsed strictly; YAML with YAML 1.1 rules (as
  * Go's yaml.v2 reads manifests). Exactly one document is accepted.
  */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
+  if (mt === protobufMediaType) {
+    // kubectl's typed clients (create namespace|configmap|deployment…, auth can-i, drain) send protobuf.
+    try {
+      return decodeProtobufObject(body);
+    } catch (err) {
+      throw badRequest(`the protobuf request body could not be decoded: ${(err as Error).message}`);
+    }
+  }
   const text = body.toString('utf8');
   if (mt === '' || mt === 'application/json' || mt.endsWith('+json')) return parseJson(text);
   if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml' || mt.endsWith('+yaml')) {
