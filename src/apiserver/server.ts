@@ -13,6 +13,7 @@ import { Api } from './api.ts';
 import type { Authenticator } from './authn/authenticator.ts';
 import type { UserInfo } from './authn/user.ts';
 import { BootstrapAuthorizer, forbiddenMessage, type Attributes, type Authorizer } from './authz/authorizer.ts';
+import { impersonate, wantsImpersonation } from './authz/impersonation.ts';
 import { Discovery } from './handlers/discovery.ts';
 import { OpenApi } from './handlers/openapi.ts';
 import { handleResource, type ResourceHandlerContext, type SubresourceHandler } from './handlers/resource.ts';
@@ -164,6 +165,7 @@ export class ApiServer {
       if (this.serveAnonymous(url.pathname, res)) return;
       user = await this.o.authenticator.authenticate(req);
       if (!user) throw unauthorized();
+      if (wantsImpersonation(req)) user = await impersonate(req, user, this.authorizer);
       const attrs: Attributes = info.isResourceRequest
         ? {
             user,

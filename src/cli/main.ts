@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { CliError, runServer, stopOnSignals } from './server.ts';
 import { runUp } from './up.ts';
+import { createUser } from './user.ts';
 import { berthVersion } from './version.ts';
 
 const program = new Command();
@@ -33,6 +34,18 @@ program
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: { dataDir?: string; listen: string; logLevel: string }) => {
     await runUp(opts);
+  });
+
+const user = program.command('user').description('Manage users who authenticate with client certificates.');
+user
+  .command('create <name>')
+  .description('Issue a client certificate for NAME from the cluster CA and write a kubeconfig for it.')
+  .requiredOption('--data-dir <dir>', 'the cluster data directory (holds tls/ and the admin kubeconfig)')
+  .option('--group <group>', 'a group the user belongs to (repeatable)', (g: string, acc: string[]) => [...acc, g], [] as string[])
+  .option('--out <file>', 'where to write the kubeconfig (default DIR/users/NAME.kubeconfig)')
+  .action(async (name: string, opts: { dataDir: string; group: string[]; out?: string }) => {
+    const path = await createUser(name, opts);
+    process.stdout.write(`${path}\n`);
   });
 
 program

@@ -1,12 +1,12 @@
 /**
  * Authorization: may this user do this verb on this resource (or path)? The interface is Kubernetes'
- * (attributes in, allow/deny with a reason out) so RBAC can slot in beside the rules here. For now:
- * system:masters may do everything; every authenticated user may read discovery, version, health
- * and OpenAPI (as system:discovery and system:public-info-viewer allow) and review its own access;
- * everything else is denied.
+ * (attributes in, allow/deny with a reason out); the cluster chains several (`unionAuthorizer`):
+ * system:masters, the node authorizer, then RBAC (rbac.ts). `BootstrapAuthorizer` is the fixed
+ * fallback used when no RBAC is wired: masters, discovery and self-reviews only.
  */
 import type { UserInfo } from '../authn/user.ts';
 import { groupAuthenticated, groupMasters } from '../authn/user.ts';
+import type { PolicyRule } from './rules.ts';
 
 export interface Attributes {
   user: UserInfo;
@@ -29,6 +29,39 @@ export interface Decision {
 
 export interface Authorizer {
   authorize(a: Attributes): Promise<Decision> | Decision;
+  /**
+   * The rules this authorizer grants the user in `namespace` ('' for cluster-wide rules only), for
+   * SelfSubjectRulesReview. Authorizers that cannot list rules leave it out.
+   */
+  rulesFor?(user: UserInfo, namespace: string): PolicyRule[];
+}
+
+/** Every permission: what system:masters holds. */
+export const superuserRules: readonly PolicyRule[] = Object.freeze([
+  { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
+  { verbs: ['*'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: ['*'] },
+]);
+
+/** system:masters may do anything, whatever RBAC objects say (so a broken policy cannot lock admins out). */
+export const mastersAuthorizer: Authorizer = {
+  authorize: (a) => (a.user.groups.includes(groupMasters) ? { allowed: true, reason: 'system:masters' } : { allowed: false }),
+  rulesFor: (user) => (user.groups.includes(groupMasters) ? [...superuserRules] : []),
+};
+
+/** Asks each authorizer in turn; the first that allows decides. Rules are the union of all. */
+export function unionAuthorizer(list: readonly Authorizer[]): Authorizer {
+  return {
+    async authorize(a) {
+      for (const z of list) {
+        const d = await z.authorize(a);
+        if (d.allowed) return d;
+      }
+      return { allowed: false };
+    },
+    rulesFor(user, namespace) {
+      return list.flatMap((z) => z.rulesFor?.(user, namespace) ?? []);
+    },
+  };
 }
 
 const publicPaths = ['/api', '/apis', '/version', '/healthz', '/livez', '/readyz', '/openapi'];
@@ -54,6 +87,23 @@ export class BootstrapAuthorizer implements Authorizer {
       return { allowed: true, reason: 'self review' };
     }
     return { allowed: false };
+  }
+
+  rulesFor(user: UserInfo): PolicyRule[] {
+    if (user.groups.includes(groupMasters)) return [...superuserRules];
+    if (!user.groups.includes(groupAuthenticated)) return [];
+    const rule = (verbs: string[], apiGroups: string[], resources: string[], nonResourceURLs: string[] = []): PolicyRule => ({
+      verbs,
+      apiGroups,
+      resources,
+      resourceNames: [],
+      nonResourceURLs,
+    });
+    return [
+      rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
+      rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
+      rule(['get'], [], [], publicPaths.flatMap((p) => [p, p + '/*'])),
+    ];
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * The review kinds: questions to the server, answered and not stored. SelfSubjectAccessReview and
- * SubjectAccessReview ask the authorizer; SelfSubjectRulesReview lists what the bootstrap rules allow;
+ * SubjectAccessReview ask the authorizer; SelfSubjectRulesReview lists the rules the authorizer grants
+ * the requester in spec.namespace (RBAC's, when wired);
  * TokenReview asks the authenticators; SelfSubjectReview says who you are.
  */
 import type { IncomingMessage } from 'node:http';
 import { badRequest } from '../../api/errors.ts';
 import { isObject } from '../../api/object.ts';
 import type { Authenticator } from '../authn/authenticator.ts';
-import { groupMasters, type UserInfo } from '../authn/user.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { Attributes, Authorizer } from '../authz/authorizer.ts';
 import { writeJson } from '../http/respond.ts';
 import { bodyOf } from './pod-subresources.ts';
@@ -57,15 +58,18 @@ export function reviewHandlers(authorizer: Authorizer, authenticator: Authentica
   m.set('authorization.k8s.io/localsubjectaccessreviews/', access(false, true));
   m.set('authorization.k8s.io/selfsubjectrulesreviews/', async (req, res, _info, kind, c) => {
     const body = await bodyOf(req);
-    const admin = c.user.groups.includes(groupMasters);
-    const resourceRules = admin ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : [
-      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
-      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
-    ];
-    const nonResourceRules = admin
-      ? [{ verbs: ['*'], nonResourceURLs: ['*'] }]
-      : [{ verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/openapi', '/openapi/*', '/version', '/version/'] }];
-    writeJson(res, 201, reply(kind.kind, 'authorization.k8s.io', body, { resourceRules, nonResourceRules, incomplete: false }));
+    const spec = isObject(body.spec) ? body.spec : {};
+    const namespace = typeof spec.namespace === 'string' ? spec.namespace : '';
+    const rules = authorizer.rulesFor?.(c.user, namespace);
+    const resourceRules = (rules ?? [])
+      .filter((r) => r.nonResourceURLs.length === 0)
+      .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, ...(r.resourceNames.length ? { resourceNames: r.resourceNames } : {}) }));
+    const nonResourceRules = (rules ?? [])
+      .filter((r) => r.nonResourceURLs.length > 0)
+      .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
+    const status: Record<string, unknown> = { resourceRules, nonResourceRules, incomplete: rules === undefined };
+    if (rules === undefined) status.evaluationError = 'the authorizer cannot list rules';
+    writeJson(res, 201, reply(kind.kind, 'authorization.k8s.io', body, status));
   });
   m.set('authentication.k8s.io/selfsubjectreviews/', async (req, res, _info, kind, c) => {
     const body = await bodyOf(req);

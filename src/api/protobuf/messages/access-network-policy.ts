@@ -32,6 +32,20 @@ export const accessNetworkPolicyMessages: MessageTable = {
     8: ['fieldSelector', 'authorization.v1.FieldSelectorAttributes'],
     9: ['labelSelector', 'authorization.v1.LabelSelectorAttributes'],
   },
+  // kubectl auth can-i --list sends a SelfSubjectRulesReview (spec.namespace = field 1).
+  'authorization.v1.SelfSubjectRulesReview': {
+    1: ['metadata', 'meta.v1.ObjectMeta'], 2: ['spec', 'authorization.v1.SelfSubjectRulesReviewSpec'],
+    3: ['status', 'authorization.v1.SubjectRulesReviewStatus'],
+  },
+  'authorization.v1.SubjectRulesReviewStatus': {
+    1: ['resourceRules', 'authorization.v1.ResourceRule', 'r'], 2: ['nonResourceRules', 'authorization.v1.NonResourceRule', 'r'],
+    3: ['incomplete', 'bool', 'z'], 4: ['evaluationError', 'string'],
+  },
+  'authorization.v1.ResourceRule': {
+    1: ['verbs', 'string', 'r'], 2: ['apiGroups', 'string', 'r'], 3: ['resources', 'string', 'r'], 4: ['resourceNames', 'string', 'r'],
+  },
+  'authorization.v1.NonResourceRule': { 1: ['verbs', 'string', 'r'], 2: ['nonResourceURLs', 'string', 'r'] },
+  'authorization.v1.SelfSubjectRulesReviewSpec': { 1: ['namespace', 'string'] },
   'authorization.v1.SelfSubjectAccessReview': {
     1: ['metadata', 'meta.v1.ObjectMeta'], 2: ['spec', 'authorization.v1.SelfSubjectAccessReviewSpec'],
     3: ['status', 'authorization.v1.SubjectAccessReviewStatus'],
