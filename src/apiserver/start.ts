@@ -18,7 +18,10 @@ import { loadTokenFile, tokenFileAuthenticator } from './authn/token-file.ts';
 import { serviceAccountAuthenticator } from './authn/serviceaccount.ts';
 import { unionAuthenticator } from './authn/union.ts';
 import type { Authenticator } from './authn/authenticator.ts';
-import { BootstrapAuthorizer } from './authz/authorizer.ts';
+import { clusterAuthorization } from './authz/setup.ts';
+import { rbacEscalation } from './authz/escalation.ts';
+import { ensureBootstrapPolicy } from './authz/bootstrap-policy.ts';
+import { ClusterRoleAggregator } from './authz/aggregation.ts';
 import { ApiServer, type Logger } from './server.ts';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.ts';
 import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
@@ -27,6 +30,7 @@ import { namespaceFinalize, podBinding, podEviction, podStreamUnavailable, servi
 import { reviewHandlers } from './handlers/reviews.ts';
 import type { SubresourceHandler } from './handlers/resource.ts';
 import { systemContext } from './registry/context.ts';
+import { startCrdController } from './crd/start.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -74,7 +78,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     );
     const tokens = unionAuthenticator(tokenAuthenticators);
     const authenticator = unionAuthenticator([x509Authenticator(), tokens]);
-    const authorizer = new BootstrapAuthorizer();
+    // RBAC reads the API's watch caches; the API is made by the server below.
+    const authz = clusterAuthorization(() => server.api);
+    const authorizer = authz.authorizer;
     const subresources = new Map<string, SubresourceHandler>([
       ['/pods/binding', podBinding],
       ['/pods/eviction', podEviction],
@@ -109,11 +115,15 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       serviceCidr: o.serviceCidr ?? '10.96.0.0/12',
       nodePortRange: o.nodePortRange ?? { first: 30000, last: 32767 },
     });
-    api.admission.push(namespaceLifecycle(api), serviceAllocation(api, allocator));
+    api.admission.push(namespaceLifecycle(api), serviceAllocation(api, allocator), rbacEscalation(authz.rbac, authorizer));
     const addr = await server.listen(o.host, o.port);
+    await startCrdController(server, o.log);
     const host = o.host === '0.0.0.0' || o.host === '::' || o.host === '' ? '127.0.0.1' : o.host;
     const url = o.advertiseUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     await bootstrapObjects(server, allocator.cidr);
+    await ensureBootstrapPolicy(api);
+    const aggregator = new ClusterRoleAggregator(api, { log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
+    await aggregator.start();
     const kubeconfig = join(o.dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, {
       server: url,
@@ -129,6 +139,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       url,
       kubeconfig,
       async close() {
+        aggregator.stop();
         await server.close();
         await store.close();
       },
