@@ -4,12 +4,11 @@
  * tokens), admission, subresources, and the objects every cluster starts with (the system namespaces
  * and the `kubernetes` Service).
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinRegistry } from '../api/kinds/index.ts';
 import type { KubeObject } from '../api/object.ts';
 import { StatusError } from '../api/errors.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openDatastore } from './datastore.ts';
 import type { Store } from '../store/types.ts';
 import { writeKubeconfig } from '../client/kubeconfig.ts';
 import { ensureClusterPki, type ClusterPki } from './pki/cluster-pki.ts';
@@ -36,7 +35,7 @@ export interface ControlPlaneOptions {
   dataDir: string;
   host: string;
   port: number;
-  /** `sqlite` (default) or an etcd URL (a later issue). */
+  /** `sqlite` (default) or `etcd://HOST:PORT[,HOST:PORT...]`. */
   datastore?: string;
   tokenAuthFile?: string;
   serviceCidr?: string;
@@ -58,14 +57,7 @@ export interface ControlPlane {
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
-  if (o.datastore && o.datastore !== 'sqlite') {
-    throw new Error(`datastore ${JSON.stringify(o.datastore)} is not supported yet; use sqlite (the default)`);
-  }
-  await mkdir(join(o.dataDir, 'db'), { recursive: true, mode: 0o700 });
-  const store = openSqliteStore({
-    path: join(o.dataDir, 'db', 'state.db'),
-    log: (msg, extra) => o.log.warn(extra ?? {}, msg),
-  });
+  const store = await openDatastore(o.datastore, { dataDir: o.dataDir, log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
   try {
     const pki = await ensureClusterPki(join(o.dataDir, 'tls'), { ips: o.host && o.host !== '0.0.0.0' && o.host !== '::' ? [o.host] : [] });
     const registry = builtinRegistry();

@@ -4,13 +4,14 @@
  * bounded window of recent events. Lists and watches are served from it, so N watchers cost one store
  * watch, and an event is encoded once however many watchers receive it.
  *
- * Revision invariant: `revision` is the newest store revision whose events this cache has applied. The
- * SQLite store delivers events synchronously right after each commit, so after awaiting
- * `store.currentRevision()` every event up to that revision has been applied here; `syncTo` relies on
- * that. (An etcd backend will need progress notifications to give the same promise.)
+ * Revision invariant: `revision` is the newest store revision up to which this cache has applied every
+ * event. The SQLite store delivers events synchronously right after each commit, so after awaiting
+ * `store.currentRevision()` every event up to that revision has been applied here. etcd's events can
+ * trail its reads, so there `syncTo` asks the watch for a progress notice and waits until the cache has
+ * caught up with the revision it read.
  */
 import type { KubeObject } from '../api/object.ts';
-import { expired, type StatusError } from '../api/errors.ts';
+import { expired, StatusError } from '../api/errors.ts';
 import type { Store, Watch, WatchEvent } from '../store/types.ts';
 
 /** An object as the cache holds it. Never mutate `obj`: clone it first. */
@@ -114,6 +115,7 @@ export class WatchCache {
     this.bufferStart = list.revision;
     this.storeWatch = this.store.watch(this.prefix, list.revision, {
       onEvents: (events) => this.apply(events),
+      onProgress: (rev) => this.advance(rev),
       onError: (err) => {
         this.log('watch cache lost its store watch', { prefix: this.prefix, error: err.message });
         for (const w of this.watchers) w.terminate(expired(`the watch cache lost its store watch (${err.message}); relist`));
@@ -148,7 +150,6 @@ export class WatchCache {
         this.sortedKeys = null;
         ev = { type: 'DELETED', object: last, prev: prev ?? last, revision: e.revision, memo: new Map() };
       }
-      this.revision = Math.max(this.revision, e.revision);
       this.events.push(ev);
       out.push(ev);
     }
@@ -163,14 +164,60 @@ export class WatchCache {
       }
     }
     for (const w of this.watchers) w.deliver(out);
+    if (raw.length) this.advance(raw[raw.length - 1].revision);
   }
 
-  /** Waits until every event up to the store's current revision is applied; returns that revision. */
-  async syncTo(): Promise<number> {
+  /** A progress notice: nothing up to `rev` is missing here. */
+  private advance(rev: number): void {
+    if (rev <= this.revision) return;
+    this.revision = rev;
+    for (const w of [...this.waiters]) if (w.rev <= rev) w.done();
+  }
+
+  private readonly waiters = new Set<{ rev: number; done: () => void }>();
+
+  /**
+   * Waits until every event up to the store's current revision is applied; returns that revision.
+   * Backends with progress notices are asked for one and waited for (at most `timeoutMs`, then
+   * 504 so the client retries); SQLite needs no wait.
+   */
+  async syncTo(timeoutMs = 3000): Promise<number> {
     await this.start();
     const rev = await this.store.currentRevision();
-    if (rev > this.revision) this.revision = rev;
+    const w = this.storeWatch;
+    if (!w?.requestProgress) {
+      if (rev > this.revision) this.revision = rev;
+      return this.revision;
+    }
+    if (this.revision >= rev) return this.revision;
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        rev,
+        done: () => {
+          clearInterval(ask);
+          clearTimeout(timer);
+          this.waiters.delete(entry);
+          resolve();
+        },
+      };
+      const ask = setInterval(() => w.requestProgress?.(), 100);
+      const timer = setTimeout(() => {
+        clearInterval(ask);
+        this.waiters.delete(entry);
+        reject(new StatusError(504, 'Timeout', `the watch cache has not caught up with revision ${rev} yet; try again`));
+      }, timeoutMs);
+      this.waiters.add(entry);
+      w.requestProgress?.();
+    });
     return this.revision;
+  }
+
+  /**
+   * True when a read of the cache is as fresh as a read of the store at any instant (SQLite, which
+   * delivers events synchronously). Otherwise consistent single-object reads go to the store.
+   */
+  get servesConsistentReads(): boolean {
+    return !this.storeWatch?.requestProgress;
   }
 
   get(key: string): CachedObject | undefined {

@@ -53,6 +53,11 @@ export interface ListResult {
 export interface Watch {
   /** Stops the watch; no events are delivered after it returns. */
   close(): void;
+  /**
+   * Asks the backend to report (through onProgress) how far this watch has been delivered. Backends
+   * whose events can lag behind their reads (etcd) have it; SQLite delivers synchronously and does not.
+   */
+  requestProgress?(): void;
 }
 
 export interface WatchHandlers {
@@ -60,6 +65,8 @@ export interface WatchHandlers {
   onEvents(events: WatchEvent[]): void;
   /** The watch ended for a reason other than close() (compaction, store closed). */
   onError(err: StoreError): void;
+  /** Every event of this watch with revision <= `revision` has been delivered (progress notices). */
+  onProgress?(revision: number): void;
 }
 
 export type StoreErrorCode = 'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Closed' | 'Unavailable';

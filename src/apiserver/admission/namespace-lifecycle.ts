@@ -20,9 +20,11 @@ export function namespaceLifecycle(api: Api): AdmissionPlugin {
       if (a.operation !== 'CREATE' || !a.kind.namespaced || !a.namespace) return;
       const namespaces = api.resource('', 'namespaces');
       await namespaces.cache.start();
-      const ns = namespaces.cache.get(namespaces.key('', a.namespace));
+      // The cache may trail a namespace created a moment ago (etcd): confirm a miss with a live read.
+      const cached = namespaces.cache.get(namespaces.key('', a.namespace))?.obj;
+      const ns = cached ?? (await namespaces.read('', a.namespace).then((r) => r.obj, () => undefined));
       if (!ns) throw notFound('namespaces', '', a.namespace);
-      if (ns.obj.metadata.deletionTimestamp) {
+      if (ns.metadata.deletionTimestamp) {
         // Events may still be written while a namespace drains, so the things in it can report.
         if (a.kind.resource === 'events') return;
         throw forbidden(

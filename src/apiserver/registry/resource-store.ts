@@ -108,6 +108,13 @@ export class ResourceStore {
    * send its JSON text without encoding it again.
    */
   async getEntry(namespace: string, name: string, resourceVersion?: string): Promise<{ obj: KubeObject; cached?: CachedObject }> {
+    await this.cache.start();
+    if (!resourceVersion && !this.cache.servesConsistentReads) {
+      // Without a resourceVersion a GET must see every acknowledged write: read the store (etcd).
+      const cur = await this.current(namespace, name);
+      if (!cur) throw this.notFound(name);
+      return { obj: cur.obj };
+    }
     if (resourceVersion && resourceVersion !== '0') {
       const rev = parseRevision(resourceVersion);
       const kv = await this.store.get(this.key(namespace, name), rev).catch(mapStoreError);
