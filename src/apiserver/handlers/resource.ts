@@ -15,6 +15,7 @@ import { writeJson, writeText } from '../http/respond.ts';
 import type { RequestContext, FieldValidation } from '../registry/context.ts';
 import { deleteObject, deleteOptionsFrom } from '../registry/delete.ts';
 import { list, listQueryFrom, watch, type ListResult } from '../registry/list.ts';
+import { applyObject } from '../registry/apply.ts';
 import { patchObject } from '../registry/patch.ts';
 import type { ResourceStore } from '../registry/resource-store.ts';
 import type { ResourceRequest } from '../request-info.ts';
@@ -38,7 +39,7 @@ export type SubresourceHandler = (
   q: URLSearchParams,
 ) => Promise<void>;
 
-export function requestContext(user: UserInfo, q: URLSearchParams): RequestContext {
+export function requestContext(user: UserInfo, q: URLSearchParams, userAgent?: string): RequestContext {
   const dry = q.getAll('dryRun');
   for (const d of dry) if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
   const fv = q.get('fieldValidation') ?? 'Warn';
@@ -47,7 +48,16 @@ export function requestContext(user: UserInfo, q: URLSearchParams): RequestConte
   }
   const fieldManager = q.get('fieldManager') ?? undefined;
   if (fieldManager !== undefined && fieldManager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
-  return { user, dryRun: dry.length > 0, fieldManager, fieldValidation: fv as FieldValidation, warnings: [] };
+  return { user, dryRun: dry.length > 0, fieldManager, userAgent, fieldValidation: fv as FieldValidation, warnings: [] };
+}
+
+/** ?force= of a PATCH: only an apply patch may set it. */
+function forceFrom(q: URLSearchParams, apply: boolean): boolean {
+  const v = q.get('force');
+  if (v === null) return false;
+  if (!apply) throw new StatusError(422, 'Invalid', 'force: Forbidden: may not be specified for non-apply patch', { causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }] });
+  if (v !== 'true' && v !== 'false') throw badRequest(`force: Invalid value: ${JSON.stringify(v)}: must be true or false`);
+  return v === 'true';
 }
 
 function setWarnings(res: ServerResponse, ctx: RequestContext): void {
@@ -143,33 +153,34 @@ export async function handleResource(
       return startWatch(req, res, info, kind, rs, c, q, rendering);
     case 'create': {
       if (sub) throw methodNotAllowed(`create is not supported on ${kind.resource}/status`);
-      const ctx = requestContext(c.user, q);
+      const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const body = await readJsonBody(req);
       const r = await rs.create(info.namespace, body, ctx);
       setWarnings(res, ctx);
       return writeObject(res, 201, kind, r.obj, 'object', q);
     }
     case 'update': {
-      const ctx = requestContext(c.user, q);
+      const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const body = await readJsonBody(req);
       const r = await rs.update(info.namespace, info.name, body, ctx, sub);
       setWarnings(res, ctx);
       return writeObject(res, r.created ? 201 : 200, kind, r.obj, 'object', q);
     }
     case 'patch': {
-      const ctx = requestContext(c.user, q);
+      const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const type = patchTypeOf(req.headers['content-type']);
-      if (type === 'apply') {
-        throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported yet; use client-side apply');
-      }
+      const force = forceFrom(q, type === 'apply');
       const body = await readBody(req);
-      const r = await patchObject(rs, info.namespace, info.name, type, body, ctx, sub);
+      const r =
+        type === 'apply'
+          ? await applyObject(rs, info.namespace, info.name, body, ctx, sub, force)
+          : await patchObject(rs, info.namespace, info.name, type, body, ctx, sub);
       setWarnings(res, ctx);
-      return writeObject(res, 200, kind, r.obj, 'object', q);
+      return writeObject(res, r.created ? 201 : 200, kind, r.obj, 'object', q);
     }
     case 'delete': {
       if (sub) throw methodNotAllowed(`delete is not supported on ${kind.resource}/status`);
-      const ctx = requestContext(c.user, q);
+      const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const opts = deleteOptionsFrom(await readOptionalBody(req), q);
       if (opts.dryRun?.length) ctx.dryRun = true;
       const r = await deleteObject(rs, info.namespace, info.name, opts, ctx);
@@ -184,7 +195,7 @@ export async function handleResource(
       });
     }
     case 'deletecollection': {
-      const ctx = requestContext(c.user, q);
+      const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const opts = deleteOptionsFrom(await readOptionalBody(req), q);
       if (opts.dryRun?.length) ctx.dryRun = true;
       const r = await list(rs, info.namespace, { ...listQueryFrom(q), limit: undefined, continue: undefined });

@@ -77,7 +77,7 @@ export async function handleScale(
     return;
   }
   if (info.verb !== 'update' && info.verb !== 'patch') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on scale`);
-  const ctx = requestContext(c.user, q);
+  const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const raw = await readBody(req);
   const patchType = info.verb === 'patch' ? patchTypeOf(req.headers['content-type']) : undefined;
   const input = info.verb === 'update' ? decodeBody(raw, req.headers['content-type']) : parseJson(raw.toString('utf8'));

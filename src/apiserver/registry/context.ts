@@ -7,7 +7,10 @@ export interface RequestContext {
   user: UserInfo;
   /** dryRun=All: run every step but the store write. */
   dryRun: boolean;
+  /** ?fieldManager=; when absent, managedFields name the writer after its User-Agent. */
   fieldManager?: string;
+  /** The request's User-Agent header, for the default field manager name. */
+  userAgent?: string;
   fieldValidation: FieldValidation;
   /** Warnings for the response's Warning headers (unknown fields under Warn, …). */
   warnings: string[];

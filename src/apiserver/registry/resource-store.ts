@@ -25,6 +25,7 @@ import type { AdmissionAttributes, AdmissionPlugin } from '../admission/types.ts
 import { decodeStored, type CachedObject, type WatchCache } from '../watchcache.ts';
 import type { RequestContext } from './context.ts';
 import { decodeForWrite, invalidObject } from './decode.ts';
+import { recordManagedFields, sameManaged } from './field-manager.ts';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.ts';
 import { prepareMetaForCreate, prepareMetaForUpdate, sameObject } from './meta.ts';
 
@@ -36,6 +37,12 @@ export interface WriteResult {
 }
 
 const maxRetries = 16;
+
+/**
+ * How a write treats managedFields: 'update' records the writer's changes (create, PUT, PATCH);
+ * 'preset' keeps the entries the caller computed (server-side apply).
+ */
+export type ManagedFieldsMode = 'update' | 'preset';
 
 export class ResourceStore {
   readonly kind: KindDef;
@@ -157,7 +164,7 @@ export class ResourceStore {
     return this.createDecoded(obj, ctx);
   }
 
-  private async createDecoded(obj: KubeObject, ctx: RequestContext): Promise<WriteResult> {
+  private async createDecoded(obj: KubeObject, ctx: RequestContext, managed: ManagedFieldsMode = 'update'): Promise<WriteResult> {
     const s = this.kind.strategy;
     s.defaults?.(obj);
     const generate = !obj.metadata.name && !!obj.metadata.generateName;
@@ -175,6 +182,7 @@ export class ResourceStore {
       ctx,
     };
     await this.runAdmission(a);
+    if (managed === 'update') recordManagedFields(this.kind, this.registry.definitions, undefined, obj, ctx, '');
     if (ctx.dryRun) {
       await this.releaseAdmission(a, false);
       return { obj, created: true };
@@ -233,6 +241,8 @@ export class ResourceStore {
   /**
    * The shared update loop: `transform` maps the current object (undefined if absent) to the desired
    * one; it runs again on each lost compare-and-swap unless the caller asked for a precondition.
+   * When the object is absent and `createBody` is given (an object, or a function making one), it is
+   * created instead.
    */
   async guaranteedUpdate(
     namespace: string,
@@ -241,14 +251,15 @@ export class ResourceStore {
     subresource: string,
     conditional: boolean,
     transform: (cur: KubeObject | undefined) => Promise<KubeObject | undefined>,
-    createBody?: KubeObject,
+    createBody?: KubeObject | (() => KubeObject),
+    managed: ManagedFieldsMode = 'update',
   ): Promise<WriteResult> {
     for (let attempt = 0; attempt < maxRetries; attempt++) {
       const cur = await this.current(namespace, name);
       const next = await transform(cur?.obj);
       if (!cur || !next) {
         if (!createBody) throw this.notFound(name);
-        return this.createDecoded(createBody, ctx);
+        return this.createDecoded(typeof createBody === 'function' ? createBody() : createBody, ctx, managed);
       }
       const old = cur.obj;
       const prepared = this.prepareUpdate(next, old, subresource);
@@ -263,7 +274,9 @@ export class ResourceStore {
         ctx,
       };
       await this.runAdmission(a);
-      if (sameObject(prepared, old)) {
+      if (managed === 'update') recordManagedFields(this.kind, this.registry.definitions, old, prepared, ctx, subresource);
+      // managedFields are compared by reference: the field manager shares the stored array when unchanged.
+      if (sameManaged(prepared, old) && sameObject(withoutManaged(prepared), withoutManaged(old))) {
         await this.releaseAdmission(a, false);
         return { obj: old };
       }
@@ -350,6 +363,10 @@ export class ResourceStore {
     if (!committed) await this.runAdmission(a);
     else await this.releaseAdmission(a, true);
   }
+}
+
+function withoutManaged(o: KubeObject): KubeObject {
+  return o.metadata.managedFields === undefined ? o : { ...o, metadata: { ...o.metadata, managedFields: undefined } };
 }
 
 /** An object being deleted whose last finalizer is gone and whose grace period is over goes away. */
