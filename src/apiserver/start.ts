@@ -50,6 +50,8 @@ export interface ControlPlane {
   pki: ClusterPki;
   store: Store;
   url: string;
+  /** The API's address on this host (loopback for wildcard listens), for components in this process. */
+  localUrl: string;
   kubeconfig: string;
   close(): Promise<void>;
 }
@@ -116,6 +118,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await ensureBootstrapPolicy(api);
     const aggregator = new ClusterRoleAggregator(api, { log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
     await aggregator.start();
+    // The listening address, not advertiseUrl: in-process components stay on this host's own socket.
+    const localUrl = `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     const kubeconfig = join(o.dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, {
       server: url,
@@ -129,6 +133,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       pki,
       store,
       url,
+      localUrl,
       kubeconfig,
       async close() {
         aggregator.stop();

@@ -2,7 +2,10 @@
  * `berth server`: one cluster's control plane in this process, on a data directory. Prints one line
  * saying where the API listens and where the admin kubeconfig is; stops cleanly on SIGTERM/SIGINT.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ensureComponentCert } from '../apiserver/pki/component-cert.ts';
+import { controllerManagerUser, startControllerManager } from '../controllers/start.ts';
+import { schedulerController } from '../scheduler/scheduler.ts';
 import { startControlPlane, type ControlPlane } from '../apiserver/start.ts';
 import { StoreError } from '../store/types.ts';
 import { createLogger } from './log.ts';
@@ -37,6 +40,35 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
   } catch (err) {
     throw new CliError(describeStartError(err, dataDir, flags.listen));
   }
+  // The controller manager runs in this process as a client of the API it just started.
+  const cmCert = await ensureComponentCert(join(dataDir, 'tls'), { caCert: cp.pki.caCert, caKey: cp.pki.caKey }, {
+    file: 'controller-manager',
+    commonName: controllerManagerUser,
+    // Full access until the bootstrap policy has roles for each controller.
+    organizations: ['system:masters'],
+  });
+  const controllers = await startControllerManager({ url: cp.localUrl, caCert: cp.pki.caCert, cert: cmCert.cert, key: cmCert.key, log });
+  // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
+  const schedCert = await ensureComponentCert(join(dataDir, 'tls'), { caCert: cp.pki.caCert, caKey: cp.pki.caKey }, {
+    file: 'scheduler',
+    commonName: 'system:kube-scheduler',
+    organizations: ['system:masters'],
+  });
+  const scheduler = await startControllerManager({
+    url: cp.localUrl,
+    caCert: cp.pki.caCert,
+    cert: schedCert.cert,
+    key: schedCert.key,
+    log,
+    controllers: [schedulerController()],
+    leaseName: 'kube-scheduler',
+    userAgent: 'berth-scheduler/0.1',
+  });
+  const closeApi = cp.close;
+  cp.close = async () => {
+    await Promise.all([controllers.stop(), scheduler.stop()]);
+    await closeApi();
+  };
   process.stdout.write(`${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`);
   return cp;
 }

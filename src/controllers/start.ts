@@ -1,0 +1,66 @@
+/**
+ * Runs the controller manager beside `berth server`: it talks to the server's API over loopback HTTPS
+ * like any other client, authenticating with a client certificate for the user
+ * `system:kube-controller-manager` (issued by the process that starts it). For now that certificate
+ * also carries O=system:masters (full access) until the bootstrap RBAC policy grants the controllers'
+ * own roles.
+ */
+import { Client } from '../client/client.ts';
+import { httpTransport } from '../client/http.ts';
+import type { ClientLogger } from '../client/logger.ts';
+import { GarbageCollector } from './garbagecollector/controller.ts';
+import { ControllerManager } from './manager.ts';
+import { replicaSetController } from './replicaset/controller.ts';
+import { deploymentController } from './deployment/controller.ts';
+import { NamespaceController } from './namespace/controller.ts';
+import type { Controller } from './types.ts';
+
+/** The user the controller manager authenticates as. */
+export const controllerManagerUser = 'system:kube-controller-manager';
+
+export interface StartControllerManagerOptions {
+  /** The API server's URL (loopback). */
+  url: string;
+  caCert: string;
+  /** Client certificate and key (PEM) for system:kube-controller-manager. */
+  cert: string;
+  key: string;
+  log: ClientLogger;
+  /** Controllers to run; defaultControllers() unless told. */
+  controllers?: Controller[];
+  /** The Lease the instances elect a leader on (kube-system/kube-controller-manager unless told). */
+  leaseName?: string;
+  /** Client user agent (shown in managed fields and logs). */
+  userAgent?: string;
+}
+
+/** The controllers `berth server` runs. */
+export function defaultControllers(): Controller[] {
+  return [new GarbageCollector(), new NamespaceController(), replicaSetController(), deploymentController()];
+}
+
+/** Starts campaigning and, once leader, the controllers; `stop` stops them and releases the lease. */
+export async function startControllerManager(o: StartControllerManagerOptions): Promise<{ stop(): Promise<void> }> {
+  const transport = httpTransport(
+    { context: 'controller-manager', server: o.url, caCert: o.caCert, clientCert: o.cert, clientKey: o.key, insecureSkipTlsVerify: false, namespace: 'default' },
+    // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
+    // a capped pool would leave ordinary requests queued behind long-lived watches.
+    { userAgent: o.userAgent ?? 'berth-controller-manager/0.1', maxSockets: Infinity },
+  );
+  const manager = new ControllerManager({
+    client: new Client(transport),
+    controllers: o.controllers ?? defaultControllers(),
+    log: o.log,
+    lease: o.leaseName ? { name: o.leaseName } : undefined,
+  });
+  manager.start();
+  return {
+    async stop() {
+      try {
+        await manager.stop();
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}
