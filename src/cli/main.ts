@@ -1,6 +1,7 @@
 /** The `berth` command: one program for every Berth process. */
 import { Command, Option } from 'commander';
 import { CliError, runServer, stopOnSignals } from './server.ts';
+import { runSim, type SimFlags } from './sim.ts';
 import { runUp } from './up.ts';
 import { createUser } from './user.ts';
 import { berthVersion } from './version.ts';
@@ -46,6 +47,24 @@ user
   .action(async (name: string, opts: { dataDir: string; group: string[]; out?: string }) => {
     const path = await createUser(name, opts);
     process.stdout.write(`${path}\n`);
+  });
+
+program
+  .command('sim')
+  .description('Register simulated (kwok-style) nodes with a cluster and play the lifecycle of pods bound to them.')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to join')
+  .requiredOption('--nodes <n>', 'how many nodes to simulate')
+  .option('--name-prefix <prefix>', 'node names are PREFIX0, PREFIX1, ...', 'sim-')
+  .option('--cpu <quantity>', 'cpu capacity of each node', '8')
+  .option('--memory <quantity>', 'memory capacity of each node', '32Gi')
+  .option('--pods <n>', 'pod capacity of each node', '110')
+  .option('--labels <k=v,...>', 'extra node labels')
+  .option('--taints <k=v:Effect,...>', 'node taints')
+  .option('--ready-delay <duration>', 'time from binding to Running/Ready', '1s')
+  .option('--job-duration <duration>', 'time from Running to Succeeded for Job-like pods', '2s')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: SimFlags) => {
+    await runSim(opts);
   });
 
 program

@@ -26,7 +26,12 @@ function onlyCreate(info: ResourceRequest): void {
   if (info.verb !== 'create') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on ${info.resource}/${info.subresource}`);
 }
 
-/** POST pods/NAME/binding: sets spec.nodeName once; a pod already bound answers 409. */
+/**
+ * POST pods/NAME/binding: sets spec.nodeName once (a pod already bound answers 409) and the
+ * PodScheduled condition. Binding is the one sanctioned change of a pod's node, so it writes the
+ * stored pod directly (compare-and-swap on its revision) rather than through the pod update rules,
+ * which forbid changing spec.nodeName.
+ */
 export const podBinding: SubresourceHandler = async (req, res, info, kind, c, q) => {
   onlyCreate(info);
   const body = await bodyOf(req);
@@ -35,8 +40,8 @@ export const podBinding: SubresourceHandler = async (req, res, info, kind, c, q)
   if (!node) throw invalid('Binding', '', info.name, [{ type: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
   const ctx = requestContext(c.user, q);
   const rs = c.api.storeFor(kind);
-  await rs.guaranteedUpdate(info.namespace, info.name, ctx, '', false, async (cur) => {
-    if (!cur) return undefined;
+  for (let attempt = 0; ; attempt++) {
+    const { obj: cur, rev } = await rs.read(info.namespace, info.name);
     const spec = (cur.spec ?? {}) as { nodeName?: string };
     if (cur.metadata.deletionTimestamp) throw conflict('pods', '', info.name, 'pod is being deleted, cannot be assigned to a host');
     if (spec.nodeName) throw conflict('pods', '', info.name, `pod ${info.name} is already assigned to node "${spec.nodeName}"`);
@@ -47,8 +52,16 @@ export const podBinding: SubresourceHandler = async (req, res, info, kind, c, q)
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
     status.conditions = conditions;
     next.status = status;
-    return next;
-  });
+    if (ctx.dryRun) break;
+    try {
+      await rs.writeRaw(info.namespace, info.name, next, rev);
+      break;
+    } catch (err) {
+      // Another writer got there first (a status update, say): read again and retry.
+      if (attempt < 5 && err instanceof StatusError && err.code === 409) continue;
+      throw err;
+    }
+  }
   writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 };
 
@@ -58,7 +71,7 @@ export const podEviction: SubresourceHandler = async (req, res, info, kind, c, q
   const body = await bodyOf(req);
   const meta = isObject(body.metadata) ? body.metadata : {};
   if (meta.name !== undefined && meta.name !== info.name) throw badRequest(`name in URL does not match name in Eviction object`);
-  const ctx = requestContext(c.user, q);
+  const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const opts = isObject(body.deleteOptions) ? body.deleteOptions : {};
   await deleteObject(c.api.storeFor(kind), info.namespace, info.name, opts, ctx);
   writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
@@ -110,7 +123,7 @@ export const namespaceFinalize: SubresourceHandler = async (req, res, info, kind
   if (info.verb !== 'update') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on namespaces/finalize`);
   const body = await bodyOf(req);
   const finalizers = isObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers.map(String) : [];
-  const ctx = requestContext(c.user, q);
+  const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const rs = c.api.storeFor(kind);
   const { obj, rev } = await rs.read('', info.name);
   const next = JSON.parse(JSON.stringify(obj)) as KubeObject;

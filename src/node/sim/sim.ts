@@ -1,0 +1,222 @@
+/**
+ * Simulated (hollow) nodes, kwok style: `SimNodes` registers N Node objects, renews their Leases in
+ * kube-node-lease every 10 s, and plays the lifecycle of pods bound to them through the stage
+ * engine — one pod informer for all nodes (filtered by spec.nodeName in the handlers), one timer
+ * heap for all pending steps, a shared heartbeat timer, and bounded write concurrency, so a
+ * simulated node costs a few kilobytes and thousands fit in one process. `stop` stops heartbeats
+ * and pod handling but leaves the Node objects: the node lifecycle controller then sees them go
+ * silent, as it would real nodes.
+ */
+import type { KubeObject } from '../../api/object.ts';
+import type { Client } from '../../client/client.ts';
+import { realClock, type Clock, type ClockTimer } from '../../client/clock.ts';
+import { deletedObject, SharedInformer } from '../../client/informer.ts';
+import { stderrLogger, type ClientLogger } from '../../client/logger.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../../client/status.ts';
+import { podKey, type Node, type Pod, type RPod, type Taint } from '../../scheduler/types.ts';
+import { StageEngine } from './engine.ts';
+import { nodeLeaseNamespace, nodePodCIDR, simLease, simNode, type SimNodeSpec } from './node-objects.ts';
+import { runningStatus, succeededStatus } from './pod-status.ts';
+import { defaultStages, type Stage, type StageOptions } from './stages.ts';
+
+export interface SimOptions extends StageOptions {
+  client: Client;
+  nodes: number;
+  namePrefix?: string;
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+  extended?: Record<string, string>;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  /** Per-node overrides by index (tests make one node different). */
+  customize?: (spec: SimNodeSpec) => SimNodeSpec;
+  stages?: Stage[];
+  leaseRenewMs?: number;
+  /** Writes in flight at once (default 32). */
+  concurrency?: number;
+  clock?: Clock;
+  logger?: ClientLogger;
+  random?: () => number;
+}
+
+interface SimNodeState {
+  spec: SimNodeSpec;
+  hostIP: string;
+  podPrefix: string;
+  nextIP: number;
+  lease?: KubeObject;
+}
+
+/** A small semaphore bounding concurrent API writes. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export class SimNodes {
+  readonly engine: StageEngine;
+  readonly informer: SharedInformer<Pod>;
+  private readonly o: SimOptions;
+  private readonly clock: Clock;
+  private readonly log: ClientLogger;
+  private readonly nodes = new Map<string, SimNodeState>();
+  private readonly limiter: Limiter;
+  private heartbeat: ClockTimer | undefined;
+  private stopped = false;
+
+  constructor(opts: SimOptions) {
+    this.o = opts;
+    this.clock = opts.clock ?? realClock;
+    this.log = opts.logger ?? stderrLogger;
+    this.limiter = new Limiter(opts.concurrency ?? 32);
+    const prefix = opts.namePrefix ?? 'sim-';
+    for (let i = 0; i < opts.nodes; i++) {
+      let spec: SimNodeSpec = {
+        name: `${prefix}${i}`,
+        index: i,
+        cpu: opts.cpu ?? '8',
+        memory: opts.memory ?? '32Gi',
+        pods: opts.pods ?? '110',
+        extended: opts.extended,
+        labels: opts.labels,
+        taints: opts.taints,
+      };
+      if (opts.customize) spec = opts.customize(spec);
+      const built = simNode(spec, 0);
+      const cidr = nodePodCIDR(i);
+      this.nodes.set(spec.name, { spec, hostIP: built.status?.addresses?.[0]?.address ?? '', podPrefix: cidr.prefix, nextIP: 0 });
+    }
+    this.informer = new SharedInformer<Pod>(opts.client.resource<Pod>('', 'v1', 'pods'), { clock: this.clock, logger: this.log });
+    this.engine = new StageEngine({
+      stages: opts.stages ?? defaultStages(opts),
+      clock: this.clock,
+      log: this.log,
+      random: opts.random,
+      get: (key) => {
+        const slash = key.indexOf('/');
+        return this.informer.lister.get(key.slice(0, slash), key.slice(slash + 1));
+      },
+      apply: (pod, stage) => this.limiter.run(() => this.applyStage(pod, stage)),
+    });
+    const mine = (p: RPod): boolean => !!p.spec?.nodeName && this.nodes.has(p.spec.nodeName);
+    this.informer.addEventHandler({
+      onAdd: (p) => mine(p) && this.engine.observe(p),
+      onUpdate: (_o, p) => mine(p) && this.engine.observe(p),
+      onDelete: (d) => this.engine.forget(podKey(deletedObject(d))),
+    });
+  }
+
+  /** Names of the simulated nodes. */
+  nodeNames(): string[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** Registers the nodes and their leases, then starts heartbeats and pod handling. */
+  async start(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.register(n))));
+    await Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n))));
+    this.scheduleHeartbeat();
+    this.informer.run();
+    await this.informer.waitForSync();
+  }
+
+  /** Stops heartbeats and pod handling; Node objects stay. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.heartbeat?.cancel();
+    await this.engine.stop();
+    await this.informer.stop();
+  }
+
+  private async register(n: SimNodeState): Promise<void> {
+    const nodes = this.o.client.resource<Node>('', 'v1', 'nodes');
+    const obj = simNode(n.spec, this.clock.now());
+    try {
+      await nodes.create(undefined, obj);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      // Re-registering: take over the existing Node, refreshing its labels, taints and status.
+      const cur = await nodes.get(undefined, n.spec.name);
+      const updated = await nodes.update(undefined, {
+        ...cur,
+        metadata: { ...cur.metadata, labels: { ...cur.metadata.labels, ...obj.metadata.labels } },
+        spec: { ...cur.spec, ...obj.spec },
+      });
+      await nodes.updateStatus(undefined, { ...updated, status: obj.status });
+    }
+  }
+
+  private async renew(n: SimNodeState): Promise<void> {
+    const leases = this.o.client.resource('coordination.k8s.io', 'v1', 'leases');
+    const now = this.clock.now();
+    try {
+      if (!n.lease) {
+        try {
+          n.lease = await leases.create(nodeLeaseNamespace, simLease(n.spec.name, now));
+          return;
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+          n.lease = await leases.get(nodeLeaseNamespace, n.spec.name);
+        }
+      }
+      n.lease = await leases.update(nodeLeaseNamespace, simLease(n.spec.name, now, n.lease));
+    } catch (err) {
+      // A conflict or a vanished lease is fixed by starting over on the next beat.
+      n.lease = undefined;
+      if (!isConflict(err) && !isNotFound(err)) this.log.warn({ err, node: n.spec.name }, 'lease renewal failed');
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.stopped) return;
+    this.heartbeat = this.clock.after(this.o.leaseRenewMs ?? 10_000, () => {
+      void Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n)))).finally(() => this.scheduleHeartbeat());
+    });
+  }
+
+  /** The pod's IP on its node: the node's /24, handed out in turn (.2 … .254). */
+  private podIP(n: SimNodeState): string {
+    const ip = `${n.podPrefix}${(n.nextIP % 253) + 2}`;
+    n.nextIP++;
+    return ip;
+  }
+
+  private async applyStage(pod: RPod, stage: Stage): Promise<void> {
+    const pods = this.o.client.resource<Pod>('', 'v1', 'pods');
+    const ns = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    try {
+      if ('delete' in stage.next) {
+        const uid = pod.metadata.uid;
+        await pods.delete(ns, name, { gracePeriodSeconds: 0, ...(uid ? { preconditions: { uid } } : {}) });
+        return;
+      }
+      const node = this.nodes.get(pod.spec?.nodeName ?? '');
+      if (!node) return;
+      const status =
+        stage.next.status === 'running'
+          ? runningStatus(pod, { hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) }, this.clock.now())
+          : succeededStatus(pod, this.clock.now());
+      await pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
+    } catch (err) {
+      // The pod went away (or was replaced) meanwhile: nothing to do.
+      if (isNotFound(err) || (isConflict(err) && 'delete' in stage.next)) return;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Pod lifecycle stages as data, in the manner of kwok: each stage has a selector over the pod
+ * (match expressions on dotted paths such as `.status.phase`), a delay with jitter (optionally read
+ * from an annotation), and what comes next — a named status template to write, or deletion.
+ * The engine applies the first stage whose selector matches; writing the next status makes the
+ * pod match a later stage, and so the lifecycle unfolds. Changing simulated behaviour means
+ * changing this table, not the engine.
+ */
+import type { DeepReadonly } from '../../api/object.ts';
+import type { Pod } from '../../scheduler/types.ts';
+
+export interface StageExpression {
+  /** Path into the pod, e.g. `.spec.restartPolicy`, `.metadata.annotations["berth.io/x"]`. */
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface StageDelay {
+  durationMs: number;
+  /** A random extra up to this much is added. */
+  jitterMs?: number;
+  /** An annotation whose duration ("2s") replaces durationMs when the pod has it. */
+  durationFromAnnotation?: string;
+}
+
+export type StageNext = { status: 'running' | 'succeeded' } | { delete: true };
+
+export interface Stage {
+  name: string;
+  selector: { matchExpressions: StageExpression[] };
+  delay: StageDelay;
+  next: StageNext;
+}
+
+/** The segments of `.a.b["c.d/e"]`. */
+function segments(path: string): string[] {
+  return [...path.matchAll(/\.([^.[\]"]+)|\["([^"]+)"\]/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * The value at a path such as `.status.phase` or `.metadata.annotations["berth.io/x"]`, as a
+ * string (objects as JSON); undefined when absent or null.
+ */
+export function valueAt(obj: unknown, path: string): string | undefined {
+  let cur: unknown = obj;
+  for (const part of segments(path)) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  if (cur === undefined || cur === null) return undefined;
+  return typeof cur === 'string' ? cur : JSON.stringify(cur);
+}
+
+/** True when every expression holds for the pod. */
+export function stageMatches(stage: Stage, pod: DeepReadonly<Pod>): boolean {
+  return stage.selector.matchExpressions.every((e) => {
+    const v = valueAt(pod, e.key);
+    switch (e.operator) {
+      case 'In':
+        return v !== undefined && (e.values ?? []).includes(v);
+      case 'NotIn':
+        return v === undefined || !(e.values ?? []).includes(v);
+      case 'Exists':
+        return v !== undefined;
+      case 'DoesNotExist':
+        return v === undefined;
+      default:
+        return false;
+    }
+  });
+}
+
+/** The annotation that makes any pod finish (Succeeded) after the given duration. */
+export const simDurationAnnotation = 'berth.io/sim-duration';
+
+export interface StageOptions {
+  /** Bound → Running/Ready (default 1 s). */
+  readyDelayMs?: number;
+  /** Running → Succeeded for Job-like pods (default 2 s). */
+  jobDurationMs?: number;
+  /** Fraction of each delay added at random (default 0.1). */
+  jitter?: number;
+}
+
+/** The default lifecycle: delete when deleting, start when bound, finish Job-like pods. */
+export function defaultStages(o: StageOptions = {}): Stage[] {
+  const ready = o.readyDelayMs ?? 1000;
+  const job = o.jobDurationMs ?? 2000;
+  const jitter = o.jitter ?? 0.1;
+  const notDeleting: StageExpression = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
+  const running: StageExpression = { key: '.status.phase', operator: 'In', values: ['Running'] };
+  const finish = { durationMs: job, jitterMs: job * jitter, durationFromAnnotation: simDurationAnnotation };
+  return [
+    {
+      name: 'pod-delete',
+      selector: { matchExpressions: [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }] },
+      delay: { durationMs: 0 },
+      next: { delete: true },
+    },
+    {
+      name: 'pod-ready',
+      selector: { matchExpressions: [notDeleting, { key: '.status.phase', operator: 'NotIn', values: ['Running', 'Succeeded', 'Failed'] }] },
+      delay: { durationMs: ready, jitterMs: ready * jitter },
+      next: { status: 'running' },
+    },
+    {
+      name: 'pod-complete-job',
+      selector: { matchExpressions: [notDeleting, running, { key: '.spec.restartPolicy', operator: 'In', values: ['Never', 'OnFailure'] }] },
+      delay: finish,
+      next: { status: 'succeeded' },
+    },
+    {
+      name: 'pod-complete-annotated',
+      selector: { matchExpressions: [notDeleting, running, { key: `.metadata.annotations["${simDurationAnnotation}"]`, operator: 'Exists' }] },
+      delay: finish,
+      next: { status: 'succeeded' },
+    },
+  ];
+}

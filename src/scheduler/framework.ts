@@ -1,0 +1,63 @@
+/**
+ * One scheduling decision: filter every node through the filter plugins (a node stops at its first
+ * failing plugin), score the feasible ones with the score plugins (each normalized to 0..100 and
+ * weighted), and pick the best — ties go to the node listed first. When nothing fits, the
+ * Diagnosis records every node's reasons for the FailedScheduling message and for preemption.
+ */
+import type { Diagnosis } from './diagnosis.ts';
+import type { NodeInfo, Snapshot } from './node-info.ts';
+import { defaultFilters, defaultScores } from './plugins/index.ts';
+import { cycleState, type CycleState, type FilterPlugin, type FilterStatus, type ScorePlugin } from './plugins/types.ts';
+import type { RPod } from './types.ts';
+
+export interface Profile {
+  filters: readonly FilterPlugin[];
+  scores: readonly ScorePlugin[];
+}
+
+export const defaultProfile: Profile = { filters: defaultFilters, scores: defaultScores };
+
+export type ScheduleResult =
+  | { node: string; feasible: number; scores: Map<string, number> }
+  | { node?: undefined; diagnosis: Diagnosis; state: CycleState };
+
+/** Runs the filters on one node; undefined when it fits. */
+export function runFilters(profile: Profile, state: CycleState, node: NodeInfo): FilterStatus | undefined {
+  for (const f of profile.filters) {
+    const s = f.filter(state, node);
+    if (s) return s;
+  }
+  return undefined;
+}
+
+/** Weighted, normalized total score per feasible node. */
+export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[]): Map<string, number> {
+  const total = new Map<string, number>(nodes.map((n) => [n.name, 0]));
+  for (const p of profile.scores) {
+    p.preScore?.(state, nodes);
+    const s = new Map<string, number>();
+    for (const n of nodes) s.set(n.name, p.score(state, n));
+    p.normalize?.(s);
+    for (const [name, v] of s) total.set(name, (total.get(name) ?? 0) + v * p.weight);
+  }
+  return total;
+}
+
+/** Decides where `pod` goes in `snapshot`. */
+export function schedulePod(pod: RPod, snapshot: Snapshot, profile: Profile = defaultProfile): ScheduleResult {
+  const state = cycleState(pod, snapshot);
+  for (const f of profile.filters) f.preFilter?.(state);
+  const feasible: NodeInfo[] = [];
+  const nodeToStatus = new Map<string, FilterStatus>();
+  for (const n of snapshot.nodes) {
+    const s = runFilters(profile, state, n);
+    if (s) nodeToStatus.set(n.name, s);
+    else feasible.push(n);
+  }
+  if (feasible.length === 0) return { diagnosis: { numAllNodes: snapshot.nodes.length, nodeToStatus }, state };
+  if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, scores: new Map() };
+  const scores = scoreNodes(profile, state, feasible);
+  let best = feasible[0]!.name;
+  for (const n of feasible) if ((scores.get(n.name) ?? 0) > (scores.get(best) ?? 0)) best = n.name;
+  return { node: best, feasible: feasible.length, scores };
+}

@@ -1,0 +1,135 @@
+/**
+ * NodeInfo: one node plus the pods the scheduler believes run on it (from the informer and the
+ * assumed-pod cache), with their summed requests and used host ports. A Snapshot is the set of
+ * NodeInfos one scheduling cycle works on, so every plugin of that cycle sees the same state.
+ */
+import { addInto, amounts, podRequests, podScoringRequests, type Amounts } from './resources.ts';
+import { podKey, type RNode, type RPod } from './types.ts';
+
+/** A host port in use: `hostIP/protocol/port` (hostIP 0.0.0.0 when unset). */
+export function portKey(hostIP: string | undefined, protocol: string | undefined, port: number): string {
+  return `${hostIP || '0.0.0.0'}/${protocol || 'TCP'}/${port}`;
+}
+
+/** The host ports a pod asks for. */
+export function podHostPorts(pod: RPod): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(portKey(p.hostIP, p.protocol, p.hostPort));
+  return out;
+}
+
+/** True when two port keys collide (same protocol and port, and either binds every address). */
+export function portsConflict(a: string, b: string): boolean {
+  const [ipA, protoA, portA] = a.split('/');
+  const [ipB, protoB, portB] = b.split('/');
+  if (protoA !== protoB || portA !== portB) return false;
+  return ipA === ipB || ipA === '0.0.0.0' || ipB === '0.0.0.0';
+}
+
+function subtract(a: Amounts, b: Amounts): void {
+  for (const [k, v] of b) a.set(k, (a.get(k) ?? 0) - v);
+}
+
+/**
+ * A node and what is placed on it. The scheduler cache keeps one per node and updates it in place
+ * as pods come and go; `node` may be missing while pods name a node the cache has not seen yet.
+ */
+export class NodeInfo {
+  node: RNode;
+  private readonly podMap = new Map<string, RPod>();
+  private podList: RPod[] | undefined;
+  /** Σ podRequests of the pods. */
+  readonly requested: Amounts = new Map();
+  /** Σ podScoringRequests (zero requests replaced by defaults). */
+  readonly nonZeroRequested: Amounts = new Map();
+  private ports: string[] | undefined;
+  allocatable: Amounts;
+
+  constructor(node: RNode, pods: Iterable<RPod> = []) {
+    this.node = node;
+    this.allocatable = amounts(node.status?.allocatable ?? node.status?.capacity);
+    for (const p of pods) this.addPod(p);
+  }
+
+  get name(): string {
+    return this.node.metadata.name ?? '';
+  }
+
+  get labels(): Readonly<Record<string, string>> {
+    return this.node.metadata.labels ?? {};
+  }
+
+  /** The pods on the node (an array rebuilt only after a change). */
+  get pods(): readonly RPod[] {
+    this.podList ??= [...this.podMap.values()];
+    return this.podList;
+  }
+
+  /** Host ports in use by the node's pods. */
+  get usedPorts(): readonly string[] {
+    this.ports ??= this.pods.flatMap(podHostPorts);
+    return this.ports;
+  }
+
+  setNode(node: RNode): void {
+    this.node = node;
+    this.allocatable = amounts(node.status?.allocatable ?? node.status?.capacity);
+  }
+
+  hasPod(key: string): boolean {
+    return this.podMap.has(key);
+  }
+
+  /** Adds (or replaces) a pod. */
+  addPod(pod: RPod): void {
+    const key = podKey(pod);
+    if (this.podMap.has(key)) this.removePod(key);
+    this.podMap.set(key, pod);
+    addInto(this.requested, podRequests(pod));
+    addInto(this.nonZeroRequested, podScoringRequests(pod));
+    this.podList = undefined;
+    this.ports = undefined;
+  }
+
+  removePod(key: string): void {
+    const pod = this.podMap.get(key);
+    if (!pod) return;
+    this.podMap.delete(key);
+    subtract(this.requested, podRequests(pod));
+    subtract(this.nonZeroRequested, podScoringRequests(pod));
+    this.podList = undefined;
+    this.ports = undefined;
+  }
+
+  /** A copy with some pods removed (preemption's what-if). */
+  without(remove: ReadonlySet<string>): NodeInfo {
+    return new NodeInfo(this.node, this.pods.filter((p) => !remove.has(podKey(p))));
+  }
+}
+
+/** The nodes of one scheduling cycle, by name and in a stable order. */
+export class Snapshot {
+  readonly nodes: NodeInfo[];
+  readonly byName = new Map<string, NodeInfo>();
+
+  constructor(nodes: NodeInfo[]) {
+    this.nodes = nodes;
+    for (const n of nodes) this.byName.set(n.name, n);
+  }
+
+  /** Builds a snapshot from nodes and pods (pods without a known node are left out); for tests. */
+  static build(nodes: Iterable<RNode>, pods: Iterable<RPod>): Snapshot {
+    const infos = [...nodes].map((n) => new NodeInfo(n));
+    const snap = new Snapshot(infos);
+    for (const p of pods) {
+      const nodeName = p.spec?.nodeName;
+      if (nodeName) snap.byName.get(nodeName)?.addPod(p);
+    }
+    return snap;
+  }
+
+  /** Every pod placed on any node. */
+  allPods(): { pod: RPod; node: NodeInfo }[] {
+    return this.nodes.flatMap((node) => node.pods.map((pod) => ({ pod, node })));
+  }
+}

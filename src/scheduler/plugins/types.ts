@@ -1,0 +1,60 @@
+/**
+ * The scheduling framework's plugin shapes. A cycle runs every plugin's optional `preFilter` once
+ * (to precompute what filters need, kept in `CycleState`), then `filter` per node, then `score`
+ * per feasible node. A filter answers undefined for "fits" or a FilterStatus naming the reasons in
+ * Kubernetes' wording; `unresolvable` marks reasons preemption cannot fix (a node whose taints or
+ * labels do not fit stays unfit however many pods are removed from it).
+ */
+import type { NodeInfo, Snapshot } from '../node-info.ts';
+import type { RPod } from '../types.ts';
+
+export interface FilterStatus {
+  reasons: string[];
+  /** UnschedulableAndUnresolvable: removing pods from the node would not help. */
+  unresolvable?: boolean;
+}
+
+/** Per-cycle state: the pod, the snapshot, and data plugins precompute in preFilter. */
+export interface CycleState {
+  pod: RPod;
+  snapshot: Snapshot;
+  data: Map<string, unknown>;
+}
+
+/** Creates the state of one cycle. */
+export function cycleState(pod: RPod, snapshot: Snapshot): CycleState {
+  return { pod, snapshot, data: new Map() };
+}
+
+export interface FilterPlugin {
+  name: string;
+  preFilter?(state: CycleState): void;
+  filter(state: CycleState, node: NodeInfo): FilterStatus | undefined;
+}
+
+export interface ScorePlugin {
+  name: string;
+  weight: number;
+  preScore?(state: CycleState, nodes: NodeInfo[]): void;
+  /** Raw score of one node; `normalize` (if any) maps the raw scores of all nodes to 0..100. */
+  score(state: CycleState, node: NodeInfo): number;
+  normalize?(scores: Map<string, number>): void;
+}
+
+export const maxNodeScore = 100;
+
+/**
+ * Rescales scores to 0..100 by the largest one; `reverse` makes the largest raw score worst
+ * (plugins that count things to avoid, like PreferNoSchedule taints).
+ */
+export function normalizeScores(scores: Map<string, number>, reverse: boolean): void {
+  let max = 0;
+  for (const v of scores.values()) max = Math.max(max, v);
+  for (const [k, v] of scores) {
+    if (max === 0) scores.set(k, reverse ? maxNodeScore : 0);
+    else {
+      const s = Math.floor((v * maxNodeScore) / max);
+      scores.set(k, reverse ? maxNodeScore - s : s);
+    }
+  }
+}
