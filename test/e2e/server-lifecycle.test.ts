@@ -4,7 +4,7 @@
  * keeps every acknowledged write across kill -9, and refuses a second process on the same data dir
  * with one line. Also `version`, `--help` and `up`.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,9 +22,16 @@ interface Running {
   exited: Promise<{ code: number | null; signal: string | null; ms: number }>;
 }
 
+/** Every server still running, killed when the suite ends so a failed test leaves none behind. */
+const spawned = new Set<ChildProcess>();
+after(() => {
+  for (const c of spawned) c.kill('SIGKILL');
+});
+
 function run(args: string[]): Running {
   const child = spawn(berthBin, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
+  const stdout: string[] = [];
   let resolveBanner: (line: string) => void;
   let rejectBanner: (err: Error) => void;
   const banner = new Promise<string>((resolve, reject) => {
@@ -34,9 +41,11 @@ function run(args: string[]): Running {
   // A process expected to refuse never prints a banner; only an awaited banner should fail a test.
   banner.catch(() => {});
   child.on('exit', (code) => rejectBanner(new Error(`berth ${args.join(' ')} exited (${code}) before its banner:\n${chunks.join('')}`)));
+  // The banner is the first line on stdout (logs go to stderr).
   child.stdout!.on('data', (c: Buffer) => {
     chunks.push(c.toString());
-    const text = chunks.join('');
+    stdout.push(c.toString());
+    const text = stdout.join('');
     if (text.includes('\n')) resolveBanner(text.split('\n')[0]);
   });
   child.stderr!.on('data', (c: Buffer) => chunks.push(c.toString()));
@@ -49,6 +58,8 @@ function run(args: string[]): Running {
   const exited = new Promise<{ code: number | null; signal: string | null; ms: number }>((r) =>
     child.on('exit', (code, signal) => r({ code, signal, ms: signalledAt ? Date.now() - signalledAt : 0 })),
   );
+  spawned.add(child);
+  child.on('exit', () => spawned.delete(child));
   return { child, out: () => chunks.join(''), banner, exited };
 }
 
