@@ -32,7 +32,13 @@ function expect(res: Response, status: number, what: string): Response {
   return res;
 }
 
-const cm = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { bench: 'yes' } }, data: { key: 'x'.repeat(256) } });
+const cm = (name: string): string =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns, labels: { bench: 'yes' } },
+    data: { key: 'x'.repeat(256) },
+  });
 
 const server = await startServer();
 const work = mkdtempSync(join(tmpdir(), 'bench-apiserver-'));
@@ -40,11 +46,23 @@ let replay: ReturnType<typeof spawn> | undefined;
 const clients: HttpsClient[] = [];
 try {
   const setup = httpsClient(server.connection, 4);
-  expect(await setup.request('POST', '/api/v1/namespaces', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), headers: { 'content-type': 'application/json' } }), 201, 'create namespace');
+  expect(
+    await setup.request('POST', '/api/v1/namespaces', {
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+      headers: { 'content-type': 'application/json' },
+    }),
+    201,
+    'create namespace',
+  );
   for (let i = 0; i < objects; i += 8) {
     await Promise.all(
       Array.from({ length: Math.min(8, objects - i) }, (_, j) =>
-        setup.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: cm(`cm-${i + j}`), headers: { 'content-type': 'application/json' } }).then((r) => expect(r, 201, 'create')),
+        setup
+          .request('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+            body: cm(`cm-${i + j}`),
+            headers: { 'content-type': 'application/json' },
+          })
+          .then((r) => expect(r, 201, 'create')),
       ),
     );
   }
@@ -53,17 +71,71 @@ try {
   const sample = {
     get: expect(await setup.request('GET', getPath), 200, 'get'),
     list: expect(await setup.request('GET', listPath), 200, 'list'),
-    create: expect(await setup.request('POST', listPath, { body: cm('sample'), headers: { 'content-type': 'application/json' } }), 201, 'create sample'),
+    create: expect(
+      await setup.request('POST', listPath, {
+        body: cm('sample'),
+        headers: { 'content-type': 'application/json' },
+      }),
+      201,
+      'create sample',
+    ),
   };
   setup.close();
 
   // The baseline: same answers from a bare HTTPS server in its own process, with its own cert.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1'], { cwd: work, stdio: 'pipe' });
-  const canned = (r: Response): CannedResponse => ({ status: r.status, contentType: String(r.headers['content-type'] ?? 'application/json'), body: r.body });
-  writeFileSync(join(work, 'responses.json'), JSON.stringify({ [`GET ${getPath}`]: canned(sample.get), [`GET ${listPath}`]: canned(sample.list), [`POST ${listPath}`]: canned(sample.create) }));
-  replay = spawn(process.execPath, [fileURLToPath(new URL('./lib/replay-server.ts', import.meta.url)), join(work, 'cert.pem'), join(work, 'key.pem'), join(work, 'responses.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => createInterface({ input: replay!.stdout! }).once('line', resolve));
-  const baselineConn = { server: `https://127.0.0.1:${port}`, ca: readFileSync(join(work, 'cert.pem'), 'utf8') };
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-days',
+      '1',
+    ],
+    { cwd: work, stdio: 'pipe' },
+  );
+  const canned = (r: Response): CannedResponse => ({
+    status: r.status,
+    contentType: String(r.headers['content-type'] ?? 'application/json'),
+    body: r.body,
+  });
+  writeFileSync(
+    join(work, 'responses.json'),
+    JSON.stringify({
+      [`GET ${getPath}`]: canned(sample.get),
+      [`GET ${listPath}`]: canned(sample.list),
+      [`POST ${listPath}`]: canned(sample.create),
+    }),
+  );
+  replay = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./lib/replay-server.ts', import.meta.url)),
+      join(work, 'cert.pem'),
+      join(work, 'key.pem'),
+      join(work, 'responses.json'),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<string>((resolve) =>
+    createInterface({ input: replay!.stdout! }).once('line', resolve),
+  );
+  const baselineConn = {
+    server: `https://127.0.0.1:${port}`,
+    ca: readFileSync(join(work, 'cert.pem'), 'utf8'),
+  };
 
   // One keep-alive connection per worker on each side, as a pool of clients would hold.
   const subjects = Array.from({ length: concurrency }, () => httpsClient(server.connection));
@@ -72,7 +144,11 @@ try {
 
   const suite = createSuite('apiserver-load');
   suite.note('objects', objects);
-  suite.note('bytes', { get: sample.get.body.length, list: sample.list.body.length, create: sample.create.body.length });
+  suite.note('bytes', {
+    get: sample.get.body.length,
+    list: sample.list.body.length,
+    create: sample.create.body.length,
+  });
   const shape = { concurrency, durationMs };
   await suite.load('GET configmap', {
     ...shape,
@@ -86,8 +162,24 @@ try {
   });
   await suite.load('POST configmap', {
     ...shape,
-    fn: async (w, seq) => expect(await subjects[w]!.request('POST', listPath, { body: cm(`load-${seq}`), headers: { 'content-type': 'application/json' } }), 201, 'create'),
-    baseline: async (w, seq) => expect(await baselines[w]!.request('POST', listPath, { body: cm(`load-${seq}`), headers: { 'content-type': 'application/json' } }), 201, 'create'),
+    fn: async (w, seq) =>
+      expect(
+        await subjects[w]!.request('POST', listPath, {
+          body: cm(`load-${seq}`),
+          headers: { 'content-type': 'application/json' },
+        }),
+        201,
+        'create',
+      ),
+    baseline: async (w, seq) =>
+      expect(
+        await baselines[w]!.request('POST', listPath, {
+          body: cm(`load-${seq}`),
+          headers: { 'content-type': 'application/json' },
+        }),
+        201,
+        'create',
+      ),
   });
   suite.finish();
 } finally {

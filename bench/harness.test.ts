@@ -84,7 +84,10 @@ test('suite prints a table and writes a JSON result file', async () => {
     };
     assert.equal(doc.name, 'unit-suite');
     assert.equal(doc.notes.objects, 42);
-    assert.deepEqual(doc.benches.map((b) => b.name), ['case-a']);
+    assert.deepEqual(
+      doc.benches.map((b) => b.name),
+      ['case-a'],
+    );
     assert.equal(typeof doc.benches[0]!.ratio, 'number');
     assert.equal(doc.loads[0]!.subject.requests, 3);
     for (const word of ['case-a', 'case-b', 'median', 'p90', 'req/s', 'ratio', 'objects: 42', file]) {

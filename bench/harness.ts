@@ -77,7 +77,8 @@ function timing(samples: number[]): Timing {
 export async function bench(name: string, opts: BenchOptions): Promise<BenchResult> {
   const iterations = opts.iterations ?? 1;
   const warmup = opts.warmup ?? 3;
-  if (!(opts.runs >= 1) || !(iterations >= 1)) throw new Error(`bench ${name}: runs and iterations must be >= 1`);
+  if (!(opts.runs >= 1) || !(iterations >= 1))
+    throw new Error(`bench ${name}: runs and iterations must be >= 1`);
   for (let i = 0; i < warmup; i++) {
     await timeRun(opts.fn, iterations);
     if (opts.baseline) await timeRun(opts.baseline, iterations);
@@ -178,7 +179,8 @@ export function createSuite(name: string, opts: { print?: (text: string) => void
     async load(caseName, o) {
       const r = await load(caseName, o);
       loads.push(r);
-      if (r.subject.firstError) print(`  ${caseName}: ${r.subject.errors} errors, first: ${r.subject.firstError}`);
+      if (r.subject.firstError)
+        print(`  ${caseName}: ${r.subject.errors} errors, first: ${r.subject.firstError}`);
       return r;
     },
     note(key, value) {
@@ -188,7 +190,8 @@ export function createSuite(name: string, opts: { print?: (text: string) => void
       const parts = [`\n== ${name} (node ${process.version}, ${startedAt.toISOString()})`];
       if (benches.length) parts.push(benchTable(benches));
       if (loads.length) parts.push(loadTable(loads));
-      for (const [k, v] of Object.entries(notes)) parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      for (const [k, v] of Object.entries(notes))
+        parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
       const dir = resultsDir();
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -204,7 +207,14 @@ export function createSuite(name: string, opts: { print?: (text: string) => void
         loads,
       };
       // JSON has no NaN/Infinity: write them as null rather than failing the whole report.
-      writeFileSync(file, JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+      writeFileSync(
+        file,
+        JSON.stringify(
+          doc,
+          (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+          2,
+        ) + '\n',
+      );
       parts.push(`results: ${file}`);
       print(parts.join('\n\n'));
       return file;

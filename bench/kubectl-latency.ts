@@ -23,9 +23,24 @@ data: { a: "1" }
   const baseline = (): Promise<string> => k.ok(['version', '--client']);
   const suite = createSuite('kubectl-latency');
   await suite.bench('get configmaps', { runs, warmup: 2, fn: () => k.ok(['get', 'cm']), baseline });
-  await suite.bench('get cm -o yaml', { runs, warmup: 2, fn: () => k.ok(['get', 'cm', 'lat', '-o', 'yaml']), baseline });
-  await suite.bench('apply (unchanged)', { runs, warmup: 2, fn: () => k.ok(['apply', '-f', '-'], { input: manifest }), baseline });
-  await suite.bench('api-resources (cached discovery)', { runs, warmup: 2, fn: () => k.ok(['api-resources']), baseline });
+  await suite.bench('get cm -o yaml', {
+    runs,
+    warmup: 2,
+    fn: () => k.ok(['get', 'cm', 'lat', '-o', 'yaml']),
+    baseline,
+  });
+  await suite.bench('apply (unchanged)', {
+    runs,
+    warmup: 2,
+    fn: () => k.ok(['apply', '-f', '-'], { input: manifest }),
+    baseline,
+  });
+  await suite.bench('api-resources (cached discovery)', {
+    runs,
+    warmup: 2,
+    fn: () => k.ok(['api-resources']),
+    baseline,
+  });
   suite.finish();
 } finally {
   await k.close();

@@ -28,7 +28,8 @@ export function describeBenchmark(file: string): string {
 function usage(names: string[], unknown?: string): void {
   if (unknown) process.stderr.write(`unknown benchmark: ${unknown}\n\n`);
   process.stderr.write('usage: npm run bench -- NAME [args]\n\navailable benchmarks:\n');
-  for (const n of names) process.stderr.write(`  ${n.padEnd(24)} ${describeBenchmark(join(benchDir, `${n}.ts`))}\n`);
+  for (const n of names)
+    process.stderr.write(`  ${n.padEnd(24)} ${describeBenchmark(join(benchDir, `${n}.ts`))}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -38,9 +39,13 @@ async function main(argv: string[]): Promise<number> {
     usage(names, name && !name.startsWith('-') ? name : undefined);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }
-  const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', join(benchDir, `${name}.ts`), ...args], {
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--no-warnings=ExperimentalWarning', join(benchDir, `${name}.ts`), ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

@@ -6,7 +6,9 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { parseArgs } from 'node:util';
 import { createSuite } from './harness.ts';
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '50' }, runs: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { docs: { type: 'string', default: '50' }, runs: { type: 'string', default: '30' } },
+});
 const count = Number(values.docs);
 const runs = Number(values.runs);
 
@@ -21,7 +23,12 @@ const objects = Array.from({ length: count }, (_, i) => ({
       metadata: { labels: { app: `web-${i}` } },
       spec: {
         containers: [
-          { name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80, name: 'http' }], env: [{ name: 'MODE', value: 'prod' }] },
+          {
+            name: 'app',
+            image: 'nginx:1.25',
+            ports: [{ containerPort: 80, name: 'http' }],
+            env: [{ name: 'MODE', value: 'prod' }],
+          },
           { name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] },
         ],
       },

@@ -24,7 +24,13 @@ if (files.length === 0) {
 
 const child = spawn(
   process.execPath,
-  ['--no-warnings=ExperimentalWarning', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files],
+  [
+    '--no-warnings=ExperimentalWarning',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    ...nodeFlags,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));

@@ -32,7 +32,10 @@ const server = createServer({ cert: readFileSync(certFile), key: readFileSync(ke
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no canned response for ${key}\n`);
       return;
     }
-    res.writeHead(canned.status, { 'content-type': canned.contentType, 'content-length': Buffer.byteLength(canned.body) });
+    res.writeHead(canned.status, {
+      'content-type': canned.contentType,
+      'content-length': Buffer.byteLength(canned.body),
+    });
     res.end(canned.body);
   });
 });

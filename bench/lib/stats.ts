@@ -33,7 +33,10 @@ export function percentileSorted(sorted: readonly number[], p: number): number {
 
 /** The p-th percentile (0..100) of unsorted samples; the input is not modified. */
 export function percentile(samples: readonly number[], p: number): number {
-  return percentileSorted([...samples].sort((a, b) => a - b), p);
+  return percentileSorted(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Summarizes samples (any order); every field is NaN when there are none. */

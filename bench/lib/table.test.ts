@@ -21,6 +21,12 @@ test('rates and ratios', () => {
 });
 
 test('tables align columns and right-align numbers', () => {
-  const out = formatTable(['case', 'median'], [['a', '1.00 ms'], ['longer', '100 ms']]);
+  const out = formatTable(
+    ['case', 'median'],
+    [
+      ['a', '1.00 ms'],
+      ['longer', '100 ms'],
+    ],
+  );
   assert.equal(out, ['case    median', '------  -------', 'a       1.00 ms', 'longer   100 ms'].join('\n'));
 });

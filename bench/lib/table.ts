@@ -32,9 +32,7 @@ export function formatDuration(ms: number): string {
 /** A rate (per second) with thousands separators and no spurious decimals. */
 export function formatRate(perSec: number): string {
   if (!Number.isFinite(perSec)) return '-';
-  return perSec >= 100
-    ? Math.round(perSec).toLocaleString('en-US')
-    : perSec.toPrecision(3);
+  return perSec >= 100 ? Math.round(perSec).toLocaleString('en-US') : perSec.toPrecision(3);
 }
 
 /** A ratio such as 1.23x; '-' when either side is missing. */

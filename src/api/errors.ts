@@ -145,7 +145,15 @@ export class StatusError extends Error {
   constructor(code: number, reason: StatusReason, message: string, details?: StatusDetails) {
     super(message);
     this.name = 'StatusError';
-    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+    this.status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    };
     if (details) this.status.details = details;
   }
   get code(): number {
@@ -196,22 +204,29 @@ export const conflictModified = (resource: string, group: string, name: string):
 export function invalid(kind: string, group: string, name: string, errors: FieldError[]): StatusError {
   const list = errors.map((e) => `${e.field}: ${e.message}`);
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-  return new StatusError(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${summary}`, {
-    name,
-    group: group || undefined,
-    kind,
-    causes: errors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
-  });
+  return new StatusError(
+    422,
+    'Invalid',
+    `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${summary}`,
+    {
+      name,
+      group: group || undefined,
+      kind,
+      causes: errors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
+    },
+  );
 }
 
 export const badRequest = (message: string, causes?: StatusCause[]): StatusError =>
   new StatusError(400, 'BadRequest', message, causes ? { causes } : undefined);
 
-export const unauthorized = (message = 'Unauthorized'): StatusError => new StatusError(401, 'Unauthorized', message);
+export const unauthorized = (message = 'Unauthorized'): StatusError =>
+  new StatusError(401, 'Unauthorized', message);
 
 export const forbidden = (message: string): StatusError => new StatusError(403, 'Forbidden', message);
 
-export const methodNotAllowed = (message: string): StatusError => new StatusError(405, 'MethodNotAllowed', message);
+export const methodNotAllowed = (message: string): StatusError =>
+  new StatusError(405, 'MethodNotAllowed', message);
 
 export const notAcceptable = (message: string): StatusError => new StatusError(406, 'NotAcceptable', message);
 
@@ -221,7 +236,11 @@ export const tooLarge = (message = 'the request body is too large'): StatusError
   new StatusError(413, 'RequestEntityTooLarge', message);
 
 export const unsupportedMediaType = (contentType: string): StatusError =>
-  new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`);
+  new StatusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`,
+  );
 
 export const tooManyRequests = (message: string, retryAfterSeconds?: number): StatusError =>
   new StatusError(429, 'TooManyRequests', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);

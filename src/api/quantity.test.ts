@@ -73,7 +73,23 @@ test('canonical form', () => {
 });
 
 test('bad input throws with a message', () => {
-  for (const bad of ['', ' 1', '1 ', 'abc', '1.2.3', '1Kb', '1ki', '.', '1e', 'e3', '1e3.5', '--1', '1KiB', '1m2', '0x10']) {
+  for (const bad of [
+    '',
+    ' 1',
+    '1 ',
+    'abc',
+    '1.2.3',
+    '1Kb',
+    '1ki',
+    '.',
+    '1e',
+    'e3',
+    '1e3.5',
+    '--1',
+    '1KiB',
+    '1m2',
+    '0x10',
+  ]) {
     assert.throws(() => parseQuantity(bad), /quantit/, bad);
     assert.equal(isQuantity(bad), false, bad);
   }

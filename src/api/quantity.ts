@@ -23,7 +23,18 @@ const MAX_BINARY_UNITS = (1n << 63n) - 1n;
 /** Exponents beyond this are refused rather than expanded into enormous integers. */
 const MAX_EXPONENT = 1000;
 
-const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL_SUFFIX: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 const BINARY_SUFFIX: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DECIMAL_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIX).map(([k, v]) => [v, k]));
 const BINARY_NAMES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
@@ -78,9 +89,11 @@ export function parseQuantity(str: string): Quantity {
       exponent = DECIMAL_SUFFIX[suffix]!;
     } else {
       const e = EXPONENT.exec(suffix);
-      if (!e) throw new Error(`quantity ${JSON.stringify(str)} has an unknown suffix ${JSON.stringify(suffix)}`);
+      if (!e)
+        throw new Error(`quantity ${JSON.stringify(str)} has an unknown suffix ${JSON.stringify(suffix)}`);
       exponent = Number(e[1]);
-      if (Math.abs(exponent) > MAX_EXPONENT) throw new Error(`quantity ${JSON.stringify(str)} has too large an exponent`);
+      if (Math.abs(exponent) > MAX_EXPONENT)
+        throw new Error(`quantity ${JSON.stringify(str)} has too large an exponent`);
       format = 'DecimalExponent';
     }
     const shift = exponent - fraction.length + 9;

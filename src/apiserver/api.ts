@@ -19,7 +19,11 @@ export class Api {
   readonly admission: AdmissionPlugin[] = [];
   private readonly log: (msg: string, extra?: Record<string, unknown>) => void;
 
-  constructor(registry: KindRegistry, store: Store, log: (msg: string, extra?: Record<string, unknown>) => void) {
+  constructor(
+    registry: KindRegistry,
+    store: Store,
+    log: (msg: string, extra?: Record<string, unknown>) => void,
+  ) {
     this.registry = registry;
     this.store = store;
     this.log = log;
@@ -41,7 +45,13 @@ export class Api {
     let rs = this.stores.get(kind);
     if (!rs) {
       const storage = this.registry.storageOf(kind);
-      rs = new ResourceStore(kind, this.registry, this.store, this.cacheFor(storage.group, storage.resource), this.admission);
+      rs = new ResourceStore(
+        kind,
+        this.registry,
+        this.store,
+        this.cacheFor(storage.group, storage.resource),
+        this.admission,
+      );
       this.stores.set(kind, rs);
     }
     return rs;

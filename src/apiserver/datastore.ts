@@ -19,10 +19,16 @@ export interface DatastoreOptions {
 
 /** The etcd endpoints of an `etcd://` datastore value, as URLs. */
 export function etcdEndpoints(spec: string): string[] {
-  const hosts = spec.slice('etcd://'.length).split(',').map((h) => h.trim()).filter(Boolean);
-  if (hosts.length === 0) throw new Error(`--datastore ${spec}: name at least one etcd endpoint, e.g. etcd://127.0.0.1:2379`);
+  const hosts = spec
+    .slice('etcd://'.length)
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (hosts.length === 0)
+    throw new Error(`--datastore ${spec}: name at least one etcd endpoint, e.g. etcd://127.0.0.1:2379`);
   return hosts.map((h) => {
-    if (!/^[\w.-]+:\d+$|^\[[\da-f:]+\]:\d+$/i.test(h)) throw new Error(`--datastore: ${JSON.stringify(h)} is not HOST:PORT`);
+    if (!/^[\w.-]+:\d+$|^\[[\da-f:]+\]:\d+$/i.test(h))
+      throw new Error(`--datastore: ${JSON.stringify(h)} is not HOST:PORT`);
     return `http://${h}`;
   });
 }
@@ -33,7 +39,9 @@ export async function openDatastore(spec: string | undefined, o: DatastoreOption
     return openSqliteStore({ path: join(o.dataDir, 'db', 'state.db'), log: o.log });
   }
   if (!spec.startsWith('etcd://')) {
-    throw new Error(`--datastore ${JSON.stringify(spec)}: expected sqlite or etcd://HOST:PORT[,HOST:PORT...]`);
+    throw new Error(
+      `--datastore ${JSON.stringify(spec)}: expected sqlite or etcd://HOST:PORT[,HOST:PORT...]`,
+    );
   }
   const store = await openEtcdStore({ endpoints: etcdEndpoints(spec), log: o.log });
   const { intervalMs, keep } = o.compaction ?? { intervalMs: 5 * 60_000, keep: 1000 };

@@ -41,7 +41,16 @@ function call(
   return new Promise((resolve, reject) => {
     const creds = opts.anonymous ? {} : { cert: cp.pki.adminCert, key: cp.pki.adminKey };
     const req = request(
-      { host: '127.0.0.1', port, method, path, ca: cp.pki.caCert, agent: false, headers: opts.headers, ...creds },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        ca: cp.pki.caCert,
+        agent: false,
+        headers: opts.headers,
+        ...creds,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -87,7 +96,8 @@ test('the cluster starts with its namespaces and the kubernetes service', async 
   const ns = await call('GET', '/api/v1/namespaces');
   assert.equal(ns.status, 200);
   const names = (ns.json.items as { metadata: { name: string } }[]).map((n) => n.metadata.name);
-  for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.ok(names.includes(n), n);
+  for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    assert.ok(names.includes(n), n);
   const svc = await call('GET', '/api/v1/namespaces/default/services/kubernetes');
   assert.equal((svc.json.spec as { clusterIP: string }).clusterIP, '10.96.0.1');
 });
@@ -119,18 +129,30 @@ test('a malformed percent-escape in the path is a 400 and the server keeps servi
 
 test('a body over 3 MiB is 413', async () => {
   const big = cmBody('big', { data: { a: 'x'.repeat(3 * 1024 * 1024 + 10) } });
-  const r = await call('POST', '/api/v1/namespaces/default/configmaps', { body: big, headers: { 'Content-Type': 'application/json' } });
+  const r = await call('POST', '/api/v1/namespaces/default/configmaps', {
+    body: big,
+    headers: { 'Content-Type': 'application/json' },
+  });
   assert.equal(r.status, 413);
   assert.equal(r.json.kind, 'Status');
 });
 
 test('an unsupported content type is 415; malformed JSON is 400', async () => {
-  const wrong = await call('POST', '/api/v1/namespaces/default/configmaps', { body: cmBody('t'), headers: { 'Content-Type': 'text/plain' } });
+  const wrong = await call('POST', '/api/v1/namespaces/default/configmaps', {
+    body: cmBody('t'),
+    headers: { 'Content-Type': 'text/plain' },
+  });
   assert.equal(wrong.status, 415);
   assert.equal(wrong.json.reason, 'UnsupportedMediaType');
-  const patchType = await call('PATCH', '/api/v1/namespaces/default/configmaps/warned', { body: '{}', headers: { 'Content-Type': 'application/json' } });
+  const patchType = await call('PATCH', '/api/v1/namespaces/default/configmaps/warned', {
+    body: '{}',
+    headers: { 'Content-Type': 'application/json' },
+  });
   assert.equal(patchType.status, 415);
-  const bad = await call('POST', '/api/v1/namespaces/default/configmaps', { body: '{"apiVersion": "v1",', headers: { 'Content-Type': 'application/json' } });
+  const bad = await call('POST', '/api/v1/namespaces/default/configmaps', {
+    body: '{"apiVersion": "v1",',
+    headers: { 'Content-Type': 'application/json' },
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.reason, 'BadRequest');
   const yaml = await call('POST', '/api/v1/namespaces/default/configmaps', {
@@ -141,7 +163,9 @@ test('an unsupported content type is 415; malformed JSON is 400', async () => {
 });
 
 test('Accept as=Table answers a meta.k8s.io/v1 Table', async () => {
-  const r = await call('GET', '/api/v1/namespaces', { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
+  const r = await call('GET', '/api/v1/namespaces', {
+    headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+  });
   assert.equal(r.status, 200);
   assert.equal(r.json.kind, 'Table');
   assert.equal(r.json.apiVersion, 'meta.k8s.io/v1');
@@ -150,7 +174,9 @@ test('Accept as=Table answers a meta.k8s.io/v1 Table', async () => {
   const rows = r.json.rows as { cells: unknown[]; object: { kind: string; metadata: { name: string } } }[];
   assert.ok(rows.some((row) => row.cells[0] === 'default'));
   assert.equal(rows[0].object.kind, 'PartialObjectMetadata');
-  const one = await call('GET', '/api/v1/namespaces/default?includeObject=Object', { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+  const one = await call('GET', '/api/v1/namespaces/default?includeObject=Object', {
+    headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+  });
   assert.equal(one.json.kind, 'Table');
   assert.equal((one.json.rows as { object: { kind: string } }[])[0].object.kind, 'Namespace');
 });

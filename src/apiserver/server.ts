@@ -12,7 +12,12 @@ import type { Store } from '../store/types.ts';
 import { Api } from './api.ts';
 import type { Authenticator } from './authn/authenticator.ts';
 import type { UserInfo } from './authn/user.ts';
-import { BootstrapAuthorizer, forbiddenMessage, type Attributes, type Authorizer } from './authz/authorizer.ts';
+import {
+  BootstrapAuthorizer,
+  forbiddenMessage,
+  type Attributes,
+  type Authorizer,
+} from './authz/authorizer.ts';
 import { impersonate, wantsImpersonation } from './authz/impersonation.ts';
 import { Discovery } from './handlers/discovery.ts';
 import { OpenApi } from './handlers/openapi.ts';
@@ -69,7 +74,9 @@ export class ApiServer {
 
   constructor(o: ApiServerOptions) {
     this.o = o;
-    this.api = new Api(o.registry, this.metrics.instrument(o.store), (msg, extra) => o.log.warn(extra ?? {}, msg));
+    this.api = new Api(o.registry, this.metrics.instrument(o.store), (msg, extra) =>
+      o.log.warn(extra ?? {}, msg),
+    );
     this.api.admission.push(...(o.admission ?? []));
     this.discovery = new Discovery(o.registry);
     this.openapi = new OpenApi(o.registry);
@@ -141,10 +148,17 @@ export class ApiServer {
       url = new URL(req.url ?? '/', 'https://berth');
       info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     } catch (err) {
-      writeStatus(res, toStatus(err instanceof StatusError ? err : badRequest(`malformed request: ${(err as Error).message}`)));
+      writeStatus(
+        res,
+        toStatus(
+          err instanceof StatusError ? err : badRequest(`malformed request: ${(err as Error).message}`),
+        ),
+      );
       return;
     }
-    const resource = info.isResourceRequest ? info.resource + (info.subresource ? '/' + info.subresource : '') : '';
+    const resource = info.isResourceRequest
+      ? info.resource + (info.subresource ? '/' + info.subresource : '')
+      : '';
     const verb = info.verb;
     let user: UserInfo | undefined;
     this.open.add(res);
@@ -156,7 +170,13 @@ export class ApiServer {
         this.metrics.latency.observe({ verb, resource }, secs);
       }
       this.o.log.debug(
-        { method: req.method, path: url.pathname, user: user?.name, code: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          method: req.method,
+          path: url.pathname,
+          user: user?.name,
+          code: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
         'request',
       );
     });
@@ -195,7 +215,8 @@ export class ApiServer {
       await handleResource(req, res, info, kind, ctx, url.searchParams);
     } catch (err) {
       const status = toStatus(err);
-      if (status.code >= 500) this.o.log.error({ err, path: url.pathname, method: req.method }, 'request failed');
+      if (status.code >= 500)
+        this.o.log.error({ err, path: url.pathname, method: req.method }, 'request failed');
       if (res.headersSent) {
         res.end();
         return;
@@ -215,7 +236,12 @@ export class ApiServer {
     const health = /^\/(healthz|livez|readyz)(\/.*)?$/.exec(path);
     if (health) {
       const ok = health[1] !== 'readyz' || this.ready;
-      writeText(res, ok ? 200 : 503, ok ? 'ok' : 'not ready: caches are loading', 'text/plain; charset=utf-8');
+      writeText(
+        res,
+        ok ? 200 : 503,
+        ok ? 'ok' : 'not ready: caches are loading',
+        'text/plain; charset=utf-8',
+      );
       return true;
     }
     return false;
@@ -231,7 +257,11 @@ export class ApiServer {
       } else {
         const host = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
         const port = (this.server.address() as AddressInfo).port;
-        writeText(res, 200, path === '/api' ? this.discovery.apiVersions(`${host}:${port}`) : this.discovery.apiGroupList());
+        writeText(
+          res,
+          200,
+          path === '/api' ? this.discovery.apiVersions(`${host}:${port}`) : this.discovery.apiGroupList(),
+        );
       }
       return;
     }
@@ -252,7 +282,10 @@ export class ApiServer {
     if (m) {
       const doc = m[1] ? this.openapi.document('', m[1]) : this.openapi.document(m[2], m[3]);
       if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-      res.setHeader('Cache-Control', url.searchParams.get('hash') === doc.hash ? 'public, immutable' : 'no-cache, private');
+      res.setHeader(
+        'Cache-Control',
+        url.searchParams.get('hash') === doc.hash ? 'public, immutable' : 'no-cache, private',
+      );
       res.setHeader('Etag', `"${doc.hash}"`);
       return writeText(res, 200, doc.text);
     }

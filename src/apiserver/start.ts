@@ -25,7 +25,13 @@ import { ApiServer, type Logger } from './server.ts';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.ts';
 import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
 import { handleScale } from './handlers/scale.ts';
-import { namespaceFinalize, podBinding, podEviction, podStreamUnavailable, serviceAccountToken } from './handlers/pod-subresources.ts';
+import {
+  namespaceFinalize,
+  podBinding,
+  podEviction,
+  podStreamUnavailable,
+  serviceAccountToken,
+} from './handlers/pod-subresources.ts';
 import { reviewHandlers } from './handlers/reviews.ts';
 import type { SubresourceHandler } from './handlers/resource.ts';
 import { systemContext } from './registry/context.ts';
@@ -59,16 +65,25 @@ export interface ControlPlane {
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
-  const store = await openDatastore(o.datastore, { dataDir: o.dataDir, log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
+  const store = await openDatastore(o.datastore, {
+    dataDir: o.dataDir,
+    log: (msg, extra) => o.log.warn(extra ?? {}, msg),
+  });
   try {
-    const pki = await ensureClusterPki(join(o.dataDir, 'tls'), { ips: o.host && o.host !== '0.0.0.0' && o.host !== '::' ? [o.host] : [] });
+    const pki = await ensureClusterPki(join(o.dataDir, 'tls'), {
+      ips: o.host && o.host !== '0.0.0.0' && o.host !== '::' ? [o.host] : [],
+    });
     const registry = builtinRegistry();
     const tokenAuthenticators: Authenticator[] = [];
-    if (o.tokenAuthFile) tokenAuthenticators.push(tokenFileAuthenticator(await loadTokenFile(o.tokenAuthFile)));
+    if (o.tokenAuthFile)
+      tokenAuthenticators.push(tokenFileAuthenticator(await loadTokenFile(o.tokenAuthFile)));
     // The service-account authenticator needs the API for lookups; it is created after the server.
     let lookup: (ns: string, name: string) => Promise<{ uid: string } | undefined> = async () => undefined;
     tokenAuthenticators.push(
-      serviceAccountAuthenticator({ publicKeys: [pki.saPublicKey], lookupServiceAccount: (ns, name) => lookup(ns, name) }),
+      serviceAccountAuthenticator({
+        publicKeys: [pki.saPublicKey],
+        lookupServiceAccount: (ns, name) => lookup(ns, name),
+      }),
     );
     const tokens = unionAuthenticator(tokenAuthenticators);
     const authenticator = unionAuthenticator([x509Authenticator(), tokens]);
@@ -86,7 +101,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       ['/namespaces/finalize', namespaceFinalize],
       ...reviewHandlers(authorizer, tokens),
     ]);
-    for (const k of registry.kinds()) if (k.scale) subresources.set(`${k.group}/${k.resource}/scale`, handleScale);
+    for (const k of registry.kinds())
+      if (k.scale) subresources.set(`${k.group}/${k.resource}/scale`, handleScale);
     const server = new ApiServer({
       registry,
       store,
@@ -109,7 +125,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       serviceCidr: o.serviceCidr ?? '10.96.0.0/12',
       nodePortRange: o.nodePortRange ?? { first: 30000, last: 32767 },
     });
-    api.admission.push(namespaceLifecycle(api), serviceAllocation(api, allocator), rbacEscalation(authz.rbac, authorizer));
+    api.admission.push(
+      namespaceLifecycle(api),
+      serviceAllocation(api, allocator),
+      rbacEscalation(authz.rbac, authorizer),
+    );
     const addr = await server.listen(o.host, o.port);
     await startCrdController(server, o.log);
     const host = o.host === '0.0.0.0' || o.host === '::' || o.host === '' ? '127.0.0.1' : o.host;
@@ -167,7 +187,15 @@ async function bootstrapObjects(server: ApiServer, serviceCidr: string): Promise
   await ensure('', 'services', 'default', {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP: first, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: first,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+    },
   });
 }

@@ -15,7 +15,12 @@ const kind = (group: string, version: string, resource: string): KindDef => {
 const cm: KubeObject = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  metadata: { name: 'settings', namespace: 'default', creationTimestamp: '2025-01-01T11:50:00Z', labels: { a: 'b' } },
+  metadata: {
+    name: 'settings',
+    namespace: 'default',
+    creationTimestamp: '2025-01-01T11:50:00Z',
+    labels: { a: 'b' },
+  },
   data: { x: '1', y: '2' },
 };
 const now = Date.parse('2025-01-01T12:00:00Z');
@@ -25,7 +30,11 @@ test('NAME comes first for every stored kind unless the kind places a name colum
     const cols = columnsOf(k);
     const names = cols.filter((c) => c.name === 'Name' && c.format === 'name');
     // kubectl shows NAME from the column named Name; every kind's table has exactly one.
-    assert.equal(names.length, 1, `${k.resource}: columns ${cols.map((c) => `${c.name}(${c.format ?? ''})`).join(', ')}`);
+    assert.equal(
+      names.length,
+      1,
+      `${k.resource}: columns ${cols.map((c) => `${c.name}(${c.format ?? ''})`).join(', ')}`,
+    );
     const own = (k.columns ?? []).some((c) => c.name === 'Name' && c.format === 'name');
     if (!own) assert.equal(cols[0].name, 'Name', k.resource);
     else assert.deepEqual(cols, k.columns, `${k.resource} keeps its own order`);
@@ -44,10 +53,13 @@ test('events place NAME themselves; kinds without columns get NAME and AGE', () 
   assert.equal(ev.filter((c) => c.format === 'name').length, 1);
   // A kind without columns gets NAME and AGE.
   const noCols = { ...kind('', 'v1', 'configmaps'), columns: undefined };
-  assert.deepEqual(columnDefinitions(noCols).map((c) => [c.name, c.format]), [
-    ['Name', 'name'],
-    ['Age', ''],
-  ]);
+  assert.deepEqual(
+    columnDefinitions(noCols).map((c) => [c.name, c.format]),
+    [
+      ['Name', 'name'],
+      ['Age', ''],
+    ],
+  );
 });
 
 test('rows carry cells in column order and the object as includeObject asks', () => {
@@ -55,7 +67,11 @@ test('rows carry cells in column order and the object as includeObject asks', ()
   const base = tableRow(k, cm, now, 'None');
   assert.deepEqual(base, { cells: ['settings', '10m'] });
   assert.deepEqual(tableRow(k, cm, now, 'Object').object, cm);
-  assert.deepEqual(tableRow(k, cm, now, 'Metadata').object, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: cm.metadata });
+  assert.deepEqual(tableRow(k, cm, now, 'Metadata').object, {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: cm.metadata,
+  });
   const real = tableRow(kind('', 'v1', 'configmaps'), cm, now, 'None');
   assert.equal(real.cells[0], 'settings');
   assert.equal(real.cells.length, columnsOf(kind('', 'v1', 'configmaps')).length);
@@ -64,7 +80,17 @@ test('rows carry cells in column order and the object as includeObject asks', ()
 test('a cell that throws shows <error> instead of failing the table', () => {
   const k: KindDef = {
     ...kind('', 'v1', 'configmaps'),
-    columns: [{ name: 'Boom', type: 'string', description: 'throws', priority: 0, cell: () => { throw new Error('x'); } }],
+    columns: [
+      {
+        name: 'Boom',
+        type: 'string',
+        description: 'throws',
+        priority: 0,
+        cell: () => {
+          throw new Error('x');
+        },
+      },
+    ],
   };
   assert.deepEqual(tableRow(k, cm, now, 'None').cells, ['settings', '<error>']);
 });

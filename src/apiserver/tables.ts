@@ -26,7 +26,6 @@ const nameColumn: Column = {
   cell: (o) => o.metadata.name ?? '',
 };
 
-
 export function columnsOf(kind: KindDef): Column[] {
   const own = kind.columns && kind.columns.length ? kind.columns : [ageColumn];
   // Kinds that place NAME themselves (events put it last, storage classes decorate it) keep their order.

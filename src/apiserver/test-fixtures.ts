@@ -36,7 +36,11 @@ export function namespace(name: string): KubeObject {
 }
 
 /** A ConfigMap in `default`. */
-export function configMap(name: string, labels: Record<string, string> = {}, data: Record<string, string> = { k: 'v' }): KubeObject {
+export function configMap(
+  name: string,
+  labels: Record<string, string> = {},
+  data: Record<string, string> = { k: 'v' },
+): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data };
 }
 
@@ -49,7 +53,10 @@ export function deployment(name: string, replicas = 1): KubeObject {
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+      },
     },
   };
 }
@@ -72,7 +79,11 @@ export function service(name: string, spec: Record<string, unknown> = {}): KubeO
 }
 
 /** Asserts that `p` rejects with a StatusError of `code` (and `reason`, when given); returns it. */
-export async function rejectsStatus(p: Promise<unknown>, code: number, reason?: string): Promise<StatusError> {
+export async function rejectsStatus(
+  p: Promise<unknown>,
+  code: number,
+  reason?: string,
+): Promise<StatusError> {
   try {
     await p;
   } catch (err) {

@@ -6,7 +6,8 @@ import { WatchCache, type CacheEvent } from './watchcache.ts';
 
 const prefix = '/registry/core/configmaps/';
 const key = (ns: string, name: string) => `${prefix}${ns}/${name}`;
-const value = (name: string, data = 'v') => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: data } });
+const value = (name: string, data = 'v') =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: data } });
 
 function setup(capacity?: number) {
   const store = openSqliteStore({ path: ':memory:', compactInterval: 0 });
@@ -30,10 +31,19 @@ test('start lists what is stored; get, list and size follow later writes', async
   assert.equal(cache.get(key('default', 'a'))?.revision, upd.modRevision);
   assert.equal(cache.revision, upd.modRevision);
   // A namespace prefix never matches a longer namespace name; whole-resource lists are in key order.
-  assert.deepEqual(cache.list(`${prefix}default/`).map((c) => c.key), [key('default', 'a'), key('default', 'c')]);
-  assert.deepEqual(cache.list(prefix).map((c) => c.key), [key('default', 'a'), key('default', 'c'), key('default2', 'b'), key('kube-system', 'a')]);
+  assert.deepEqual(
+    cache.list(`${prefix}default/`).map((c) => c.key),
+    [key('default', 'a'), key('default', 'c')],
+  );
+  assert.deepEqual(
+    cache.list(prefix).map((c) => c.key),
+    [key('default', 'a'), key('default', 'c'), key('default2', 'b'), key('kube-system', 'a')],
+  );
   await store.delete(key('default', 'c'));
-  assert.deepEqual(cache.list(`${prefix}default/`).map((c) => c.key), [key('default', 'a')]);
+  assert.deepEqual(
+    cache.list(`${prefix}default/`).map((c) => c.key),
+    [key('default', 'a')],
+  );
   assert.equal(cache.get(key('default', 'c')), undefined);
   assert.equal(cache.get('/registry/core/secrets/default/s'), undefined, 'other resources stay out');
   // Cached objects hand out private copies.
@@ -66,7 +76,10 @@ test('since returns events in revision order with prev on MODIFIED and DELETED',
   assert.deepEqual(events[1].object.obj.data, { k: '2' });
   assert.deepEqual(events[3].prev?.obj.data, { k: '2' });
   assert.equal(events[3].object.obj.metadata.resourceVersion, String(del.modRevision));
-  assert.deepEqual(cache.since(a2.modRevision).map((e) => e.revision), [a2.modRevision + 1, del.modRevision]);
+  assert.deepEqual(
+    cache.since(a2.modRevision).map((e) => e.revision),
+    [a2.modRevision + 1, del.modRevision],
+  );
   assert.deepEqual(cache.since(del.modRevision), []);
   await done();
 });
@@ -76,16 +89,30 @@ test('since answers 410 Expired once the window of `capacity` events is exceeded
   await cache.start();
   const from = cache.revision;
   const revs: number[] = [];
-  for (let i = 0; i < 5; i++) revs.push((await store.create(key('default', `o${i}`), value(`o${i}`))).modRevision);
+  for (let i = 0; i < 5; i++)
+    revs.push((await store.create(key('default', `o${i}`), value(`o${i}`))).modRevision);
   // Only the last 3 events are kept: resuming after revs[1] still works, after revs[0] does not.
-  assert.deepEqual(cache.since(revs[1]).map((e) => e.revision), revs.slice(2));
+  assert.deepEqual(
+    cache.since(revs[1]).map((e) => e.revision),
+    revs.slice(2),
+  );
   for (const rv of [from, revs[0]]) {
-    assert.throws(() => cache.since(rv), (err: unknown) => err instanceof StatusError && err.code === 410 && err.reason === 'Expired');
+    assert.throws(
+      () => cache.since(rv),
+      (err: unknown) => err instanceof StatusError && err.code === 410 && err.reason === 'Expired',
+    );
   }
   // Many more writes keep the window bounded and correct across internal compaction.
-  for (let i = 5; i < 40; i++) revs.push((await store.create(key('default', `o${i}`), value(`o${i}`))).modRevision);
-  assert.deepEqual(cache.since(revs[36]).map((e) => e.revision), revs.slice(37));
-  assert.throws(() => cache.since(revs[35]), (err: unknown) => err instanceof StatusError && err.code === 410);
+  for (let i = 5; i < 40; i++)
+    revs.push((await store.create(key('default', `o${i}`), value(`o${i}`))).modRevision);
+  assert.deepEqual(
+    cache.since(revs[36]).map((e) => e.revision),
+    revs.slice(37),
+  );
+  assert.throws(
+    () => cache.since(revs[35]),
+    (err: unknown) => err instanceof StatusError && err.code === 410,
+  );
   await done();
 });
 
@@ -97,9 +124,15 @@ test('watchers get batches in order; stop ends them without an error (a plain en
   const remove = cache.addWatcher({ deliver: (evs) => got.push(...evs), terminate: (r) => (ended = r) });
   assert.equal(cache.watcherCount(), 1);
   await Promise.all(['x', 'y', 'z'].map((n) => store.create(key('default', n), value(n))));
-  assert.deepEqual(got.map((e) => e.object.obj.metadata.name), ['x', 'y', 'z']);
+  assert.deepEqual(
+    got.map((e) => e.object.obj.metadata.name),
+    ['x', 'y', 'z'],
+  );
   const revs = got.map((e) => e.revision);
-  assert.deepEqual(revs, [...revs].sort((p, q) => p - q));
+  assert.deepEqual(
+    revs,
+    [...revs].sort((p, q) => p - q),
+  );
   remove();
   await store.create(key('default', 'w'), value('w'));
   assert.equal(got.length, 3, 'a removed watcher gets nothing');

@@ -109,7 +109,10 @@ export class WatchCache {
   private async load(): Promise<void> {
     const list = await this.store.list(this.prefix);
     for (const kv of list.kvs) {
-      this.objects.set(kv.key, new CachedObject(kv.key, this.decode(kv.value, kv.modRevision), kv.modRevision));
+      this.objects.set(
+        kv.key,
+        new CachedObject(kv.key, this.decode(kv.value, kv.modRevision), kv.modRevision),
+      );
     }
     this.revision = list.revision;
     this.bufferStart = list.revision;
@@ -118,7 +121,8 @@ export class WatchCache {
       onProgress: (rev) => this.advance(rev),
       onError: (err) => {
         this.log('watch cache lost its store watch', { prefix: this.prefix, error: err.message });
-        for (const w of this.watchers) w.terminate(expired(`the watch cache lost its store watch (${err.message}); relist`));
+        for (const w of this.watchers)
+          w.terminate(expired(`the watch cache lost its store watch (${err.message}); relist`));
         this.watchers.clear();
         // Start over: a fresh list rebuilds the cache; watchers relist on their side.
         this.storeWatch = undefined;
@@ -128,7 +132,9 @@ export class WatchCache {
         this.eventsStart = 0;
         if (err.code !== 'Closed') {
           this.ready = this.load();
-          this.ready.catch((e: Error) => this.log('watch cache reload failed', { prefix: this.prefix, error: e.message }));
+          this.ready.catch((e: Error) =>
+            this.log('watch cache reload failed', { prefix: this.prefix, error: e.message }),
+          );
         }
       },
     });
@@ -204,7 +210,13 @@ export class WatchCache {
       const timer = setTimeout(() => {
         clearInterval(ask);
         this.waiters.delete(entry);
-        reject(new StatusError(504, 'Timeout', `the watch cache has not caught up with revision ${rev} yet; try again`));
+        reject(
+          new StatusError(
+            504,
+            'Timeout',
+            `the watch cache has not caught up with revision ${rev} yet; try again`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(entry);
       w.requestProgress?.();

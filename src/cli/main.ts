@@ -18,14 +18,27 @@ program
   .description('Run one cluster control plane (API server) on a data directory.')
   .requiredOption('--data-dir <dir>', 'where the cluster keeps its datastore, certificates and kubeconfig')
   .option('--listen <host:port>', 'address for the HTTPS API', '0.0.0.0:6443')
-  .addOption(new Option('--datastore <kind>', 'sqlite (embedded) or etcd://HOST:PORT[,HOST:PORT...]').default('sqlite'))
+  .addOption(
+    new Option('--datastore <kind>', 'sqlite (embedded) or etcd://HOST:PORT[,HOST:PORT...]').default(
+      'sqlite',
+    ),
+  )
   .option('--token-auth-file <file>', 'static bearer tokens (CSV: token,user,uid,"group1,group2")')
   .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
-  .action(async (opts: { dataDir: string; listen: string; datastore: string; tokenAuthFile?: string; serviceCidr: string; logLevel: string }) => {
-    const cp = await runServer(opts);
-    stopOnSignals(() => cp.close());
-  });
+  .action(
+    async (opts: {
+      dataDir: string;
+      listen: string;
+      datastore: string;
+      tokenAuthFile?: string;
+      serviceCidr: string;
+      logLevel: string;
+    }) => {
+      const cp = await runServer(opts);
+      stopOnSignals(() => cp.close());
+    },
+  );
 
 program
   .command('up')
@@ -42,7 +55,12 @@ user
   .command('create <name>')
   .description('Issue a client certificate for NAME from the cluster CA and write a kubeconfig for it.')
   .requiredOption('--data-dir <dir>', 'the cluster data directory (holds tls/ and the admin kubeconfig)')
-  .option('--group <group>', 'a group the user belongs to (repeatable)', (g: string, acc: string[]) => [...acc, g], [] as string[])
+  .option(
+    '--group <group>',
+    'a group the user belongs to (repeatable)',
+    (g: string, acc: string[]) => [...acc, g],
+    [] as string[],
+  )
   .option('--out <file>', 'where to write the kubeconfig (default DIR/users/NAME.kubeconfig)')
   .action(async (name: string, opts: { dataDir: string; group: string[]; out?: string }) => {
     const path = await createUser(name, opts);
@@ -51,7 +69,9 @@ user
 
 program
   .command('sim')
-  .description('Register simulated (kwok-style) nodes with a cluster and play the lifecycle of pods bound to them.')
+  .description(
+    'Register simulated (kwok-style) nodes with a cluster and play the lifecycle of pods bound to them.',
+  )
   .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to join')
   .requiredOption('--nodes <n>', 'how many nodes to simulate')
   .option('--name-prefix <prefix>', 'node names are PREFIX0, PREFIX1, ...', 'sim-')

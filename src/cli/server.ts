@@ -41,19 +41,33 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     throw new CliError(describeStartError(err, dataDir, flags.listen));
   }
   // The controller manager runs in this process as a client of the API it just started.
-  const cmCert = await ensureComponentCert(join(dataDir, 'tls'), { caCert: cp.pki.caCert, caKey: cp.pki.caKey }, {
-    file: 'controller-manager',
-    commonName: controllerManagerUser,
-    // Full access until the bootstrap policy has roles for each controller.
-    organizations: ['system:masters'],
+  const cmCert = await ensureComponentCert(
+    join(dataDir, 'tls'),
+    { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
+    {
+      file: 'controller-manager',
+      commonName: controllerManagerUser,
+      // Full access until the bootstrap policy has roles for each controller.
+      organizations: ['system:masters'],
+    },
+  );
+  const controllers = await startControllerManager({
+    url: cp.localUrl,
+    caCert: cp.pki.caCert,
+    cert: cmCert.cert,
+    key: cmCert.key,
+    log,
   });
-  const controllers = await startControllerManager({ url: cp.localUrl, caCert: cp.pki.caCert, cert: cmCert.cert, key: cmCert.key, log });
   // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
-  const schedCert = await ensureComponentCert(join(dataDir, 'tls'), { caCert: cp.pki.caCert, caKey: cp.pki.caKey }, {
-    file: 'scheduler',
-    commonName: 'system:kube-scheduler',
-    organizations: ['system:masters'],
-  });
+  const schedCert = await ensureComponentCert(
+    join(dataDir, 'tls'),
+    { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
+    {
+      file: 'scheduler',
+      commonName: 'system:kube-scheduler',
+      organizations: ['system:masters'],
+    },
+  );
   const scheduler = await startControllerManager({
     url: cp.localUrl,
     caCert: cp.pki.caCert,
@@ -69,13 +83,16 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     await Promise.all([controllers.stop(), scheduler.stop()]);
     await closeApi();
   };
-  process.stdout.write(`${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`);
+  process.stdout.write(
+    `${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`,
+  );
   return cp;
 }
 
 /** One-line explanations for the start failures users meet. */
 function describeStartError(err: unknown, dataDir: string, listen: string): string {
-  if (err instanceof StoreError && err.code === 'Unavailable') return `cannot open ${dataDir}: ${err.message}`;
+  if (err instanceof StoreError && err.code === 'Unavailable')
+    return `cannot open ${dataDir}: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') return `cannot listen on ${listen}: the address is already in use`;
   if (e.code === 'EACCES') return `cannot listen on ${listen} or write ${dataDir}: permission denied`;

@@ -40,11 +40,17 @@ export function parseLabels(s: string | undefined): Record<string, string> {
 
 /** `k=v:NoSchedule,k2:NoExecute` → taints. */
 export function parseTaints(s: string | undefined): Taint[] {
-  return (s ?? '').split(',').filter(Boolean).map((part) => {
-    const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(part);
-    if (!m) throw new CliError(`invalid taint ${JSON.stringify(part)} (want key[=value]:NoSchedule|PreferNoSchedule|NoExecute)`);
-    return { key: m[1]!, ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3]! };
-  });
+  return (s ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(part);
+      if (!m)
+        throw new CliError(
+          `invalid taint ${JSON.stringify(part)} (want key[=value]:NoSchedule|PreferNoSchedule|NoExecute)`,
+        );
+      return { key: m[1]!, ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3]! };
+    });
 }
 
 function quantity(flag: string, v: string): string {
@@ -67,7 +73,8 @@ function duration(flag: string, v: string): number {
 /** Runs the simulated nodes until SIGINT/SIGTERM. */
 export async function runSim(flags: SimFlags): Promise<void> {
   const n = Number(flags.nodes);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--nodes must be a positive whole number, got ${JSON.stringify(flags.nodes)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--nodes must be a positive whole number, got ${JSON.stringify(flags.nodes)}`);
   const log = createLogger(flags.logLevel, 'berth-sim');
   const transport = httpTransport(await loadKubeconfig(flags.kubeconfig), { maxSockets: 32 });
   const sim = new SimNodes({

@@ -15,7 +15,13 @@ export interface UpFlags {
 export async function runUp(flags: UpFlags): Promise<void> {
   const dataDir = resolve(flags.dataDir ?? join(homedir(), '.berth'));
   const cp = await runServer(
-    { dataDir: join(dataDir, 'server'), listen: flags.listen, datastore: 'sqlite', serviceCidr: '10.96.0.0/12', logLevel: flags.logLevel },
+    {
+      dataDir: join(dataDir, 'server'),
+      listen: flags.listen,
+      datastore: 'sqlite',
+      serviceCidr: '10.96.0.0/12',
+      logLevel: flags.logLevel,
+    },
     'berth up',
   );
   process.stdout.write(

@@ -24,7 +24,9 @@ async function readOrExplain(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CliError(`no ${what} at ${path}: is this a berth data directory (run berth server --data-dir first)?`);
+      throw new CliError(
+        `no ${what} at ${path}: is this a berth data directory (run berth server --data-dir first)?`,
+      );
     }
     throw err;
   }
@@ -32,7 +34,8 @@ async function readOrExplain(path: string, what: string): Promise<string> {
 
 /** Issues the certificate and writes the kubeconfig; returns the kubeconfig's path. */
 export async function createUser(name: string, flags: UserCreateFlags): Promise<string> {
-  if (!name || name.includes('/') || name === '.' || name === '..') throw new CliError(`invalid user name ${JSON.stringify(name)}`);
+  if (!name || name.includes('/') || name === '.' || name === '..')
+    throw new CliError(`invalid user name ${JSON.stringify(name)}`);
   const dataDir = resolve(flags.dataDir);
   const tls = join(dataDir, 'tls');
   const caCert = await readOrExplain(join(tls, pkiFiles.caCert), 'cluster CA certificate');
@@ -40,7 +43,10 @@ export async function createUser(name: string, flags: UserCreateFlags): Promise<
   const adminKubeconfig = join(dataDir, 'kubeconfig');
   await readOrExplain(adminKubeconfig, 'admin kubeconfig');
   const { server } = await loadKubeconfig(adminKubeconfig);
-  const issued = await issueClientCert({ caCert, caKey }, { commonName: name, organizations: flags.group ?? [], days: flags.days });
+  const issued = await issueClientCert(
+    { caCert, caKey },
+    { commonName: name, organizations: flags.group ?? [], days: flags.days },
+  );
   const out = resolve(flags.out ?? join(dataDir, 'users', `${name}.kubeconfig`));
   await writeKubeconfig(out, {
     server,

@@ -1,4 +1,6 @@
 /** The Berth version, from package.json. */
 import { readFileSync } from 'node:fs';
 
-export const berthVersion: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const berthVersion: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

@@ -25,7 +25,12 @@ function recording(inner: Transport): { transport: Transport; seen: string[]; re
   };
 }
 
-const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name },
+  data,
+});
 
 test('verbs map to the Kubernetes paths, query parameters and content types', async () => {
   const rec = recording(new FakeApi());
@@ -51,7 +56,11 @@ test('verbs map to the Kubernetes paths, query parameters and content types', as
     'DELETE /api/v1/namespaces/ns1/configmaps/a',
   ]);
   assert.equal(rec.reqs[5].contentType, 'application/merge-patch+json');
-  assert.deepEqual(rec.reqs[7].body, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
+  assert.deepEqual(rec.reqs[7].body, {
+    kind: 'DeleteOptions',
+    apiVersion: 'v1',
+    propagationPolicy: 'Background',
+  });
 });
 
 test('create, update with compare-and-swap, updateStatus, patch and delete round-trip', async () => {
@@ -63,19 +72,37 @@ test('create, update with compare-and-swap, updateStatus, patch and delete round
   const updated = await cms.update('default', { ...created, data: { x: '2' } });
   assert.deepEqual(updated.data, { x: '2' });
   // A stale resourceVersion is a 409 Conflict with the server's Status.
-  await assert.rejects(cms.update('default', { ...created, data: { x: '3' } }), (err: unknown) => err instanceof StatusError && err.code === 409 && err.reason === 'Conflict');
+  await assert.rejects(
+    cms.update('default', { ...created, data: { x: '3' } }),
+    (err: unknown) => err instanceof StatusError && err.code === 409 && err.reason === 'Conflict',
+  );
   const st = await cms.updateStatus('default', { ...updated, status: { ok: true } });
   assert.deepEqual(st.status, { ok: true });
   const patched = await cms.patch('default', 'a', 'json', [{ op: 'add', path: '/data/y', value: '9' }]);
   assert.deepEqual(patched.data, { x: '2', y: '9' });
   const list = await cms.list('default');
-  assert.deepEqual(list.items.map((i) => i.metadata.name), ['a']);
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.name),
+    ['a'],
+  );
   await cms.delete('default', 'a');
-  await assert.rejects(cms.get('default', 'a'), (err: unknown) => err instanceof StatusError && err.code === 404 && err.status.reason === 'NotFound');
+  await assert.rejects(
+    cms.get('default', 'a'),
+    (err: unknown) => err instanceof StatusError && err.code === 404 && err.status.reason === 'NotFound',
+  );
 });
 
 test('errors carry the Status the server sent, or one made up from the HTTP code', async () => {
-  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'nope', reason: 'Forbidden', code: 403, details: { name: 'a' } };
+  const status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'nope',
+    reason: 'Forbidden',
+    code: 403,
+    details: { name: 'a' },
+  };
   const bodies: [number, string, number, string][] = [
     [403, JSON.stringify(status), 403, 'Forbidden'],
     [503, 'upstream down', 503, 'ServiceUnavailable'],
@@ -101,7 +128,10 @@ test('watch streams events and an HTTP 410 rejects with Expired', async () => {
   const c = new Client(api);
   const cms = c.resource('', 'v1', 'configmaps');
   const a = await cms.create('default', cm('a'));
-  const w = await cms.watch('default', { resourceVersion: a.metadata.resourceVersion, allowWatchBookmarks: true });
+  const w = await cms.watch('default', {
+    resourceVersion: a.metadata.resourceVersion,
+    allowWatchBookmarks: true,
+  });
   await cms.create('default', cm('b'));
   await cms.create('other', cm('c'));
   api.bookmark();
@@ -116,7 +146,10 @@ test('watch streams events and an HTTP 410 rejects with Expired', async () => {
 
   api.compact();
   api.expireOverHttp = true;
-  await assert.rejects(cms.watch('default', { resourceVersion: a.metadata.resourceVersion }), (err: unknown) => err instanceof StatusError && err.code === 410);
+  await assert.rejects(
+    cms.watch('default', { resourceVersion: a.metadata.resourceVersion }),
+    (err: unknown) => err instanceof StatusError && err.code === 410,
+  );
 });
 
 test('resourceFor finds resources by kind through discovery and caches the answers', async () => {
@@ -128,9 +161,19 @@ test('resourceFor finds resources by kind through discovery and caches the answe
   const ns = await c.resourceFor('v1', 'Namespace');
   assert.equal(ns.info.namespaced, false);
   await c.resourceFor('coordination.k8s.io/v1', 'Lease');
-  assert.equal(rec.seen.filter((s) => s === 'GET /apis/coordination.k8s.io/v1').length, 1, rec.seen.join('\n'));
-  await assert.rejects(c.resourceFor('v1', 'Gizmo'), (err: unknown) => err instanceof StatusError && err.code === 404);
-  await assert.rejects(c.resourceFor('nope.example.com/v1', 'Gizmo'), (err: unknown) => err instanceof StatusError && err.code === 404);
+  assert.equal(
+    rec.seen.filter((s) => s === 'GET /apis/coordination.k8s.io/v1').length,
+    1,
+    rec.seen.join('\n'),
+  );
+  await assert.rejects(
+    c.resourceFor('v1', 'Gizmo'),
+    (err: unknown) => err instanceof StatusError && err.code === 404,
+  );
+  await assert.rejects(
+    c.resourceFor('nope.example.com/v1', 'Gizmo'),
+    (err: unknown) => err instanceof StatusError && err.code === 404,
+  );
   const gvs = await c.discovery.groupVersions();
   assert.ok(gvs.includes('v1') && gvs.includes('apps/v1'));
 });

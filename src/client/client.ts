@@ -69,14 +69,23 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   /** PUT; the object's metadata.resourceVersion (when set) makes it a compare-and-swap. */
   update(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T>;
   updateStatus(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T>;
-  patch(namespace: string | undefined, name: string, type: PatchType, body: unknown, opts?: PatchOptions & { subresource?: string }): Promise<T>;
+  patch(
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    body: unknown,
+    opts?: PatchOptions & { subresource?: string },
+  ): Promise<T>;
   /** Returns what the server answered: the object (when finalizers keep it) or a Success Status. */
   delete(namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<unknown>;
   /** Opens a watch; HTTP-level failures (e.g. 410) reject here, ERROR events throw while iterating. */
   watch(namespace?: string, opts?: WatchOptions): Promise<WatchStream<T>>;
 }
 
-function setQuery(q: URLSearchParams, values: Record<string, string | number | boolean | undefined>): URLSearchParams {
+function setQuery(
+  q: URLSearchParams,
+  values: Record<string, string | number | boolean | undefined>,
+): URLSearchParams {
   for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') q.set(k, String(v));
   return q;
 }
@@ -101,7 +110,8 @@ export class Client {
   /** Sends one request and parses the JSON answer; non-2xx becomes a thrown StatusError. */
   async call<R = unknown>(req: TransportRequest): Promise<R> {
     const res = await this.transport.request(req);
-    if (res.status < 200 || res.status > 299) throw statusErrorFromResponse(res.status, res.body, `${req.method} ${req.path}`);
+    if (res.status < 200 || res.status > 299)
+      throw statusErrorFromResponse(res.status, res.body, `${req.method} ${req.path}`);
     if (res.body.length === 0) return undefined as R;
     return JSON.parse(res.body.toString('utf8')) as R;
   }
@@ -112,19 +122,31 @@ export class Client {
   }
 
   /** The verbs of resource `group/version/resource` (group '' is the core group). */
-  resource<T extends KubeObject = KubeObject>(group: string, version: string, resource: string): ResourceClient<T> {
+  resource<T extends KubeObject = KubeObject>(
+    group: string,
+    version: string,
+    resource: string,
+  ): ResourceClient<T> {
     return resourceClient<T>(this, group, version, resource);
   }
 
   /** The resource serving `kind` in `apiVersion`, found (and cached) through discovery. */
-  async resourceFor<T extends KubeObject = KubeObject>(apiVersion: string, kind: string): Promise<ResourceClient<T> & { info: DiscoveredResource }> {
+  async resourceFor<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+  ): Promise<ResourceClient<T> & { info: DiscoveredResource }> {
     const info = await this.discovery.resourceFor(apiVersion, kind);
     const { group, version } = parseApiVersion(apiVersion);
     return Object.assign(this.resource<T>(group, version, info.name), { info });
   }
 }
 
-function resourceClient<T extends KubeObject>(c: Client, group: string, version: string, resource: string): ResourceClient<T> {
+function resourceClient<T extends KubeObject>(
+  c: Client,
+  group: string,
+  version: string,
+  resource: string,
+): ResourceClient<T> {
   const root = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
   const path = (ns: string | undefined, name?: string, sub?: string): string => {
     let p = ns ? `${root}/namespaces/${encodeURIComponent(ns)}/${resource}` : `${root}/${resource}`;
@@ -157,7 +179,8 @@ function resourceClient<T extends KubeObject>(c: Client, group: string, version:
           resourceVersionMatch: opts.resourceVersionMatch,
         }),
       }),
-    create: (ns, obj, opts) => c.call<T>({ method: 'POST', path: path(ns), query: writeQuery(opts), body: obj }),
+    create: (ns, obj, opts) =>
+      c.call<T>({ method: 'POST', path: path(ns), query: writeQuery(opts), body: obj }),
     update: (ns, obj, opts) => put(ns, obj, opts),
     updateStatus: (ns, obj, opts) => put(ns, obj, opts, 'status'),
     patch: (ns, name, type, body, opts) => {

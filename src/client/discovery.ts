@@ -27,7 +27,9 @@ type GetJson = (path: string) => Promise<unknown>;
 
 function asResources(v: unknown): DiscoveredResource[] {
   if (!isObject(v) || !Array.isArray(v.resources)) return [];
-  return v.resources.filter((r): r is DiscoveredResource => isObject(r) && typeof r.name === 'string' && typeof r.kind === 'string');
+  return v.resources.filter(
+    (r): r is DiscoveredResource => isObject(r) && typeof r.name === 'string' && typeof r.kind === 'string',
+  );
 }
 
 /** Cached discovery over a JSON getter (the Client supplies one). */
@@ -45,11 +47,13 @@ export class Discovery {
     this.groups ??= (async () => {
       const [core, apis] = await Promise.all([this.get('/api'), this.get('/apis')]);
       const out: string[] = [];
-      if (isObject(core) && Array.isArray(core.versions)) for (const v of core.versions) if (typeof v === 'string') out.push(v);
+      if (isObject(core) && Array.isArray(core.versions))
+        for (const v of core.versions) if (typeof v === 'string') out.push(v);
       if (isObject(apis) && Array.isArray(apis.groups)) {
         for (const g of apis.groups) {
           if (!isObject(g) || !Array.isArray(g.versions)) continue;
-          for (const v of g.versions) if (isObject(v) && typeof v.groupVersion === 'string') out.push(v.groupVersion);
+          for (const v of g.versions)
+            if (isObject(v) && typeof v.groupVersion === 'string') out.push(v.groupVersion);
         }
       }
       return out;
@@ -80,16 +84,19 @@ export class Discovery {
   async resourceFor(apiVersion: string, kind: string): Promise<DiscoveredResource> {
     const gv = formatApiVersion(parseApiVersion(apiVersion).group, parseApiVersion(apiVersion).version);
     const find = async (): Promise<DiscoveredResource | undefined> =>
-      (await this.resources(gv).catch((err: unknown) => {
-        if (err instanceof StatusError && err.code === 404) return [];
-        throw err;
-      })).find((r) => r.kind === kind && !r.name.includes('/'));
+      (
+        await this.resources(gv).catch((err: unknown) => {
+          if (err instanceof StatusError && err.code === 404) return [];
+          throw err;
+        })
+      ).find((r) => r.kind === kind && !r.name.includes('/'));
     let r = await find();
     if (!r) {
       this.invalidate();
       r = await find();
     }
-    if (!r) throw new StatusError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`);
+    if (!r)
+      throw new StatusError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`);
     return r;
   }
 

@@ -7,12 +7,22 @@ import { EventRecorder } from './events.ts';
 import { FakeApi } from './fake-api.ts';
 import { silentLogger } from './logger.ts';
 
-const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop', uid: 'u1', resourceVersion: '7' } };
+const pod: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web-1', namespace: 'shop', uid: 'u1', resourceVersion: '7' },
+};
 
 function setup() {
   const api = new FakeApi();
   const clock = new FakeClock(Date.UTC(2025, 5, 1, 12, 0, 0));
-  const rec = new EventRecorder({ client: new Client(api), component: 'test-controller', host: 'node1', clock, logger: silentLogger });
+  const rec = new EventRecorder({
+    client: new Client(api),
+    component: 'test-controller',
+    host: 'node1',
+    clock,
+    logger: silentLogger,
+  });
   return { api, clock, rec };
 }
 
@@ -22,7 +32,14 @@ test('the first event creates a core/v1 Event with the source and the involved o
   await rec.flush();
   const [ev] = api.list('events', 'shop');
   assert.match(ev.metadata.name ?? '', /^web-1\.[0-9a-f]+$/);
-  assert.deepEqual(ev.involvedObject, { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1', uid: 'u1', resourceVersion: '7' });
+  assert.deepEqual(ev.involvedObject, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'web-1',
+    uid: 'u1',
+    resourceVersion: '7',
+  });
   assert.equal(ev.type, 'Warning');
   assert.equal(ev.reason, 'BackOff');
   assert.equal(ev.count, 1);
@@ -43,14 +60,18 @@ test('repeats are aggregated: PATCH count and lastTimestamp; any difference make
   assert.equal(events[0].count, 3);
   assert.equal(events[0].firstTimestamp, '2025-06-01T12:00:00Z');
   assert.equal(events[0].lastTimestamp, '2025-06-01T12:00:30Z');
-  assert.deepEqual(api.writes().map((w) => w.verb), ['create', 'patch', 'patch']);
+  assert.deepEqual(
+    api.writes().map((w) => w.verb),
+    ['create', 'patch', 'patch'],
+  );
 
   const variants: [string, string, string][] = [
     ['Normal', 'BackOff', 'again'],
     ['Warning', 'Other', 'again'],
     ['Warning', 'BackOff', 'different'],
   ];
-  for (const [type, reason, message] of variants) rec.event(pod, type as 'Normal' | 'Warning', reason, message);
+  for (const [type, reason, message] of variants)
+    rec.event(pod, type as 'Normal' | 'Warning', reason, message);
   await rec.flush();
   events = api.list('events', 'shop');
   assert.equal(events.length, 4);
@@ -67,7 +88,12 @@ test('an aggregated Event that was deleted is created afresh; cluster-scoped obj
   const now = api.list('events', 'shop');
   assert.equal(now.length, 1);
   assert.equal(now[0].count, 1);
-  rec.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } }, 'Normal', 'Ready', 'node is ready');
+  rec.event(
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } },
+    'Normal',
+    'Ready',
+    'node is ready',
+  );
   await rec.flush();
   assert.equal(api.list('events', 'default').length, 1);
 });
@@ -75,11 +101,16 @@ test('an aggregated Event that was deleted is created afresh; cluster-scoped obj
 test('a failed write is logged, not thrown, and later events still go out', async () => {
   const { api, rec } = setup();
   let fail = true;
-  api.reactors.push((_r, a) => (fail && a.verb === 'create' ? { status: 500, headers: {}, body: Buffer.from('') } : undefined));
+  api.reactors.push((_r, a) =>
+    fail && a.verb === 'create' ? { status: 500, headers: {}, body: Buffer.from('') } : undefined,
+  );
   rec.event(pod, 'Normal', 'A', 'a');
   await rec.flush();
   fail = false;
   rec.event(pod, 'Normal', 'B', 'b');
   await rec.flush();
-  assert.deepEqual(api.list('events', 'shop').map((e) => e.reason), ['B']);
+  assert.deepEqual(
+    api.list('events', 'shop').map((e) => e.reason),
+    ['B'],
+  );
 });

@@ -80,10 +80,28 @@ export class EventRecorder {
   }
 
   /** Records that `reason` happened to `obj` (an object or a reference). Returns at once; see `flush`. */
-  event(obj: KubeObject | DeepReadonly<KubeObject> | ObjectReference, type: EventType, reason: string, message: string): void {
-    const ref = 'metadata' in obj && typeof obj.metadata === 'object' ? referenceTo(obj as KubeObject) : (obj as ObjectReference);
+  event(
+    obj: KubeObject | DeepReadonly<KubeObject> | ObjectReference,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): void {
+    const ref =
+      'metadata' in obj && typeof obj.metadata === 'object'
+        ? referenceTo(obj as KubeObject)
+        : (obj as ObjectReference);
     // Aggregation ignores resourceVersion: the same thing happening to a changed object is a repeat.
-    const key = JSON.stringify([ref.apiVersion, ref.kind, ref.namespace, ref.name, ref.uid, ref.fieldPath, type, reason, message]);
+    const key = JSON.stringify([
+      ref.apiVersion,
+      ref.kind,
+      ref.namespace,
+      ref.name,
+      ref.uid,
+      ref.fieldPath,
+      type,
+      reason,
+      message,
+    ]);
     const prev = this.chains.get(key) ?? Promise.resolve();
     const at = this.clock.now(); // when it happened, not when the write gets its turn
     const next = prev.then(() => this.write(key, ref, type, reason, message, at));
@@ -98,13 +116,23 @@ export class EventRecorder {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
-  private async write(key: string, ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {
+  private async write(
+    key: string,
+    ref: ObjectReference,
+    type: EventType,
+    reason: string,
+    message: string,
+    at: number,
+  ): Promise<void> {
     const now = time(at);
     const seen = this.seen.get(key);
     try {
       if (seen) {
         try {
-          await this.events.patch(seen.namespace, seen.name, 'merge', { count: seen.count + 1, lastTimestamp: now });
+          await this.events.patch(seen.namespace, seen.name, 'merge', {
+            count: seen.count + 1,
+            lastTimestamp: now,
+          });
           seen.count++;
           this.remember(key, seen);
           return;
@@ -116,7 +144,8 @@ export class EventRecorder {
       }
       const namespace = ref.namespace || 'default';
       const name = `${(ref.name ?? 'unknown').slice(0, 230)}.${(at * 1000 + (this.seq++ % 1000)).toString(16)}`;
-      const instance = this.o.instance ?? (this.o.host ? `${this.o.component}-${this.o.host}` : this.o.component);
+      const instance =
+        this.o.instance ?? (this.o.host ? `${this.o.component}-${this.o.host}` : this.o.component);
       const source: Record<string, string> = { component: this.o.component };
       if (this.o.host) source.host = this.o.host;
       await this.events.create(namespace, {
@@ -136,7 +165,10 @@ export class EventRecorder {
       });
       this.remember(key, { namespace, name, count: 1 });
     } catch (err) {
-      this.log.error({ err, involvedObject: ref, reason, component: this.o.component }, 'could not write event');
+      this.log.error(
+        { err, involvedObject: ref, reason, component: this.o.component },
+        'could not write event',
+      );
     }
   }
 

@@ -6,7 +6,15 @@
  * the legacy discovery documents, and records every call in `actions` so tests can assert on what
  * a controller did. Test knobs: `compact`, `expireWatches`, `closeWatches`, `bookmark`, `reactors`.
  */
-import { alreadyExists, badRequest, conflictModified, expired, notFound, StatusError, type Status } from '../api/errors.ts';
+import {
+  alreadyExists,
+  badRequest,
+  conflictModified,
+  expired,
+  notFound,
+  StatusError,
+  type Status,
+} from '../api/errors.ts';
 import type { KubeObject } from '../api/object.ts';
 import { formatApiVersion, isObject } from '../api/object.ts';
 import { applyJsonPatch } from '../api/patch/jsonpatch.ts';
@@ -143,7 +151,10 @@ export class FakeApi implements Transport {
     for (const w of this.watchers) {
       if (!w.bookmarks) continue;
       const apiVersion = formatApiVersion(w.res.group, w.res.version);
-      w.send({ type: 'BOOKMARK', object: { kind: w.res.kind, apiVersion, metadata: { resourceVersion: this.resourceVersion } } });
+      w.send({
+        type: 'BOOKMARK',
+        object: { kind: w.res.kind, apiVersion, metadata: { resourceVersion: this.resourceVersion } },
+      });
     }
   }
 
@@ -151,7 +162,10 @@ export class FakeApi implements Transport {
     const disc = this.discovery(req.path);
     if (disc) return json(200, disc);
     const p = this.parse(req.path);
-    if (!p) return fail(new StatusError(404, 'NotFound', `the server could not find the requested resource (${req.path})`));
+    if (!p)
+      return fail(
+        new StatusError(404, 'NotFound', `the server could not find the requested resource (${req.path})`),
+      );
     const action = this.action(req, p);
     this.actions.push(action);
     for (const r of this.reactors) {
@@ -178,7 +192,8 @@ export class FakeApi implements Transport {
     }
     const from = q.get('resourceVersion');
     const tooOld = from !== null && from !== '' && from !== '0' && Number(from) < this.compactedBelow;
-    if (tooOld && this.expireOverHttp) return bufferStream(fail(expired(`too old resource version: ${from}`)));
+    if (tooOld && this.expireOverHttp)
+      return bufferStream(fail(expired(`too old resource version: ${from}`)));
     const chunks: Buffer[] = [];
     let wake: (() => void) | undefined;
     let ended = false;
@@ -205,7 +220,8 @@ export class FakeApi implements Transport {
       if (from === null || from === '' || from === '0') {
         for (const o of this.list(p.res.resource, p.namespace)) w.send({ type: 'ADDED', object: o });
       } else {
-        for (const c of this.history) if (c.rv > Number(from) && this.matches(w, c)) w.send({ type: c.type, object: c.object });
+        for (const c of this.history)
+          if (c.rv > Number(from) && this.matches(w, c)) w.send({ type: c.type, object: c.object });
       }
       this.watchers.add(w);
     }
@@ -253,10 +269,12 @@ export class FakeApi implements Transport {
       case 'list':
         return json(200, this.listBody(p, q));
       case 'create': {
-        if (!isObject(a.body) || !isObject(a.body.metadata)) throw badRequest('body must be an object with metadata');
+        if (!isObject(a.body) || !isObject(a.body.metadata))
+          throw badRequest('body must be an object with metadata');
         const obj = structuredClone(a.body) as KubeObject;
         let name = obj.metadata.name;
-        if (!name && obj.metadata.generateName) name = obj.metadata.generateName + (++this.uid).toString(36).padStart(5, 'x');
+        if (!name && obj.metadata.generateName)
+          name = obj.metadata.generateName + (++this.uid).toString(36).padStart(5, 'x');
         if (!name) throw badRequest('metadata.name: Required value');
         if (this.objects.has(this.key(p, name))) throw alreadyExists(p.res.resource, p.res.group, name);
         if (q.get('dryRun')) return json(201, obj);
@@ -283,14 +301,21 @@ export class FakeApi implements Transport {
         } else {
           const ct = req.contentType ?? '';
           const patch: unknown = Buffer.isBuffer(a.body) ? JSON.parse(a.body.toString('utf8')) : a.body;
-          next = (ct.includes('json-patch') ? applyJsonPatch(stored, patch) : mergePatch(stored, patch)) as KubeObject;
+          next = (
+            ct.includes('json-patch') ? applyJsonPatch(stored, patch) : mergePatch(stored, patch)
+          ) as KubeObject;
         }
         const want = next.metadata?.resourceVersion;
         if (want !== undefined && want !== '' && want !== stored.metadata.resourceVersion) {
           throw conflictModified(p.res.resource, p.res.group, p.name ?? '');
         }
         if (q.get('dryRun')) return json(200, next);
-        next.metadata = { ...next.metadata, name: stored.metadata.name, namespace: stored.metadata.namespace, uid: stored.metadata.uid };
+        next.metadata = {
+          ...next.metadata,
+          name: stored.metadata.name,
+          namespace: stored.metadata.namespace,
+          uid: stored.metadata.uid,
+        };
         next.metadata.resourceVersion = String(++this.rv);
         next.apiVersion = stored.apiVersion;
         next.kind = stored.kind;
@@ -301,7 +326,10 @@ export class FakeApi implements Transport {
       case 'delete': {
         if (!stored) throw gone();
         const pre = isObject(a.body) && isObject(a.body.preconditions) ? a.body.preconditions : {};
-        if (typeof pre.resourceVersion === 'string' && pre.resourceVersion !== stored.metadata.resourceVersion) {
+        if (
+          typeof pre.resourceVersion === 'string' &&
+          pre.resourceVersion !== stored.metadata.resourceVersion
+        ) {
           throw conflictModified(p.res.resource, p.res.group, p.name ?? '');
         }
         this.objects.delete(this.key(p, p.name ?? ''));
@@ -317,7 +345,10 @@ export class FakeApi implements Transport {
 
   private listBody(p: Parsed, q: URLSearchParams): unknown {
     const labels = parseLabelSelector(q.get('labelSelector') ?? '');
-    const fields = (q.get('fieldSelector') ?? '').split(',').filter(Boolean).map((f) => f.split('='));
+    const fields = (q.get('fieldSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((f) => f.split('='));
     let items = this.list(p.res.resource, p.namespace).filter(
       (o) =>
         matchesLabels(labels, o.metadata.labels) &&
@@ -326,7 +357,8 @@ export class FakeApi implements Transport {
     const token = q.get('continue');
     const listRv = token ? JSON.parse(Buffer.from(token, 'base64url').toString()).rv : this.resourceVersion;
     if (token) {
-      if (Number(listRv) < this.compactedBelow) throw expired('The provided continue parameter is too old to display a consistent list result.');
+      if (Number(listRv) < this.compactedBelow)
+        throw expired('The provided continue parameter is too old to display a consistent list result.');
       const after: string = JSON.parse(Buffer.from(token, 'base64url').toString()).after;
       items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
     }
@@ -338,16 +370,28 @@ export class FakeApi implements Transport {
       const after = `${last.metadata.namespace ?? ''}/${last.metadata.name}`;
       metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, after })).toString('base64url');
     }
-    return { apiVersion: formatApiVersion(p.res.group, p.res.version), kind: `${p.res.kind}List`, metadata, items };
+    return {
+      apiVersion: formatApiVersion(p.res.group, p.res.version),
+      kind: `${p.res.kind}List`,
+      metadata,
+      items,
+    };
   }
 
   private action(req: TransportRequest, p: Parsed): FakeAction {
-    const verbs: Record<string, FakeAction['verb']> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
-    const verb = req.method === 'GET' ? (p.name === undefined ? 'list' : 'get') : (verbs[req.method] ?? 'get');
+    const verbs: Record<string, FakeAction['verb']> = {
+      POST: 'create',
+      PUT: 'update',
+      PATCH: 'patch',
+      DELETE: 'delete',
+    };
+    const verb =
+      req.method === 'GET' ? (p.name === undefined ? 'list' : 'get') : (verbs[req.method] ?? 'get');
     const a: FakeAction = { verb, resource: p.res.resource, namespace: p.namespace };
     if (p.name !== undefined) a.name = p.name;
     if (p.subresource) a.subresource = p.subresource;
-    if (req.body !== undefined) a.body = Buffer.isBuffer(req.body) ? JSON.parse(req.body.toString('utf8')) : structuredClone(req.body);
+    if (req.body !== undefined)
+      a.body = Buffer.isBuffer(req.body) ? JSON.parse(req.body.toString('utf8')) : structuredClone(req.body);
     return a;
   }
 
@@ -364,7 +408,9 @@ export class FakeApi implements Transport {
       namespace = rest[1];
       rest = rest.slice(2);
     }
-    const res = this.resources.find((r) => r.group === group && r.version === version && r.resource === rest[0]);
+    const res = this.resources.find(
+      (r) => r.group === group && r.version === version && r.resource === rest[0],
+    );
     if (!res || rest.length > 3) return undefined;
     const out: Parsed = { res, namespace };
     if (rest[1] !== undefined) out.name = rest[1];
@@ -376,10 +422,16 @@ export class FakeApi implements Transport {
     const gvs = [...new Set(this.resources.map((r) => formatApiVersion(r.group, r.version)))];
     if (path === '/api') return { kind: 'APIVersions', versions: gvs.filter((gv) => !gv.includes('/')) };
     if (path === '/apis') {
-      const groups = gvs.filter((gv) => gv.includes('/')).map((gv) => {
-        const [name, version] = gv.split('/');
-        return { name, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } };
-      });
+      const groups = gvs
+        .filter((gv) => gv.includes('/'))
+        .map((gv) => {
+          const [name, version] = gv.split('/');
+          return {
+            name,
+            versions: [{ groupVersion: gv, version }],
+            preferredVersion: { groupVersion: gv, version },
+          };
+        });
       return { kind: 'APIGroupList', apiVersion: 'v1', groups };
     }
     const m = /^\/(?:api\/(v[^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
@@ -387,8 +439,15 @@ export class FakeApi implements Transport {
     const gv = m[1] ?? `${m[2]}/${m[3]}`;
     const resources = this.resources
       .filter((r) => formatApiVersion(r.group, r.version) === gv)
-      .map((r) => ({ name: r.resource, namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }));
-    return resources.length ? { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources } : undefined;
+      .map((r) => ({
+        name: r.resource,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      }));
+    return resources.length
+      ? { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources }
+      : undefined;
   }
 }
 

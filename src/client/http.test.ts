@@ -16,7 +16,12 @@ before(async () => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(parts).toString() });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(parts).toString(),
+      });
       if (req.url?.includes('/slow')) return; // never answers
       if (req.url?.includes('watch=true')) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -37,7 +42,13 @@ after(() => {
   server.close();
 });
 
-const kc = (over: Partial<LoadedKubeconfig> = {}): LoadedKubeconfig => ({ context: 'c', server: base, insecureSkipTlsVerify: false, namespace: 'default', ...over });
+const kc = (over: Partial<LoadedKubeconfig> = {}): LoadedKubeconfig => ({
+  context: 'c',
+  server: base,
+  insecureSkipTlsVerify: false,
+  namespace: 'default',
+  ...over,
+});
 
 test('refuses to send credentials over plain http', () => {
   assert.throws(() => httpTransport(kc({ token: 'secret' })), /plain http/);
@@ -48,7 +59,12 @@ test('refuses to send credentials over plain http', () => {
 test('request sends method, prefixed path, query, JSON body and headers; returns non-2xx without throwing', async () => {
   const t = httpTransport(kc({ server: base + '/prefix/' }));
   try {
-    const res = await t.request({ method: 'POST', path: '/api/v1/things', query: new URLSearchParams({ dryRun: 'All' }), body: { a: 1 } });
+    const res = await t.request({
+      method: 'POST',
+      path: '/api/v1/things',
+      query: new URLSearchParams({ dryRun: 'All' }),
+      body: { a: 1 },
+    });
     assert.equal(res.status, 200);
     assert.deepEqual(JSON.parse(res.body.toString()), { ok: true });
     const last = seen[seen.length - 1];
@@ -57,7 +73,12 @@ test('request sends method, prefixed path, query, JSON body and headers; returns
     assert.equal(last.headers['content-type'], 'application/json');
     assert.equal(last.headers.accept, 'application/json');
     assert.equal(last.headers.authorization, undefined);
-    const raw = await t.request({ method: 'PATCH', path: '/missing', body: Buffer.from('[]'), contentType: 'application/json-patch+json' });
+    const raw = await t.request({
+      method: 'PATCH',
+      path: '/missing',
+      body: Buffer.from('[]'),
+      contentType: 'application/json-patch+json',
+    });
     assert.equal(raw.status, 404);
     assert.equal(seen[seen.length - 1].headers['content-type'], 'application/json-patch+json');
   } finally {
@@ -77,7 +98,11 @@ test('request times out', async () => {
 test('stream yields chunks as they arrive and close ends iteration quietly', async () => {
   const t = httpTransport(kc());
   try {
-    const s = await t.stream({ method: 'GET', path: '/api/v1/pods', query: new URLSearchParams({ watch: 'true' }) });
+    const s = await t.stream({
+      method: 'GET',
+      path: '/api/v1/pods',
+      query: new URLSearchParams({ watch: 'true' }),
+    });
     assert.equal(s.status, 200);
     const got: string[] = [];
     const done = (async () => {

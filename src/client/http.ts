@@ -7,7 +7,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
-import { encodeBody, type Transport, type TransportRequest, type TransportResponse, type TransportStream } from './transport.ts';
+import {
+  encodeBody,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+  type TransportStream,
+} from './transport.ts';
 
 export interface HttpTransportOptions {
   /** Whole-request limit for `request` calls (default 30 s). Streams have no overall limit. */
@@ -52,7 +58,10 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
 
   function start(req: TransportRequest, streaming: boolean): Promise<http.IncomingMessage> {
     const body = encodeBody(req);
-    const headers: Record<string, string> = { accept: req.accept ?? 'application/json', 'user-agent': userAgent };
+    const headers: Record<string, string> = {
+      accept: req.accept ?? 'application/json',
+      'user-agent': userAgent,
+    };
     if (body) {
       headers['content-type'] = body.contentType;
       headers['content-length'] = String(body.data.length);
@@ -73,7 +82,9 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
       const r = (secure ? https : http).request(options, (res) => {
         clearTimeout(connectTimer);
         if (streaming && opts.streamIdleTimeoutMs) {
-          res.socket.setTimeout(opts.streamIdleTimeoutMs, () => res.destroy(new Error('watch stream idle timeout')));
+          res.socket.setTimeout(opts.streamIdleTimeoutMs, () =>
+            res.destroy(new Error('watch stream idle timeout')),
+          );
         }
         resolve(res);
       });

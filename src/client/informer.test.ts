@@ -4,10 +4,21 @@ import type { DeepReadonly, KubeObject } from '../api/object.ts';
 import { Client } from './client.ts';
 import { FakeClock, settle } from './clock.ts';
 import { FakeApi } from './fake-api.ts';
-import { deletedObject, informerFactory, isTombstone, SharedInformer, type DeletedFinalStateUnknown } from './informer.ts';
+import {
+  deletedObject,
+  informerFactory,
+  isTombstone,
+  SharedInformer,
+  type DeletedFinalStateUnknown,
+} from './informer.ts';
 import { silentLogger } from './logger.ts';
 
-const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name },
+  data,
+});
 
 /** Waits (event-loop turns, no timers) until `cond` holds. */
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -23,13 +34,20 @@ function setup(opts: { pageSize?: number; resyncPeriodMs?: number } = {}) {
   const client = new Client(api);
   const clock = new FakeClock();
   const cms = client.resource('', 'v1', 'configmaps');
-  const inf = new SharedInformer(cms, { clock, logger: silentLogger, backoffMs: { initial: 10, max: 100 }, ...opts });
+  const inf = new SharedInformer(cms, {
+    clock,
+    logger: silentLogger,
+    backoffMs: { initial: 10, max: 100 },
+    ...opts,
+  });
   const log: string[] = [];
   const name = (o: DeepReadonly<KubeObject>): string => `${o.metadata.namespace}/${o.metadata.name}`;
   inf.addEventHandler({
     onAdd: (o, initial) => log.push(`add ${name(o)}${initial ? ' (initial)' : ''}`),
-    onUpdate: (a, b) => log.push(`update ${name(b)} ${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`),
-    onDelete: (o: DeepReadonly<KubeObject> | DeletedFinalStateUnknown<KubeObject>) => log.push(`delete ${name(deletedObject(o))}${isTombstone(o) ? ' (tombstone)' : ''}`),
+    onUpdate: (a, b) =>
+      log.push(`update ${name(b)} ${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`),
+    onDelete: (o: DeepReadonly<KubeObject> | DeletedFinalStateUnknown<KubeObject>) =>
+      log.push(`delete ${name(deletedObject(o))}${isTombstone(o) ? ' (tombstone)' : ''}`),
   });
   return { api, cms, clock, inf, log };
 }
@@ -40,7 +58,11 @@ test('lists in pages, syncs, then follows watch events into the cache and the ha
   assert.equal(inf.hasSynced(), false);
   inf.run();
   assert.equal(await inf.waitForSync(), true);
-  assert.deepEqual(log.splice(0), ['add default/a (initial)', 'add default/b (initial)', 'add default/c (initial)']);
+  assert.deepEqual(log.splice(0), [
+    'add default/a (initial)',
+    'add default/b (initial)',
+    'add default/c (initial)',
+  ]);
   const lists = api.actions.filter((a) => a.verb === 'list');
   assert.equal(lists.length, 2, 'three objects in pages of two');
   await until(() => api.openWatches === 1, 'watch');
@@ -50,7 +72,11 @@ test('lists in pages, syncs, then follows watch events into the cache and the ha
   await cms.delete('default', 'c');
   await cms.create('default', cm('d'));
   await until(() => log.length === 3, 'three events');
-  assert.deepEqual(log.splice(0), [`update default/b ${b.metadata.resourceVersion}->${b2.metadata.resourceVersion}`, 'delete default/c', 'add default/d']);
+  assert.deepEqual(log.splice(0), [
+    `update default/b ${b.metadata.resourceVersion}->${b2.metadata.resourceVersion}`,
+    'delete default/c',
+    'add default/d',
+  ]);
   assert.deepEqual(inf.store.listKeys().sort(), ['default/a', 'default/b', 'default/d']);
   assert.deepEqual(inf.lister.namespace('default').get('b')?.data, { v: '2' });
   await inf.stop();
@@ -86,7 +112,8 @@ for (const overHttp of [false, true]) {
     // Stop watching, change things, then compact so the old resourceVersion is gone.
     const rvBefore = inf.lastSyncResourceVersion();
     // While the watch is down (the server answers 500), things change and history is compacted.
-    const down = (_req: unknown, a: { verb: string }) => (a.verb === 'watch' ? { status: 500, headers: {}, body: Buffer.from('') } : undefined);
+    const down = (_req: unknown, a: { verb: string }) =>
+      a.verb === 'watch' ? { status: 500, headers: {}, body: Buffer.from('') } : undefined;
     api.reactors.push(down);
     api.closeWatches();
     await settle();
@@ -102,7 +129,14 @@ for (const overHttp of [false, true]) {
     await settle();
     clock.advance(100);
     await until(() => log.length === 3, 'relist deltas');
-    assert.deepEqual(log.sort(), ['add default/new', 'delete default/gone (tombstone)', `update default/keep ${keep.metadata.resourceVersion}->${keep2.metadata.resourceVersion}`].sort());
+    assert.deepEqual(
+      log.sort(),
+      [
+        'add default/new',
+        'delete default/gone (tombstone)',
+        `update default/keep ${keep.metadata.resourceVersion}->${keep2.metadata.resourceVersion}`,
+      ].sort(),
+    );
     assert.notEqual(inf.lastSyncResourceVersion(), rvBefore);
     assert.equal(api.actions.filter((a) => a.verb === 'list').length, 2);
     await inf.stop();
@@ -161,7 +195,9 @@ test('informerFactory shares one informer per resource and selector; waitForCach
   const api = new FakeApi();
   const f = informerFactory(new Client(api), { logger: silentLogger });
   const a = f.forResource('', 'v1', 'configmaps', { indexers: { byName: (o) => [o.metadata.name ?? ''] } });
-  const b = f.forResource('', 'v1', 'configmaps', { indexers: { byName: (o) => [o.metadata.name ?? ''], other: () => ['x'] } });
+  const b = f.forResource('', 'v1', 'configmaps', {
+    indexers: { byName: (o) => [o.metadata.name ?? ''], other: () => ['x'] },
+  });
   const c = f.forResource('', 'v1', 'configmaps', { labelSelector: 'app=x' });
   const d = f.forResource('coordination.k8s.io', 'v1', 'leases');
   assert.equal(a, b);

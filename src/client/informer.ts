@@ -22,12 +22,16 @@ export interface DeletedFinalStateUnknown<T extends KubeObject> {
 }
 
 /** True when onDelete got a tombstone rather than the object. */
-export function isTombstone<T extends KubeObject>(v: DeepReadonly<T> | DeletedFinalStateUnknown<T>): v is DeletedFinalStateUnknown<T> {
+export function isTombstone<T extends KubeObject>(
+  v: DeepReadonly<T> | DeletedFinalStateUnknown<T>,
+): v is DeletedFinalStateUnknown<T> {
   return 'tombstone' in v && v.tombstone === true;
 }
 
 /** The object behind an onDelete argument, tombstone or not. */
-export function deletedObject<T extends KubeObject>(v: DeepReadonly<T> | DeletedFinalStateUnknown<T>): DeepReadonly<T> {
+export function deletedObject<T extends KubeObject>(
+  v: DeepReadonly<T> | DeletedFinalStateUnknown<T>,
+): DeepReadonly<T> {
   return isTombstone(v) ? v.obj : (v as DeepReadonly<T>);
 }
 
@@ -140,7 +144,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> implements Reflec
       const { stored, old } = this.store.upsert(item);
       seen.add(metaNamespaceKey(stored));
       if (!old) this.notify('onAdd', (h) => h.onAdd?.(stored, initial));
-      else if (old.metadata.resourceVersion !== stored.metadata.resourceVersion) this.notify('onUpdate', (h) => h.onUpdate?.(old, stored));
+      else if (old.metadata.resourceVersion !== stored.metadata.resourceVersion)
+        this.notify('onUpdate', (h) => h.onUpdate?.(old, stored));
     }
     for (const key of this.store.listKeys()) {
       if (seen.has(key)) continue;
@@ -159,7 +164,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> implements Reflec
   apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T): void {
     if (type === 'DELETED') {
       const old = this.store.deleteKey(metaNamespaceKey(obj));
-      const last = old && old.metadata.resourceVersion === obj.metadata.resourceVersion ? old : frozenCopy(obj);
+      const last =
+        old && old.metadata.resourceVersion === obj.metadata.resourceVersion ? old : frozenCopy(obj);
       this.notify('onDelete', (h) => h.onDelete?.(last));
       return;
     }
@@ -192,7 +198,10 @@ export class SharedInformer<T extends KubeObject = KubeObject> implements Reflec
       fn();
     } catch (err) {
       const { group, version, resource } = this.client;
-      this.log.error({ err, handler: which, resource: `${group}/${version}/${resource}` }, 'informer event handler threw');
+      this.log.error(
+        { err, handler: which, resource: `${group}/${version}/${resource}` },
+        'informer event handler threw',
+      );
     }
   }
 }
@@ -225,11 +234,20 @@ export interface InformerFactory {
 export function informerFactory(client: Client, opts: InformerFactoryOptions = {}): InformerFactory {
   const informers = new Map<string, SharedInformer<KubeObject>>();
   return {
-    forResource<T extends KubeObject>(group: string, version: string, resource: string, o: Pick<InformerOptions<T>, 'labelSelector' | 'fieldSelector' | 'indexers'> = {}) {
+    forResource<T extends KubeObject>(
+      group: string,
+      version: string,
+      resource: string,
+      o: Pick<InformerOptions<T>, 'labelSelector' | 'fieldSelector' | 'indexers'> = {},
+    ) {
       const key = JSON.stringify([group, version, resource, o.labelSelector ?? '', o.fieldSelector ?? '']);
       let inf = informers.get(key) as SharedInformer<T> | undefined;
       if (!inf) {
-        inf = new SharedInformer<T>(client.resource<T>(group, version, resource), { ...opts, ...o, indexers: {} });
+        inf = new SharedInformer<T>(client.resource<T>(group, version, resource), {
+          ...opts,
+          ...o,
+          indexers: {},
+        });
         informers.set(key, inf as unknown as SharedInformer<KubeObject>);
       }
       // A second caller may bring more indexers; ones already present (by name) are shared.

@@ -41,7 +41,12 @@ async function until(cond: () => boolean, what: string, ms = 5000): Promise<void
   }
 }
 
-const cm = (name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { suite: 'client' } }, data });
+const cm = (name: string, data: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, labels: { suite: 'client' } },
+  data,
+});
 
 test('ConfigMap create, get, list, patch, update conflict, delete', { skip }, async () => {
   const cms = client.resource('', 'v1', 'configmaps');
@@ -49,14 +54,26 @@ test('ConfigMap create, get, list, patch, update conflict, delete', { skip }, as
   assert.equal(created.metadata.namespace, 'default');
   assert.deepEqual((await cms.get('default', 'crud')).data, { a: '1' });
   const list = await cms.list('default', { labelSelector: 'suite=client' });
-  assert.deepEqual(list.items.map((i) => i.metadata.name), ['crud']);
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.name),
+    ['crud'],
+  );
   assert.ok(list.metadata.resourceVersion);
   const patched = await cms.patch('default', 'crud', 'merge', { data: { b: '2' } });
   assert.deepEqual(patched.data, { a: '1', b: '2' });
-  await assert.rejects(cms.update('default', { ...created, data: { stale: 'yes' } }), (err: unknown) => err instanceof StatusError && err.code === 409);
-  await assert.rejects(cms.create('default', cm('crud', {})), (err: unknown) => err instanceof StatusError && err.reason === 'AlreadyExists');
+  await assert.rejects(
+    cms.update('default', { ...created, data: { stale: 'yes' } }),
+    (err: unknown) => err instanceof StatusError && err.code === 409,
+  );
+  await assert.rejects(
+    cms.create('default', cm('crud', {})),
+    (err: unknown) => err instanceof StatusError && err.reason === 'AlreadyExists',
+  );
   await cms.delete('default', 'crud');
-  await assert.rejects(cms.get('default', 'crud'), (err: unknown) => err instanceof StatusError && err.code === 404 && /not found/.test(err.message));
+  await assert.rejects(
+    cms.get('default', 'crud'),
+    (err: unknown) => err instanceof StatusError && err.code === 404 && /not found/.test(err.message),
+  );
   const found = await client.resourceFor('coordination.k8s.io/v1', 'Lease');
   assert.equal(found.resource, 'leases');
 });
@@ -71,7 +88,9 @@ test('an informer sees add, update and delete', { skip }, async () => {
     onUpdate: (a, b) => log.push(`update ${name(b)} ${JSON.stringify(a.data)}->${JSON.stringify(b.data)}`),
     onDelete: (o) => log.push(`delete ${name(deletedObject(o))}`),
   });
-  await client.resource('', 'v1', 'namespaces').create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'informer-ns' } });
+  await client
+    .resource('', 'v1', 'namespaces')
+    .create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'informer-ns' } });
   await cms.create('informer-ns', cm('before', { v: '0' }));
   inf.run();
   assert.equal(await inf.waitForSync(), true);
@@ -84,41 +103,51 @@ test('an informer sees add, update and delete', { skip }, async () => {
   await inf.stop();
 });
 
-test('two leader electors on one Lease: one leads, the other takes over after release', { skip }, async () => {
-  const log: string[] = [];
-  const elector = (id: string): LeaderElector =>
-    new LeaderElector({
-      client,
-      namespace: 'default',
-      name: 'client-it',
-      identity: id,
-      leaseDurationMs: 2000,
-      renewDeadlineMs: 1000,
-      retryPeriodMs: 100,
-      logger: silentLogger,
-      callbacks: { onStartedLeading: () => log.push(`${id} started`), onStoppedLeading: () => log.push(`${id} stopped`) },
-    });
-  const a = elector('a');
-  const b = elector('b');
-  const runA = a.run();
-  await until(() => a.isLeader(), 'a leads');
-  const runB = b.run();
-  await new Promise((r) => setTimeout(r, 500)); // b tries several times meanwhile
-  assert.equal(b.isLeader(), false);
-  assert.deepEqual(log, ['a started']);
-  const leases = client.resource('coordination.k8s.io', 'v1', 'leases');
-  const held = (await leases.get('default', 'client-it')).spec as { holderIdentity?: string };
-  assert.equal(held.holderIdentity, 'a');
-  await a.stop();
-  await runA;
-  await until(() => b.isLeader(), 'b takes over', 3000);
-  assert.deepEqual(log, ['a started', 'a stopped', 'b started']);
-  const spec = (await leases.get('default', 'client-it')).spec as { holderIdentity?: string; leaseTransitions?: number };
-  assert.equal(spec.holderIdentity, 'b');
-  assert.equal(spec.leaseTransitions, 1);
-  await b.stop();
-  await runB;
-});
+test(
+  'two leader electors on one Lease: one leads, the other takes over after release',
+  { skip },
+  async () => {
+    const log: string[] = [];
+    const elector = (id: string): LeaderElector =>
+      new LeaderElector({
+        client,
+        namespace: 'default',
+        name: 'client-it',
+        identity: id,
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1000,
+        retryPeriodMs: 100,
+        logger: silentLogger,
+        callbacks: {
+          onStartedLeading: () => log.push(`${id} started`),
+          onStoppedLeading: () => log.push(`${id} stopped`),
+        },
+      });
+    const a = elector('a');
+    const b = elector('b');
+    const runA = a.run();
+    await until(() => a.isLeader(), 'a leads');
+    const runB = b.run();
+    await new Promise((r) => setTimeout(r, 500)); // b tries several times meanwhile
+    assert.equal(b.isLeader(), false);
+    assert.deepEqual(log, ['a started']);
+    const leases = client.resource('coordination.k8s.io', 'v1', 'leases');
+    const held = (await leases.get('default', 'client-it')).spec as { holderIdentity?: string };
+    assert.equal(held.holderIdentity, 'a');
+    await a.stop();
+    await runA;
+    await until(() => b.isLeader(), 'b takes over', 3000);
+    assert.deepEqual(log, ['a started', 'a stopped', 'b started']);
+    const spec = (await leases.get('default', 'client-it')).spec as {
+      holderIdentity?: string;
+      leaseTransitions?: number;
+    };
+    assert.equal(spec.holderIdentity, 'b');
+    assert.equal(spec.leaseTransitions, 1);
+    await b.stop();
+    await runB;
+  },
+);
 
 test('the event recorder aggregates two identical events into one with count 2', { skip }, async () => {
   const cms = client.resource('', 'v1', 'configmaps');
@@ -127,7 +156,9 @@ test('the event recorder aggregates two identical events into one with count 2',
   rec.event(target, 'Normal', 'Tested', 'the same thing happened');
   rec.event(target, 'Normal', 'Tested', 'the same thing happened');
   await rec.flush();
-  const events = await client.resource('', 'v1', 'events').list('default', { fieldSelector: 'involvedObject.name=evented' });
+  const events = await client
+    .resource('', 'v1', 'events')
+    .list('default', { fieldSelector: 'involvedObject.name=evented' });
   const mine = events.items.filter((e) => (e.involvedObject as { name?: string }).name === 'evented');
   assert.equal(mine.length, 1, JSON.stringify(events.items));
   assert.equal(mine[0].count, 2);

@@ -6,7 +6,13 @@ import { FakeApi } from './fake-api.ts';
 import { LeaderElector, microTime, type Lease } from './leader-election.ts';
 import { silentLogger } from './logger.ts';
 
-function candidate(api: FakeApi, clock: FakeClock, identity: string, log: string[], extra: { releaseOnCancel?: boolean } = {}) {
+function candidate(
+  api: FakeApi,
+  clock: FakeClock,
+  identity: string,
+  log: string[],
+  extra: { releaseOnCancel?: boolean } = {},
+) {
   return new LeaderElector({
     client: new Client(api),
     namespace: 'kube-system',
@@ -94,7 +100,9 @@ test('compare-and-swap: two candidates racing for a free lease, exactly one wins
   assert.equal(created.filter(Boolean).length, 1);
   // Free the lease, then race two updates from the same read: one gets 409 Conflict.
   const cur = lease(api);
-  await new Client(api).resource('coordination.k8s.io', 'v1', 'leases').update('kube-system', { ...cur, spec: { leaseTransitions: 1 } });
+  await new Client(api)
+    .resource('coordination.k8s.io', 'v1', 'leases')
+    .update('kube-system', { ...cur, spec: { leaseTransitions: 1 } });
   const raced = await Promise.all([b.tryAcquireOrRenew(), c.tryAcquireOrRenew()]);
   assert.equal(raced.filter(Boolean).length, 1, JSON.stringify(raced));
   assert.equal(api.writes().filter((w) => w.verb === 'update').length, 3);
@@ -115,12 +123,19 @@ test('a leader that cannot renew within renewDeadline stops leading', async () =
     retryPeriodMs: 2_000,
     clock,
     logger: silentLogger,
-    callbacks: { onStartedLeading: (s) => (leadingSignal = s), onStoppedLeading: () => log.push('other stopped') },
+    callbacks: {
+      onStartedLeading: (s) => (leadingSignal = s),
+      onStoppedLeading: () => log.push('other stopped'),
+    },
   });
   const run = withSignal.run();
   await settle();
   assert.equal(leadingSignal?.aborted, false);
-  api.reactors.push((_req, act) => (act.resource === 'leases' && act.verb === 'update' ? { status: 500, headers: {}, body: Buffer.from('down') } : undefined));
+  api.reactors.push((_req, act) =>
+    act.resource === 'leases' && act.verb === 'update'
+      ? { status: 500, headers: {}, body: Buffer.from('down') }
+      : undefined,
+  );
   for (let i = 0; i < 8 && withSignal.isLeader(); i++) await clock.advanceAsync(2_000);
   await run;
   assert.equal(withSignal.isLeader(), false);

@@ -121,7 +121,8 @@ export class LeaderElector {
 
   private async campaign(): Promise<void> {
     // Acquire: retry until we hold the lease or are stopped.
-    while (!this.stopped && !(await this.tryAcquireOrRenew())) await sleep(this.clock, this.retryMs, this.stopSignal.signal);
+    while (!this.stopped && !(await this.tryAcquireOrRenew()))
+      await sleep(this.clock, this.retryMs, this.stopSignal.signal);
     if (this.stopped) return;
     const leading = new AbortController();
     this.leading = leading;
@@ -138,7 +139,10 @@ export class LeaderElector {
         await sleep(this.clock, Math.min(this.retryMs, deadlineMs), this.stopSignal.signal);
       }
       if (!renewed && !this.stopped) {
-        this.log.warn({ lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity }, 'failed to renew lease; leadership lost');
+        this.log.warn(
+          { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity },
+          'failed to renew lease; leadership lost',
+        );
         break;
       }
     }
@@ -164,7 +168,12 @@ export class LeaderElector {
     } catch (err) {
       if (!isNotFound(err)) return this.failed(err, 'get');
       try {
-        const created = await this.leases.create(this.o.namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.o.name, namespace: this.o.namespace }, spec: mine });
+        const created = await this.leases.create(this.o.namespace, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.o.name, namespace: this.o.namespace },
+          spec: mine,
+        });
         this.observe(created, now);
         return true;
       } catch (err2) {
@@ -198,7 +207,12 @@ export class LeaderElector {
     const cur = this.observed;
     if (!cur || cur.spec?.holderIdentity !== this.o.identity) return;
     const now = this.clock.now();
-    const spec: LeaseSpec = { leaseDurationSeconds: 1, leaseTransitions: cur.spec.leaseTransitions ?? 0, renewTime: microTime(now), acquireTime: microTime(now) };
+    const spec: LeaseSpec = {
+      leaseDurationSeconds: 1,
+      leaseTransitions: cur.spec.leaseTransitions ?? 0,
+      renewTime: microTime(now),
+      acquireTime: microTime(now),
+    };
     try {
       this.observe(await this.leases.update(this.o.namespace, { ...cur, spec }), now);
     } catch (err) {
@@ -217,12 +231,16 @@ export class LeaderElector {
     const holder = lease.spec?.holderIdentity ?? '';
     if (holder !== this.reportedLeader) {
       this.reportedLeader = holder;
-      if (holder !== '' && this.o.callbacks.onNewLeader) this.callback('onNewLeader', () => this.o.callbacks.onNewLeader?.(holder));
+      if (holder !== '' && this.o.callbacks.onNewLeader)
+        this.callback('onNewLeader', () => this.o.callbacks.onNewLeader?.(holder));
     }
   }
 
   private failed(err: unknown, op: string): false {
-    this.log.warn({ err, op, lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity }, 'lease operation failed');
+    this.log.warn(
+      { err, op, lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity },
+      'lease operation failed',
+    );
     return false;
   }
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock } from './clock.ts';
-import { BucketRateLimiter, defaultControllerRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter } from './rate-limiter.ts';
+import {
+  BucketRateLimiter,
+  defaultControllerRateLimiter,
+  ItemExponentialFailureRateLimiter,
+  MaxOfRateLimiter,
+} from './rate-limiter.ts';
 
 test('per-key exponential backoff: 5 ms doubling, capped at 1000 s, reset by forget', () => {
   const r = new ItemExponentialFailureRateLimiter<string>();
@@ -30,7 +35,10 @@ test('token bucket: burst is free, then one token per 1/qps, refilled by elapsed
 
 test('max-of takes the larger delay; the default combines backoff and bucket', () => {
   const clock = new FakeClock();
-  const m = new MaxOfRateLimiter<string>(new ItemExponentialFailureRateLimiter(5, 1000), new BucketRateLimiter(1, 1, clock));
+  const m = new MaxOfRateLimiter<string>(
+    new ItemExponentialFailureRateLimiter(5, 1000),
+    new BucketRateLimiter(1, 1, clock),
+  );
   assert.equal(m.when('a'), 5);
   assert.equal(m.when('a'), 1000, 'bucket empty: 1 s beats 10 ms');
   m.forget('a');

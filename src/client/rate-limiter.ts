@@ -98,5 +98,8 @@ export class MaxOfRateLimiter<K> implements RateLimiter<K> {
 
 /** Per-key 5 ms → 1000 s exponential backoff, bounded overall by 10 qps with a burst of 100. */
 export function defaultControllerRateLimiter<K>(clock: Clock = realClock): RateLimiter<K> {
-  return new MaxOfRateLimiter<K>(new ItemExponentialFailureRateLimiter<K>(5, 1_000_000), new BucketRateLimiter<K>(10, 100, clock));
+  return new MaxOfRateLimiter<K>(
+    new ItemExponentialFailureRateLimiter<K>(5, 1_000_000),
+    new BucketRateLimiter<K>(10, 100, clock),
+  );
 }

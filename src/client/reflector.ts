@@ -96,11 +96,17 @@ export class Reflector<T extends KubeObject> {
       } catch (err) {
         if (this.stopped) break;
         if (isExpired(err)) {
-          this.log.info({ resource: this.what, resourceVersion: this.lastSyncResourceVersion }, 'watch expired; relisting');
+          this.log.info(
+            { resource: this.what, resourceVersion: this.lastSyncResourceVersion },
+            'watch expired; relisting',
+          );
           needList = true;
           continue;
         }
-        this.log.warn({ resource: this.what, err, phase: needList ? 'list' : 'watch' }, 'list/watch failed; retrying');
+        this.log.warn(
+          { resource: this.what, err, phase: needList ? 'list' : 'watch' },
+          'list/watch failed; retrying',
+        );
         await this.backoff();
       }
     }
@@ -123,7 +129,12 @@ export class Reflector<T extends KubeObject> {
     do {
       let page;
       try {
-        page = await client.list(namespace, { labelSelector, fieldSelector, limit: paged ? limit : undefined, continue: cont });
+        page = await client.list(namespace, {
+          labelSelector,
+          fieldSelector,
+          limit: paged ? limit : undefined,
+          continue: cont,
+        });
       } catch (err) {
         if (!(cont && isExpired(err))) throw err;
         this.log.info({ resource: this.what }, 'list continue token expired; listing again in one call');

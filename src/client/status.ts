@@ -26,7 +26,12 @@ const reasonByCode: Record<number, StatusReason> = {
 
 /** A StatusError carrying exactly the given wire Status. */
 export function statusErrorOf(status: Status): StatusError {
-  const err = new StatusError(status.code, (status.reason ?? '') as StatusReason, status.message ?? '', status.details);
+  const err = new StatusError(
+    status.code,
+    (status.reason ?? '') as StatusReason,
+    status.message ?? '',
+    status.details,
+  );
   Object.assign(err.status, status);
   return err;
 }
@@ -55,9 +60,13 @@ export function statusErrorFromResponse(code: number, body: Buffer, what: string
 
 /** True for 410 Expired/Gone: the resourceVersion asked for has been compacted away. */
 export function isExpired(err: unknown): boolean {
-  return err instanceof StatusError && (err.code === 410 || err.reason === 'Expired' || err.reason === 'Gone');
+  return (
+    err instanceof StatusError && (err.code === 410 || err.reason === 'Expired' || err.reason === 'Gone')
+  );
 }
 
 export const isNotFound = (err: unknown): boolean => err instanceof StatusError && err.code === 404;
-export const isConflict = (err: unknown): boolean => err instanceof StatusError && err.code === 409 && err.reason !== 'AlreadyExists';
-export const isAlreadyExists = (err: unknown): boolean => err instanceof StatusError && err.reason === 'AlreadyExists';
+export const isConflict = (err: unknown): boolean =>
+  err instanceof StatusError && err.code === 409 && err.reason !== 'AlreadyExists';
+export const isAlreadyExists = (err: unknown): boolean =>
+  err instanceof StatusError && err.reason === 'AlreadyExists';

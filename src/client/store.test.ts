@@ -36,7 +36,10 @@ test('cached objects are frozen copies: the caller keeps its object, nobody can 
 });
 
 test('indexes follow upserts and deletes; custom index funcs may return several values', () => {
-  const s = new Store({ byNode: (o) => [String((o.spec as { nodeName: string }).nodeName)], byLabel: (o) => Object.keys(o.metadata.labels ?? {}) });
+  const s = new Store({
+    byNode: (o) => [String((o.spec as { nodeName: string }).nodeName)],
+    byLabel: (o) => Object.keys(o.metadata.labels ?? {}),
+  });
   s.upsert(obj('ns1', 'a', { x: '1', y: '1' }, 'n1'));
   s.upsert(obj('ns1', 'b', { y: '1' }, 'n2'));
   s.upsert(obj('ns2', 'c', {}, 'n1'));
@@ -63,7 +66,8 @@ test('lister: get by namespace/name, list with label selectors, per namespace', 
   s.upsert(obj('ns2', 'c', { app: 'web' }));
   s.upsert(obj('', 'node1'));
   const l = lister(s);
-  const names = (xs: readonly { metadata: { name?: string } }[]): string[] => xs.map((x) => x.metadata.name ?? '').sort();
+  const names = (xs: readonly { metadata: { name?: string } }[]): string[] =>
+    xs.map((x) => x.metadata.name ?? '').sort();
   assert.equal(l.get('ns1', 'a')?.metadata.name, 'a');
   assert.equal(l.get('', 'node1')?.metadata.name, 'node1');
   assert.equal(l.get('ns2', 'a'), undefined);

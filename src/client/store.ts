@@ -17,7 +17,9 @@ export function metaNamespaceKey(obj: { metadata: { name?: string; namespace?: s
 /** Splits a key back into namespace ('' when cluster-scoped) and name. */
 export function splitKey(key: string): { namespace: string; name: string } {
   const slash = key.indexOf('/');
-  return slash < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+  return slash < 0
+    ? { namespace: '', name: key }
+    : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
 /** Index values of one object under one index (an object may sit under several values). */
@@ -144,7 +146,10 @@ export interface Lister<T extends KubeObject> {
   /** All cached objects matching the label selector (string form, '' for all). */
   list(labelSelector?: string): DeepReadonly<T>[];
   get(namespace: string, name: string): DeepReadonly<T> | undefined;
-  namespace(ns: string): { list(labelSelector?: string): DeepReadonly<T>[]; get(name: string): DeepReadonly<T> | undefined };
+  namespace(ns: string): {
+    list(labelSelector?: string): DeepReadonly<T>[];
+    get(name: string): DeepReadonly<T> | undefined;
+  };
 }
 
 /** A Lister over `store`. */
@@ -154,7 +159,8 @@ export function lister<T extends KubeObject>(store: Store<T>): Lister<T> {
     const sel = parseLabelSelector(labelSelector);
     return objs.filter((o) => matchesLabels(sel, o.metadata.labels));
   };
-  const get = (ns: string, name: string): DeepReadonly<T> | undefined => store.get(ns ? `${ns}/${name}` : name);
+  const get = (ns: string, name: string): DeepReadonly<T> | undefined =>
+    store.get(ns ? `${ns}/${name}` : name);
   return {
     list: (labelSelector) => select(store.list(), labelSelector),
     get,

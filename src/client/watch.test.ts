@@ -14,7 +14,10 @@ async function collect(parts: Buffer[]): Promise<WatchEvent[]> {
 }
 
 const stream = [
-  { type: 'ADDED', object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '5' }, data: { k: 'héllo ✓' } } },
+  {
+    type: 'ADDED',
+    object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '5' }, data: { k: 'héllo ✓' } },
+  },
   { type: 'MODIFIED', object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '6' } } },
   { type: 'BOOKMARK', object: { kind: 'ConfigMap', metadata: { resourceVersion: '9' } } },
   { type: 'DELETED', object: { kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '10' } } },
@@ -42,20 +45,38 @@ test('BOOKMARK passes through with its resourceVersion', async () => {
 });
 
 test('an ERROR event throws a StatusError carrying the server Status, after the events before it', async () => {
-  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (5)', reason: 'Expired', code: 410 };
+  const status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'too old resource version: 1 (5)',
+    reason: 'Expired',
+    code: 410,
+  };
   const text = JSON.stringify(stream[0]) + '\n' + JSON.stringify({ type: 'ERROR', object: status }) + '\n';
   const seen: string[] = [];
   await assert.rejects(
     async () => {
       for await (const ev of decodeWatch(chunks([Buffer.from(text)]))) seen.push(ev.type);
     },
-    (err: unknown) => err instanceof StatusError && err.code === 410 && err.reason === 'Expired' && err.status.message === status.message,
+    (err: unknown) =>
+      err instanceof StatusError &&
+      err.code === 410 &&
+      err.reason === 'Expired' &&
+      err.status.message === status.message,
   );
   assert.deepEqual(seen, ['ADDED']);
 });
 
 test('malformed lines are errors, not silently dropped', () => {
-  for (const line of ['{not json', '{"object":{}}', '{"type":"ADDED"}', '{"type":"WHAT","object":{"metadata":{}}}', '{"type":"ERROR","object":{}}']) {
+  for (const line of [
+    '{not json',
+    '{"object":{}}',
+    '{"type":"ADDED"}',
+    '{"type":"WHAT","object":{"metadata":{}}}',
+    '{"type":"ERROR","object":{}}',
+  ]) {
     assert.throws(() => parseWatchLine(line), Error, line);
   }
 });

@@ -33,7 +33,8 @@ export function parseWatchLine<T extends KubeObject>(line: string): WatchEvent<T
   } catch {
     throw new Error(`watch: malformed event line: ${line.slice(0, 200)}`);
   }
-  if (!isObject(v) || typeof v.type !== 'string') throw new Error(`watch: event without a type: ${line.slice(0, 200)}`);
+  if (!isObject(v) || typeof v.type !== 'string')
+    throw new Error(`watch: event without a type: ${line.slice(0, 200)}`);
   if (v.type === 'ERROR') {
     if (isStatus(v.object)) throw statusErrorOf(v.object);
     throw new StatusError(500, 'InternalError', `watch: ERROR event without a Status: ${line.slice(0, 200)}`);
@@ -66,7 +67,9 @@ export class LineSplitter {
 }
 
 /** Decodes a chunk stream into watch events. */
-export async function* decodeWatch<T extends KubeObject>(chunks: AsyncIterable<Buffer>): AsyncGenerator<WatchEvent<T>> {
+export async function* decodeWatch<T extends KubeObject>(
+  chunks: AsyncIterable<Buffer>,
+): AsyncGenerator<WatchEvent<T>> {
   const split = new LineSplitter();
   for await (const chunk of chunks) {
     for (const line of split.push(chunk)) yield parseWatchLine<T>(line);

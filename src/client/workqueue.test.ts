@@ -6,7 +6,10 @@ import { WorkQueue } from './workqueue.ts';
 
 function queue() {
   const clock = new FakeClock();
-  const q = new WorkQueue<string>({ clock, rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000) });
+  const q = new WorkQueue<string>({
+    clock,
+    rateLimiter: new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
+  });
   return { q, clock };
 }
 
@@ -55,7 +58,12 @@ test('waiting workers wake on add', async () => {
 
 test('addRateLimited backs off per key (5, 10, 20 ms ...) on the injected clock; forget resets', async () => {
   const { q, clock } = queue();
-  const table: [number, number][] = [[0, 5], [1, 10], [2, 20], [3, 40]];
+  const table: [number, number][] = [
+    [0, 5],
+    [1, 10],
+    [2, 20],
+    [3, 40],
+  ];
   for (const [requeues, delay] of table) {
     assert.equal(q.numRequeues('a'), requeues);
     q.addRateLimited('a');

@@ -36,8 +36,16 @@ function setup(identity = 'me') {
   const api = new FakeApi();
   const clock = new FakeClock();
   const probe = new Probe();
-  const m = new ControllerManager({ client: new Client(api), controllers: [new Broken(), probe], clock, identity, log: silentLogger });
-  const lease = (): Lease | undefined => api.list('leases', 'kube-system').find((l) => l.metadata.name === 'kube-controller-manager') as Lease | undefined;
+  const m = new ControllerManager({
+    client: new Client(api),
+    controllers: [new Broken(), probe],
+    clock,
+    identity,
+    log: silentLogger,
+  });
+  const lease = (): Lease | undefined =>
+    api.list('leases', 'kube-system').find((l) => l.metadata.name === 'kube-controller-manager') as
+      Lease | undefined;
   return { api, clock, probe, m, lease };
 }
 
@@ -69,7 +77,13 @@ test('controller manager: losing the lease stops controllers; leading again star
   let failing = true;
   s.api.reactors.push((req, a) =>
     failing && a.resource === 'leases' && a.verb === 'update'
-      ? { status: 500, headers: {}, body: Buffer.from(JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd down' })) }
+      ? {
+          status: 500,
+          headers: {},
+          body: Buffer.from(
+            JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd down' }),
+          ),
+        }
       : undefined,
   );
   await s.clock.advanceAsync(14_000, 500);
@@ -92,7 +106,13 @@ test('controller manager: a second candidate runs nothing while the first holds 
   a.m.start();
   await a.m.whenRunning();
   const probe = new Probe();
-  const b = new ControllerManager({ client: new Client(a.api), controllers: [probe], clock: a.clock, identity: 'second', log: silentLogger });
+  const b = new ControllerManager({
+    client: new Client(a.api),
+    controllers: [probe],
+    clock: a.clock,
+    identity: 'second',
+    log: silentLogger,
+  });
   b.start();
   await a.clock.advanceAsync(6_000, 500);
   assert.equal(probe.contexts.length, 0);

@@ -111,20 +111,26 @@ export class ControllerManager {
             this.term = { abort, done: this.lead(abort.signal) };
           },
           onStoppedLeading: () => this.term?.abort.abort(),
-          onNewLeader: (id) => this.log.info({ leader: id, identity: this.identity }, 'new controller-manager leader'),
+          onNewLeader: (id) =>
+            this.log.info({ leader: id, identity: this.identity }, 'new controller-manager leader'),
         },
       });
       this.elector = elector;
       await elector.run();
       await this.term?.done;
       this.term = undefined;
-      if (!this.stopped) this.log.warn({ identity: this.identity }, 'controller manager lost leadership; campaigning again');
+      if (!this.stopped)
+        this.log.warn({ identity: this.identity }, 'controller manager lost leadership; campaigning again');
     }
   }
 
   /** One term: start controllers and informers, wait for the end, tear everything down. */
   private async lead(signal: AbortSignal): Promise<void> {
-    const informers = informerFactory(this.o.client, { clock: this.clock, logger: this.log, resyncPeriodMs: this.o.resyncPeriodMs });
+    const informers = informerFactory(this.o.client, {
+      clock: this.clock,
+      logger: this.log,
+      resyncPeriodMs: this.o.resyncPeriodMs,
+    });
     const recorders = new Map<string, EventRecorder>();
     const ctx: ControllerContext = {
       client: this.o.client,
@@ -149,23 +155,34 @@ export class ControllerManager {
           await c.start(ctx);
           started.push(c);
         } catch (err) {
-          this.log.error({ err, controller: c.name }, 'controller failed to start; the others run without it');
+          this.log.error(
+            { err, controller: c.name },
+            'controller failed to start; the others run without it',
+          );
         }
       }
       if (!signal.aborted) {
         informers.start();
         if (await informers.waitForCacheSync(signal)) {
           this.runningNow = true;
-          this.log.info({ controllers: started.map((c) => c.name), identity: this.identity }, 'controllers running');
+          this.log.info(
+            { controllers: started.map((c) => c.name), identity: this.identity },
+            'controllers running',
+          );
           for (const w of this.runningWaiters.splice(0)) w();
         }
       }
-      if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+      if (!signal.aborted)
+        await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     } finally {
       this.runningNow = false;
       await Promise.all(
         started.map((c) =>
-          c.stop().catch((err: unknown) => this.log.error({ err, controller: c.name }, 'controller failed to stop cleanly')),
+          c
+            .stop()
+            .catch((err: unknown) =>
+              this.log.error({ err, controller: c.name }, 'controller failed to stop cleanly'),
+            ),
         ),
       );
       await informers.shutdown();

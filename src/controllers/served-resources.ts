@@ -36,12 +36,14 @@ export function supports(r: ServedResource, ...verbs: string[]): boolean {
 async function preferredGroupVersions(client: Client): Promise<string[]> {
   const [core, apis] = await Promise.all([client.getJson('/api'), client.getJson('/apis')]);
   const out: string[] = [];
-  if (isObject(core) && Array.isArray(core.versions) && typeof core.versions[0] === 'string') out.push(core.versions[0]);
+  if (isObject(core) && Array.isArray(core.versions) && typeof core.versions[0] === 'string')
+    out.push(core.versions[0]);
   if (isObject(apis) && Array.isArray(apis.groups)) {
     for (const g of apis.groups) {
       if (!isObject(g)) continue;
       const preferred = isObject(g.preferredVersion) ? g.preferredVersion.groupVersion : undefined;
-      const first = Array.isArray(g.versions) && isObject(g.versions[0]) ? g.versions[0].groupVersion : undefined;
+      const first =
+        Array.isArray(g.versions) && isObject(g.versions[0]) ? g.versions[0].groupVersion : undefined;
       const gv = typeof preferred === 'string' ? preferred : first;
       if (typeof gv === 'string') out.push(gv);
     }
@@ -66,9 +68,17 @@ export async function servedResources(client: Client): Promise<ServedResources> 
       }
       if (!isObject(doc) || !Array.isArray(doc.resources)) return;
       for (const r of doc.resources) {
-        if (!isObject(r) || typeof r.name !== 'string' || r.name.includes('/') || typeof r.kind !== 'string') continue;
+        if (!isObject(r) || typeof r.name !== 'string' || r.name.includes('/') || typeof r.kind !== 'string')
+          continue;
         const verbs = Array.isArray(r.verbs) ? r.verbs.filter((v): v is string => typeof v === 'string') : [];
-        out.resources.push({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced === true, verbs });
+        out.resources.push({
+          group,
+          version,
+          resource: r.name,
+          kind: r.kind,
+          namespaced: r.namespaced === true,
+          verbs,
+        });
       }
     }),
   );

@@ -40,9 +40,19 @@ export function defaultControllers(): Controller[] {
 }
 
 /** Starts campaigning and, once leader, the controllers; `stop` stops them and releases the lease. */
-export async function startControllerManager(o: StartControllerManagerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startControllerManager(
+  o: StartControllerManagerOptions,
+): Promise<{ stop(): Promise<void> }> {
   const transport = httpTransport(
-    { context: 'controller-manager', server: o.url, caCert: o.caCert, clientCert: o.cert, clientKey: o.key, insecureSkipTlsVerify: false, namespace: 'default' },
+    {
+      context: 'controller-manager',
+      server: o.url,
+      caCert: o.caCert,
+      clientCert: o.cert,
+      clientKey: o.key,
+      insecureSkipTlsVerify: false,
+      namespace: 'default',
+    },
     // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
     // a capped pool would leave ordinary requests queued behind long-lived watches.
     { userAgent: o.userAgent ?? 'berth-controller-manager/0.1', maxSockets: Infinity },

@@ -11,7 +11,6 @@ import type { InformerFactory } from '../client/informer.ts';
 
 export type { InformerFactory };
 
-
 /** What every controller is given. */
 export interface ControllerContext {
   client: Client;

@@ -32,9 +32,15 @@ export function runWorkers(o: WorkerOptions): Promise<void> {
       } catch (err) {
         if (err instanceof StatusError && err.code === 409) {
           // A write raced another writer (the cache was a step behind): routine, retried at once-ish.
-          o.log.info({ controller: o.controller, key, reason: err.message }, 'reconcile conflicted; retrying');
+          o.log.info(
+            { controller: o.controller, key, reason: err.message },
+            'reconcile conflicted; retrying',
+          );
         } else {
-          o.log.warn({ err, controller: o.controller, key, requeues: o.queue.numRequeues(key) }, 'reconcile failed; requeued with backoff');
+          o.log.warn(
+            { err, controller: o.controller, key, requeues: o.queue.numRequeues(key) },
+            'reconcile failed; requeued with backoff',
+          );
         }
         o.queue.addRateLimited(key);
       } finally {

@@ -35,20 +35,26 @@ export async function bindPod(client: Client, pod: RPod, node: string): Promise<
 export function unschedulableConditions(pod: RPod, message: string, now: number): PodCondition[] | undefined {
   const conds = (pod.status?.conditions ?? []) as DeepReadonly<PodCondition[]>;
   const prev = conds.find((c) => c.type === 'PodScheduled');
-  if (prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return undefined;
+  if (prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message)
+    return undefined;
   const next: PodCondition = {
     type: 'PodScheduled',
     status: 'False',
     reason: 'Unschedulable',
     message,
     lastProbeTime: null,
-    lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : timestamp(now),
+    lastTransitionTime:
+      prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : timestamp(now),
   };
   return [...conds.filter((c) => c.type !== 'PodScheduled').map((c) => ({ ...c })), next];
 }
 
 /** Writes the pod's status fields through a merge patch on pods/status. */
-export async function patchPodStatus(client: Client, pod: RPod, status: Record<string, unknown>): Promise<void> {
+export async function patchPodStatus(
+  client: Client,
+  pod: RPod,
+  status: Record<string, unknown>,
+): Promise<void> {
   await client
     .resource<Pod>('', 'v1', 'pods')
     .patch(pod.metadata.namespace, pod.metadata.name ?? '', 'merge', { status }, { subresource: 'status' });
@@ -57,5 +63,7 @@ export async function patchPodStatus(client: Client, pod: RPod, status: Record<s
 /** Deletes a preemption victim (with its own grace period; uid precondition so a new pod of the same name survives). */
 export async function deleteVictim(client: Client, pod: RPod): Promise<void> {
   const uid = pod.metadata.uid;
-  await client.resource('', 'v1', 'pods').delete(pod.metadata.namespace, pod.metadata.name ?? '', uid ? { preconditions: { uid } } : {});
+  await client
+    .resource('', 'v1', 'pods')
+    .delete(pod.metadata.namespace, pod.metadata.name ?? '', uid ? { preconditions: { uid } } : {});
 }

@@ -8,11 +8,15 @@ import { Snapshot } from './node-info.ts';
 import { findPreemption } from './preemption.ts';
 import type { Node, Pod } from './types.ts';
 
-const tainted = (name: string) => makeNode(name, { taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] });
+const tainted = (name: string) =>
+  makeNode(name, { taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] });
 
 /** The FailedScheduling message for `pod` on `nodes` (with `placed` pods), preemption included. */
 function message(pod: Pod, nodes: Node[], placed: Pod[] = []): string {
-  const snap = Snapshot.build(nodes.map((n) => frozenCopy(n)), placed.map((p) => frozenCopy(p)));
+  const snap = Snapshot.build(
+    nodes.map((n) => frozenCopy(n)),
+    placed.map((p) => frozenCopy(p)),
+  );
   const r = schedulePod(frozenCopy(pod), snap);
   assert.equal(r.node, undefined, 'expected no fit');
   if (r.node !== undefined) return '';
@@ -55,7 +59,8 @@ test('FailedScheduling messages are worded like kube-scheduler', () => {
 test('no nodes at all', () => {
   const r = schedulePod(frozenCopy(makePod('x')), new Snapshot([]));
   assert.ok(r.node === undefined);
-  if (r.node === undefined) assert.equal(failedSchedulingMessage(r.diagnosis), 'no nodes available to schedule pods');
+  if (r.node === undefined)
+    assert.equal(failedSchedulingMessage(r.diagnosis), 'no nodes available to schedule pods');
 });
 
 test('preemption picks the node whose victims matter least, and as few of them as needed', () => {
@@ -67,7 +72,10 @@ test('preemption picks the node whose victims matter least, and as few of them a
     on(makePod('b-1', { cpu: '2' }, { priority: 10 }), 'n2'),
     on(makePod('b-2', { cpu: '2' }, { priority: 10 }), 'n2'),
   ];
-  const snap = Snapshot.build(nodes.map((n) => frozenCopy(n)), placed.map((p) => frozenCopy(p)));
+  const snap = Snapshot.build(
+    nodes.map((n) => frozenCopy(n)),
+    placed.map((p) => frozenCopy(p)),
+  );
   const pod = frozenCopy(makePod('urgent', { cpu: '2' }, { priority: 100 }));
   const r = schedulePod(pod, snap);
   assert.ok(r.node === undefined);
@@ -77,7 +85,10 @@ test('preemption picks the node whose victims matter least, and as few of them a
   if (p.node === undefined) return;
   // n1's only needed victim has priority 1; n2's would have 10.
   assert.equal(p.node, 'n1');
-  assert.deepEqual(p.victims.map((v) => v.metadata.name), ['a-cheap']);
+  assert.deepEqual(
+    p.victims.map((v) => v.metadata.name),
+    ['a-cheap'],
+  );
 
   const low = frozenCopy(makePod('low', { cpu: '2' }, { priority: 0 }));
   const r2 = schedulePod(low, snap);
@@ -88,8 +99,16 @@ test('preemption picks the node whose victims matter least, and as few of them a
 
 test('schedulePod prefers the emptier node and honours taints', () => {
   const nodes = [makeNode('busy'), makeNode('idle'), tainted('infra')];
-  const placed = [{ ...makePod('p', { cpu: '3', memory: '6Gi' }), spec: { ...makePod('p', { cpu: '3', memory: '6Gi' }).spec, nodeName: 'busy' } }];
-  const snap = Snapshot.build(nodes.map((n) => frozenCopy(n)), placed.map((p) => frozenCopy(p)));
+  const placed = [
+    {
+      ...makePod('p', { cpu: '3', memory: '6Gi' }),
+      spec: { ...makePod('p', { cpu: '3', memory: '6Gi' }).spec, nodeName: 'busy' },
+    },
+  ];
+  const snap = Snapshot.build(
+    nodes.map((n) => frozenCopy(n)),
+    placed.map((p) => frozenCopy(p)),
+  );
   const r = schedulePod(frozenCopy(makePod('x', { cpu: '500m' })), snap);
   assert.equal(r.node, 'idle');
 });

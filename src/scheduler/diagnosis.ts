@@ -17,7 +17,10 @@ export interface Diagnosis {
 
 /** "N reason, M reason" over a map of reason → count, sorted as strings. */
 export function reasonHistogram(counts: Map<string, number>): string {
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
+  return [...counts]
+    .map(([reason, n]) => `${n} ${reason}`)
+    .sort()
+    .join(', ');
 }
 
 /** The filter part: "0/N nodes are available: ...". */

@@ -2,8 +2,25 @@
 import type { Container, Node, Pod, PodSpec, Taint } from './types.ts';
 
 /** A node with allocatable cpu/memory/pods (and more), labels and taints. */
-export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: Taint[]; unschedulable?: boolean; extra?: Record<string, string> } = {}): Node {
-  const alloc = { cpu: o.cpu ?? '4', memory: o.memory ?? '8Gi', pods: o.pods ?? '110', 'ephemeral-storage': '100Gi', ...o.extra };
+export function makeNode(
+  name: string,
+  o: {
+    cpu?: string;
+    memory?: string;
+    pods?: string;
+    labels?: Record<string, string>;
+    taints?: Taint[];
+    unschedulable?: boolean;
+    extra?: Record<string, string>;
+  } = {},
+): Node {
+  const alloc = {
+    cpu: o.cpu ?? '4',
+    memory: o.memory ?? '8Gi',
+    pods: o.pods ?? '110',
+    'ephemeral-storage': '100Gi',
+    ...o.extra,
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -14,12 +31,21 @@ export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?
 }
 
 /** A container asking for `requests`. */
-export function container(name: string, requests: Record<string, string> = {}, extra: Partial<Container> = {}): Container {
+export function container(
+  name: string,
+  requests: Record<string, string> = {},
+  extra: Partial<Container> = {},
+): Container {
   return { name, image: 'nginx', resources: { requests }, ...extra };
 }
 
 /** A pod in `default` with one container asking for `requests`, plus any spec fields. */
-export function makePod(name: string, requests: Record<string, string> = {}, spec: Partial<PodSpec> = {}, labels?: Record<string, string>): Pod {
+export function makePod(
+  name: string,
+  requests: Record<string, string> = {},
+  spec: Partial<PodSpec> = {},
+  labels?: Record<string, string>,
+): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

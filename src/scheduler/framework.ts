@@ -7,7 +7,13 @@
 import type { Diagnosis } from './diagnosis.ts';
 import type { NodeInfo, Snapshot } from './node-info.ts';
 import { defaultFilters, defaultScores } from './plugins/index.ts';
-import { cycleState, type CycleState, type FilterPlugin, type FilterStatus, type ScorePlugin } from './plugins/types.ts';
+import {
+  cycleState,
+  type CycleState,
+  type FilterPlugin,
+  type FilterStatus,
+  type ScorePlugin,
+} from './plugins/types.ts';
 import type { RPod } from './types.ts';
 
 export interface Profile {
@@ -44,7 +50,11 @@ export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[
 }
 
 /** Decides where `pod` goes in `snapshot`. */
-export function schedulePod(pod: RPod, snapshot: Snapshot, profile: Profile = defaultProfile): ScheduleResult {
+export function schedulePod(
+  pod: RPod,
+  snapshot: Snapshot,
+  profile: Profile = defaultProfile,
+): ScheduleResult {
   const state = cycleState(pod, snapshot);
   for (const f of profile.filters) f.preFilter?.(state);
   const feasible: NodeInfo[] = [];
@@ -54,7 +64,8 @@ export function schedulePod(pod: RPod, snapshot: Snapshot, profile: Profile = de
     if (s) nodeToStatus.set(n.name, s);
     else feasible.push(n);
   }
-  if (feasible.length === 0) return { diagnosis: { numAllNodes: snapshot.nodes.length, nodeToStatus }, state };
+  if (feasible.length === 0)
+    return { diagnosis: { numAllNodes: snapshot.nodes.length, nodeToStatus }, state };
   if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, scores: new Map() };
   const scores = scoreNodes(profile, state, feasible);
   let best = feasible[0]!.name;

@@ -41,7 +41,16 @@ describe('scheduler + simulated nodes on a real server', { skip }, () => {
     const probe = makePod('binding-probe', {}, { schedulerName: 'nobody' });
     await pods().create('default', probe);
     try {
-      await client.call({ method: 'POST', path: '/api/v1/namespaces/default/pods/binding-probe/binding', body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'binding-probe' }, target: { kind: 'Node', name: 'sim-0' } } });
+      await client.call({
+        method: 'POST',
+        path: '/api/v1/namespaces/default/pods/binding-probe/binding',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name: 'binding-probe' },
+          target: { kind: 'Node', name: 'sim-0' },
+        },
+      });
     } catch (err) {
       bindingBroken = `the server's pods/binding refuses to bind: ${(err as Error).message.slice(0, 120)}`;
     }
@@ -57,7 +66,8 @@ describe('scheduler + simulated nodes on a real server', { skip }, () => {
       readyDelayMs: 200,
       jobDurationMs: 5000,
       logger: silentLogger,
-      customize: (s) => (s.index === 2 ? { ...s, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } : s),
+      customize: (s) =>
+        s.index === 2 ? { ...s, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } : s,
     });
     await sim.start();
     await probeBinding();
@@ -99,14 +109,25 @@ describe('scheduler + simulated nodes on a real server', { skip }, () => {
 
   test('six pods are bound to untainted nodes and become Running/Ready', async (t) => {
     if (bindingBroken) return t.skip(bindingBroken);
-    for (let i = 0; i < 6; i++) await pods().create('default', makePod(`web-${i}`, { cpu: '500m', memory: '256Mi' }, {}, { app: 'web' }));
+    for (let i = 0; i < 6; i++)
+      await pods().create(
+        'default',
+        makePod(`web-${i}`, { cpu: '500m', memory: '256Mi' }, {}, { app: 'web' }),
+      );
     const list = await waitFor('six running, ready pods', async () => {
       const l = await pods().list('default', { labelSelector: 'app=web' });
-      const ready = l.items.filter((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      const ready = l.items.filter(
+        (p) =>
+          p.status?.phase === 'Running' &&
+          p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
       return ready.length === 6 ? l.items : undefined;
     });
     const nodes = list.map((p) => p.spec?.nodeName);
-    assert.ok(nodes.every((n) => n === 'sim-0' || n === 'sim-1'), `nodes: ${nodes.join(',')}`);
+    assert.ok(
+      nodes.every((n) => n === 'sim-0' || n === 'sim-1'),
+      `nodes: ${nodes.join(',')}`,
+    );
     assert.ok(list.every((p) => p.status?.podIP && p.status.hostIP));
     const k = kubectlSession(undefined, h.server.kubeconfig);
     try {
@@ -149,8 +170,13 @@ describe('scheduler + simulated nodes on a real server', { skip }, () => {
       return cur.status?.phase === 'Succeeded' ? cur : undefined;
     });
     assert.ok(done.spec?.nodeName === 'sim-0' || done.spec?.nodeName === 'sim-1');
-    const cs = done.status?.containerStatuses as { state: { terminated?: { exitCode: number; reason: string } } }[];
-    assert.deepEqual(cs.map((c) => [c.state.terminated?.exitCode, c.state.terminated?.reason]), [[0, 'Completed']]);
+    const cs = done.status?.containerStatuses as {
+      state: { terminated?: { exitCode: number; reason: string } };
+    }[];
+    assert.deepEqual(
+      cs.map((c) => [c.state.terminated?.exitCode, c.state.terminated?.reason]),
+      [[0, 'Completed']],
+    );
   });
 
   test('deleting a running pod removes it (the sim finishes the graceful deletion)', async (t) => {

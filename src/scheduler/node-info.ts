@@ -14,7 +14,8 @@ export function portKey(hostIP: string | undefined, protocol: string | undefined
 /** The host ports a pod asks for. */
 export function podHostPorts(pod: RPod): string[] {
   const out: string[] = [];
-  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(portKey(p.hostIP, p.protocol, p.hostPort));
+  for (const c of pod.spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.hostPort) out.push(portKey(p.hostIP, p.protocol, p.hostPort));
   return out;
 }
 
@@ -103,7 +104,10 @@ export class NodeInfo {
 
   /** A copy with some pods removed (preemption's what-if). */
   without(remove: ReadonlySet<string>): NodeInfo {
-    return new NodeInfo(this.node, this.pods.filter((p) => !remove.has(podKey(p))));
+    return new NodeInfo(
+      this.node,
+      this.pods.filter((p) => !remove.has(podKey(p))),
+    );
   }
 }
 

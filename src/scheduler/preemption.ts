@@ -7,7 +7,12 @@
  * preemptionPolicy Never never preempt. Filters that precomputed cluster-wide state in preFilter
  * (pod affinity, topology spread) see it from before the removals: a simplification.
  */
-import { noVictimsReason, preemptionFailureMessage, preemptionNotHelpfulReason, type Diagnosis } from './diagnosis.ts';
+import {
+  noVictimsReason,
+  preemptionFailureMessage,
+  preemptionNotHelpfulReason,
+  type Diagnosis,
+} from './diagnosis.ts';
 import { runFilters, type Profile } from './framework.ts';
 import type { NodeInfo, Snapshot } from './node-info.ts';
 import type { CycleState } from './plugins/types.ts';
@@ -35,8 +40,14 @@ function victimsOn(profile: Profile, state: CycleState, node: NodeInfo): RPod[] 
 }
 
 /** Finds a node and victims for `state.pod`, or says why there is none. */
-export function findPreemption(profile: Profile, state: CycleState, snapshot: Snapshot, d: Diagnosis): PreemptionResult {
-  if (state.pod.spec?.preemptionPolicy === 'Never') return { message: 'not eligible due to preemptionPolicy=Never.' };
+export function findPreemption(
+  profile: Profile,
+  state: CycleState,
+  snapshot: Snapshot,
+  d: Diagnosis,
+): PreemptionResult {
+  if (state.pod.spec?.preemptionPolicy === 'Never')
+    return { message: 'not eligible due to preemptionPolicy=Never.' };
   let best: { node: string; victims: RPod[]; top: number } | undefined;
   let notHelpful = 0;
   let noVictims = 0;
@@ -52,7 +63,8 @@ export function findPreemption(profile: Profile, state: CycleState, snapshot: Sn
       continue;
     }
     const top = Math.max(...victims.map(podPriority));
-    if (!best || top < best.top || (top === best.top && victims.length < best.victims.length)) best = { node: node.name, victims, top };
+    if (!best || top < best.top || (top === best.top && victims.length < best.victims.length))
+      best = { node: node.name, victims, top };
   }
   if (best) return { node: best.node, victims: best.victims };
   return { message: preemptionFailureMessage(d, noVictims, notHelpful) };

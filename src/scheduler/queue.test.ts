@@ -21,7 +21,10 @@ test('activeQ pops by priority, then by arrival', async () => {
   clock.advance(1);
   q.add('default/low2', pod('low2', 0));
   q.add('default/low', pod('low', 0)); // an update keeps its place
-  assert.deepEqual([await popName(q), await popName(q), await popName(q)], ['default/high', 'default/low', 'default/low2']);
+  assert.deepEqual(
+    [await popName(q), await popName(q), await popName(q)],
+    ['default/high', 'default/low', 'default/low2'],
+  );
   q.close();
 });
 

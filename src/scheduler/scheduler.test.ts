@@ -35,7 +35,12 @@ async function rig(nodes: Node[], pods: Pod[], applyBindings = true): Promise<Ri
     if (a.subresource !== 'binding' || a.verb !== 'create') return undefined;
     const node = (a.body as { target: { name: string } }).target.name;
     if (applyBindings) {
-      void fake.request({ method: 'PATCH', path: `/api/v1/namespaces/${a.namespace}/pods/${a.name}`, body: { spec: { nodeName: node } }, contentType: 'application/merge-patch+json' });
+      void fake.request({
+        method: 'PATCH',
+        path: `/api/v1/namespaces/${a.namespace}/pods/${a.name}`,
+        body: { spec: { nodeName: node } },
+        contentType: 'application/merge-patch+json',
+      });
     }
     return { status: 201, headers: {}, body: Buffer.from('{"kind":"Status","status":"Success"}') };
   });
@@ -73,9 +78,15 @@ async function rig(nodes: Node[], pods: Pod[], applyBindings = true): Promise<Ri
     fake,
     ctx,
     stop,
-    bindings: () => writes().filter((a) => a.subresource === 'binding').map((a) => `${a.name}->${(a.body as { target: { name: string } }).target.name}`),
+    bindings: () =>
+      writes()
+        .filter((a) => a.subresource === 'binding')
+        .map((a) => `${a.name}->${(a.body as { target: { name: string } }).target.name}`),
     events: (reason) =>
-      fake.list('events', 'default').filter((e) => e.reason === reason).map((e) => `${(e.involvedObject as { name: string }).name}: ${e.message as string}`),
+      fake
+        .list('events', 'default')
+        .filter((e) => e.reason === reason)
+        .map((e) => `${(e.involvedObject as { name: string }).name}: ${e.message as string}`),
     pod: (name) => fake.list('pods', 'default').find((p) => p.metadata.name === name) as Pod,
   };
 }
@@ -93,7 +104,12 @@ const taint = { key: 'dedicated', value: 'infra', effect: 'NoSchedule' };
 test('binds pending pods through pods/binding, avoiding tainted nodes, and ignores other schedulers', async () => {
   const r = await rig(
     [makeNode('n1'), makeNode('n2', { taints: [taint] })],
-    [makePod('a', { cpu: '1' }), makePod('b', { cpu: '1' }), makePod('other', {}, { schedulerName: 'my-scheduler' }), makePod('bound', {}, { nodeName: 'n2' })],
+    [
+      makePod('a', { cpu: '1' }),
+      makePod('b', { cpu: '1' }),
+      makePod('other', {}, { schedulerName: 'my-scheduler' }),
+      makePod('bound', {}, { nodeName: 'n2' }),
+    ],
   );
   await until(() => r.bindings().length === 2, 'two bindings');
   assert.deepEqual(r.bindings().sort(), ['a->n1', 'b->n1']);
@@ -103,15 +119,23 @@ test('binds pending pods through pods/binding, avoiding tainted nodes, and ignor
 });
 
 test('assumed pods count until the informer sees the binding; the loser gets FailedScheduling and PodScheduled=False', async () => {
-  const r = await rig([makeNode('n1', { cpu: '1' })], [makePod('first', { cpu: '1' }), makePod('second', { cpu: '1' })], false);
+  const r = await rig(
+    [makeNode('n1', { cpu: '1' })],
+    [makePod('first', { cpu: '1' }), makePod('second', { cpu: '1' })],
+    false,
+  );
   await until(() => r.events('FailedScheduling').length === 1, 'FailedScheduling');
   assert.equal(r.bindings().length, 1);
   const loser = r.bindings()[0]!.startsWith('first') ? 'second' : 'first';
-  const msg = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+  const msg =
+    '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
   assert.deepEqual(r.events('FailedScheduling'), [`${loser}: ${msg}`]);
   await until(() => !!r.pod(loser).status?.conditions?.length, 'condition');
   const cond = r.pod(loser).status?.conditions?.find((c) => c.type === 'PodScheduled');
-  assert.deepEqual({ status: cond?.status, reason: cond?.reason, message: cond?.message }, { status: 'False', reason: 'Unschedulable', message: msg });
+  assert.deepEqual(
+    { status: cond?.status, reason: cond?.reason, message: cond?.message },
+    { status: 'False', reason: 'Unschedulable', message: msg },
+  );
 });
 
 test('an unschedulable pod is scheduled after a node is added', async () => {
@@ -128,9 +152,15 @@ test('an unschedulable pod is scheduled after a node is added', async () => {
 test('preemption deletes lower-priority victims and nominates the node', async () => {
   const r = await rig(
     [makeNode('n1', { cpu: '2' })],
-    [makePod('victim', { cpu: '2' }, { nodeName: 'n1', priority: 1 }), makePod('vip', { cpu: '2' }, { priority: 1000 })],
+    [
+      makePod('victim', { cpu: '2' }, { nodeName: 'n1', priority: 1 }),
+      makePod('vip', { cpu: '2' }, { priority: 1000 }),
+    ],
   );
-  await until(() => r.fake.writes().some((a) => a.verb === 'delete' && a.name === 'victim'), 'victim deleted');
+  await until(
+    () => r.fake.writes().some((a) => a.verb === 'delete' && a.name === 'victim'),
+    'victim deleted',
+  );
   await until(() => r.pod('vip').status?.nominatedNodeName === 'n1', 'nominatedNodeName');
   (r.ctx.clock as FakeClock).advance(1000);
   await until(() => r.bindings().includes('vip->n1'), 'vip bound');

@@ -36,17 +36,19 @@ export function responsibleFor(pod: RPod, schedulerName: string): boolean {
     !pod.spec?.nodeName &&
     (pod.spec?.schedulerName ?? 'default-scheduler') === schedulerName &&
     !pod.metadata.deletionTimestamp &&
-    !(pod.spec?.schedulingGates?.length) &&
+    !pod.spec?.schedulingGates?.length &&
     pod.status?.phase !== 'Succeeded' &&
     pod.status?.phase !== 'Failed'
   );
 }
 
-const counted = (p: RPod): boolean => !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+const counted = (p: RPod): boolean =>
+  !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 
 function nodeChanged(a: RNode, b: RNode): boolean {
   return (
-    JSON.stringify([a.spec, a.metadata.labels, a.status?.allocatable]) !== JSON.stringify([b.spec, b.metadata.labels, b.status?.allocatable])
+    JSON.stringify([a.spec, a.metadata.labels, a.status?.allocatable]) !==
+    JSON.stringify([b.spec, b.metadata.labels, b.status?.allocatable])
   );
 }
 
@@ -185,15 +187,22 @@ export class Scheduler {
   private preempt(pod: RPod, node: string, victims: RPod[]): void {
     this.background(async () => {
       for (const v of victims) {
-        this.recorder.event(v, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid ?? podKey(pod)} on node ${node}`);
+        this.recorder.event(
+          v,
+          'Normal',
+          'Preempted',
+          `Preempted by pod ${pod.metadata.uid ?? podKey(pod)} on node ${node}`,
+        );
         try {
           await deleteVictim(this.ctx.client, v);
         } catch (err) {
-          if (!isNotFound(err)) this.ctx.log.error({ err, pod: podKey(v) }, 'could not delete preemption victim');
+          if (!isNotFound(err))
+            this.ctx.log.error({ err, pod: podKey(v) }, 'could not delete preemption victim');
         }
       }
     });
-    if (pod.status?.nominatedNodeName !== node) this.background(() => this.write(pod, { nominatedNodeName: node }));
+    if (pod.status?.nominatedNodeName !== node)
+      this.background(() => this.write(pod, { nominatedNodeName: node }));
   }
 
   private async write(pod: RPod, status: Record<string, unknown>): Promise<void> {
@@ -207,13 +216,23 @@ export class Scheduler {
   private async bind(info: QueuedPodInfo, pod: RPod, node: string): Promise<void> {
     try {
       await bindPod(this.ctx.client, pod, node);
-      this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
+      this.recorder.event(
+        pod,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+      );
     } catch (err) {
       this.cache.forget(info.key);
       // Gone, or bound by someone else: nothing left to do for this pod.
       if (isNotFound(err) || (err instanceof StatusError && err.code === 409)) return;
       this.ctx.log.error({ err, pod: info.key, node }, 'binding failed');
-      this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${err instanceof Error ? err.message : String(err)}`);
+      this.recorder.event(
+        pod,
+        'Warning',
+        'FailedScheduling',
+        `Binding rejected: ${err instanceof Error ? err.message : String(err)}`,
+      );
       const latest = this.pods.lister.get(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       if (latest && responsibleFor(latest, this.name)) this.queue.add(info.key, latest);
     }

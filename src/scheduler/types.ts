@@ -130,7 +130,14 @@ export interface Pod extends KubeObject {
 export interface NodeStatus {
   capacity?: ResourceList;
   allocatable?: ResourceList;
-  conditions?: { type: string; status: string; reason?: string; message?: string; lastHeartbeatTime?: string; lastTransitionTime?: string }[];
+  conditions?: {
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+    lastHeartbeatTime?: string;
+    lastTransitionTime?: string;
+  }[];
   addresses?: { type: string; address: string }[];
   nodeInfo?: Record<string, string>;
 }

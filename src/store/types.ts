@@ -69,7 +69,8 @@ export interface WatchHandlers {
   onProgress?(revision: number): void;
 }
 
-export type StoreErrorCode = 'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Closed' | 'Unavailable';
+export type StoreErrorCode =
+  'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Closed' | 'Unavailable';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

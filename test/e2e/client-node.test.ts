@@ -46,9 +46,15 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
     assert.deepEqual(got.data, { k: 'v' });
     assert.equal(got.metadata?.uid, created.metadata?.uid);
 
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'two', labels: { via: 'client-node' } } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'two', labels: { via: 'client-node' } } },
+    });
     const list = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'via=client-node' });
-    assert.deepEqual(list.items.map((i) => i.metadata?.name), ['one', 'two']);
+    assert.deepEqual(
+      list.items.map((i) => i.metadata?.name),
+      ['one', 'two'],
+    );
     assert.ok(list.metadata?.resourceVersion);
   });
 
@@ -56,21 +62,30 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
     await assert.rejects(core.readNamespacedConfigMap({ name: 'missing', namespace: ns }), (err: unknown) => {
       assert.ok(err instanceof ApiException, String(err));
       assert.equal(err.code, 404);
-      const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as { kind: string; reason: string };
+      const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as {
+        kind: string;
+        reason: string;
+      };
       assert.equal(body.kind, 'Status');
       assert.equal(body.reason, 'NotFound');
       return true;
     });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } });
-    await assert.rejects(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } }), (err: unknown) => {
-      assert.ok(err instanceof ApiException);
-      assert.equal(err.code, 409);
-      return true;
-    });
+    await assert.rejects(
+      core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } }),
+      (err: unknown) => {
+        assert.ok(err instanceof ApiException);
+        assert.equal(err.code, 409);
+        return true;
+      },
+    );
   });
 
   test('merge patch on a config map, strategic patch on a deployment', async () => {
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'patched' }, data: { a: '1', b: '2' } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'patched' }, data: { a: '1', b: '2' } },
+    });
     const merged = await core.patchNamespacedConfigMap(
       { name: 'patched', namespace: ns, body: { data: { a: null, c: '3' } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -87,13 +102,22 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
           selector: { matchLabels: { app: 'web' } },
           template: {
             metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'app', image: 'nginx:1.25' }, { name: 'side', image: 'busybox:1.36' }] },
+            spec: {
+              containers: [
+                { name: 'app', image: 'nginx:1.25' },
+                { name: 'side', image: 'busybox:1.36' },
+              ],
+            },
           },
         },
       },
     });
     const patched = await apps.patchNamespacedDeployment(
-      { name: 'web', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } } } },
+      {
+        name: 'web',
+        namespace: ns,
+        body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } } },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     assert.deepEqual(
@@ -108,7 +132,10 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
     let notify: () => void = () => {};
     const seen = (pred: (e: (typeof events)[number]) => boolean): Promise<void> =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no such event; got ${JSON.stringify(events)}`)), 15_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no such event; got ${JSON.stringify(events)}`)),
+          15_000,
+        );
         notify = () => {
           if (events.some(pred)) {
             clearTimeout(timer);
@@ -129,7 +156,10 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
       () => {},
     );
     try {
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'watched' }, data: { v: '1' } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: 'watched' }, data: { v: '1' } },
+      });
       await seen((e) => e.type === 'ADDED' && e.name === 'watched');
       await core.patchNamespacedConfigMap(
         { name: 'watched', namespace: ns, body: { data: { v: '2' } } },
@@ -146,7 +176,9 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
   });
 
   test('an informer lists, then follows changes', async () => {
-    const informer = makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+    const informer = makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () =>
+      core.listNamespacedConfigMap({ namespace: ns }),
+    );
     const added = new Set<string>();
     let waiting: { name: string; resolve: () => void } | undefined;
     informer.on('add', (obj: V1ConfigMap) => {
@@ -158,7 +190,10 @@ describe('@kubernetes/client-node against berth', { skip: e2eSkip({ kubectl: fal
       added.has(name)
         ? Promise.resolve()
         : new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`informer never added ${name}; saw ${[...added].join(',')}`)), 15_000);
+            const timer = setTimeout(
+              () => reject(new Error(`informer never added ${name}; saw ${[...added].join(',')}`)),
+              15_000,
+            );
             waiting = { name, resolve: () => (clearTimeout(timer), resolve()) };
           });
     await informer.start();

@@ -124,8 +124,16 @@ export function appStackLines(ns: string, verb: (resource: string) => string): s
 }
 
 /** A ConfigMap manifest with labels and data, for get/label/patch/delete tests. */
-export function configMap(ns: string, name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): string {
-  const map = (o: Record<string, string>): string => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+export function configMap(
+  ns: string,
+  name: string,
+  labels: Record<string, string> = {},
+  data: Record<string, string> = {},
+): string {
+  const map = (o: Record<string, string>): string =>
+    `{ ${Object.entries(o)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join(', ')} }`;
   return `apiVersion: v1
 kind: ConfigMap
 metadata:

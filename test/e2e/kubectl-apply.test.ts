@@ -12,7 +12,11 @@ import { kubectlSession } from '../helpers/kubectl.ts';
 import { appStack, appStackLines, configMap, deployment, docs, namespace } from './fixtures.ts';
 
 function lines(text: string): string[] {
-  return text.trim().split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 describe('kubectl apply and create', { skip: e2eSkip() }, () => {
@@ -23,19 +27,33 @@ describe('kubectl apply and create', { skip: e2eSkip() }, () => {
     const file = join(k.home, 'stack.yaml');
     writeFileSync(file, appStack('shop'));
 
-    assert.deepEqual(lines(await k.ok(['apply', '-f', file])), appStackLines('shop', () => 'created'));
-    assert.deepEqual(lines(await k.ok(['apply', '-f', file])), appStackLines('shop', () => 'unchanged'));
+    assert.deepEqual(
+      lines(await k.ok(['apply', '-f', file])),
+      appStackLines('shop', () => 'created'),
+    );
+    assert.deepEqual(
+      lines(await k.ok(['apply', '-f', file])),
+      appStackLines('shop', () => 'unchanged'),
+    );
 
     writeFileSync(file, appStack('shop', { color: 'green' }));
     assert.deepEqual(
       lines(await k.ok(['apply', '-f', file])),
       appStackLines('shop', (r) => (r === 'configmap/settings' ? 'configured' : 'unchanged')),
     );
-    assert.equal(await k.ok(['get', 'configmap', 'settings', '-n', 'shop', '-o', 'jsonpath={.data.color}']), 'green');
+    assert.equal(
+      await k.ok(['get', 'configmap', 'settings', '-n', 'shop', '-o', 'jsonpath={.data.color}']),
+      'green',
+    );
 
     // What apply stored: the last-applied annotation and server-set metadata.
     const cm = JSON.parse(await k.ok(['get', 'cm', 'settings', '-n', 'shop', '-o', 'json'])) as {
-      metadata: { uid?: string; resourceVersion?: string; creationTimestamp?: string; annotations?: Record<string, string> };
+      metadata: {
+        uid?: string;
+        resourceVersion?: string;
+        creationTimestamp?: string;
+        annotations?: Record<string, string>;
+      };
     };
     assert.ok(cm.metadata.uid && cm.metadata.resourceVersion && cm.metadata.creationTimestamp);
     const lastApplied = cm.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '';
@@ -46,13 +64,27 @@ describe('kubectl apply and create', { skip: e2eSkip() }, () => {
     // A field removed from the file is removed from the object (three-way merge through last-applied).
     writeFileSync(file, appStack('shop', { color: 'green' }).replace('  size: "3"\n', ''));
     assert.ok(lines(await k.ok(['apply', '-f', file])).includes('configmap/settings configured'));
-    assert.equal(await k.ok(['get', 'cm', 'settings', '-n', 'shop', '-o', 'jsonpath={.data}']), '{"color":"green"}');
+    assert.equal(
+      await k.ok(['get', 'cm', 'settings', '-n', 'shop', '-o', 'jsonpath={.data}']),
+      '{"color":"green"}',
+    );
 
     // A changed container in a deployment is merged by name: the other container stays untouched.
-    writeFileSync(file, appStack('shop', { color: 'green' }).replace('image: nginx:1.25', 'image: nginx:1.26'));
+    writeFileSync(
+      file,
+      appStack('shop', { color: 'green' }).replace('image: nginx:1.25', 'image: nginx:1.26'),
+    );
     assert.ok(lines(await k.ok(['apply', '-f', file])).includes('deployment.apps/web configured'));
     assert.equal(
-      await k.ok(['get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.template.spec.containers[*].image}']),
+      await k.ok([
+        'get',
+        'deploy',
+        'web',
+        '-n',
+        'shop',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[*].image}',
+      ]),
       'nginx:1.26 busybox:1.36',
     );
   });
@@ -68,7 +100,10 @@ type: Opaque
 stringData: { token: abc123 }
 `;
     assert.equal((await k.ok(['apply', '-f', '-'], { input: secret })).trim(), 'secret/plain created');
-    const stored = JSON.parse(await k.ok(['get', 'secret', 'plain', '-o', 'json'])) as { data?: Record<string, string>; stringData?: unknown };
+    const stored = JSON.parse(await k.ok(['get', 'secret', 'plain', '-o', 'json'])) as {
+      data?: Record<string, string>;
+      stringData?: unknown;
+    };
     assert.equal(stored.stringData, undefined);
     assert.equal(Buffer.from(stored.data?.token ?? '', 'base64').toString(), 'abc123');
     assert.equal((await k.ok(['apply', '-f', '-'], { input: secret })).trim(), 'secret/plain configured');
@@ -77,8 +112,15 @@ stringData: { token: abc123 }
   test('create -f creates each object once, then reports AlreadyExists', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const file = join(k.home, 'create.yaml');
-    writeFileSync(file, docs(namespace('made'), configMap('made', 'one', { a: 'b' }, { k: 'v' }), deployment('made', 'd1')));
-    assert.deepEqual(lines(await k.ok(['create', '-f', file])), ['namespace/made created', 'configmap/one created', 'deployment.apps/d1 created']);
+    writeFileSync(
+      file,
+      docs(namespace('made'), configMap('made', 'one', { a: 'b' }, { k: 'v' }), deployment('made', 'd1')),
+    );
+    assert.deepEqual(lines(await k.ok(['create', '-f', file])), [
+      'namespace/made created',
+      'configmap/one created',
+      'deployment.apps/d1 created',
+    ]);
     const again = await k.fails(['create', '-f', file]);
     assert.match(again, /AlreadyExists/);
     assert.match(again, /configmaps "one" already exists/);
@@ -89,16 +131,37 @@ stringData: { token: abc123 }
     const k = kubectlSession(t, s.server.kubeconfig);
     assert.equal((await k.ok(['create', 'namespace', 'typed'])).trim(), 'namespace/typed created');
     assert.equal(
-      (await k.ok(['create', 'configmap', 'lit', '-n', 'typed', '--from-literal=a=1', '--from-literal=b=2'])).trim(),
+      (
+        await k.ok(['create', 'configmap', 'lit', '-n', 'typed', '--from-literal=a=1', '--from-literal=b=2'])
+      ).trim(),
       'configmap/lit created',
     );
-    assert.equal(await k.ok(['get', 'cm', 'lit', '-n', 'typed', '-o', 'jsonpath={.data.a},{.data.b}']), '1,2');
     assert.equal(
-      (await k.ok(['create', 'deployment', 'dep', '-n', 'typed', '--image=nginx:1.25', '--replicas=2'])).trim(),
+      await k.ok(['get', 'cm', 'lit', '-n', 'typed', '-o', 'jsonpath={.data.a},{.data.b}']),
+      '1,2',
+    );
+    assert.equal(
+      (
+        await k.ok(['create', 'deployment', 'dep', '-n', 'typed', '--image=nginx:1.25', '--replicas=2'])
+      ).trim(),
       'deployment.apps/dep created',
     );
-    assert.equal(await k.ok(['get', 'deploy', 'dep', '-n', 'typed', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}']), '2 nginx:1.25');
-    assert.equal((await k.ok(['create', 'secret', 'generic', 'sec', '-n', 'typed', '--from-literal=x=y'])).trim(), 'secret/sec created');
+    assert.equal(
+      await k.ok([
+        'get',
+        'deploy',
+        'dep',
+        '-n',
+        'typed',
+        '-o',
+        'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}',
+      ]),
+      '2 nginx:1.25',
+    );
+    assert.equal(
+      (await k.ok(['create', 'secret', 'generic', 'sec', '-n', 'typed', '--from-literal=x=y'])).trim(),
+      'secret/sec created',
+    );
   });
 
   test('an invalid name is refused with an error naming metadata.name', async (t) => {
@@ -111,10 +174,15 @@ stringData: { token: abc123 }
 
   test('an invalid value is refused with an error naming its field', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    const err = await k.fails(['apply', '-f', '-'], { input: deployment('default', 'negative').replace('replicas: 1', 'replicas: -1') });
+    const err = await k.fails(['apply', '-f', '-'], {
+      input: deployment('default', 'negative').replace('replicas: 1', 'replicas: -1'),
+    });
     assert.match(err, /spec\.replicas: Invalid value: -1/);
     const noSelector = await k.fails(['create', '-f', '-'], {
-      input: deployment('default', 'mismatch').replace('matchLabels: { app: mismatch }', 'matchLabels: { app: other }'),
+      input: deployment('default', 'mismatch').replace(
+        'matchLabels: { app: mismatch }',
+        'matchLabels: { app: other }',
+      ),
     });
     assert.match(noSelector, /spec\.template\.metadata\.labels/);
   });
@@ -122,10 +190,18 @@ stringData: { token: abc123 }
   test('an unknown field is refused with an error naming it', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const cases: { name: string; edit: (y: string) => string; field: RegExp }[] = [
-      { name: 'typo-top', edit: (y) => y.replace('  replicas: 1', '  replicaz: 1'), field: /unknown field "spec\.replicaz"/ },
+      {
+        name: 'typo-top',
+        edit: (y) => y.replace('  replicas: 1', '  replicaz: 1'),
+        field: /unknown field "spec\.replicaz"/,
+      },
       {
         name: 'typo-deep',
-        edit: (y) => y.replace('        image: nginx:1.25', '        image: nginx:1.25\n        imagePullPolicyy: Always'),
+        edit: (y) =>
+          y.replace(
+            '        image: nginx:1.25',
+            '        image: nginx:1.25\n        imagePullPolicyy: Always',
+          ),
         field: /unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolicyy"/,
       },
     ];
@@ -133,7 +209,11 @@ stringData: { token: abc123 }
       for (const verb of ['apply', 'create']) {
         const err = await k.fails([verb, '-f', '-'], { input: c.edit(deployment('default', c.name)) });
         assert.match(err, c.field, `${verb} ${c.name}`);
-        assert.match(await k.fails(['get', 'deploy', c.name]), /not found/, `${verb} ${c.name} must not be stored`);
+        assert.match(
+          await k.fails(['get', 'deploy', c.name]),
+          /not found/,
+          `${verb} ${c.name} must not be stored`,
+        );
       }
     }
   });

@@ -73,7 +73,10 @@ function widget(name: string, spec: string): string {
 }
 
 function rows(table: string): string[][] {
-  return table.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
+  return table
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
 }
 
 describe('kubectl and CustomResourceDefinitions', { skip: e2eSkip() }, () => {
@@ -81,10 +84,19 @@ describe('kubectl and CustomResourceDefinitions', { skip: e2eSkip() }, () => {
 
   test('a CRD is established and its kind is served', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    assert.match(await k.ok(['apply', '-f', '-'], { input: crd }), /customresourcedefinition.apiextensions.k8s.io\/widgets.example.com created/);
+    assert.match(
+      await k.ok(['apply', '-f', '-'], { input: crd }),
+      /customresourcedefinition.apiextensions.k8s.io\/widgets.example.com created/,
+    );
     await k.ok(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=20s']);
     assert.equal(
-      await k.ok(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']),
+      await k.ok([
+        'get',
+        'crd',
+        'widgets.example.com',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+      ]),
       'True',
     );
     const line = (await k.ok(['api-resources'])).split('\n').find((l) => /^widgets\s/.test(l));
@@ -94,20 +106,32 @@ describe('kubectl and CustomResourceDefinitions', { skip: e2eSkip() }, () => {
 
   test('objects: apply, get with printer columns, schema checks naming the field', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    const out = await k.ok(['apply', '-f', '-'], { input: `${widget('small', '  size: 1\n')}\n---\n${widget('big', '  size: 9\n  color: blue\n')}` });
+    const out = await k.ok(['apply', '-f', '-'], {
+      input: `${widget('small', '  size: 1\n')}\n---\n${widget('big', '  size: 9\n  color: blue\n')}`,
+    });
     assert.match(out, /widget.example.com\/small created/);
     assert.match(out, /widget.example.com\/big created/);
     const table = rows(await k.ok(['get', 'wd']));
     assert.deepEqual(table[0], ['NAME', 'SIZE', 'COLOR', 'AGE']);
-    assert.deepEqual(table.slice(1).map((r) => r.slice(0, 3)), [['big', '9', 'blue'], ['small', '1', 'red']]);
+    assert.deepEqual(
+      table.slice(1).map((r) => r.slice(0, 3)),
+      [
+        ['big', '9', 'blue'],
+        ['small', '1', 'red'],
+      ],
+    );
     assert.match(table[1][3], /^\d+s$/);
 
     const tooSmall = await k.fails(['apply', '-f', '-'], { input: widget('bad', '  size: 0\n') });
     assert.match(tooSmall, /spec.size/);
     assert.match(tooSmall, /greater than or equal to 1/);
-    const purple = await k.fails(['apply', '-f', '-'], { input: widget('bad', '  size: 2\n  color: purple\n') });
+    const purple = await k.fails(['apply', '-f', '-'], {
+      input: widget('bad', '  size: 2\n  color: purple\n'),
+    });
     assert.match(purple, /spec.color: Unsupported value: "purple"/);
-    const unknown = await k.fails(['apply', '-f', '-'], { input: widget('bad', '  size: 2\n  flavour: lime\n') });
+    const unknown = await k.fails(['apply', '-f', '-'], {
+      input: widget('bad', '  size: 2\n  flavour: lime\n'),
+    });
     assert.match(unknown, /unknown field "spec.flavour"/);
     await k.fails(['get', 'wd', 'bad']);
   });

@@ -11,7 +11,12 @@ import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
 import { configMap, deployment, docs, namespace } from './fixtures.ts';
 
 function sorted(text: string): string[] {
-  return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).sort();
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
 }
 
 async function exists(k: KubectlSession, ns: string, resource: string): Promise<boolean> {
@@ -22,7 +27,11 @@ async function exists(k: KubectlSession, ns: string, resource: string): Promise<
 }
 
 /** A ConfigMap owned by the given object (uid) — a dependent for the garbage-collection policies. */
-function dependent(ns: string, name: string, owner: { kind: string; apiVersion: string; name: string; uid: string }): string {
+function dependent(
+  ns: string,
+  name: string,
+  owner: { kind: string; apiVersion: string; name: string; uid: string },
+): string {
   return `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -49,7 +58,10 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     await k.ok(['apply', '-f', file]);
     // Namespaced objects only: deleting the namespace too would make this about namespace finalization.
     writeFileSync(file, docs(configMap('del-file', 'a'), deployment('del-file', 'd')));
-    assert.deepEqual(sorted(await k.ok(['delete', '-f', file])), ['configmap "a" deleted', 'deployment.apps "d" deleted']);
+    assert.deepEqual(sorted(await k.ok(['delete', '-f', file])), [
+      'configmap "a" deleted',
+      'deployment.apps "d" deleted',
+    ]);
     assert.equal(await exists(k, 'del-file', 'cm/a'), false);
     assert.equal(await exists(k, 'del-file', 'deploy/d'), false);
     const again = await k.fails(['delete', '-f', file]);
@@ -93,20 +105,50 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
       const ns = `del-${p.cascade}`;
       await k.ok(['apply', '-f', '-'], { input: docs(namespace(ns), deployment(ns, 'owner')) });
       const uid = await k.ok(['get', 'deploy', 'owner', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
-      await k.ok(['apply', '-f', '-'], { input: dependent(ns, 'child', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'owner', uid }) });
+      await k.ok(['apply', '-f', '-'], {
+        input: dependent(ns, 'child', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'owner', uid }),
+      });
 
-      const out = await k.ok(['delete', 'deployment', 'owner', '-n', ns, `--cascade=${p.cascade}`, '--wait=false']);
+      const out = await k.ok([
+        'delete',
+        'deployment',
+        'owner',
+        '-n',
+        ns,
+        `--cascade=${p.cascade}`,
+        '--wait=false',
+      ]);
       assert.equal(out.trim(), 'deployment.apps "owner" deleted');
       const r = await k.run(['get', 'deploy', 'owner', '-n', ns, '-o', 'json']);
       if (r.code === 0) {
-        const obj = JSON.parse(r.stdout) as { metadata: { deletionTimestamp?: string; finalizers?: string[] } };
+        const obj = JSON.parse(r.stdout) as {
+          metadata: { deletionTimestamp?: string; finalizers?: string[] };
+        };
         assert.ok(obj.metadata.deletionTimestamp, 'a terminating owner has deletionTimestamp');
         assert.deepEqual(obj.metadata.finalizers, [p.finalizer]);
         // Still terminating: a second delete changes nothing and does not fail — unless the garbage
         // collector finished meanwhile, which is why NotFound is accepted from here on.
-        const again = await k.run(['delete', 'deployment', 'owner', '-n', ns, `--cascade=${p.cascade}`, '--wait=false']);
+        const again = await k.run([
+          'delete',
+          'deployment',
+          'owner',
+          '-n',
+          ns,
+          `--cascade=${p.cascade}`,
+          '--wait=false',
+        ]);
         if (again.code !== 0) assert.match(again.stderr, /NotFound/);
-        const patched = await k.run(['patch', 'deploy', 'owner', '-n', ns, '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+        const patched = await k.run([
+          'patch',
+          'deploy',
+          'owner',
+          '-n',
+          ns,
+          '--type',
+          'json',
+          '-p',
+          '[{"op":"remove","path":"/metadata/finalizers"}]',
+        ]);
         if (patched.code !== 0) assert.match(patched.stderr, /NotFound|not found|nonexistent/);
       } else {
         assert.match(r.stderr, /NotFound/);
@@ -122,11 +164,16 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     const ns = 'gc-orphan';
     await k.ok(['apply', '-f', '-'], { input: docs(namespace(ns), deployment(ns, 'owner')) });
     const uid = await k.ok(['get', 'deploy', 'owner', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
-    await k.ok(['apply', '-f', '-'], { input: dependent(ns, 'child', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'owner', uid }) });
+    await k.ok(['apply', '-f', '-'], {
+      input: dependent(ns, 'child', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'owner', uid }),
+    });
     await k.ok(['delete', 'deployment', 'owner', '-n', ns, '--cascade=orphan', '--timeout=10s']);
     assert.equal(await exists(k, ns, 'deploy/owner'), false);
     assert.equal(await exists(k, ns, 'cm/child'), true);
-    assert.equal(await k.ok(['get', 'cm', 'child', '-n', ns, '-o', 'jsonpath={.metadata.ownerReferences}']), '');
+    assert.equal(
+      await k.ok(['get', 'cm', 'child', '-n', ns, '-o', 'jsonpath={.metadata.ownerReferences}']),
+      '',
+    );
   });
 
   test('--cascade=foreground: the owner waits for its dependent, then both are gone', async (t) => {
@@ -134,7 +181,9 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     const ns = 'gc-fg';
     await k.ok(['apply', '-f', '-'], { input: docs(namespace(ns), deployment(ns, 'parent')) });
     const uid = await k.ok(['get', 'deploy', 'parent', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
-    await k.ok(['apply', '-f', '-'], { input: dependent(ns, 'kid', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'parent', uid }) });
+    await k.ok(['apply', '-f', '-'], {
+      input: dependent(ns, 'kid', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'parent', uid }),
+    });
     await k.ok(['delete', 'deployment', 'parent', '-n', ns, '--cascade=foreground', '--timeout=10s']);
     assert.equal(await exists(k, ns, 'deploy/parent'), false);
     assert.equal(await exists(k, ns, 'cm/kid'), false);
@@ -145,7 +194,9 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     const ns = 'gc-bg';
     await k.ok(['apply', '-f', '-'], { input: docs(namespace(ns), deployment(ns, 'boss')) });
     const uid = await k.ok(['get', 'deploy', 'boss', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
-    await k.ok(['apply', '-f', '-'], { input: dependent(ns, 'worker', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'boss', uid }) });
+    await k.ok(['apply', '-f', '-'], {
+      input: dependent(ns, 'worker', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'boss', uid }),
+    });
     await k.ok(['delete', 'deployment', 'boss', '-n', ns]);
     assert.equal(await exists(k, ns, 'deploy/boss'), false);
     // The collector works asynchronously: kubectl's own wait tells when the dependent is gone.
@@ -161,7 +212,12 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     const uid = await k.ok(['get', 'cm', 'owner-cm', '-n', ns, '-o', 'jsonpath={.metadata.uid}']);
     await k.ok(['apply', '-f', '-'], {
       input: docs(
-        dependent(ns, 'orphaned', { kind: 'ConfigMap', apiVersion: 'v1', name: 'ghost', uid: '00000000-0000-0000-0000-00000000dead' }),
+        dependent(ns, 'orphaned', {
+          kind: 'ConfigMap',
+          apiVersion: 'v1',
+          name: 'ghost',
+          uid: '00000000-0000-0000-0000-00000000dead',
+        }),
         dependent(ns, 'kept', { kind: 'ConfigMap', apiVersion: 'v1', name: 'owner-cm', uid }),
       ),
     });
@@ -173,7 +229,9 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
   test('kubectl delete namespace waits until the namespace and its content are gone', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const ns = 'ns-doomed';
-    await k.ok(['apply', '-f', '-'], { input: docs(namespace(ns), configMap(ns, 'c1'), configMap(ns, 'c2'), deployment(ns, 'd')) });
+    await k.ok(['apply', '-f', '-'], {
+      input: docs(namespace(ns), configMap(ns, 'c1'), configMap(ns, 'c2'), deployment(ns, 'd')),
+    });
     const out = await k.ok(['delete', 'namespace', ns, '--timeout=30s']);
     assert.equal(out.trim(), `namespace "${ns}" deleted`);
     const gone = await k.run(['get', 'namespace', ns]);
@@ -181,7 +239,14 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     assert.match(gone.stderr, /NotFound/);
     // Recreating it gives an empty namespace: the old content went with the old one.
     await k.ok(['create', 'namespace', ns]);
-    assert.equal((await k.ok(['get', 'cm,deploy', '-n', ns, '-o', 'name'])).trim().split('\n').filter((l) => !l.endsWith('kube-root-ca.crt') && l).join(), '');
+    assert.equal(
+      (await k.ok(['get', 'cm,deploy', '-n', ns, '-o', 'name']))
+        .trim()
+        .split('\n')
+        .filter((l) => !l.endsWith('kube-root-ca.crt') && l)
+        .join(),
+      '',
+    );
     await k.ok(['delete', 'namespace', ns, '--timeout=30s']);
   });
 

@@ -19,7 +19,9 @@ describe('kubectl discovery and authentication', { skip: e2eSkip() }, () => {
   test('version reports a 1.32 server', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const out = await k.ok(['version', '-o', 'json']);
-    const v = JSON.parse(out) as { serverVersion?: { major?: string; minor?: string; gitVersion?: string; platform?: string } };
+    const v = JSON.parse(out) as {
+      serverVersion?: { major?: string; minor?: string; gitVersion?: string; platform?: string };
+    };
     assert.equal(v.serverVersion?.major, '1');
     assert.match(v.serverVersion?.minor ?? '', /^32\+?$/);
     assert.match(v.serverVersion?.gitVersion ?? '', /^v1\.32\./);
@@ -53,12 +55,17 @@ describe('kubectl discovery and authentication', { skip: e2eSkip() }, () => {
     assert.doesNotMatch(namespaced, /^deployments\.apps$/m);
     const apps = await k.ok(['api-resources', '--api-group=apps', '-o', 'name']);
     assert.deepEqual(
-      apps.trim().split('\n').filter((l) => /^(deployments|statefulsets|daemonsets|replicasets)\.apps$/.test(l)).sort(),
+      apps
+        .trim()
+        .split('\n')
+        .filter((l) => /^(deployments|statefulsets|daemonsets|replicasets)\.apps$/.test(l))
+        .sort(),
       ['daemonsets.apps', 'deployments.apps', 'replicasets.apps', 'statefulsets.apps'],
     );
 
     const versions = (await k.ok(['api-versions'])).trim().split('\n');
-    for (const gv of ['v1', 'apps/v1', 'batch/v1']) assert.ok(versions.includes(gv), `api-versions lacks ${gv}: ${versions.join(' ')}`);
+    for (const gv of ['v1', 'apps/v1', 'batch/v1'])
+      assert.ok(versions.includes(gv), `api-versions lacks ${gv}: ${versions.join(' ')}`);
   });
 
   test('explain shows the schema of deployment.spec.strategy', async (t) => {
@@ -85,11 +92,56 @@ describe('kubectl discovery and authentication', { skip: e2eSkip() }, () => {
     const ossl = (args: string[]): void => {
       execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     };
-    ossl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'evil-ca.key', '-out', 'evil-ca.crt', '-subj', '/CN=evil-ca', '-days', '1']);
-    ossl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'evil.key', '-out', 'evil.csr', '-subj', '/O=system:masters/CN=admin']);
-    ossl(['x509', '-req', '-in', 'evil.csr', '-CA', 'evil-ca.crt', '-CAkey', 'evil-ca.key', '-CAcreateserial', '-out', 'evil.crt', '-days', '1']);
+    ossl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'evil-ca.key',
+      '-out',
+      'evil-ca.crt',
+      '-subj',
+      '/CN=evil-ca',
+      '-days',
+      '1',
+    ]);
+    ossl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'evil.key',
+      '-out',
+      'evil.csr',
+      '-subj',
+      '/O=system:masters/CN=admin',
+    ]);
+    ossl([
+      'x509',
+      '-req',
+      '-in',
+      'evil.csr',
+      '-CA',
+      'evil-ca.crt',
+      '-CAkey',
+      'evil-ca.key',
+      '-CAcreateserial',
+      '-out',
+      'evil.crt',
+      '-days',
+      '1',
+    ]);
 
-    const doc = parse(readFileSync(s.server.kubeconfig, 'utf8')) as { users: { user: Record<string, unknown> }[] };
+    const doc = parse(readFileSync(s.server.kubeconfig, 'utf8')) as {
+      users: { user: Record<string, unknown> }[];
+    };
     for (const u of doc.users) {
       u.user = {
         'client-certificate-data': readFileSync(join(dir, 'evil.crt')).toString('base64'),
@@ -107,13 +159,19 @@ describe('kubectl discovery and authentication', { skip: e2eSkip() }, () => {
     for (const u of doc.users) u.user = { token: 'not-a-real-token' };
     const bogus = join(dir, 'token-kubeconfig');
     writeFileSync(bogus, stringify(doc));
-    assert.match(await k.fails(['get', 'secrets', '-A'], { kubeconfig: bogus }), /must be logged in|Unauthorized/i);
+    assert.match(
+      await k.fails(['get', 'secrets', '-A'], { kubeconfig: bogus }),
+      /must be logged in|Unauthorized/i,
+    );
 
     const { cert: _cert, key: _key, token: _token, ...anonymous } = s.server.connection;
     const client = httpsClient(anonymous);
     try {
       const res = await client.request('GET', '/api/v1/secrets');
-      assert.ok(res.status === 401 || res.status === 403, `anonymous list secrets: ${res.status} ${res.body}`);
+      assert.ok(
+        res.status === 401 || res.status === 403,
+        `anonymous list secrets: ${res.status} ${res.body}`,
+      );
       const status = JSON.parse(res.body) as { kind: string; reason: string; code: number };
       assert.equal(status.kind, 'Status');
       assert.equal(status.code, res.status);

@@ -15,7 +15,11 @@ const other = 'reads-other';
 
 /** Body rows of a table (header dropped), split on runs of 2+ spaces like kubectl aligns them. */
 function rows(table: string): string[][] {
-  return table.trim().split('\n').slice(1).map((l) => l.trim().split(/\s{2,}/));
+  return table
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s{2,}/));
 }
 
 function names(table: string, column = 0): string[] {
@@ -78,9 +82,15 @@ spec:
     const k = kubectlSession(t, s.server.kubeconfig);
     const deploys = await k.ok(['get', 'deployments', '-n', ns, '-o', 'wide']);
     assert.match(deploys, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
-    assert.match(deploys, /^web\s+0\/2\s+[02]\s+0\s+\S+\s+app,sidecar\s+nginx:1\.25,busybox:1\.36\s+app=web$/m);
+    assert.match(
+      deploys,
+      /^web\s+0\/2\s+[02]\s+0\s+\S+\s+app,sidecar\s+nginx:1\.25,busybox:1\.36\s+app=web$/m,
+    );
     const pods = await k.ok(['get', 'po', '-n', ns, '-o', 'wide']);
-    assert.match(pods, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
+    assert.match(
+      pods,
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m,
+    );
     assert.match(pods, /^p1\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>\s+<none>\s+<none>$/m);
     const svcs = await k.ok(['get', 'services', '-n', ns, '-o', 'wide']);
     assert.match(svcs, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR$/m);
@@ -92,7 +102,13 @@ spec:
     const y = parse(await k.ok(['get', 'cm', 'c-1', '-n', ns, '-o', 'yaml'])) as {
       apiVersion: string;
       kind: string;
-      metadata: { name: string; namespace: string; uid: string; resourceVersion: string; labels: Record<string, string> };
+      metadata: {
+        name: string;
+        namespace: string;
+        uid: string;
+        resourceVersion: string;
+        labels: Record<string, string>;
+      };
       data: Record<string, string>;
     };
     assert.equal(y.apiVersion, 'v1');
@@ -108,7 +124,10 @@ spec:
       items: { kind: string; metadata: { name: string } }[];
     };
     assert.equal(list.kind, 'List');
-    assert.deepEqual(list.items.map((i) => i.metadata.name), ['c-1', 'c-2', 'c-3']);
+    assert.deepEqual(
+      list.items.map((i) => i.metadata.name),
+      ['c-1', 'c-2', 'c-3'],
+    );
     assert.ok(list.items.every((i) => i.kind === 'ConfigMap'));
 
     const deploy = JSON.parse(await k.ok(['get', 'deploy', 'web', '-n', ns, '-o', 'json'])) as {
@@ -125,12 +144,27 @@ spec:
     assert.equal(deploy.spec.strategy.type, 'RollingUpdate');
     assert.equal(deploy.spec.revisionHistoryLimit, 10);
 
-    assert.equal(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '-o', 'jsonpath={.items[*].metadata.name}']), 'c-1 c-2 c-3');
     assert.equal(
-      await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.data.order}{"\\n"}{end}']),
+      await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '-o', 'jsonpath={.items[*].metadata.name}']),
+      'c-1 c-2 c-3',
+    );
+    assert.equal(
+      await k.ok([
+        'get',
+        'cm',
+        '-n',
+        ns,
+        '-l',
+        'e2e',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name}={.data.order}{"\\n"}{end}',
+      ]),
       'c-1=b\nc-2=c\nc-3=a\n',
     );
-    assert.equal(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '-o', 'name']), 'configmap/c-1\nconfigmap/c-2\nconfigmap/c-3\n');
+    assert.equal(
+      await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '-o', 'name']),
+      'configmap/c-1\nconfigmap/c-2\nconfigmap/c-3\n',
+    );
   });
 
   test('-A lists every namespace with a NAMESPACE column', async (t) => {
@@ -158,7 +192,11 @@ spec:
       const r = await k.run(['get', 'cm', '-n', ns, '-l', c.selector, '-o', 'name']);
       assert.equal(r.code, 0, `-l ${c.selector}: ${r.stderr}`);
       assert.deepEqual(
-        r.stdout.trim().split('\n').filter(Boolean).map((l) => l.replace('configmap/', '')),
+        r.stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.replace('configmap/', '')),
         c.want,
         `-l ${c.selector}`,
       );
@@ -168,17 +206,26 @@ spec:
 
   test('--field-selector on metadata.name and metadata.namespace; unsupported fields refused', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    assert.deepEqual(names(await k.ok(['get', 'cm', '-n', ns, '--field-selector', 'metadata.name=c-2'])), ['c-2']);
+    assert.deepEqual(names(await k.ok(['get', 'cm', '-n', ns, '--field-selector', 'metadata.name=c-2'])), [
+      'c-2',
+    ]);
     assert.deepEqual(
       names(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '--field-selector', 'metadata.name!=c-2'])),
       ['c-1', 'c-3'],
     );
     assert.deepEqual(
-      rows(await k.ok(['get', 'cm', '-A', '-l', 'e2e', '--field-selector', `metadata.namespace=${other}`])).map((r) => r[1]),
+      rows(
+        await k.ok(['get', 'cm', '-A', '-l', 'e2e', '--field-selector', `metadata.namespace=${other}`]),
+      ).map((r) => r[1]),
       ['c-4'],
     );
     // (The deployment's pods are Pending too — no nodes — so narrow to p1's own label as well.)
-    assert.deepEqual(names(await k.ok(['get', 'pods', '-n', ns, '-l', 'app=p1', '--field-selector', 'status.phase=Pending'])), ['p1']);
+    assert.deepEqual(
+      names(
+        await k.ok(['get', 'pods', '-n', ns, '-l', 'app=p1', '--field-selector', 'status.phase=Pending']),
+      ),
+      ['p1'],
+    );
     const bad = await k.fails(['get', 'cm', '-n', ns, '--field-selector', 'data.order=a']);
     assert.match(bad, /field label not supported|not a known field selector|data\.order/i);
   });
@@ -190,8 +237,14 @@ spec:
     assert.match(labeled, /^c-1\s+2\s+\S+\s+e2e=get,tier=front$/m);
     assert.match(labeled, /^c-2\s+1\s+\S+\s+e2e=get,tier=back$/m);
 
-    assert.deepEqual(names(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '--sort-by=.data.order'])), ['c-3', 'c-1', 'c-2']);
-    const byTier = names(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '--sort-by', '{.metadata.labels.tier}']));
+    assert.deepEqual(names(await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '--sort-by=.data.order'])), [
+      'c-3',
+      'c-1',
+      'c-2',
+    ]);
+    const byTier = names(
+      await k.ok(['get', 'cm', '-n', ns, '-l', 'e2e', '--sort-by', '{.metadata.labels.tier}']),
+    );
     assert.equal(byTier[0], 'c-2', byTier.join(' '));
     assert.deepEqual(byTier.slice(1).sort(), ['c-1', 'c-3']);
   });

@@ -23,7 +23,11 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   before(async () => {
     const k = kubectlSession(undefined, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], {
-      input: docs(namespace(ns), deployment(ns, 'web', 2), configMap(ns, 'conf', { app: 'web' }, { color: 'blue', size: 'm' })),
+      input: docs(
+        namespace(ns),
+        deployment(ns, 'web', 2),
+        configMap(ns, 'conf', { app: 'web' }, { color: 'blue', size: 'm' }),
+      ),
     });
     await k.close();
   });
@@ -82,31 +86,46 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
     assert.notEqual(refused.code, 0);
     // kubectl re-opens the editor with the server's error as a comment; the script changes nothing the
     // second time, so kubectl gives up. Either way the field error or the give-up must be reported.
-    assert.match(refused.stdout + refused.stderr, /spec\.replicas: Invalid value: -5|no valid changes were saved/);
+    assert.match(
+      refused.stdout + refused.stderr,
+      /spec\.replicas: Invalid value: -5|no valid changes were saved/,
+    );
     assert.equal(await jp(k, 'deploy/web', '{.spec.replicas}'), '2');
   });
 
   test('label: add, refuse to overwrite, overwrite, remove; by selector', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    assert.equal((await k.ok(['label', 'cm', 'conf', '-n', ns, 'tier=gold'])).trim(), 'configmap/conf labeled');
+    assert.equal(
+      (await k.ok(['label', 'cm', 'conf', '-n', ns, 'tier=gold'])).trim(),
+      'configmap/conf labeled',
+    );
     assert.equal(await jp(k, 'cm/conf', '{.metadata.labels.tier}'), 'gold');
-    assert.match(await k.fails(['label', 'cm', 'conf', '-n', ns, 'tier=silver']), /already has a value \(gold\)/);
+    assert.match(
+      await k.fails(['label', 'cm', 'conf', '-n', ns, 'tier=silver']),
+      /already has a value \(gold\)/,
+    );
     await k.ok(['label', 'cm', 'conf', '-n', ns, 'tier=silver', '--overwrite']);
     assert.equal(await jp(k, 'cm/conf', '{.metadata.labels.tier}'), 'silver');
     assert.equal((await k.ok(['label', 'cm', 'conf', '-n', ns, 'tier-'])).trim(), 'configmap/conf unlabeled');
     assert.equal(await jp(k, 'cm/conf', '{.metadata.labels}'), '{"app":"web"}');
     assert.match(await k.fails(['label', 'cm', 'conf', '-n', ns, 'bad key=x']), /invalid label|bad key/i);
 
-    assert.match(await k.ok(['label', 'deploy,cm', '-n', ns, '-l', 'app=web', 'team=core']), /configmap\/conf labeled/);
-    assert.deepEqual((await k.ok(['get', 'cm,deploy', '-n', ns, '-l', 'team=core', '-o', 'name'])).trim().split('\n'), [
-      'configmap/conf',
-      'deployment.apps/web',
-    ]);
+    assert.match(
+      await k.ok(['label', 'deploy,cm', '-n', ns, '-l', 'app=web', 'team=core']),
+      /configmap\/conf labeled/,
+    );
+    assert.deepEqual(
+      (await k.ok(['get', 'cm,deploy', '-n', ns, '-l', 'team=core', '-o', 'name'])).trim().split('\n'),
+      ['configmap/conf', 'deployment.apps/web'],
+    );
   });
 
   test('annotate: add, overwrite, remove', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
-    assert.equal((await k.ok(['annotate', 'deploy', 'web', '-n', ns, 'owner=ops team'])).trim(), 'deployment.apps/web annotated');
+    assert.equal(
+      (await k.ok(['annotate', 'deploy', 'web', '-n', ns, 'owner=ops team'])).trim(),
+      'deployment.apps/web annotated',
+    );
     assert.equal(await jp(k, 'deploy/web', '{.metadata.annotations.owner}'), 'ops team');
     assert.match(await k.fails(['annotate', 'deploy', 'web', '-n', ns, 'owner=dev']), /already has a value/);
     await k.ok(['annotate', 'deploy', 'web', '-n', ns, 'owner=dev', '--overwrite']);
@@ -118,16 +137,40 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   test('patch --type strategic merges containers by name', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], { input: deployment(ns, 'sp', 1) });
-    const out = await k.ok(['patch', 'deployment', 'sp', '-n', ns, '--type', 'strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}}}']);
+    const out = await k.ok([
+      'patch',
+      'deployment',
+      'sp',
+      '-n',
+      ns,
+      '--type',
+      'strategic',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}}}',
+    ]);
     assert.equal(out.trim(), 'deployment.apps/sp patched');
     assert.equal(await jp(k, 'deploy/sp', '{.spec.template.spec.containers[*].name}'), 'app sidecar');
-    assert.equal(await jp(k, 'deploy/sp', '{.spec.template.spec.containers[*].image}'), 'nginx:1.27 busybox:1.36');
-    assert.equal(await jp(k, 'deploy/sp', '{.spec.template.spec.containers[0].ports[0].containerPort}'), '80');
+    assert.equal(
+      await jp(k, 'deploy/sp', '{.spec.template.spec.containers[*].image}'),
+      'nginx:1.27 busybox:1.36',
+    );
+    assert.equal(
+      await jp(k, 'deploy/sp', '{.spec.template.spec.containers[0].ports[0].containerPort}'),
+      '80',
+    );
     // generation counts spec changes.
     assert.equal(await jp(k, 'deploy/sp', '{.metadata.generation}'), '2');
 
     // $patch: delete removes one list element by its merge key.
-    await k.ok(['patch', 'deploy', 'sp', '-n', ns, '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]}}}}']);
+    await k.ok([
+      'patch',
+      'deploy',
+      'sp',
+      '-n',
+      ns,
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]}}}}',
+    ]);
     assert.equal(await jp(k, 'deploy/sp', '{.spec.template.spec.containers[*].name}'), 'app');
     // Patching to the same value changes nothing.
     const noop = await k.ok(['patch', 'deploy', 'sp', '-n', ns, '-p', '{"spec":{"replicas":1}}']);
@@ -137,7 +180,17 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   test('patch --type merge replaces lists and deletes keys set to null', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], { input: deployment(ns, 'mp', 1) });
-    await k.ok(['patch', 'deploy', 'mp', '-n', ns, '--type', 'merge', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"only","image":"redis:7"}]}}}}']);
+    await k.ok([
+      'patch',
+      'deploy',
+      'mp',
+      '-n',
+      ns,
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"only","image":"redis:7"}]}}}}',
+    ]);
     assert.equal(await jp(k, 'deploy/mp', '{.spec.template.spec.containers[*].name}'), 'only');
     await k.ok(['apply', '-f', '-'], { input: configMap(ns, 'mcm', {}, { a: '1', b: '2' }) });
     await k.ok(['patch', 'cm', 'mcm', '-n', ns, '--type=merge', '-p', '{"data":{"a":null,"c":"3"}}']);
@@ -147,11 +200,36 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   test('patch --type json applies operations in order and fails atomically', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], { input: deployment(ns, 'jp', 1) });
-    await k.ok(['patch', 'deploy', 'jp', '-n', ns, '--type', 'json', '-p',
-      '[{"op":"replace","path":"/spec/replicas","value":3},{"op":"add","path":"/metadata/labels/extra","value":"yes"},{"op":"remove","path":"/spec/template/spec/containers/1"}]']);
-    assert.equal(await jp(k, 'deploy/jp', '{.spec.replicas} {.metadata.labels.extra} {.spec.template.spec.containers[*].name}'), '3 yes app');
-    const failed = await k.fails(['patch', 'deploy', 'jp', '-n', ns, '--type', 'json', '-p',
-      '[{"op":"replace","path":"/spec/replicas","value":5},{"op":"test","path":"/spec/replicas","value":99}]']);
+    await k.ok([
+      'patch',
+      'deploy',
+      'jp',
+      '-n',
+      ns,
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"replace","path":"/spec/replicas","value":3},{"op":"add","path":"/metadata/labels/extra","value":"yes"},{"op":"remove","path":"/spec/template/spec/containers/1"}]',
+    ]);
+    assert.equal(
+      await jp(
+        k,
+        'deploy/jp',
+        '{.spec.replicas} {.metadata.labels.extra} {.spec.template.spec.containers[*].name}',
+      ),
+      '3 yes app',
+    );
+    const failed = await k.fails([
+      'patch',
+      'deploy',
+      'jp',
+      '-n',
+      ns,
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"replace","path":"/spec/replicas","value":5},{"op":"test","path":"/spec/replicas","value":99}]',
+    ]);
     assert.match(failed, /test|failed|Invalid/i);
     assert.equal(await jp(k, 'deploy/jp', '{.spec.replicas}'), '3');
   });
@@ -159,7 +237,10 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   test('scale deployment --replicas goes through the scale subresource', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], { input: deployment(ns, 'sc', 1) });
-    assert.equal((await k.ok(['scale', 'deployment', 'sc', '-n', ns, '--replicas=4'])).trim(), 'deployment.apps/sc scaled');
+    assert.equal(
+      (await k.ok(['scale', 'deployment', 'sc', '-n', ns, '--replicas=4'])).trim(),
+      'deployment.apps/sc scaled',
+    );
     assert.equal(await jp(k, 'deploy/sc', '{.spec.replicas}'), '4');
     // The precondition guards against scaling from a stale count.
     const stale = await k.fails(['scale', 'deploy/sc', '-n', ns, '--current-replicas=2', '--replicas=6']);
@@ -171,8 +252,17 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
   test('set image changes one container image', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     await k.ok(['apply', '-f', '-'], { input: deployment(ns, 'si', 1) });
-    assert.equal((await k.ok(['set', 'image', 'deployment/si', '-n', ns, 'app=nginx:1.28'])).trim(), 'deployment.apps/si image updated');
-    assert.equal(await jp(k, 'deploy/si', '{.spec.template.spec.containers[*].image}'), 'nginx:1.28 busybox:1.36');
-    assert.match(await k.fails(['set', 'image', 'deployment/si', '-n', ns, 'nosuch=x:1']), /unable to find container named "nosuch"/);
+    assert.equal(
+      (await k.ok(['set', 'image', 'deployment/si', '-n', ns, 'app=nginx:1.28'])).trim(),
+      'deployment.apps/si image updated',
+    );
+    assert.equal(
+      await jp(k, 'deploy/si', '{.spec.template.spec.containers[*].image}'),
+      'nginx:1.28 busybox:1.36',
+    );
+    assert.match(
+      await k.fails(['set', 'image', 'deployment/si', '-n', ns, 'nosuch=x:1']),
+      /unable to find container named "nosuch"/,
+    );
   });
 });

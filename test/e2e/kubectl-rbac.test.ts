@@ -118,7 +118,10 @@ subjects:
     const k = kubectlSession(t, alice);
     assert.match(await k.ok(['get', 'deployments', '-n', 'team']), /^web\s/m);
     const err = await k.fails(['get', 'secrets', '-n', 'team']);
-    assert.match(err, /secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "team"/);
+    assert.match(
+      err,
+      /secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "team"/,
+    );
   });
 
   test('the review APIs answer from RBAC (JSON bodies)', async () => {
@@ -132,14 +135,22 @@ subjects:
         assert.equal(r.status, 201, r.body);
         return JSON.parse(r.body) as { status: Record<string, unknown> };
       };
-      const access = (namespace: string) => post('selfsubjectaccessreviews', { resourceAttributes: { verb: 'list', resource: 'pods', namespace } });
+      const access = (namespace: string) =>
+        post('selfsubjectaccessreviews', {
+          resourceAttributes: { verb: 'list', resource: 'pods', namespace },
+        });
       assert.equal((await access('prod')).status.allowed, true);
       assert.equal((await access('default')).status.allowed, false);
       const rules = (await post('selfsubjectrulesreviews', { namespace: 'prod' })).status;
-      assert.deepEqual((rules.resourceRules as object[]).filter((r) => JSON.stringify(r).includes('"pods"')), [
-        { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] },
-      ]);
-      assert.ok((rules.nonResourceRules as { nonResourceURLs: string[] }[]).some((r) => r.nonResourceURLs.includes('/api')));
+      assert.deepEqual(
+        (rules.resourceRules as object[]).filter((r) => JSON.stringify(r).includes('"pods"')),
+        [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }],
+      );
+      assert.ok(
+        (rules.nonResourceRules as { nonResourceURLs: string[] }[]).some((r) =>
+          r.nonResourceURLs.includes('/api'),
+        ),
+      );
     } finally {
       client.close();
     }

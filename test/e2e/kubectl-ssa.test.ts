@@ -47,14 +47,24 @@ describe('kubectl apply --server-side', { skip: e2eSkip() }, () => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const file = join(k.home, 'deploy.yaml');
     writeFileSync(file, manifest('ssa', 2));
-    assert.equal((await k.ok(['apply', '--server-side', '-f', file])).trim(), 'deployment.apps/ssa serverside-applied');
+    assert.equal(
+      (await k.ok(['apply', '--server-side', '-f', file])).trim(),
+      'deployment.apps/ssa serverside-applied',
+    );
     // The deployment controller writes status meanwhile, so compare what an apply could change: the
     // generation (spec) and the kubectl manager's entry.
     const kubectlEntry = `jsonpath={.metadata.generation} {.metadata.managedFields[?(@.manager=="kubectl")].time}`;
     const before1 = await k.ok(['get', 'deploy', 'ssa', '-o', kubectlEntry, '--show-managed-fields']);
     await new Promise((r) => setTimeout(r, 1100));
-    assert.equal((await k.ok(['apply', '--server-side', '-f', file])).trim(), 'deployment.apps/ssa serverside-applied');
-    assert.equal(await k.ok(['get', 'deploy', 'ssa', '-o', kubectlEntry, '--show-managed-fields']), before1, 're-apply is a no-op');
+    assert.equal(
+      (await k.ok(['apply', '--server-side', '-f', file])).trim(),
+      'deployment.apps/ssa serverside-applied',
+    );
+    assert.equal(
+      await k.ok(['get', 'deploy', 'ssa', '-o', kubectlEntry, '--show-managed-fields']),
+      before1,
+      're-apply is a no-op',
+    );
 
     await k.ok(['scale', 'deploy', 'ssa', '--replicas=4']);
     writeFileSync(file, manifest('ssa', 3));
@@ -63,22 +73,33 @@ describe('kubectl apply --server-side', { skip: e2eSkip() }, () => {
     assert.match(err, /\.spec\.replicas/);
     assert.equal(await k.ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.replicas}']), '4');
 
-    assert.equal((await k.ok(['apply', '--server-side', '--force-conflicts', '-f', file])).trim(), 'deployment.apps/ssa serverside-applied');
+    assert.equal(
+      (await k.ok(['apply', '--server-side', '--force-conflicts', '-f', file])).trim(),
+      'deployment.apps/ssa serverside-applied',
+    );
     assert.equal(await k.ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.replicas}']), '3');
 
     const shown = await k.ok(['get', 'deploy', 'ssa', '-o', 'yaml', '--show-managed-fields']);
     assert.match(shown, /managedFields:/);
     assert.match(shown, /manager: kubectl\n\s+operation: Apply/);
-    const obj = JSON.parse(await k.ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Entry[] } };
+    const obj = JSON.parse(await k.ok(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])) as {
+      metadata: { managedFields: Entry[] };
+    };
     const apply = obj.metadata.managedFields.find((m) => m.operation === 'Apply');
-    assert.ok(apply && JSON.stringify(apply.fieldsV1).includes('"f:replicas"'), 'the applier owns replicas again');
+    assert.ok(
+      apply && JSON.stringify(apply.fieldsV1).includes('"f:replicas"'),
+      'the applier owns replicas again',
+    );
     // By default kubectl hides them.
     assert.doesNotMatch(await k.ok(['get', 'deploy', 'ssa', '-o', 'yaml']), /managedFields:/);
 
     // A field dropped from the manifest is removed from the object.
     writeFileSync(file, manifest('ssa', 3).replace('        ports:\n        - containerPort: 80\n', ''));
     await k.ok(['apply', '--server-side', '-f', file]);
-    assert.equal(await k.ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.template.spec.containers[0].ports}']), '');
+    assert.equal(
+      await k.ok(['get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.template.spec.containers[0].ports}']),
+      '',
+    );
   });
 
   test('client-side apply, then server-side apply of a changed manifest', async (t) => {
@@ -86,13 +107,30 @@ describe('kubectl apply --server-side', { skip: e2eSkip() }, () => {
     const file = join(k.home, 'migrate.yaml');
     writeFileSync(file, manifest('mig', 1));
     assert.equal((await k.ok(['apply', '-f', file])).trim(), 'deployment.apps/mig created');
-    const before = JSON.parse(await k.ok(['get', 'deploy', 'mig', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Entry[] } };
-    const users = (e: Entry[]) => e.filter((m) => m.manager !== 'berth-controller-manager').map((m) => `${m.manager}/${m.operation}`);
+    const before = JSON.parse(
+      await k.ok(['get', 'deploy', 'mig', '-o', 'json', '--show-managed-fields']),
+    ) as { metadata: { managedFields: Entry[] } };
+    const users = (e: Entry[]) =>
+      e.filter((m) => m.manager !== 'berth-controller-manager').map((m) => `${m.manager}/${m.operation}`);
     assert.deepEqual(users(before.metadata.managedFields), ['kubectl-client-side-apply/Update']);
     writeFileSync(file, manifest('mig', 2, 'nginx:1.28'));
-    assert.equal((await k.ok(['apply', '--server-side', '-f', file])).trim(), 'deployment.apps/mig serverside-applied');
-    assert.equal(await k.ok(['get', 'deploy', 'mig', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}']), '2 nginx:1.28');
-    const after = JSON.parse(await k.ok(['get', 'deploy', 'mig', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Entry[] } };
+    assert.equal(
+      (await k.ok(['apply', '--server-side', '-f', file])).trim(),
+      'deployment.apps/mig serverside-applied',
+    );
+    assert.equal(
+      await k.ok([
+        'get',
+        'deploy',
+        'mig',
+        '-o',
+        'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}',
+      ]),
+      '2 nginx:1.28',
+    );
+    const after = JSON.parse(await k.ok(['get', 'deploy', 'mig', '-o', 'json', '--show-managed-fields'])) as {
+      metadata: { managedFields: Entry[] };
+    };
     assert.ok(after.metadata.managedFields.some((m) => m.manager === 'kubectl' && m.operation === 'Apply'));
   });
 });

@@ -17,7 +17,11 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
   let simLog = '';
 
   before(() => {
-    sim = spawn(berthBin, ['sim', '--kubeconfig', s.server.kubeconfig, '--nodes', '3', '--ready-delay', '200ms'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    sim = spawn(
+      berthBin,
+      ['sim', '--kubeconfig', s.server.kubeconfig, '--nodes', '3', '--ready-delay', '200ms'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     sim.stdout!.on('data', (c: Buffer) => (simLog += c.toString()));
     sim.stderr!.on('data', (c: Buffer) => (simLog += c.toString()));
   });
@@ -28,8 +32,19 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
   /** Waits until the three simulated nodes are registered and Ready. */
   async function simNodesReady(k: ReturnType<typeof kubectlSession>): Promise<void> {
     for (let i = 0; i < 150; i++) {
-      const ready = await k.ok(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
-      if (ready.trim().split('\n').filter((l) => l === 'True').length === 3) return;
+      const ready = await k.ok([
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+      ]);
+      if (
+        ready
+          .trim()
+          .split('\n')
+          .filter((l) => l === 'True').length === 3
+      )
+        return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`the simulated nodes did not become Ready; sim log:\n${simLog}`);
@@ -41,7 +56,14 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
 
     await k.ok(['create', 'deployment', 'web', '--image=busybox:1.36', '--replicas=3']);
     await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
-    const pods = await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{"\\n"}{end}']);
+    const pods = await k.ok([
+      'get',
+      'pods',
+      '-l',
+      'app=web',
+      '-o',
+      'jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{"\\n"}{end}',
+    ]);
     const lines = pods.trim().split('\n');
     assert.equal(lines.length, 3, pods);
     for (const l of lines) assert.match(l, /^Running sim-\d+$/);
@@ -57,7 +79,10 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
     assert.match(history, /^2\s/m);
     await k.ok(['rollout', 'undo', 'deployment/web']);
     await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']);
-    assert.equal(await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'busybox:1.36');
+    assert.equal(
+      await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']),
+      'busybox:1.36',
+    );
     assert.match(await k.ok(['get', 'replicasets', '-l', 'app=web']), /web-[a-z0-9]+\s+5\s+5\s+5/);
 
     await k.ok(['delete', 'deployment', 'web']);
@@ -65,16 +90,28 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
     assert.equal((await k.ok(['get', 'replicasets', '-l', 'app=web', '-o', 'name'])).trim(), '');
   });
 
-  test('a pod asking for more CPU than any node has stays Pending with the scheduler\'s reason', { timeout: 60_000 }, async (t) => {
-    const k = kubectlSession(t, s.server.kubeconfig);
-    await simNodesReady(k);
-    await k.ok(['run', 'huge', '--image=busybox', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'huge', image: 'busybox', resources: { requests: { cpu: '100' } } }] } })]);
-    let described = '';
-    for (let i = 0; i < 50 && !/FailedScheduling/.test(described); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      described = await k.ok(['describe', 'pod', 'huge']);
-    }
-    assert.match(described, /Status:\s+Pending/);
-    assert.match(described, /FailedScheduling\s+.*0\/3 nodes are available: 3 Insufficient cpu/);
-  });
+  test(
+    "a pod asking for more CPU than any node has stays Pending with the scheduler's reason",
+    { timeout: 60_000 },
+    async (t) => {
+      const k = kubectlSession(t, s.server.kubeconfig);
+      await simNodesReady(k);
+      await k.ok([
+        'run',
+        'huge',
+        '--image=busybox',
+        '--overrides',
+        JSON.stringify({
+          spec: { containers: [{ name: 'huge', image: 'busybox', resources: { requests: { cpu: '100' } } }] },
+        }),
+      ]);
+      let described = '';
+      for (let i = 0; i < 50 && !/FailedScheduling/.test(described); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        described = await k.ok(['describe', 'pod', 'huge']);
+      }
+      assert.match(described, /Status:\s+Pending/);
+      assert.match(described, /FailedScheduling\s+.*0\/3 nodes are available: 3 Insufficient cpu/);
+    },
+  );
 });

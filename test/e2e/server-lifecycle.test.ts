@@ -40,7 +40,11 @@ function run(args: string[]): Running {
   });
   // A process expected to refuse never prints a banner; only an awaited banner should fail a test.
   banner.catch(() => {});
-  child.on('exit', (code) => rejectBanner(new Error(`berth ${args.join(' ')} exited (${code}) before its banner:\n${chunks.join('')}`)));
+  child.on('exit', (code) =>
+    rejectBanner(
+      new Error(`berth ${args.join(' ')} exited (${code}) before its banner:\n${chunks.join('')}`),
+    ),
+  );
   // The banner is the first line on stdout (logs go to stderr).
   child.stdout!.on('data', (c: Buffer) => {
     chunks.push(c.toString());
@@ -64,72 +68,83 @@ function run(args: string[]): Running {
 }
 
 describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }, () => {
-  test('start, write, SIGTERM, restart with the same CA and data, kill -9, second process refused', { timeout: 90_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-life-'));
-    try {
-      const port = await freePort();
-      const args = ['server', '--data-dir', dir, '--listen', `127.0.0.1:${port}`];
-      const first = run(args);
-      const line = await first.banner;
-      assert.match(line, new RegExp(`^berth server: API listening on https://127\\.0\\.0\\.1:${port} .*kubeconfig: ${dir}/kubeconfig$`));
-      const conn = readKubeconfig(join(dir, 'kubeconfig'));
-      const ca = readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8');
-      let client = httpsClient(conn);
-      const post = (name: string) =>
-        client.request('POST', '/api/v1/namespaces/default/configmaps', {
-          body: JSON.stringify({ metadata: { name }, data: { k: name } }),
-          headers: { 'Content-Type': 'application/json' },
-        });
-      assert.equal((await post('before-restart')).status, 201);
+  test(
+    'start, write, SIGTERM, restart with the same CA and data, kill -9, second process refused',
+    { timeout: 90_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-life-'));
+      try {
+        const port = await freePort();
+        const args = ['server', '--data-dir', dir, '--listen', `127.0.0.1:${port}`];
+        const first = run(args);
+        const line = await first.banner;
+        assert.match(
+          line,
+          new RegExp(
+            `^berth server: API listening on https://127\\.0\\.0\\.1:${port} .*kubeconfig: ${dir}/kubeconfig$`,
+          ),
+        );
+        const conn = readKubeconfig(join(dir, 'kubeconfig'));
+        const ca = readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8');
+        let client = httpsClient(conn);
+        const post = (name: string) =>
+          client.request('POST', '/api/v1/namespaces/default/configmaps', {
+            body: JSON.stringify({ metadata: { name }, data: { k: name } }),
+            headers: { 'Content-Type': 'application/json' },
+          });
+        assert.equal((await post('before-restart')).status, 201);
 
-      // A second process on the same data dir refuses with one line and exit 1.
-      const second = run(['server', '--data-dir', dir, '--listen', `127.0.0.1:${await freePort()}`]);
-      const refused = await second.exited;
-      assert.equal(refused.code, 1, second.out());
-      assert.match(second.out().trim(), /^berth: .*in use by another process/);
-      assert.equal(second.out().trim().split('\n').length, 1, second.out());
+        // A second process on the same data dir refuses with one line and exit 1.
+        const second = run(['server', '--data-dir', dir, '--listen', `127.0.0.1:${await freePort()}`]);
+        const refused = await second.exited;
+        assert.equal(refused.code, 1, second.out());
+        assert.match(second.out().trim(), /^berth: .*in use by another process/);
+        assert.equal(second.out().trim().split('\n').length, 1, second.out());
 
-      // SIGTERM: a clean exit within 5 s.
-      client.close();
-      first.child.kill('SIGTERM');
-      const stopped = await first.exited;
-      assert.equal(stopped.code, 0, first.out());
-      assert.ok(stopped.ms < 5000, `took ${stopped.ms} ms`);
+        // SIGTERM: a clean exit within 5 s.
+        client.close();
+        first.child.kill('SIGTERM');
+        const stopped = await first.exited;
+        assert.equal(stopped.code, 0, first.out());
+        assert.ok(stopped.ms < 5000, `took ${stopped.ms} ms`);
 
-      // Again on the same dir: same CA, same data.
-      const again = run(args);
-      await again.banner;
-      assert.equal(readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8'), ca);
-      client = httpsClient(readKubeconfig(join(dir, 'kubeconfig')));
-      const got = await client.request('GET', '/api/v1/namespaces/default/configmaps/before-restart');
-      assert.equal(got.status, 200, got.body);
-      assert.equal((JSON.parse(got.body) as { data: { k: string } }).data.k, 'before-restart');
+        // Again on the same dir: same CA, same data.
+        const again = run(args);
+        await again.banner;
+        assert.equal(readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8'), ca);
+        client = httpsClient(readKubeconfig(join(dir, 'kubeconfig')));
+        const got = await client.request('GET', '/api/v1/namespaces/default/configmaps/before-restart');
+        assert.equal(got.status, 200, got.body);
+        assert.equal((JSON.parse(got.body) as { data: { k: string } }).data.k, 'before-restart');
 
-      // kill -9 right after acknowledged writes: every one of them is there after a restart.
-      const acked: string[] = [];
-      await Promise.all(
-        Array.from({ length: 50 }, async (_, i) => {
-          const r = await post(`acked-${i}`);
-          if (r.status === 201) acked.push(`acked-${i}`);
-        }),
-      );
-      assert.equal(acked.length, 50);
-      client.close();
-      again.child.kill('SIGKILL');
-      await again.exited;
-      const third = run(args);
-      await third.banner;
-      client = httpsClient(readKubeconfig(join(dir, 'kubeconfig')));
-      const list = JSON.parse((await client.request('GET', '/api/v1/namespaces/default/configmaps')).body) as { items: { metadata: { name: string } }[] };
-      const names = new Set(list.items.map((i) => i.metadata.name));
-      for (const n of acked) assert.ok(names.has(n), `${n} lost after kill -9`);
-      client.close();
-      third.child.kill('SIGTERM');
-      assert.equal((await third.exited).code, 0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        // kill -9 right after acknowledged writes: every one of them is there after a restart.
+        const acked: string[] = [];
+        await Promise.all(
+          Array.from({ length: 50 }, async (_, i) => {
+            const r = await post(`acked-${i}`);
+            if (r.status === 201) acked.push(`acked-${i}`);
+          }),
+        );
+        assert.equal(acked.length, 50);
+        client.close();
+        again.child.kill('SIGKILL');
+        await again.exited;
+        const third = run(args);
+        await third.banner;
+        client = httpsClient(readKubeconfig(join(dir, 'kubeconfig')));
+        const list = JSON.parse(
+          (await client.request('GET', '/api/v1/namespaces/default/configmaps')).body,
+        ) as { items: { metadata: { name: string } }[] };
+        const names = new Set(list.items.map((i) => i.metadata.name));
+        for (const n of acked) assert.ok(names.has(n), `${n} lost after kill -9`);
+        client.close();
+        third.child.kill('SIGTERM');
+        assert.equal((await third.exited).code, 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('version and --help', () => {
     const v = spawnSync(berthBin, ['version'], { cwd: repoRoot, encoding: 'utf8' });
@@ -140,7 +155,10 @@ describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }
       assert.equal(h.status, 0, h.stderr);
       assert.match(h.stdout, /^Usage: berth/m);
     }
-    const bad = spawnSync(berthBin, ['server', '--data-dir', '/tmp/x', '--listen', 'nonsense'], { cwd: repoRoot, encoding: 'utf8' });
+    const bad = spawnSync(berthBin, ['server', '--data-dir', '/tmp/x', '--listen', 'nonsense'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^berth: --listen: expected HOST:PORT/);
   });
@@ -152,11 +170,19 @@ describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }
       const up = run(['up', '--data-dir', dir, '--listen', `127.0.0.1:${port}`]);
       await up.banner;
       const deadline = Date.now() + 10_000;
-      while (!up.out().includes('kubectl get ns') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!up.out().includes('kubectl get ns') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       assert.match(up.out(), new RegExp(`export KUBECONFIG=${dir}/server/kubeconfig`));
       const client = httpsClient(readKubeconfig(join(dir, 'server', 'kubeconfig')));
-      const ns = JSON.parse((await client.request('GET', '/api/v1/namespaces')).body) as { items: { metadata: { name: string } }[] };
-      assert.deepEqual(ns.items.map((i) => i.metadata.name).sort(), ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+      const ns = JSON.parse((await client.request('GET', '/api/v1/namespaces')).body) as {
+        items: { metadata: { name: string } }[];
+      };
+      assert.deepEqual(ns.items.map((i) => i.metadata.name).sort(), [
+        'default',
+        'kube-node-lease',
+        'kube-public',
+        'kube-system',
+      ]);
       client.close();
       up.child.kill('SIGINT');
       assert.equal((await up.exited).code, 0);

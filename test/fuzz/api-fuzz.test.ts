@@ -39,21 +39,57 @@ function deployment(name: string, ns: string): Record<string, unknown> {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'c', image: 'busybox:1.36', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'busybox:1.36',
+              ports: [{ containerPort: 80 }],
+              env: [{ name: 'A', value: '1' }],
+            },
+          ],
+        },
       },
     },
   };
 }
 
 function configMap(name: string, ns: string): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: '1', b: 'two' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns },
+    data: { a: '1', b: 'two' },
+  };
 }
 
 function service(name: string, ns: string): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+  };
 }
 
-const weird = ['', ' ', '..', '%2e%2e', '%00', 'a'.repeat(300), 'UPPER', 'ünïcödé', '-x-', 'x'.repeat(64), '😀', '\\', '%', '?', '#', '*'];
+const weird = [
+  '',
+  ' ',
+  '..',
+  '%2e%2e',
+  '%00',
+  'a'.repeat(300),
+  'UPPER',
+  'ünïcödé',
+  '-x-',
+  'x'.repeat(64),
+  '😀',
+  '\\',
+  '%',
+  '?',
+  '#',
+  '*',
+];
 
 function randomValue(depth = 0): unknown {
   switch (Math.floor(rand() * (depth > 3 ? 5 : 8))) {
@@ -71,7 +107,21 @@ function randomValue(depth = 0): unknown {
       return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (let i = Math.floor(rand() * 4); i > 0; i--) o[pick(['a', 'spec', 'metadata', 'name', '__proto__', 'constructor', 'replicas', 'containers', '$patch', 'x'])] = randomValue(depth + 1);
+      for (let i = Math.floor(rand() * 4); i > 0; i--)
+        o[
+          pick([
+            'a',
+            'spec',
+            'metadata',
+            'name',
+            '__proto__',
+            'constructor',
+            'replicas',
+            'containers',
+            '$patch',
+            'x',
+          ])
+        ] = randomValue(depth + 1);
       return o;
     }
   }
@@ -83,7 +133,8 @@ function mutate(v: unknown): unknown {
   const obj = v as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length === 0 || chance(0.2)) {
-    obj[pick(['__proto__', 'extra', 'spec', 'status', 'metadata', 'kind', 'apiVersion', '0'])] = randomValue();
+    obj[pick(['__proto__', 'extra', 'spec', 'status', 'metadata', 'kind', 'apiVersion', '0'])] =
+      randomValue();
     return obj;
   }
   const k = pick(keys);
@@ -130,14 +181,34 @@ function randomRequest(): Req {
   const [base, resource, make] = pick(resources);
   const name = chance(0.7) ? `obj${Math.floor(rand() * 8)}` : pick(weird);
   const ns = chance(0.9) ? 'fuzz' : pick(['nope', ...weird]);
-  const sub = chance(0.15) ? '/' + pick(['status', 'scale', 'log', 'exec', 'binding', 'eviction', 'bogus', 'status/extra']) : '';
+  const sub = chance(0.15)
+    ? '/' + pick(['status', 'scale', 'log', 'exec', 'binding', 'eviction', 'bogus', 'status/extra'])
+    : '';
   let path = chance(0.05)
-    ? pick(['/', '/api', '/apis', '/apis/apps', '/apis/nope/v1', '/openapi/v3', '/openapi/v3/apis/apps/v1', '/metrics', '/version', '/%', '/api/v1/namespaces', '/api/v99/pods'])
-    : `${base}/namespaces/${encodeURIComponent(ns)}/${resource}` + (chance(0.6) ? `/${encodeURIComponent(name)}${sub}` : '');
+    ? pick([
+        '/',
+        '/api',
+        '/apis',
+        '/apis/apps',
+        '/apis/nope/v1',
+        '/openapi/v3',
+        '/openapi/v3/apis/apps/v1',
+        '/metrics',
+        '/version',
+        '/%',
+        '/api/v1/namespaces',
+        '/api/v99/pods',
+      ])
+    : `${base}/namespaces/${encodeURIComponent(ns)}/${resource}` +
+      (chance(0.6) ? `/${encodeURIComponent(name)}${sub}` : '');
   if (chance(0.3)) {
     const q = pick([
-      'labelSelector=' + encodeURIComponent(pick(['a=b', 'a in (x,y)', '!!', 'a notin', '=', 'x,,y', 'a=' + 'v'.repeat(70)])),
-      'fieldSelector=' + encodeURIComponent(pick(['metadata.name=obj1', 'spec.nodeName=x', 'bad', 'a==', 'status.phase!=Running'])),
+      'labelSelector=' +
+        encodeURIComponent(pick(['a=b', 'a in (x,y)', '!!', 'a notin', '=', 'x,,y', 'a=' + 'v'.repeat(70)])),
+      'fieldSelector=' +
+        encodeURIComponent(
+          pick(['metadata.name=obj1', 'spec.nodeName=x', 'bad', 'a==', 'status.phase!=Running']),
+        ),
       'limit=' + pick(['1', '-1', 'x', '100000000000']),
       'continue=' + pick(['abc', '', 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiIvIn0']),
       'resourceVersion=' + pick(['0', '1', 'abc', '-5', '99999999']),
@@ -157,7 +228,14 @@ function randomRequest(): Req {
     ? pick(['GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'])
     : pick(['GET', 'GET', 'HEAD', 'POST']);
   const headers: Record<string, string> = { 'Content-Type': pick(contentTypes) };
-  if (chance(0.2)) headers.Accept = pick(['application/json;as=Table;v=v1;g=meta.k8s.io', 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io', 'text/html', '*/*', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList']);
+  if (chance(0.2))
+    headers.Accept = pick([
+      'application/json;as=Table;v=v1;g=meta.k8s.io',
+      'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io',
+      'text/html',
+      '*/*',
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    ]);
   let body: string | undefined;
   if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && chance(0.3))) {
     const obj = make(name, ns);
@@ -166,9 +244,20 @@ function randomRequest(): Req {
     else if (r < 0.65) body = JSON.stringify(mutate(mutate(obj)));
     else if (r < 0.72) body = JSON.stringify(obj).slice(0, Math.floor(rand() * 60));
     else if (r < 0.77) body = deepNesting(pick([100, 2000, 20000]));
-    else if (r < 0.8) body = '{"metadata":{"name":"big"},"data":{"a":"' + 'x'.repeat(pick([1024, 3.5 * 1024 * 1024])) + '"}}';
-    else if (r < 0.85) body = JSON.stringify(pick([[{ op: 'add', path: '/data/x', value: 'y' }], [{ op: 'remove', path: '/nope' }], [{ op: 'test', path: '/metadata/name', value: 'z' }], [{ op: 'bogus' }], [{}]]));
-    else if (r < 0.9) body = Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))).toString('latin1');
+    else if (r < 0.8)
+      body = '{"metadata":{"name":"big"},"data":{"a":"' + 'x'.repeat(pick([1024, 3.5 * 1024 * 1024])) + '"}}';
+    else if (r < 0.85)
+      body = JSON.stringify(
+        pick([
+          [{ op: 'add', path: '/data/x', value: 'y' }],
+          [{ op: 'remove', path: '/nope' }],
+          [{ op: 'test', path: '/metadata/name', value: 'z' }],
+          [{ op: 'bogus' }],
+          [{}],
+        ]),
+      );
+    else if (r < 0.9)
+      body = Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))).toString('latin1');
     else if (r < 0.95) body = 'a: [unclosed\n  - x: {';
     else body = JSON.stringify(randomValue());
   }
@@ -188,74 +277,114 @@ after(async () => {
   await server?.stop();
 });
 
-test(`fuzz: ${total} random and mutated requests (seed ${seed}) leave the server healthy and data intact`, { timeout: 240_000 }, async () => {
-  // A protected namespace the fuzzer never writes to, and a playground namespace it targets.
-  for (const ns of ['protected', 'fuzz']) {
-    const r = await client.request('POST', '/api/v1/namespaces', { body: JSON.stringify({ metadata: { name: ns } }), headers: { 'Content-Type': 'application/json' } });
-    assert.equal(r.status, 201, r.body);
-  }
-  const protectedPaths: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    for (const [base, resource, make] of resources.slice(0, 3)) {
-      const r = await client.request('POST', `${base}/namespaces/protected/${resource}`, { body: JSON.stringify(make(`keep${i}`, 'protected')), headers: { 'Content-Type': 'application/json' } });
+test(
+  `fuzz: ${total} random and mutated requests (seed ${seed}) leave the server healthy and data intact`,
+  { timeout: 240_000 },
+  async () => {
+    // A protected namespace the fuzzer never writes to, and a playground namespace it targets.
+    for (const ns of ['protected', 'fuzz']) {
+      const r = await client.request('POST', '/api/v1/namespaces', {
+        body: JSON.stringify({ metadata: { name: ns } }),
+        headers: { 'Content-Type': 'application/json' },
+      });
       assert.equal(r.status, 201, r.body);
-      protectedPaths.push(`${base}/namespaces/protected/${resource}/keep${i}`);
     }
-  }
-  // What a client wrote and the server owns of it; controllers may add status, annotations and
-  // managed fields to the protected deployments meanwhile, legitimately.
-  const stable = (body: string): string => {
-    const o = JSON.parse(body) as { metadata: Record<string, unknown>; spec?: unknown; data?: unknown };
-    const m = o.metadata;
-    return JSON.stringify({ uid: m.uid, name: m.name, namespace: m.namespace, labels: m.labels, generation: m.generation, creationTimestamp: m.creationTimestamp, spec: o.spec, data: o.data });
-  };
-  const snapshot = new Map<string, string>();
-  for (const p of protectedPaths) snapshot.set(p, stable((await client.request('GET', p)).body));
-
-  const failures: string[] = [];
-  const codes = new Map<number, number>();
-  let sent = 0;
-  const worker = async () => {
-    while (sent < total) {
-      sent++;
-      const req = randomRequest();
-      let res;
-      try {
-        res = await client.request(req.method, req.path, { body: req.body, headers: req.headers, timeoutMs: 20_000 });
-      } catch (err) {
-        failures.push(`${req.method} ${req.path}: transport error ${(err as Error).message}`);
-        continue;
+    const protectedPaths: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      for (const [base, resource, make] of resources.slice(0, 3)) {
+        const r = await client.request('POST', `${base}/namespaces/protected/${resource}`, {
+          body: JSON.stringify(make(`keep${i}`, 'protected')),
+          headers: { 'Content-Type': 'application/json' },
+        });
+        assert.equal(r.status, 201, r.body);
+        protectedPaths.push(`${base}/namespaces/protected/${resource}/keep${i}`);
       }
-      codes.set(res.status, (codes.get(res.status) ?? 0) + 1);
-      // 504 "Too large resource version" is Kubernetes' answer to a resourceVersion from the future
-      // (client-go retries it); every other 5xx is a server fault.
-      const tooLarge = res.status === 504 && (req.method === 'HEAD' || res.body.includes('ResourceVersionTooLarge'));
-      if (res.status >= 500 && !tooLarge) failures.push(`${req.method} ${req.path} [${req.headers['Content-Type']}] → ${res.status} ${res.body.slice(0, 300)}`);
-      if (res.status >= 400 && req.method !== 'HEAD') {
+    }
+    // What a client wrote and the server owns of it; controllers may add status, annotations and
+    // managed fields to the protected deployments meanwhile, legitimately.
+    const stable = (body: string): string => {
+      const o = JSON.parse(body) as { metadata: Record<string, unknown>; spec?: unknown; data?: unknown };
+      const m = o.metadata;
+      return JSON.stringify({
+        uid: m.uid,
+        name: m.name,
+        namespace: m.namespace,
+        labels: m.labels,
+        generation: m.generation,
+        creationTimestamp: m.creationTimestamp,
+        spec: o.spec,
+        data: o.data,
+      });
+    };
+    const snapshot = new Map<string, string>();
+    for (const p of protectedPaths) snapshot.set(p, stable((await client.request('GET', p)).body));
+
+    const failures: string[] = [];
+    const codes = new Map<number, number>();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < total) {
+        sent++;
+        const req = randomRequest();
+        let res;
         try {
-          const st = JSON.parse(res.body) as { kind?: string; code?: number };
-          if (st.kind !== 'Status' || st.code !== res.status) failures.push(`${req.method} ${req.path} → ${res.status} without a matching Status: ${res.body.slice(0, 200)}`);
-        } catch {
-          failures.push(`${req.method} ${req.path} → ${res.status} with a non-JSON body: ${res.body.slice(0, 200)}`);
+          res = await client.request(req.method, req.path, {
+            body: req.body,
+            headers: req.headers,
+            timeoutMs: 20_000,
+          });
+        } catch (err) {
+          failures.push(`${req.method} ${req.path}: transport error ${(err as Error).message}`);
+          continue;
+        }
+        codes.set(res.status, (codes.get(res.status) ?? 0) + 1);
+        // 504 "Too large resource version" is Kubernetes' answer to a resourceVersion from the future
+        // (client-go retries it); every other 5xx is a server fault.
+        const tooLarge =
+          res.status === 504 && (req.method === 'HEAD' || res.body.includes('ResourceVersionTooLarge'));
+        if (res.status >= 500 && !tooLarge)
+          failures.push(
+            `${req.method} ${req.path} [${req.headers['Content-Type']}] → ${res.status} ${res.body.slice(0, 300)}`,
+          );
+        if (res.status >= 400 && req.method !== 'HEAD') {
+          try {
+            const st = JSON.parse(res.body) as { kind?: string; code?: number };
+            if (st.kind !== 'Status' || st.code !== res.status)
+              failures.push(
+                `${req.method} ${req.path} → ${res.status} without a matching Status: ${res.body.slice(0, 200)}`,
+              );
+          } catch {
+            failures.push(
+              `${req.method} ${req.path} → ${res.status} with a non-JSON body: ${res.body.slice(0, 200)}`,
+            );
+          }
         }
       }
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  assert.deepEqual(failures.slice(0, 20), [], `seed ${seed}: ${failures.length} bad answers`);
-  assert.ok(sent >= total);
-  // Healthy: ready, and still serving writes and reads.
-  assert.equal((await client.request('GET', '/readyz')).status, 200);
-  // (The fuzzed namespace itself may have been deleted — e.g. via a `..` path segment — so write to a new one.)
-  const made = await client.request('POST', '/api/v1/namespaces', { body: JSON.stringify({ metadata: { name: 'after-fuzz' } }), headers: { 'Content-Type': 'application/json' } });
-  assert.equal(made.status, 201, made.body);
-  const ok = await client.request('POST', '/api/v1/namespaces/after-fuzz/configmaps', { body: JSON.stringify(configMap('after-fuzz', 'after-fuzz')), headers: { 'Content-Type': 'application/json' } });
-  assert.equal(ok.status, 201, ok.body);
-  // Intact: everything outside the fuzzed namespace is what it was.
-  for (const [p, before] of snapshot) assert.equal(stable((await client.request('GET', p)).body), before, p);
-  const list = await client.request('GET', '/api/v1/configmaps');
-  assert.equal(list.status, 200);
-  JSON.parse(list.body);
-  // Some of each kind of answer happened, so the fuzzer really exercised the paths.
-  for (const code of [200, 201, 400, 404, 422]) assert.ok((codes.get(code) ?? 0) > 0, `no ${code} answers: ${JSON.stringify([...codes])}`);
-});
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    assert.deepEqual(failures.slice(0, 20), [], `seed ${seed}: ${failures.length} bad answers`);
+    assert.ok(sent >= total);
+    // Healthy: ready, and still serving writes and reads.
+    assert.equal((await client.request('GET', '/readyz')).status, 200);
+    // (The fuzzed namespace itself may have been deleted — e.g. via a `..` path segment — so write to a new one.)
+    const made = await client.request('POST', '/api/v1/namespaces', {
+      body: JSON.stringify({ metadata: { name: 'after-fuzz' } }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(made.status, 201, made.body);
+    const ok = await client.request('POST', '/api/v1/namespaces/after-fuzz/configmaps', {
+      body: JSON.stringify(configMap('after-fuzz', 'after-fuzz')),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(ok.status, 201, ok.body);
+    // Intact: everything outside the fuzzed namespace is what it was.
+    for (const [p, before] of snapshot)
+      assert.equal(stable((await client.request('GET', p)).body), before, p);
+    const list = await client.request('GET', '/api/v1/configmaps');
+    assert.equal(list.status, 200);
+    JSON.parse(list.body);
+    // Some of each kind of answer happened, so the fuzzer really exercised the paths.
+    for (const code of [200, 201, 400, 404, 422])
+      assert.ok((codes.get(code) ?? 0) > 0, `no ${code} answers: ${JSON.stringify([...codes])}`);
+  },
+);

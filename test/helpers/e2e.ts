@@ -34,7 +34,9 @@ export function useServer(): ServerHandle {
     // A suite's context says whether all its tests passed; print the log only when it helps.
     const failed = (c as { passed?: boolean }).passed === false;
     if (process.env.BERTH_TEST_LOGS === '1' || failed) {
-      process.stderr.write(`\n--- berth server log (${server.url}) ---\n${server.logs()}\n--- end of server log ---\n`);
+      process.stderr.write(
+        `\n--- berth server log (${server.url}) ---\n${server.logs()}\n--- end of server log ---\n`,
+      );
     }
     await server.stop();
   });

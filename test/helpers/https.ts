@@ -44,11 +44,25 @@ export function httpsClient(conn: Connection, maxSockets = 1): HttpsClient {
         if (conn.token) headers.authorization = `Bearer ${conn.token}`;
         if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
         const req = httpsRequest(
-          { hostname: base.hostname, port: base.port || 443, method, path, headers, agent, timeout: opts.timeoutMs ?? 10_000 },
+          {
+            hostname: base.hostname,
+            port: base.port || 443,
+            method,
+            path,
+            headers,
+            agent,
+            timeout: opts.timeoutMs ?? 10_000,
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
             res.on('error', reject);
           },
         );

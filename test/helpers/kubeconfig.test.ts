@@ -43,7 +43,11 @@ clusters: [{ name: k, cluster: { server: "https://x:3", certificate-authority: c
 users: [{ name: u, user: { token: abc } }]
 `,
     );
-    assert.deepEqual(readKubeconfig(join(dir, 'config')), { server: 'https://x:3', ca: 'CAFILE', token: 'abc' });
+    assert.deepEqual(readKubeconfig(join(dir, 'config')), {
+      server: 'https://x:3',
+      ca: 'CAFILE',
+      token: 'abc',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -52,7 +56,10 @@ users: [{ name: u, user: { token: abc } }]
 test('a kubeconfig without a usable context or server is refused', () => {
   assert.throws(() => parseKubeconfig('current-context: nope\ncontexts: []\n'), /no context/);
   assert.throws(
-    () => parseKubeconfig('current-context: c\ncontexts: [{ name: c, context: { cluster: k } }]\nclusters: [{ name: k, cluster: {} }]\n'),
+    () =>
+      parseKubeconfig(
+        'current-context: c\ncontexts: [{ name: c, context: { cluster: k } }]\nclusters: [{ name: k, cluster: {} }]\n',
+      ),
     /has no server/,
   );
 });

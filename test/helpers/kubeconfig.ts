@@ -24,7 +24,12 @@ interface KubeconfigDoc {
   contexts?: Named<{ context?: { cluster?: string; user?: string } }>[];
 }
 
-function pem(entry: Record<string, unknown> | undefined, dataKey: string, fileKey: string, base: string): string | undefined {
+function pem(
+  entry: Record<string, unknown> | undefined,
+  dataKey: string,
+  fileKey: string,
+  base: string,
+): string | undefined {
   const data = entry?.[dataKey];
   if (typeof data === 'string') return Buffer.from(data, 'base64').toString('utf8');
   const file = entry?.[fileKey];
@@ -41,7 +46,8 @@ export function parseKubeconfig(text: string, baseDir = '.'): Connection {
   const cluster = doc.clusters?.find((c) => c.name === context.cluster)?.cluster;
   const user = doc.users?.find((u) => u.name === context.user)?.user;
   const server = cluster?.server;
-  if (typeof server !== 'string') throw new Error(`kubeconfig: cluster ${JSON.stringify(context.cluster)} has no server`);
+  if (typeof server !== 'string')
+    throw new Error(`kubeconfig: cluster ${JSON.stringify(context.cluster)} has no server`);
   const conn: Connection = { server };
   const ca = pem(cluster, 'certificate-authority-data', 'certificate-authority', baseDir);
   const cert = pem(user, 'client-certificate-data', 'client-certificate', baseDir);

@@ -37,7 +37,10 @@ test('a session keeps one HOME and removes it when the test ends', { skip }, asy
     assert.match(await k.fails(['get', '--bogus-flag']), /unknown flag/);
     assert.ok(existsSync(home));
   });
-  assert.ok(home && !existsSync(home), `home ${home} left behind: ${existsSync(home) ? readdirSync(home).join(',') : ''}`);
+  assert.ok(
+    home && !existsSync(home),
+    `home ${home} left behind: ${existsSync(home) ? readdirSync(home).join(',') : ''}`,
+  );
 });
 
 test('spawnKubectl: waitFor sees output and rejects when the process exits first', { skip }, async () => {

@@ -36,7 +36,10 @@ export interface RunningKubectl {
   stdout(): string;
   stderr(): string;
   /** Resolves once stdout (or stderr, with `stream`) matches; rejects with the output so far on timeout or exit. */
-  waitFor(pattern: RegExp, opts?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }): Promise<RegExpMatchArray>;
+  waitFor(
+    pattern: RegExp,
+    opts?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number },
+  ): Promise<RegExpMatchArray>;
   /** Resolves when it exits by itself. */
   exited: Promise<KubectlResult>;
   /** Stops it (SIGTERM to its process group) and returns what it printed. */
@@ -58,7 +61,8 @@ function launch(args: readonly string[], opts: KubectlOptions, home: string): Ch
   // before any `--`, which ends kubectl's own flags.
   const global = ['--kubeconfig', opts.kubeconfig, '--cache-dir', join(home, '.kube', 'cache')];
   const dashes = args.indexOf('--');
-  const argv = dashes < 0 ? [...args, ...global] : [...args.slice(0, dashes), ...global, ...args.slice(dashes)];
+  const argv =
+    dashes < 0 ? [...args, ...global] : [...args.slice(0, dashes), ...global, ...args.slice(dashes)];
   const child = spawn(kubectlPath, argv, {
     env,
     cwd: home,
@@ -110,10 +114,24 @@ export function spawnKubectl(args: readonly string[], opts: KubectlOptions): Run
         const check = (): void => {
           const m = (o.stream === 'stderr' ? err : out).match(pattern);
           if (m) return finish(() => resolve(m));
-          if (exitedFlag.done) finish(() => reject(new Error(`kubectl ${args.join(' ')} exited before ${pattern}\nstdout:\n${out}\nstderr:\n${err}`)));
+          if (exitedFlag.done)
+            finish(() =>
+              reject(
+                new Error(
+                  `kubectl ${args.join(' ')} exited before ${pattern}\nstdout:\n${out}\nstderr:\n${err}`,
+                ),
+              ),
+            );
         };
         const timer = setTimeout(
-          () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${pattern} from kubectl ${args.join(' ')}\nstdout:\n${out}\nstderr:\n${err}`))),
+          () =>
+            finish(() =>
+              reject(
+                new Error(
+                  `timed out after ${timeoutMs} ms waiting for ${pattern} from kubectl ${args.join(' ')}\nstdout:\n${out}\nstderr:\n${err}`,
+                ),
+              ),
+            ),
           timeoutMs,
         );
         const finish = (f: () => void): void => {

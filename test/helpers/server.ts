@@ -90,11 +90,15 @@ async function startOnce(opts: StartOptions, port: number): Promise<TestServer |
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const kubeconfig = join(dataDir, 'kubeconfig');
   const output: string[] = [];
-  const child = spawn(berthBin, ['server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...(opts.args ?? [])], {
-    cwd: repoRoot,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    berthBin,
+    ['server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...(opts.args ?? [])],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
   child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
   const logs = (): string => output.join('');

@@ -33,7 +33,12 @@ test('findTestFiles walks src, test and bench and skips the rest', () => {
 });
 
 test('selectTestFiles filters by substring', () => {
-  const files = ['src/api/a.test.ts', 'src/store/sqlite.test.ts', 'src/store/watch.test.ts', 'test/e2e/kubectl-get.test.ts'];
+  const files = [
+    'src/api/a.test.ts',
+    'src/store/sqlite.test.ts',
+    'src/store/watch.test.ts',
+    'test/e2e/kubectl-get.test.ts',
+  ];
   const cases: { filters: string[]; want: string[] }[] = [
     { filters: [], want: files },
     { filters: ['src/store'], want: ['src/store/sqlite.test.ts', 'src/store/watch.test.ts'] },

@@ -16,11 +16,21 @@ function deploy(replicas: number, containers: Obj[] = [{ name: 'app', image: 'ng
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'default' },
-    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+    },
   };
 }
 
-function apply(live: Obj | undefined, config: Obj, managed: ManagedField[], manager = 'kubectl', force = false) {
+function apply(
+  live: Obj | undefined,
+  config: Obj,
+  managed: ManagedField[],
+  manager = 'kubectl',
+  force = false,
+) {
   const input: ApplyInput = {
     live,
     config,
@@ -36,25 +46,50 @@ function apply(live: Obj | undefined, config: Obj, managed: ManagedField[], mana
 }
 
 const spec = (o: Obj) => o.spec as { replicas: number; template: { spec: { containers: Obj[] } } };
-const owned = (m: ManagedField[], manager: string) => members(m.find((e) => e.manager === manager)?.set ?? {}).map(pathString);
+const owned = (m: ManagedField[], manager: string) =>
+  members(m.find((e) => e.manager === manager)?.set ?? {}).map(pathString);
 
 test('apply creates, re-apply keeps time, a dropped container is removed', () => {
-  const first = apply(undefined, deploy(2, [{ name: 'app', image: 'nginx:1' }, { name: 'side', image: 'busybox' }]), []);
+  const first = apply(
+    undefined,
+    deploy(2, [
+      { name: 'app', image: 'nginx:1' },
+      { name: 'side', image: 'busybox' },
+    ]),
+    [],
+  );
   assert.equal(spec(first.obj).replicas, 2);
   assert.equal(first.managed.length, 1);
   assert.equal(first.managed[0].operation, 'Apply');
-  const again = apply(first.obj, deploy(2, [{ name: 'app', image: 'nginx:1' }, { name: 'side', image: 'busybox' }]), first.managed);
+  const again = apply(
+    first.obj,
+    deploy(2, [
+      { name: 'app', image: 'nginx:1' },
+      { name: 'side', image: 'busybox' },
+    ]),
+    first.managed,
+  );
   assert.deepEqual(again.obj, first.obj);
   assert.equal(again.managed[0].time, first.managed[0].time);
   const live = { ...first.obj, metadata: { ...(first.obj.metadata as Obj), managedFields: [] } };
   const third = apply(live, deploy(2), first.managed);
-  assert.deepEqual(spec(third.obj).template.spec.containers.map((c) => c.name), ['app']);
+  assert.deepEqual(
+    spec(third.obj).template.spec.containers.map((c) => c.name),
+    ['app'],
+  );
   assert.ok(!owned(third.managed, 'kubectl').some((p) => p.includes('side')));
 });
 
 test('conflicts: another manager’s field changed → 409 naming it; same value is shared; force takes over', () => {
   const created = apply(undefined, deploy(2), []);
-  const scaler: ManagedField = { manager: 'kubectl-scale', operation: 'Update', apiVersion: 'apps/v1', subresource: '', time: '2025-01-01T00:00:00Z', set: { 'f:spec': { 'f:replicas': {} } } };
+  const scaler: ManagedField = {
+    manager: 'kubectl-scale',
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    subresource: '',
+    time: '2025-01-01T00:00:00Z',
+    set: { 'f:spec': { 'f:replicas': {} } },
+  };
   const managed = [...created.managed, scaler];
   const live = { ...created.obj, spec: { ...(created.obj.spec as Obj), replicas: 5 } };
   try {
@@ -63,8 +98,17 @@ test('conflicts: another manager’s field changed → 409 naming it; same value
   } catch (err) {
     assert.ok(err instanceof StatusError);
     assert.equal(err.code, 409);
-    assert.equal(err.message, 'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas');
-    assert.deepEqual(err.status.details?.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-scale" using apps/v1', field: '.spec.replicas' }]);
+    assert.equal(
+      err.message,
+      'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
+    );
+    assert.deepEqual(err.status.details?.causes, [
+      {
+        reason: 'FieldManagerConflict',
+        message: 'conflict with "kubectl-scale" using apps/v1',
+        field: '.spec.replicas',
+      },
+    ]);
   }
   // Applying the value the other manager set is no conflict: both own it.
   const shared = apply(live, deploy(5), managed);
@@ -72,14 +116,31 @@ test('conflicts: another manager’s field changed → 409 naming it; same value
   // Forced: the applier wins and the other manager loses the field (and its now-empty entry).
   const forced = apply(live, deploy(3), managed, 'kubectl', true);
   assert.equal(spec(forced.obj).replicas, 3);
-  assert.equal(forced.managed.find((m) => m.manager === 'kubectl-scale'), undefined);
+  assert.equal(
+    forced.managed.find((m) => m.manager === 'kubectl-scale'),
+    undefined,
+  );
   assert.ok(owned(forced.managed, 'kubectl').includes('.spec.replicas'));
 });
 
 test('two conflicts with two managers: a multi-line message and one cause each', () => {
   const created = apply(undefined, deploy(2), []);
-  const a: ManagedField = { manager: 'a', operation: 'Apply', apiVersion: 'apps/v1', subresource: '', set: { 'f:spec': { 'f:replicas': {} } } };
-  const b: ManagedField = { manager: 'b', operation: 'Update', apiVersion: 'apps/v1', subresource: '', set: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { 'f:image': {} } } } } } } };
+  const a: ManagedField = {
+    manager: 'a',
+    operation: 'Apply',
+    apiVersion: 'apps/v1',
+    subresource: '',
+    set: { 'f:spec': { 'f:replicas': {} } },
+  };
+  const b: ManagedField = {
+    manager: 'b',
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    subresource: '',
+    set: {
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { 'f:image': {} } } } } },
+    },
+  };
   try {
     apply(created.obj, deploy(4, [{ name: 'app', image: 'nginx:2' }]), [a, b], 'other');
     assert.fail('expected a conflict');
@@ -94,8 +155,18 @@ test('two conflicts with two managers: a multi-line message and one cause each',
 });
 
 test('a field another manager also owns survives when the applier drops it', () => {
-  const created = apply(undefined, { ...deploy(2), metadata: { name: 'web', labels: { a: '1', b: '2' } } }, []);
-  const other: ManagedField = { manager: 'labeler', operation: 'Update', apiVersion: 'apps/v1', subresource: '', set: { 'f:metadata': { 'f:labels': { 'f:b': {} } } } };
+  const created = apply(
+    undefined,
+    { ...deploy(2), metadata: { name: 'web', labels: { a: '1', b: '2' } } },
+    [],
+  );
+  const other: ManagedField = {
+    manager: 'labeler',
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    subresource: '',
+    set: { 'f:metadata': { 'f:labels': { 'f:b': {} } } },
+  };
   const next = apply(created.obj, { ...deploy(2), metadata: { name: 'web' } }, [...created.managed, other]);
   assert.deepEqual((next.obj.metadata as Obj).labels, { b: '2' });
 });

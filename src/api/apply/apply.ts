@@ -6,7 +6,16 @@
  */
 import type { Definitions, Schema } from '../schema/types.ts';
 import { conflictError, findConflicts, type Conflict } from './conflicts.ts';
-import { difference, equalSets, isEmpty, isMember, lookup, sortedFieldSet, union, type FieldSet } from './fieldpath.ts';
+import {
+  difference,
+  equalSets,
+  isEmpty,
+  isMember,
+  lookup,
+  sortedFieldSet,
+  union,
+  type FieldSet,
+} from './fieldpath.ts';
 import { compareFields, fieldSetOf, jsonEqual, ownable, type FieldScope } from './fieldset.ts';
 import { managerKey, type ManagedField, type Writer } from './managedfields.ts';
 import { mergeApplied, removeFields } from './merge.ts';
@@ -55,7 +64,8 @@ export function applyConfig(input: ApplyInput): ApplyResult {
     else others.push(m);
   }
   const conflicts = findConflicts(changes.changed, others);
-  if (conflicts.length && !input.force && !migratingFromClientSide(input, conflicts)) throw conflictError(conflicts);
+  if (conflicts.length && !input.force && !migratingFromClientSide(input, conflicts))
+    throw conflictError(conflicts);
   if (conflicts.length) {
     // Forced: the applier takes the changed fields from their owners.
     others = others.flatMap((m) => {
@@ -75,7 +85,11 @@ export function applyConfig(input: ApplyInput): ApplyResult {
 
   const managed = [...others];
   if (!isEmpty(applied)) {
-    const unchanged = mine && equalSets(mine.set, applied) && live !== undefined && jsonEqual(ownable(live, scope), ownable(merged, scope));
+    const unchanged =
+      mine &&
+      equalSets(mine.set, applied) &&
+      live !== undefined &&
+      jsonEqual(ownable(live, scope), ownable(merged, scope));
     managed.push({
       ...input.writer,
       operation: 'Apply',

@@ -154,7 +154,14 @@ export function elementString(e: string): string {
     case 'k:': {
       try {
         const keys = JSON.parse(body) as Record<string, unknown>;
-        return '[' + Object.keys(keys).sort().map((k) => `${k}=${JSON.stringify(keys[k])}`).join(',') + ']';
+        return (
+          '[' +
+          Object.keys(keys)
+            .sort()
+            .map((k) => `${k}=${JSON.stringify(keys[k])}`)
+            .join(',') +
+          ']'
+        );
       } catch {
         return `[${body}]`;
       }

@@ -13,11 +13,19 @@ const paths = (s: Parameters<typeof members>[0]) => members(s).map(pathString);
 test('fieldSetOf: which paths an applied object owns, by shape', () => {
   const cases: { name: string; obj: unknown; want: string[] }[] = [
     { name: 'scalar field', obj: { name: 'x' }, want: ['.name'] },
-    { name: 'granular map: keys are members, the map is not', obj: { labels: { a: '1', b: '2' } }, want: ['.labels.a', '.labels.b'] },
+    {
+      name: 'granular map: keys are members, the map is not',
+      obj: { labels: { a: '1', b: '2' } },
+      want: ['.labels.a', '.labels.b'],
+    },
     { name: 'empty map is itself a member', obj: { labels: {} }, want: ['.labels'] },
     { name: 'atomic struct is one leaf', obj: { selector: { app: 'web' } }, want: ['.selector'] },
     { name: 'atomic list is one leaf', obj: { args: ['a', 'b'] }, want: ['.args'] },
-    { name: 'set list: one member per value', obj: { finalizers: ['a', 'b'] }, want: ['.finalizers[="a"]', '.finalizers[="b"]'] },
+    {
+      name: 'set list: one member per value',
+      obj: { finalizers: ['a', 'b'] },
+      want: ['.finalizers[="a"]', '.finalizers[="b"]'],
+    },
     { name: 'merge strategy without key is a set', obj: { tags: ['t'] }, want: ['.tags[="t"]'] },
     {
       name: 'map list: element and its fields',
@@ -29,18 +37,46 @@ test('fieldSetOf: which paths an applied object owns, by shape', () => {
       obj: { ports: [{ port: 80 }] },
       want: ['.ports[port=80,protocol="TCP"]', '.ports[port=80,protocol="TCP"].port'],
     },
-    { name: 'untyped: objects recurse, keys are members', obj: { free: { a: { b: 1 } } }, want: ['.free.a', '.free.a.b'] },
+    {
+      name: 'untyped: objects recurse, keys are members',
+      obj: { free: { a: { b: 1 } } },
+      want: ['.free.a', '.free.a.b'],
+    },
   ];
   for (const c of cases) assert.deepEqual(paths(fieldSetOf(c.obj, small, none)), c.want, c.name);
 });
 
 test('compareFields: changed and removed paths', () => {
   const cases: { name: string; old: unknown; next: unknown; changed: string[]; removed: string[] }[] = [
-    { name: 'same', old: { name: 'x', labels: { a: '1' } }, next: { labels: { a: '1' }, name: 'x' }, changed: [], removed: [] },
+    {
+      name: 'same',
+      old: { name: 'x', labels: { a: '1' } },
+      next: { labels: { a: '1' }, name: 'x' },
+      changed: [],
+      removed: [],
+    },
     { name: 'scalar changed', old: { name: 'x' }, next: { name: 'y' }, changed: ['.name'], removed: [] },
-    { name: 'new map: the map is a member too', old: {}, next: { labels: { a: '1' } }, changed: ['.labels', '.labels.a'], removed: [] },
-    { name: 'map key removed', old: { labels: { a: '1', b: '2' } }, next: { labels: { a: '1' } }, changed: [], removed: ['.labels.b'] },
-    { name: 'atomic list changed', old: { args: ['a'] }, next: { args: ['a', 'b'] }, changed: ['.args'], removed: [] },
+    {
+      name: 'new map: the map is a member too',
+      old: {},
+      next: { labels: { a: '1' } },
+      changed: ['.labels', '.labels.a'],
+      removed: [],
+    },
+    {
+      name: 'map key removed',
+      old: { labels: { a: '1', b: '2' } },
+      next: { labels: { a: '1' } },
+      changed: [],
+      removed: ['.labels.b'],
+    },
+    {
+      name: 'atomic list changed',
+      old: { args: ['a'] },
+      next: { args: ['a', 'b'] },
+      changed: ['.args'],
+      removed: [],
+    },
     {
       name: 'map list element changed, added and removed',
       old: { items: [{ name: 'a', value: '1' }, { name: 'b' }] },
@@ -48,8 +84,20 @@ test('compareFields: changed and removed paths', () => {
       changed: ['.items[name="a"].value', '.items[name="c"]', '.items[name="c"].name'],
       removed: ['.items[name="b"]', '.items[name="b"].name'],
     },
-    { name: 'map list reorder is no change', old: { items: [{ name: 'a' }, { name: 'b' }] }, next: { items: [{ name: 'b' }, { name: 'a' }] }, changed: [], removed: [] },
-    { name: 'set values', old: { finalizers: ['a', 'b'] }, next: { finalizers: ['b', 'c'] }, changed: ['.finalizers[="c"]'], removed: ['.finalizers[="a"]'] },
+    {
+      name: 'map list reorder is no change',
+      old: { items: [{ name: 'a' }, { name: 'b' }] },
+      next: { items: [{ name: 'b' }, { name: 'a' }] },
+      changed: [],
+      removed: [],
+    },
+    {
+      name: 'set values',
+      old: { finalizers: ['a', 'b'] },
+      next: { finalizers: ['b', 'c'] },
+      changed: ['.finalizers[="c"]'],
+      removed: ['.finalizers[="a"]'],
+    },
   ];
   for (const c of cases) {
     const r = compareFields(c.old, c.next, small, none);
@@ -71,7 +119,11 @@ test('the real Deployment schema: atomic selector, containers by name, ports by 
       selector: { matchLabels: { app: 'web' } },
       template: {
         metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] }] },
+        spec: {
+          containers: [
+            { name: 'app', image: 'nginx', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] },
+          ],
+        },
       },
     },
     status: { replicas: 2 },
@@ -92,6 +144,10 @@ test('the real Deployment schema: atomic selector, containers by name, ports by 
     `${c}.ports[containerPort=80,protocol="TCP"]`,
     `${c}.ports[containerPort=80,protocol="TCP"].containerPort`,
   ]);
-  const statusOnly = fieldSetOf(ownable(deploy, { subresource: 'status', hasStatus: true }), schema, reg.definitions);
+  const statusOnly = fieldSetOf(
+    ownable(deploy, { subresource: 'status', hasStatus: true }),
+    schema,
+    reg.definitions,
+  );
   assert.ok(equalSets(statusOnly, { 'f:status': { 'f:replicas': {} } }));
 });

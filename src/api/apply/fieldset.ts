@@ -65,7 +65,8 @@ function childrenOf(value: unknown, shape: Shape, defs: Definitions): FieldSet |
       const out: FieldSet = {};
       for (const [k, v] of Object.entries(value)) {
         if (v === undefined) continue;
-        const childShape = shape.kind === 'untyped' ? shapeOf(undefined, defs) : shapeOf(fieldSchema(shape, k), defs);
+        const childShape =
+          shape.kind === 'untyped' ? shapeOf(undefined, defs) : shapeOf(fieldSchema(shape, k), defs);
         const c = v === null ? null : childrenOf(v, childShape, defs);
         out[fieldElement(k)] = memberNode(c, !isDeclared(shape, k));
       }
@@ -117,7 +118,12 @@ export interface FieldChanges {
 }
 
 /** The fields that differ between `old` and `next` (either may be absent, as on create). */
-export function compareFields(old: unknown, next: unknown, schema: Schema | undefined, defs: Definitions): FieldChanges {
+export function compareFields(
+  old: unknown,
+  next: unknown,
+  schema: Schema | undefined,
+  defs: Definitions,
+): FieldChanges {
   const out: FieldChanges = { changed: {}, removed: {} };
   diffContainer(old ?? {}, next ?? {}, shapeOf(schema, defs), defs, out);
   return out;
@@ -133,9 +139,18 @@ function nonEmpty(s: FieldSet): boolean {
 }
 
 /** One position: a field, a map key or a list element, present in `old`, `next`, or both. */
-function diffAt(element: string, old: unknown, next: unknown, shape: Shape, memberWhenAdded: boolean, defs: Definitions, out: FieldChanges): void {
+function diffAt(
+  element: string,
+  old: unknown,
+  next: unknown,
+  shape: Shape,
+  memberWhenAdded: boolean,
+  defs: Definitions,
+  out: FieldChanges,
+): void {
   if (next === undefined) {
-    if (old !== undefined) put(out.removed, element, memberNode(old === null ? null : childrenOf(old, shape, defs), true));
+    if (old !== undefined)
+      put(out.removed, element, memberNode(old === null ? null : childrenOf(old, shape, defs), true));
     return;
   }
   if (old === undefined) {
@@ -168,7 +183,13 @@ function isContainer(shape: Shape, a: unknown, b: unknown): boolean {
   }
 }
 
-function diffContainer(old: unknown, next: unknown, shape: Shape, defs: Definitions, out: FieldChanges): void {
+function diffContainer(
+  old: unknown,
+  next: unknown,
+  shape: Shape,
+  defs: Definitions,
+  out: FieldChanges,
+): void {
   if (shape.kind === 'mapList') {
     const oldByKey = new Map<string, unknown>();
     for (const item of old as unknown[]) {
@@ -184,7 +205,8 @@ function diffContainer(old: unknown, next: unknown, shape: Shape, defs: Definiti
       seen.add(e);
       diffAt(e, oldByKey.get(e), item, itemShape, true, defs, out);
     }
-    for (const [e, item] of oldByKey) if (!seen.has(e)) diffAt(e, item, undefined, itemShape, true, defs, out);
+    for (const [e, item] of oldByKey)
+      if (!seen.has(e)) diffAt(e, item, undefined, itemShape, true, defs, out);
     return;
   }
   if (shape.kind === 'setList') {

@@ -11,7 +11,15 @@
  * At most `maxUpdateManagers` Update entries are kept; the oldest fold into `ancient-changes`.
  */
 import type { JsonObject, ManagedFieldsEntry } from '../object.ts';
-import { difference, equalSets, isEmpty, parseFieldSet, sortedFieldSet, union, type FieldSet } from './fieldpath.ts';
+import {
+  difference,
+  equalSets,
+  isEmpty,
+  parseFieldSet,
+  sortedFieldSet,
+  union,
+  type FieldSet,
+} from './fieldpath.ts';
 import type { FieldChanges } from './fieldset.ts';
 
 /** One decoded entry. */
@@ -35,7 +43,12 @@ export const maxUpdateManagers = 10;
 export const ancientManager = 'ancient-changes';
 
 /** The identity of an entry: Apply entries ignore apiVersion. */
-export function managerKey(e: { manager: string; operation: string; apiVersion: string; subresource: string }): string {
+export function managerKey(e: {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  subresource: string;
+}): string {
   return JSON.stringify([e.manager, e.operation, e.operation === 'Apply' ? '' : e.apiVersion, e.subresource]);
 }
 
@@ -45,7 +58,8 @@ export function decodeManagedFields(entries: unknown): ManagedField[] | undefine
   const out: ManagedField[] = [];
   for (const e of entries as ManagedFieldsEntry[]) {
     if (e === null || typeof e !== 'object') return undefined;
-    if (typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) return undefined;
+    if (typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update'))
+      return undefined;
     if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') return undefined;
     const set = e.fieldsV1 === undefined ? {} : parseFieldSet(e.fieldsV1);
     if (!set) return undefined;
@@ -101,7 +115,12 @@ export function baseManagedFields(live: unknown, sent: unknown): ManagedField[] 
 }
 
 /** Records an Update by `writer` that made `changes`. Returns new entries; the input is unchanged. */
-export function recordUpdate(managed: readonly ManagedField[], changes: FieldChanges, writer: Writer, now: string): ManagedField[] {
+export function recordUpdate(
+  managed: readonly ManagedField[],
+  changes: FieldChanges,
+  writer: Writer,
+  now: string,
+): ManagedField[] {
   if (isEmpty(changes.changed) && isEmpty(changes.removed)) return [...managed];
   const key = managerKey({ ...writer, operation: 'Update' });
   const touched = union(changes.changed, changes.removed);
@@ -125,7 +144,9 @@ export function capUpdateManagers(managed: ManagedField[], max = maxUpdateManage
   const updates = managed.filter((m) => m.operation === 'Update');
   if (updates.length <= max) return managed;
   const previous = updates.find((m) => m.manager === ancientManager);
-  const byAge = updates.filter((m) => m !== previous).sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
+  const byAge = updates
+    .filter((m) => m !== previous)
+    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   // After folding, the Update entries are the `max - 1` newest plus ancient-changes.
   const fold = byAge.slice(0, byAge.length - (max - 1));
   let set = previous?.set ?? {};
@@ -137,7 +158,14 @@ export function capUpdateManagers(managed: ManagedField[], max = maxUpdateManage
   const folded = new Set<ManagedField>(fold);
   const kept = managed.filter((m) => m !== previous && !folded.has(m));
   const apiVersion = fold.at(-1)?.apiVersion ?? previous?.apiVersion ?? '';
-  kept.push({ manager: ancientManager, operation: 'Update', apiVersion, subresource: '', time, set: sortedFieldSet(set) });
+  kept.push({
+    manager: ancientManager,
+    operation: 'Update',
+    apiVersion,
+    subresource: '',
+    time,
+    set: sortedFieldSet(set),
+  });
   return kept;
 }
 

@@ -8,16 +8,54 @@ const none: Definitions = {};
 
 test('mergeApplied merges by shape and leaves its inputs alone', () => {
   const cases: { name: string; live: unknown; config: unknown; want: unknown }[] = [
-    { name: 'map keys merge', live: { labels: { a: '1' } }, config: { labels: { b: '2' } }, want: { labels: { a: '1', b: '2' } } },
-    { name: 'null removes a key', live: { labels: { a: '1' }, name: 'x' }, config: { name: null }, want: { labels: { a: '1' } } },
-    { name: 'atomic struct replaced', live: { selector: { app: 'a' } }, config: { selector: {} }, want: { selector: {} } },
-    { name: 'atomic list replaced', live: { args: ['a', 'b'] }, config: { args: ['c'] }, want: { args: ['c'] } },
-    { name: 'set list: union', live: { finalizers: ['a', 'b'] }, config: { finalizers: ['c', 'a'] }, want: { finalizers: ['c', 'a', 'b'] } },
+    {
+      name: 'map keys merge',
+      live: { labels: { a: '1' } },
+      config: { labels: { b: '2' } },
+      want: { labels: { a: '1', b: '2' } },
+    },
+    {
+      name: 'null removes a key',
+      live: { labels: { a: '1' }, name: 'x' },
+      config: { name: null },
+      want: { labels: { a: '1' } },
+    },
+    {
+      name: 'atomic struct replaced',
+      live: { selector: { app: 'a' } },
+      config: { selector: {} },
+      want: { selector: {} },
+    },
+    {
+      name: 'atomic list replaced',
+      live: { args: ['a', 'b'] },
+      config: { args: ['c'] },
+      want: { args: ['c'] },
+    },
+    {
+      name: 'set list: union',
+      live: { finalizers: ['a', 'b'] },
+      config: { finalizers: ['c', 'a'] },
+      want: { finalizers: ['c', 'a', 'b'] },
+    },
     {
       name: 'map list: merged by key in the config order, live-only kept near its neighbours',
-      live: { items: [{ name: 'a', value: '1' }, { name: 'keep', value: 'k' }, { name: 'b', value: '2' }] },
+      live: {
+        items: [
+          { name: 'a', value: '1' },
+          { name: 'keep', value: 'k' },
+          { name: 'b', value: '2' },
+        ],
+      },
       config: { items: [{ name: 'b', value: '3' }, { name: 'a' }, { name: 'new' }] },
-      want: { items: [{ name: 'keep', value: 'k' }, { name: 'b', value: '3' }, { name: 'a', value: '1' }, { name: 'new' }] },
+      want: {
+        items: [
+          { name: 'keep', value: 'k' },
+          { name: 'b', value: '3' },
+          { name: 'a', value: '1' },
+          { name: 'new' },
+        ],
+      },
     },
     {
       name: 'ports without protocol match the live TCP port',
@@ -25,7 +63,12 @@ test('mergeApplied merges by shape and leaves its inputs alone', () => {
       config: { ports: [{ port: 80 }] },
       want: { ports: [{ port: 80, protocol: 'TCP' }] },
     },
-    { name: 'untyped recurses', live: { free: { a: 1, b: { c: 2 } } }, config: { free: { b: { d: 3 } } }, want: { free: { a: 1, b: { c: 2, d: 3 } } } },
+    {
+      name: 'untyped recurses',
+      live: { free: { a: 1, b: { c: 2 } } },
+      config: { free: { b: { d: 3 } } },
+      want: { free: { a: 1, b: { c: 2, d: 3 } } },
+    },
   ];
   for (const c of cases) {
     const before = JSON.stringify(c.live);
@@ -39,7 +82,10 @@ test('removeFields drops members, but not parts someone else keeps', () => {
     name: 'x',
     labels: { a: '1', b: '2' },
     finalizers: ['f1', 'f2'],
-    items: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }],
+    items: [
+      { name: 'a', value: '1' },
+      { name: 'b', value: '2' },
+    ],
   };
   removeFields(
     obj,
@@ -47,7 +93,10 @@ test('removeFields drops members, but not parts someone else keeps', () => {
       'f:name': {},
       'f:labels': { 'f:a': {} },
       'f:finalizers': { 'v:"f1"': {} },
-      'f:items': { 'k:{"name":"a"}': { '.': {}, 'f:name': {}, 'f:value': {} }, 'k:{"name":"b"}': { '.': {}, 'f:value': {} } },
+      'f:items': {
+        'k:{"name":"a"}': { '.': {}, 'f:name': {}, 'f:value': {} },
+        'k:{"name":"b"}': { '.': {}, 'f:value': {} },
+      },
     },
     // Someone else still owns b's name, so only b's value goes.
     { 'f:items': { 'k:{"name":"b"}': { 'f:name': {} } } },

@@ -14,7 +14,12 @@ import { fieldSchema, listKey, shapeOf, type Shape } from './shape.ts';
 type Obj = Record<string, unknown>;
 
 /** `live` with `config` merged in; neither input is changed. */
-export function mergeApplied(live: unknown, config: unknown, schema: Schema | undefined, defs: Definitions): unknown {
+export function mergeApplied(
+  live: unknown,
+  config: unknown,
+  schema: Schema | undefined,
+  defs: Definitions,
+): unknown {
   return mergeValue(live, structuredClone(config), shapeOf(schema, defs), defs);
 }
 
@@ -82,7 +87,13 @@ function mergeValue(live: unknown, config: unknown, shape: Shape, defs: Definiti
  * Removes from `obj` (in place) every member of `drop`. Where another manager still owns something
  * below a dropped member (`keep`), only the dropped parts beneath it go, so others' fields survive.
  */
-export function removeFields(obj: unknown, drop: FieldSet, keep: FieldSet, schema: Schema | undefined, defs: Definitions): void {
+export function removeFields(
+  obj: unknown,
+  drop: FieldSet,
+  keep: FieldSet,
+  schema: Schema | undefined,
+  defs: Definitions,
+): void {
   removeIn(obj, drop, keep, shapeOf(schema, defs), defs);
 }
 
@@ -92,7 +103,13 @@ function hasChildren(n: FieldSet | undefined): boolean {
   return false;
 }
 
-function removeIn(value: unknown, drop: FieldSet, keep: FieldSet | undefined, shape: Shape, defs: Definitions): void {
+function removeIn(
+  value: unknown,
+  drop: FieldSet,
+  keep: FieldSet | undefined,
+  shape: Shape,
+  defs: Definitions,
+): void {
   for (const [e, sub] of Object.entries(drop)) {
     if (e === '.') continue;
     const kept = keep?.[e];
@@ -106,7 +123,10 @@ function removeIn(value: unknown, drop: FieldSet, keep: FieldSet | undefined, sh
         removeIn(value[name], sub, kept, childShape, defs);
         // A list or map emptied by the removal goes too, as an omitted empty field would.
         const left = value[name];
-        if ((Array.isArray(left) && left.length === 0) || (childShape.kind === 'map' && isObject(left) && Object.keys(left).length === 0)) {
+        if (
+          (Array.isArray(left) && left.length === 0) ||
+          (childShape.kind === 'map' && isObject(left) && Object.keys(left).length === 0)
+        ) {
           delete value[name];
         }
       }

@@ -74,7 +74,8 @@ function classify(field: Schema, defs: Definitions): Shape {
     const values = typeof target.additionalProperties === 'object' ? target.additionalProperties : undefined;
     return { kind: 'struct', fields: target.properties, values };
   }
-  if (typeof target.additionalProperties === 'object') return { kind: 'map', values: target.additionalProperties };
+  if (typeof target.additionalProperties === 'object')
+    return { kind: 'map', values: target.additionalProperties };
   if (target.type === 'object' || target['x-kubernetes-preserve-unknown-fields']) return UNTYPED;
   return SCALAR;
 }

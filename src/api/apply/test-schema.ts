@@ -12,7 +12,14 @@ export const small: Schema = {
     tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-patch-strategy': 'merge' },
     items: {
       type: 'array',
-      items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' }, extra: { type: 'object', properties: { a: { type: 'string' } } } } },
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          value: { type: 'string' },
+          extra: { type: 'object', properties: { a: { type: 'string' } } },
+        },
+      },
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
     },

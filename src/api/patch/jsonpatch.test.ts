@@ -6,7 +6,12 @@ import { escapePointerToken, parsePointer } from './pointer.ts';
 test('operations', () => {
   const cases: [string, unknown, unknown[], unknown][] = [
     ['add member', { foo: 'bar' }, [{ op: 'add', path: '/baz', value: 'qux' }], { foo: 'bar', baz: 'qux' }],
-    ['add into array', { foo: ['bar', 'baz'] }, [{ op: 'add', path: '/foo/1', value: 'qux' }], { foo: ['bar', 'qux', 'baz'] }],
+    [
+      'add into array',
+      { foo: ['bar', 'baz'] },
+      [{ op: 'add', path: '/foo/1', value: 'qux' }],
+      { foo: ['bar', 'qux', 'baz'] },
+    ],
     ['append with -', { a: [1] }, [{ op: 'add', path: '/a/-', value: 2 }], { a: [1, 2] }],
     ['add at end index', { a: [1] }, [{ op: 'add', path: '/a/1', value: 2 }], { a: [1, 2] }],
     ['add replaces member', { a: 1 }, [{ op: 'add', path: '/a', value: 2 }], { a: 2 }],
@@ -18,8 +23,18 @@ test('operations', () => {
     ['move', { a: { b: 1 }, c: {} }, [{ op: 'move', from: '/a/b', path: '/c/d' }], { a: {}, c: { d: 1 } }],
     ['move in array', { a: [1, 2, 3, 4] }, [{ op: 'move', from: '/a/1', path: '/a/3' }], { a: [1, 3, 4, 2] }],
     ['copy', { a: { b: 1 } }, [{ op: 'copy', from: '/a', path: '/c' }], { a: { b: 1 }, c: { b: 1 } }],
-    ['test passes', { a: { x: [1, { y: 2 }] } }, [{ op: 'test', path: '/a', value: { x: [1, { y: 2 }] } }], { a: { x: [1, { y: 2 }] } }],
-    ['escaped tokens', { 'a/b': { 'c~d': 1 } }, [{ op: 'replace', path: '/a~1b/c~0d', value: 2 }], { 'a/b': { 'c~d': 2 } }],
+    [
+      'test passes',
+      { a: { x: [1, { y: 2 }] } },
+      [{ op: 'test', path: '/a', value: { x: [1, { y: 2 }] } }],
+      { a: { x: [1, { y: 2 }] } },
+    ],
+    [
+      'escaped tokens',
+      { 'a/b': { 'c~d': 1 } },
+      [{ op: 'replace', path: '/a~1b/c~0d', value: 2 }],
+      { 'a/b': { 'c~d': 2 } },
+    ],
     [
       'kubectl annotate style',
       { metadata: { annotations: { 'kubernetes.io/x': 'a' } } },
@@ -56,7 +71,14 @@ test('failures name the operation', () => {
     [{ a: 1 }, [{ op: 'add', path: '/a~2', value: 1 }], /invalid JSON pointer/],
     [{ a: { b: {} } }, [{ op: 'move', from: '/a', path: '/a/b/c' }], /own children/],
     [{ a: 1 }, [{ op: 'copy', from: '/x', path: '/y' }], /path not found/],
-    [{ a: 1 }, [{ op: 'add', path: '/a', value: 1 }, { op: 'remove', path: '/z' }], /operation 1/],
+    [
+      { a: 1 },
+      [
+        { op: 'add', path: '/a', value: 1 },
+        { op: 'remove', path: '/z' },
+      ],
+      /operation 1/,
+    ],
   ];
   for (const [doc, patch, re] of cases) {
     assert.throws(() => applyJsonPatch(doc, patch), re, JSON.stringify(patch));

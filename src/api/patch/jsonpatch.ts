@@ -25,7 +25,8 @@ function arrayIndex(arr: unknown[], token: string, forAdd: boolean): number {
   if (forAdd && token === '-') return arr.length;
   if (!INDEX.test(token)) throw new PatchFailure(`${JSON.stringify(token)} is not a valid array index`);
   const i = Number(token);
-  if (forAdd ? i > arr.length : i >= arr.length) throw new PatchFailure(`array index ${i} is out of bounds (length ${arr.length})`);
+  if (forAdd ? i > arr.length : i >= arr.length)
+    throw new PatchFailure(`array index ${i} is out of bounds (length ${arr.length})`);
   return i;
 }
 
@@ -124,7 +125,8 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
         case 'move': {
           const from = pointerField(raw, 'from');
           const fromTokens = parsePointer(from);
-          if (from !== path && path.startsWith(from + '/')) throw new PatchFailure('cannot move a value into one of its own children');
+          if (from !== path && path.startsWith(from + '/'))
+            throw new PatchFailure('cannot move a value into one of its own children');
           if (from === path) break;
           if (fromTokens.length === 0) throw new PatchFailure('cannot move the whole document');
           const value = remove(result, fromTokens);
@@ -137,13 +139,17 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
           break;
         }
         case 'test':
-          if (!jsonEqual(get(result, tokens), raw.value)) throw new PatchFailure('test failed: the value differs');
+          if (!jsonEqual(get(result, tokens), raw.value))
+            throw new PatchFailure('test failed: the value differs');
           break;
         default:
           throw new PatchFailure(`unknown operation ${JSON.stringify(op)}`);
       }
     } catch (err) {
-      if (err instanceof PatchFailure || (err instanceof Error && err.message.startsWith('invalid JSON pointer'))) {
+      if (
+        err instanceof PatchFailure ||
+        (err instanceof Error && err.message.startsWith('invalid JSON pointer'))
+      ) {
         throw new Error(`json patch: ${label}: ${err.message}`, { cause: err });
       }
       throw err;

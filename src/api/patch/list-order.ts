@@ -12,7 +12,8 @@ export type ElementKey = (item: unknown) => string | undefined;
 /** Identity by merge key (map elements) or by value (primitive elements). */
 export function elementKey(mergeKey: string | undefined): ElementKey {
   return (item) => {
-    if (mergeKey === undefined) return item === null || typeof item !== 'object' ? JSON.stringify(item) : undefined;
+    if (mergeKey === undefined)
+      return item === null || typeof item !== 'object' ? JSON.stringify(item) : undefined;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
     const v = (item as Record<string, unknown>)[mergeKey];
     return v === undefined ? undefined : JSON.stringify(v);

@@ -6,12 +6,14 @@
 /** Splits a pointer into its reference tokens; "" is the whole document. Throws on bad syntax. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: must be empty or start with "/"`);
+  if (!pointer.startsWith('/'))
+    throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: must be empty or start with "/"`);
   return pointer
     .slice(1)
     .split('/')
     .map((token) => {
-      if (/~[^01]|~$/.test(token)) throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: "~" must be followed by 0 or 1`);
+      if (/~[^01]|~$/.test(token))
+        throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: "~" must be followed by 0 or 1`);
       return token.replace(/~1/g, '/').replace(/~0/g, '~');
     });
 }

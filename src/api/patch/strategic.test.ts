@@ -10,7 +10,12 @@ const P = 'test.';
 const defs: Definitions = {
   ...metaDefs,
   [`${P}Deployment`]: s.obj(
-    { apiVersion: s.str(''), kind: s.str(''), metadata: s.ref(metaNames.ObjectMeta), spec: s.ref(`${P}DeploymentSpec`) },
+    {
+      apiVersion: s.str(''),
+      kind: s.str(''),
+      metadata: s.ref(metaNames.ObjectMeta),
+      spec: s.ref(`${P}DeploymentSpec`),
+    },
     '',
   ),
   [`${P}DeploymentSpec`]: s.obj(
@@ -22,12 +27,21 @@ const defs: Definitions = {
     },
     '',
   ),
-  [`${P}DeploymentStrategy`]: s.obj({ type: s.str(''), rollingUpdate: s.obj({ maxSurge: s.intOrString(''), maxUnavailable: s.intOrString('') }, '') }, ''),
+  [`${P}DeploymentStrategy`]: s.obj(
+    {
+      type: s.str(''),
+      rollingUpdate: s.obj({ maxSurge: s.intOrString(''), maxUnavailable: s.intOrString('') }, ''),
+    },
+    '',
+  ),
   [`${P}PodTemplateSpec`]: s.obj({ metadata: s.ref(metaNames.ObjectMeta), spec: s.ref(`${P}PodSpec`) }, ''),
   [`${P}PodSpec`]: s.obj(
     {
       containers: s.mapList(s.ref(`${P}Container`), 'name', ''),
-      volumes: { ...s.mapList(s.ref(`${P}Volume`), 'name', ''), 'x-kubernetes-patch-strategy': 'merge,retainKeys' },
+      volumes: {
+        ...s.mapList(s.ref(`${P}Volume`), 'name', ''),
+        'x-kubernetes-patch-strategy': 'merge,retainKeys',
+      },
       nodeSelector: s.strMap(''),
       tolerations: s.list(s.obj({ key: s.str(''), effect: s.str('') }, ''), ''),
       restartPolicy: s.str(''),
@@ -40,14 +54,27 @@ const defs: Definitions = {
       image: s.str(''),
       args: s.strList(''),
       env: s.mapList(s.obj({ name: s.str(''), value: s.str('') }, ''), 'name', ''),
-      ports: s.mapList(s.obj({ containerPort: s.int32(''), name: s.str(''), protocol: s.str('') }, ''), 'containerPort', ''),
+      ports: s.mapList(
+        s.obj({ containerPort: s.int32(''), name: s.str(''), protocol: s.str('') }, ''),
+        'containerPort',
+        '',
+      ),
       resources: s.obj({ limits: s.mapOf(s.quantity(''), ''), requests: s.mapOf(s.quantity(''), '') }, ''),
     },
     '',
   ),
-  [`${P}Volume`]: s.obj({ name: s.str(''), emptyDir: s.obj({}, ''), configMap: s.obj({ name: s.str('') }, '') }, ''),
+  [`${P}Volume`]: s.obj(
+    { name: s.str(''), emptyDir: s.obj({}, ''), configMap: s.obj({ name: s.str('') }, '') },
+    '',
+  ),
   [`${P}Node`]: s.obj(
-    { metadata: s.ref(metaNames.ObjectMeta), spec: s.obj({ unschedulable: s.bool(''), taints: s.list(s.obj({ key: s.str(''), effect: s.str('') }, ''), '') }, '') },
+    {
+      metadata: s.ref(metaNames.ObjectMeta),
+      spec: s.obj(
+        { unschedulable: s.bool(''), taints: s.list(s.obj({ key: s.str(''), effect: s.str('') }, ''), '') },
+        '',
+      ),
+    },
     '',
   ),
 };
@@ -61,7 +88,10 @@ function liveDeployment(): Record<string, unknown> {
     metadata: {
       name: 'web',
       labels: { app: 'web' },
-      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"old":true}\n', 'deployment.kubernetes.io/revision': '1' },
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': '{"old":true}\n',
+        'deployment.kubernetes.io/revision': '1',
+      },
       finalizers: ['a', 'b'],
       ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'u1' }],
     },
@@ -97,10 +127,22 @@ function liveDeployment(): Record<string, unknown> {
 }
 
 type Doc = {
-  metadata: { labels: Record<string, string>; annotations: Record<string, string>; finalizers: string[]; ownerReferences: { uid: string }[] };
+  metadata: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    finalizers: string[];
+    ownerReferences: { uid: string }[];
+  };
   spec: {
     strategy: unknown;
-    template: { spec: { containers: Record<string, unknown>[]; volumes: unknown[]; nodeSelector: unknown; tolerations: unknown } };
+    template: {
+      spec: {
+        containers: Record<string, unknown>[];
+        volumes: unknown[];
+        nodeSelector: unknown;
+        tolerations: unknown;
+      };
+    };
   };
 };
 
@@ -117,18 +159,39 @@ const names = (list: Record<string, unknown>[]) => list.map((c) => c.name);
 test('kubectl apply: change an image', () => {
   const out = apply({
     metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"new":true}\n' } },
-    spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }], containers: [{ image: 'nginx:1.27', name: 'web' }] } } },
+    spec: {
+      template: {
+        spec: {
+          '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }],
+          containers: [{ image: 'nginx:1.27', name: 'web' }],
+        },
+      },
+    },
   });
   assert.deepEqual(names(containers(out)), ['web', 'sidecar']);
   assert.equal(containers(out)[0]!.image, 'nginx:1.27');
-  assert.deepEqual(containers(out)[0]!.ports, [{ containerPort: 80, protocol: 'TCP' }], 'untouched fields stay');
-  assert.equal(out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], '{"new":true}\n');
+  assert.deepEqual(
+    containers(out)[0]!.ports,
+    [{ containerPort: 80, protocol: 'TCP' }],
+    'untouched fields stay',
+  );
+  assert.equal(
+    out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'],
+    '{"new":true}\n',
+  );
   assert.equal(out.metadata.annotations['deployment.kubernetes.io/revision'], '1');
 });
 
 test('kubectl apply: delete a container', () => {
   const out = apply({
-    spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ $patch: 'delete', name: 'sidecar' }] } } },
+    spec: {
+      template: {
+        spec: {
+          '$setElementOrder/containers': [{ name: 'web' }],
+          containers: [{ $patch: 'delete', name: 'sidecar' }],
+        },
+      },
+    },
   });
   assert.deepEqual(names(containers(out)), ['web']);
 });
@@ -145,7 +208,11 @@ test('kubectl apply: add a container in the middle and reorder', () => {
     },
   });
   assert.deepEqual(names(containers(out)), ['sidecar', 'metrics', 'web']);
-  assert.deepEqual(containers(out)[1], { image: 'prom', name: 'metrics' }, 'nulls in a new element are dropped');
+  assert.deepEqual(
+    containers(out)[1],
+    { image: 'prom', name: 'metrics' },
+    'nulls in a new element are dropped',
+  );
 });
 
 test('kubectl apply: env by name, server-added entries kept', () => {
@@ -157,7 +224,11 @@ test('kubectl apply: env by name, server-added entries kept', () => {
           containers: [
             {
               '$setElementOrder/env': [{ name: 'A' }, { name: 'C' }],
-              env: [{ name: 'A', value: '10' }, { name: 'C', value: '3' }, { $patch: 'delete', name: 'B' }],
+              env: [
+                { name: 'A', value: '10' },
+                { name: 'C', value: '3' },
+                { $patch: 'delete', name: 'B' },
+              ],
               name: 'web',
             },
           ],
@@ -184,7 +255,10 @@ test('kubectl apply: ports by containerPort', () => {
             {
               '$setElementOrder/ports': [{ containerPort: 8080 }],
               name: 'web',
-              ports: [{ containerPort: 8080, name: 'http' }, { $patch: 'delete', containerPort: 80 }],
+              ports: [
+                { containerPort: 8080, name: 'http' },
+                { $patch: 'delete', containerPort: 80 },
+              ],
             },
           ],
         },
@@ -200,7 +274,10 @@ test('kubectl apply: remove a field with null, replace an atomic list', () => {
       template: {
         spec: {
           '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }],
-          containers: [{ name: 'web', resources: null }, { name: 'sidecar', args: ['sleep', '10'] }],
+          containers: [
+            { name: 'web', resources: null },
+            { name: 'sidecar', args: ['sleep', '10'] },
+          ],
           tolerations: [{ key: 'b', effect: 'NoExecute' }],
         },
       },
@@ -218,13 +295,22 @@ test('kubectl apply: $retainKeys switches the deployment strategy', () => {
 
 test('kubectl apply: $retainKeys inside a merged list (volume source change)', () => {
   const out = apply({
-    spec: { template: { spec: { '$setElementOrder/volumes': [{ name: 'data' }], volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cfg' }, name: 'data' }] } } },
+    spec: {
+      template: {
+        spec: {
+          '$setElementOrder/volumes': [{ name: 'data' }],
+          volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cfg' }, name: 'data' }],
+        },
+      },
+    },
   });
   assert.deepEqual(out.spec.template.spec.volumes, [{ name: 'data', configMap: { name: 'cfg' } }]);
 });
 
 test('kubectl set image', () => {
-  const out = apply({ spec: { template: { spec: { containers: [{ image: 'busybox:1.36', name: 'sidecar' }] } } } });
+  const out = apply({
+    spec: { template: { spec: { containers: [{ image: 'busybox:1.36', name: 'sidecar' }] } } },
+  });
   assert.deepEqual(names(containers(out)), ['web', 'sidecar']);
   assert.equal(containers(out)[1]!.image, 'busybox:1.36');
   assert.equal(containers(out)[0]!.image, 'nginx:1.25');
@@ -240,7 +326,13 @@ test('kubectl label and annotate', () => {
 test('finalizers merge as a set, with deletions and order', () => {
   let out = apply({ metadata: { finalizers: ['c', 'a'] } });
   assert.deepEqual(out.metadata.finalizers, ['c', 'a', 'b']);
-  out = apply({ metadata: { '$setElementOrder/finalizers': ['a', 'c'], '$deleteFromPrimitiveList/finalizers': ['b'], finalizers: ['c'] } });
+  out = apply({
+    metadata: {
+      '$setElementOrder/finalizers': ['a', 'c'],
+      '$deleteFromPrimitiveList/finalizers': ['b'],
+      finalizers: ['c'],
+    },
+  });
   assert.deepEqual(out.metadata.finalizers, ['a', 'c']);
   out = apply({ metadata: { finalizers: null } });
   assert.equal('finalizers' in out.metadata, false);
@@ -250,7 +342,10 @@ test('$setElementOrder alone reorders a merged list and leaves others alone', ()
   const out = apply({
     spec: {
       template: {
-        spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'web' }], '$setElementOrder/tolerations': [{ key: 'x' }] },
+        spec: {
+          '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'web' }],
+          '$setElementOrder/tolerations': [{ key: 'x' }],
+        },
       },
     },
   });
@@ -259,11 +354,18 @@ test('$setElementOrder alone reorders a merged list and leaves others alone', ()
 });
 
 test('ownerReferences merge by uid', () => {
-  const out = apply({ metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Y', name: 'y', uid: 'u2' }] } });
+  const out = apply({
+    metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Y', name: 'y', uid: 'u2' }] },
+  });
   // New elements named by the patch go before server-only ones, as Kubernetes orders them.
-  assert.deepEqual(out.metadata.ownerReferences.map((o) => o.uid), ['u2', 'u1']);
+  assert.deepEqual(
+    out.metadata.ownerReferences.map((o) => o.uid),
+    ['u2', 'u1'],
+  );
   const updated = apply({ metadata: { ownerReferences: [{ uid: 'u1', controller: true }] } });
-  assert.deepEqual(updated.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'u1', controller: true }]);
+  assert.deepEqual(updated.metadata.ownerReferences, [
+    { apiVersion: 'v1', kind: 'X', name: 'x', uid: 'u1', controller: true },
+  ]);
 });
 
 test('$patch directives', () => {
@@ -273,7 +375,9 @@ test('$patch directives', () => {
   assert.deepEqual(out.spec.template.spec.nodeSelector, {});
   out = apply({ spec: { template: { spec: { nodeSelector: { $patch: 'merge', disk: 'ssd' } } } } });
   assert.deepEqual(out.spec.template.spec.nodeSelector, { disk: 'ssd', zone: 'a' });
-  out = apply({ spec: { template: { spec: { containers: [{ name: 'only', image: 'x' }, { $patch: 'replace' }] } } } });
+  out = apply({
+    spec: { template: { spec: { containers: [{ name: 'only', image: 'x' }, { $patch: 'replace' }] } } },
+  });
   assert.deepEqual(containers(out), [{ name: 'only', image: 'x' }]);
 });
 
@@ -290,22 +394,38 @@ test('fields without schema behave like a merge patch', () => {
 test('cordon and uncordon a node', () => {
   const node = { metadata: { name: 'n1' }, spec: { taints: [{ key: 't', effect: 'NoSchedule' }] } };
   const cordoned = strategicMergePatch(node, { spec: { unschedulable: true } }, nodeSchema, defs);
-  assert.deepEqual(cordoned, { metadata: { name: 'n1' }, spec: { taints: [{ key: 't', effect: 'NoSchedule' }], unschedulable: true } });
+  assert.deepEqual(cordoned, {
+    metadata: { name: 'n1' },
+    spec: { taints: [{ key: 't', effect: 'NoSchedule' }], unschedulable: true },
+  });
   assert.deepEqual(strategicMergePatch(cordoned, { spec: { unschedulable: null } }, nodeSchema, defs), node);
 });
 
 test('malformed patches throw', () => {
   const cases: [unknown, RegExp][] = [
     [[1], /must be a JSON object/],
-    [{ spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, /does not contain declared merge key: name/],
+    [
+      { spec: { template: { spec: { containers: [{ image: 'x' }] } } } },
+      /does not contain declared merge key: name/,
+    ],
     [{ spec: { template: { spec: { containers: ['x'] } } } }, /all objects or all primitives/],
-    [{ spec: { template: { spec: { containers: [{ name: 'web', $patch: 'nope' }] } } } }, /unknown patch type "nope"/],
+    [
+      { spec: { template: { spec: { containers: [{ name: 'web', $patch: 'nope' }] } } } },
+      /unknown patch type "nope"/,
+    ],
     [{ spec: { template: { spec: { containers: [{ $patch: 'delete' }] } } } }, /merge key: name/],
     [{ spec: { template: { spec: { containers: [{ $patch: 'merge' }] } } } }, /cannot yet be specified/],
     [{ spec: { $patch: 'explode' } }, /unknown patch type "explode" in map/],
-    [{ spec: { strategy: { $retainKeys: ['type'], rollingUpdate: { maxSurge: 1 }, type: 'Recreate' } } }, /\$retainKeys must list every field.*rollingUpdate/],
+    [
+      { spec: { strategy: { $retainKeys: ['type'], rollingUpdate: { maxSurge: 1 }, type: 'Recreate' } } },
+      /\$retainKeys must list every field.*rollingUpdate/,
+    ],
   ];
   for (const [patch, re] of cases) {
-    assert.throws(() => strategicMergePatch(liveDeployment(), patch, deploymentSchema, defs), re, JSON.stringify(patch));
+    assert.throws(
+      () => strategicMergePatch(liveDeployment(), patch, deploymentSchema, defs),
+      re,
+      JSON.stringify(patch),
+    );
   }
 });

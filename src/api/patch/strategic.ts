@@ -66,7 +66,12 @@ function fail(message: string): never {
  * followed through `defs`). Returns a new document; the inputs are not changed. Throws an Error
  * naming the problem for a malformed patch (bad directive, missing merge key, …).
  */
-export function strategicMergePatch(original: unknown, patch: unknown, schema: Schema, defs: Definitions): unknown {
+export function strategicMergePatch(
+  original: unknown,
+  patch: unknown,
+  schema: Schema,
+  defs: Definitions,
+): unknown {
   if (!isObject(patch)) fail('the patch must be a JSON object');
   const base = isObject(original) ? structuredClone(original) : {};
   return mergeMap(base, structuredClone(patch), schema, { defs });
@@ -89,7 +94,8 @@ function mergeMap(original: Obj, patch: Obj, schema: Schema | undefined, ctx: Ct
     const kept = new Set(keep.map(String));
     for (const [k, v] of Object.entries(patch)) {
       if (v === null || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE)) continue;
-      if (!kept.has(k)) fail(`$retainKeys must list every field in the patch, but ${JSON.stringify(k)} is missing`);
+      if (!kept.has(k))
+        fail(`$retainKeys must list every field in the patch, but ${JSON.stringify(k)} is missing`);
     }
     for (const k of Object.keys(original)) if (!kept.has(k)) delete original[k];
   }
@@ -127,7 +133,13 @@ function mergeMap(original: Obj, patch: Obj, schema: Schema | undefined, ctx: Ct
 }
 
 /** Merges one field's patch value into its live value (which may be missing). */
-function mergeValue(live: unknown, value: unknown, meta: FieldMeta, order: unknown[] | undefined, ctx: Ctx): unknown {
+function mergeValue(
+  live: unknown,
+  value: unknown,
+  meta: FieldMeta,
+  order: unknown[] | undefined,
+  ctx: Ctx,
+): unknown {
   if (isObject(value)) {
     if (meta.strategy === 'replace') {
       delete value[PATCH];
@@ -144,7 +156,13 @@ function isMergeList(meta: FieldMeta): boolean {
 }
 
 /** Merges a patch list into a live list according to the field's strategy. */
-function mergeList(live: unknown[], patch: unknown[], meta: FieldMeta, order: unknown[] | undefined, ctx: Ctx): unknown[] {
+function mergeList(
+  live: unknown[],
+  patch: unknown[],
+  meta: FieldMeta,
+  order: unknown[] | undefined,
+  ctx: Ctx,
+): unknown[] {
   if (!isMergeList(meta)) return patch;
   const itemSchema = itemsSchema(meta.schema, ctx);
   const all = [...live, ...patch];
@@ -168,7 +186,8 @@ function mergeList(live: unknown[], patch: unknown[], meta: FieldMeta, order: un
   const mergeKey = meta.mergeKey;
   if (!mergeKey) fail('cannot merge a list of objects without a merge key');
   const keyOf = (item: Obj): unknown => {
-    if (!Object.hasOwn(item, mergeKey)) fail(`map ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    if (!Object.hasOwn(item, mergeKey))
+      fail(`map ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
     return item[mergeKey];
   };
 

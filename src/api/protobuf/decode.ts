@@ -87,7 +87,10 @@ class Decoder {
       else if (w.field === 2) value = this.value(kind, w, `${path}[${JSON.stringify(key)}]`);
     }
     // An entry without a value holds the zero value of its kind.
-    if (value === undefined) value = scalarKinds.has(kind) ? zeroOf(kind) : this.value(kind, { field: 2, wire: 2, value: Buffer.alloc(0) }, path);
+    if (value === undefined)
+      value = scalarKinds.has(kind)
+        ? zeroOf(kind)
+        : this.value(kind, { field: 2, wire: 2, value: Buffer.alloc(0) }, path);
     return [key, value ?? null];
   }
 }

@@ -51,7 +51,9 @@ export function encodeMessage(obj: Json, name: string, table: MessageTable = mes
   const msg = table[name];
   if (!msg) throw new Error(`no protobuf table for message ${name}`);
   const w = new Writer();
-  for (const [num, [json, kind, flags = '']] of Object.entries(msg).sort((a, b) => Number(a[0]) - Number(b[0]))) {
+  for (const [num, [json, kind, flags = '']] of Object.entries(msg).sort(
+    (a, b) => Number(a[0]) - Number(b[0]),
+  )) {
     const field = Number(num);
     if (flags.includes('i')) {
       w.bytes(field, encodeMessage(obj, kind, table));
@@ -70,7 +72,13 @@ export function encodeMessage(obj: Json, name: string, table: MessageTable = mes
     } else if (v !== undefined && v !== null) {
       encodeValue(w, field, kind, v, table);
     } else if (scalarKinds.has(kind) && !flags.includes('z')) {
-      encodeValue(w, field, kind, kind === 'string' || kind === 'bytes' ? '' : kind === 'bool' ? false : 0, table);
+      encodeValue(
+        w,
+        field,
+        kind,
+        kind === 'string' || kind === 'bytes' ? '' : kind === 'bool' ? false : 0,
+        table,
+      );
     }
   }
   return w.finish();
@@ -105,12 +113,21 @@ function encodeWellKnown(kind: string, v: unknown): Buffer {
     case 'Quantity':
       return w.bytes(1, String(v)).finish();
     case 'IntOrString':
-      return typeof v === 'string' ? w.uint(1, 1).uint(2, 0).bytes(3, v).finish() : w.uint(1, 0).uint(2, v as number).bytes(3, '').finish();
+      return typeof v === 'string'
+        ? w.uint(1, 1).uint(2, 0).bytes(3, v).finish()
+        : w
+            .uint(1, 0)
+            .uint(2, v as number)
+            .bytes(3, '')
+            .finish();
     case 'Time':
     case 'MicroTime': {
       const ms = Date.parse(String(v));
       const micros = /\.(\d{1,6})/.exec(String(v))?.[1]?.padEnd(6, '0') ?? '0';
-      return w.uint(1, Math.floor(ms / 1000)).uint(2, kind === 'MicroTime' ? Number(micros) * 1000 : 0).finish();
+      return w
+        .uint(1, Math.floor(ms / 1000))
+        .uint(2, kind === 'MicroTime' ? Number(micros) * 1000 : 0)
+        .finish();
     }
     case 'Duration':
       return w.uint(1, BigInt(v as number)).finish();

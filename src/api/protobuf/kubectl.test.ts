@@ -115,21 +115,49 @@ function handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method === 'GET') {
     if (url.pathname === '/apis/apps/v1/namespaces/default/deployments/d') {
-      return send(res, 200, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } } });
+      return send(res, 200, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'd' } },
+          template: {
+            metadata: { labels: { app: 'd' } },
+            spec: { containers: [{ name: 'c', image: 'busybox' }] },
+          },
+        },
+      });
     }
     const d = discovery(url.pathname);
-    return d === undefined ? send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }) : send(res, 200, d);
+    return d === undefined
+      ? send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 })
+      : send(res, 200, d);
   }
-  const rec: Recorded = { method: req.method ?? '', path: url.pathname, contentType: req.headers['content-type'] ?? '' };
+  const rec: Recorded = {
+    method: req.method ?? '',
+    path: url.pathname,
+    contentType: req.headers['content-type'] ?? '',
+  };
   recorded.push(rec);
   try {
-    rec.object = rec.contentType === protobufMediaType ? decodeProtobufObject(body) : (JSON.parse(body.toString()) as Json);
+    rec.object =
+      rec.contentType === protobufMediaType
+        ? decodeProtobufObject(body)
+        : (JSON.parse(body.toString()) as Json);
   } catch (err) {
     rec.error = (err as Error).message;
-    return send(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: rec.error, reason: 'BadRequest', code: 400 });
+    return send(res, 400, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: rec.error,
+      reason: 'BadRequest',
+      code: 400,
+    });
   }
   const answer: Json = structuredClone(rec.object);
-  if (answer.kind === 'TokenRequest') answer.status = { token: 'tok-123', expirationTimestamp: '2030-01-01T00:00:00Z' };
+  if (answer.kind === 'TokenRequest')
+    answer.status = { token: 'tok-123', expirationTimestamp: '2030-01-01T00:00:00Z' };
   if (answer.kind === 'SelfSubjectAccessReview') answer.status = { allowed: true };
   send(res, 201, answer);
 }
@@ -168,7 +196,11 @@ after(() => {
 function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, dropNulls(x)]),
+    );
   }
   return v;
 }
@@ -176,26 +208,79 @@ function dropNulls(v: unknown): unknown {
 // [command words, the path kubectl POSTs to]
 const creates: [string[], string][] = [
   [['create', 'namespace', 'x'], '/api/v1/namespaces'],
-  [['create', 'configmap', 'c', '--from-literal=a=b', '--from-literal=empty='], '/api/v1/namespaces/default/configmaps'],
-  [['create', 'deployment', 'd', '--image=busybox', '--replicas=2', '--port=80'], '/apis/apps/v1/namespaces/default/deployments'],
-  [['create', 'deployment', 'zero', '--image=busybox', '--replicas=0'], '/apis/apps/v1/namespaces/default/deployments'],
-  [['create', 'secret', 'generic', 's', '--from-literal=k=v', '--type=Opaque'], '/api/v1/namespaces/default/secrets'],
-  [['create', 'secret', 'docker-registry', 'reg', '--docker-server=r.example.com', '--docker-username=u', '--docker-password=p'], '/api/v1/namespaces/default/secrets'],
+  [
+    ['create', 'configmap', 'c', '--from-literal=a=b', '--from-literal=empty='],
+    '/api/v1/namespaces/default/configmaps',
+  ],
+  [
+    ['create', 'deployment', 'd', '--image=busybox', '--replicas=2', '--port=80'],
+    '/apis/apps/v1/namespaces/default/deployments',
+  ],
+  [
+    ['create', 'deployment', 'zero', '--image=busybox', '--replicas=0'],
+    '/apis/apps/v1/namespaces/default/deployments',
+  ],
+  [
+    ['create', 'secret', 'generic', 's', '--from-literal=k=v', '--type=Opaque'],
+    '/api/v1/namespaces/default/secrets',
+  ],
+  [
+    [
+      'create',
+      'secret',
+      'docker-registry',
+      'reg',
+      '--docker-server=r.example.com',
+      '--docker-username=u',
+      '--docker-password=p',
+    ],
+    '/api/v1/namespaces/default/secrets',
+  ],
   [['create', 'service', 'nodeport', 'n', '--tcp=80:8080'], '/api/v1/namespaces/default/services'],
   [['create', 'service', 'clusterip', 'headless', '--clusterip=None'], '/api/v1/namespaces/default/services'],
   [['create', 'serviceaccount', 'sa'], '/api/v1/namespaces/default/serviceaccounts'],
   [['create', 'job', 'j', '--image=busybox', '--', 'echo', 'hi'], '/apis/batch/v1/namespaces/default/jobs'],
-  [['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *', '--restart=OnFailure'], '/apis/batch/v1/namespaces/default/cronjobs'],
-  [['create', 'role', 'r', '--verb=get', '--verb=list', '--resource=pods', '--resource-name=p1'], '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles'],
-  [['create', 'clusterrole', 'cr', '--verb=get', '--non-resource-url=/logs'], '/apis/rbac.authorization.k8s.io/v1/clusterroles'],
-  [['create', 'rolebinding', 'rb', '--clusterrole=view', '--serviceaccount=default:sa', '--user=u'], '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings'],
-  [['create', 'clusterrolebinding', 'crb', '--clusterrole=view', '--group=g'], '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'],
-  [['create', 'ingress', 'i', '--rule=a.com/b=svc:80', '--rule=c.com/*=svc2:http,tls=sec', '--class=nginx'], '/apis/networking.k8s.io/v1/namespaces/default/ingresses'],
-  [['create', 'pdb', 'p', '--selector=app=x', '--min-available=1'], '/apis/policy/v1/namespaces/default/poddisruptionbudgets'],
-  [['create', 'pdb', 'p2', '--selector=app=x', '--max-unavailable=50%'], '/apis/policy/v1/namespaces/default/poddisruptionbudgets'],
-  [['create', 'priorityclass', 'pc', '--value=100', '--description=d', '--preemption-policy=Never'], '/apis/scheduling.k8s.io/v1/priorityclasses'],
+  [
+    ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *', '--restart=OnFailure'],
+    '/apis/batch/v1/namespaces/default/cronjobs',
+  ],
+  [
+    ['create', 'role', 'r', '--verb=get', '--verb=list', '--resource=pods', '--resource-name=p1'],
+    '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles',
+  ],
+  [
+    ['create', 'clusterrole', 'cr', '--verb=get', '--non-resource-url=/logs'],
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  ],
+  [
+    ['create', 'rolebinding', 'rb', '--clusterrole=view', '--serviceaccount=default:sa', '--user=u'],
+    '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings',
+  ],
+  [
+    ['create', 'clusterrolebinding', 'crb', '--clusterrole=view', '--group=g'],
+    '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  ],
+  [
+    ['create', 'ingress', 'i', '--rule=a.com/b=svc:80', '--rule=c.com/*=svc2:http,tls=sec', '--class=nginx'],
+    '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
+  ],
+  [
+    ['create', 'pdb', 'p', '--selector=app=x', '--min-available=1'],
+    '/apis/policy/v1/namespaces/default/poddisruptionbudgets',
+  ],
+  [
+    ['create', 'pdb', 'p2', '--selector=app=x', '--max-unavailable=50%'],
+    '/apis/policy/v1/namespaces/default/poddisruptionbudgets',
+  ],
+  [
+    ['create', 'priorityclass', 'pc', '--value=100', '--description=d', '--preemption-policy=Never'],
+    '/apis/scheduling.k8s.io/v1/priorityclasses',
+  ],
   [['create', 'priorityclass', 'pc0', '--value=0'], '/apis/scheduling.k8s.io/v1/priorityclasses'],
-  [['create', 'quota', 'q', '--hard=pods=3,requests.cpu=500m', '--scopes=BestEffort'], '/api/v1/namespaces/default/resourcequotas'],
+  [
+    ['create', 'quota', 'q', '--hard=pods=3,requests.cpu=500m', '--scopes=BestEffort'],
+    '/api/v1/namespaces/default/resourcequotas',
+  ],
 ];
 
 /** Adds flags before a `--` (after it they would be the container's command). */
@@ -205,41 +290,96 @@ function withFlags(args: string[], ...flags: string[]): string[] {
 }
 
 for (const [args, path] of creates) {
-  test(`kubectl ${args.join(' ')}: the protobuf body decodes to kubectl's own JSON`, { skip: !haveKubectl && 'no kubectl' }, async () => {
-    const before = recorded.length;
-    const real = await kubectl(withFlags(args, '-o', 'name'), { kubeconfig });
-    assert.equal(real.code, 0, real.stderr);
-    const mine = recorded.slice(before).filter((r) => r.method === 'POST');
-    assert.equal(mine.length, 1, JSON.stringify(recorded.slice(before)));
-    assert.equal(mine[0].path, path);
-    assert.equal(mine[0].contentType, protobufMediaType, 'kubectl sent protobuf');
-    assert.equal(mine[0].error, undefined);
-    const client = await kubectl(withFlags(args, '--dry-run=client', '-o', 'json'), { kubeconfig });
-    assert.equal(client.code, 0, client.stderr);
-    assert.deepEqual(mine[0].object, dropNulls(JSON.parse(client.stdout)));
-  });
+  test(
+    `kubectl ${args.join(' ')}: the protobuf body decodes to kubectl's own JSON`,
+    { skip: !haveKubectl && 'no kubectl' },
+    async () => {
+      const before = recorded.length;
+      const real = await kubectl(withFlags(args, '-o', 'name'), { kubeconfig });
+      assert.equal(real.code, 0, real.stderr);
+      const mine = recorded.slice(before).filter((r) => r.method === 'POST');
+      assert.equal(mine.length, 1, JSON.stringify(recorded.slice(before)));
+      assert.equal(mine[0].path, path);
+      assert.equal(mine[0].contentType, protobufMediaType, 'kubectl sent protobuf');
+      assert.equal(mine[0].error, undefined);
+      const client = await kubectl(withFlags(args, '--dry-run=client', '-o', 'json'), { kubeconfig });
+      assert.equal(client.code, 0, client.stderr);
+      assert.deepEqual(mine[0].object, dropNulls(JSON.parse(client.stdout)));
+    },
+  );
 }
 
-test('kubectl autoscale, create token and auth can-i send bodies the decoder reads', { skip: !haveKubectl && 'no kubectl' }, async () => {
-  const cases: [string[], string, RegExp, Json][] = [
-    [['autoscale', 'deployment', 'd', '--min=2', '--max=5', '--cpu-percent=80'], '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', /autoscaled/,
-      { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v1', metadata: { name: 'd' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'd', apiVersion: 'apps/v1' }, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 80 }, status: { currentReplicas: 0, desiredReplicas: 0 } }],
-    [['create', 'token', 'sa', '--duration=10m', '--audience=a1'], '/api/v1/namespaces/default/serviceaccounts/sa/token', /tok-123/,
-      { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: {}, spec: { audiences: ['a1'], expirationSeconds: 600 }, status: { token: '' } }],
-    [['auth', 'can-i', 'list', 'deployments.apps', '-n', 'ns1'], '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', /yes/,
-      { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: { resourceAttributes: { namespace: 'ns1', verb: 'list', group: 'apps', resource: 'deployments' } }, status: { allowed: false } }],
-    [['auth', 'can-i', 'get', '/healthz'], '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', /yes/,
-      { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } }, status: { allowed: false } }],
-  ];
-  for (const [args, path, out, want] of cases) {
-    const before = recorded.length;
-    const r = await kubectl(args, { kubeconfig });
-    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stdout, out);
-    const posts = recorded.slice(before).filter((x) => x.method === 'POST');
-    assert.equal(posts.length, 1, args.join(' '));
-    assert.equal(posts[0].path, path);
-    assert.equal(posts[0].contentType, protobufMediaType);
-    assert.deepEqual(posts[0].object, want, args.join(' '));
-  }
-});
+test(
+  'kubectl autoscale, create token and auth can-i send bodies the decoder reads',
+  { skip: !haveKubectl && 'no kubectl' },
+  async () => {
+    const cases: [string[], string, RegExp, Json][] = [
+      [
+        ['autoscale', 'deployment', 'd', '--min=2', '--max=5', '--cpu-percent=80'],
+        '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers',
+        /autoscaled/,
+        {
+          kind: 'HorizontalPodAutoscaler',
+          apiVersion: 'autoscaling/v1',
+          metadata: { name: 'd' },
+          spec: {
+            scaleTargetRef: { kind: 'Deployment', name: 'd', apiVersion: 'apps/v1' },
+            minReplicas: 2,
+            maxReplicas: 5,
+            targetCPUUtilizationPercentage: 80,
+          },
+          status: { currentReplicas: 0, desiredReplicas: 0 },
+        },
+      ],
+      [
+        ['create', 'token', 'sa', '--duration=10m', '--audience=a1'],
+        '/api/v1/namespaces/default/serviceaccounts/sa/token',
+        /tok-123/,
+        {
+          kind: 'TokenRequest',
+          apiVersion: 'authentication.k8s.io/v1',
+          metadata: {},
+          spec: { audiences: ['a1'], expirationSeconds: 600 },
+          status: { token: '' },
+        },
+      ],
+      [
+        ['auth', 'can-i', 'list', 'deployments.apps', '-n', 'ns1'],
+        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        /yes/,
+        {
+          kind: 'SelfSubjectAccessReview',
+          apiVersion: 'authorization.k8s.io/v1',
+          metadata: {},
+          spec: {
+            resourceAttributes: { namespace: 'ns1', verb: 'list', group: 'apps', resource: 'deployments' },
+          },
+          status: { allowed: false },
+        },
+      ],
+      [
+        ['auth', 'can-i', 'get', '/healthz'],
+        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        /yes/,
+        {
+          kind: 'SelfSubjectAccessReview',
+          apiVersion: 'authorization.k8s.io/v1',
+          metadata: {},
+          spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } },
+          status: { allowed: false },
+        },
+      ],
+    ];
+    for (const [args, path, out, want] of cases) {
+      const before = recorded.length;
+      const r = await kubectl(args, { kubeconfig });
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, out);
+      const posts = recorded.slice(before).filter((x) => x.method === 'POST');
+      assert.equal(posts.length, 1, args.join(' '));
+      assert.equal(posts[0].path, path);
+      assert.equal(posts[0].contentType, protobufMediaType);
+      assert.deepEqual(posts[0].object, want, args.join(' '));
+    }
+  },
+);

@@ -28,7 +28,13 @@ export function readEnvelope(body: Buffer): UnknownEnvelope {
   if (body.length < 4 || !body.subarray(0, 4).equals(protobufMagic)) {
     throw new Error('the protobuf body does not start with the Kubernetes prefix "k8s\\0"');
   }
-  const env: UnknownEnvelope = { apiVersion: '', kind: '', raw: Buffer.alloc(0), contentEncoding: '', contentType: '' };
+  const env: UnknownEnvelope = {
+    apiVersion: '',
+    kind: '',
+    raw: Buffer.alloc(0),
+    contentEncoding: '',
+    contentType: '',
+  };
   let fields;
   try {
     fields = readFields(body.subarray(4));
@@ -54,7 +60,9 @@ function readFieldsOrThrow(buf: Buffer): ReturnType<typeof readFields> {
   try {
     return readFields(buf);
   } catch (err) {
-    throw new Error(`the protobuf envelope's typeMeta is malformed: ${(err as Error).message}`, { cause: err });
+    throw new Error(`the protobuf envelope's typeMeta is malformed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -80,17 +88,24 @@ export function messageNameFor(apiVersion: string, kind: string): string | undef
  */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   const env = readEnvelope(body);
-  if (env.contentEncoding !== '') throw new Error(`protobuf content encoding "${env.contentEncoding}" is not supported`);
-  if (env.kind === '' || env.apiVersion === '') throw new Error('the protobuf envelope names no apiVersion and kind');
+  if (env.contentEncoding !== '')
+    throw new Error(`protobuf content encoding "${env.contentEncoding}" is not supported`);
+  if (env.kind === '' || env.apiVersion === '')
+    throw new Error('the protobuf envelope names no apiVersion and kind');
   const name = messageNameFor(env.apiVersion, env.kind);
   if (!name) {
-    throw new Error(`protobuf bodies of kind ${env.kind} in ${env.apiVersion} are not supported by this server; send application/json`);
+    throw new Error(
+      `protobuf bodies of kind ${env.kind} in ${env.apiVersion} are not supported by this server; send application/json`,
+    );
   }
   let obj: Record<string, unknown>;
   try {
     obj = decodeMessage(env.raw, name);
   } catch (err) {
-    throw new Error(`the protobuf body is not a valid ${env.apiVersion} ${env.kind}: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `the protobuf body is not a valid ${env.apiVersion} ${env.kind}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return { kind: env.kind, apiVersion: env.apiVersion, ...obj };
 }

@@ -17,7 +17,8 @@ export type ScalarKind = 'string' | 'bytes' | 'bool' | 'int32' | 'int64';
  * Time / MicroTime (seconds=1, nanos=2) → RFC 3339 string (seconds / microseconds precision);
  * Duration (duration=1, nanoseconds) → Go duration string; RawExtension / FieldsV1 (raw=1) → parsed JSON.
  */
-export type WellKnownKind = 'Quantity' | 'IntOrString' | 'Time' | 'MicroTime' | 'Duration' | 'RawExtension' | 'FieldsV1';
+export type WellKnownKind =
+  'Quantity' | 'IntOrString' | 'Time' | 'MicroTime' | 'Duration' | 'RawExtension' | 'FieldsV1';
 
 /**
  * One field: [jsonName, kind, flags]. `kind` is a scalar, a well-known kind or a message name such as
@@ -37,7 +38,13 @@ export type Message = Readonly<Record<number, Field>>;
 /** Messages by name (`<proto package without k8s.io.api.>.<Message>`, e.g. `apps.v1.Deployment`). */
 export type MessageTable = Readonly<Record<string, Message>>;
 
-export const scalarKinds: ReadonlySet<string> = new Set<ScalarKind>(['string', 'bytes', 'bool', 'int32', 'int64']);
+export const scalarKinds: ReadonlySet<string> = new Set<ScalarKind>([
+  'string',
+  'bytes',
+  'bool',
+  'int32',
+  'int64',
+]);
 export const wellKnownKinds: ReadonlySet<string> = new Set<WellKnownKind>([
   'Quantity',
   'IntOrString',

@@ -18,7 +18,10 @@ test('tables are closed: every kind is a scalar, a well-known kind or a table', 
   for (const [name, msg] of Object.entries(messages)) {
     for (const [num, [json, kind, flags = '']] of Object.entries(msg)) {
       const where = `${name} field ${num} (${json})`;
-      assert.ok(scalarKinds.has(kind) || wellKnownKinds.has(kind) || messages[kind], `${where}: unknown kind ${kind}`);
+      assert.ok(
+        scalarKinds.has(kind) || wellKnownKinds.has(kind) || messages[kind],
+        `${where}: unknown kind ${kind}`,
+      );
       assert.match(flags, /^[rmzi]*$/, where);
       if (flags.includes('i')) assert.ok(messages[kind], `${where}: only messages can be inline`);
       if (flags.includes('z')) assert.ok(scalarKinds.has(kind), `${where}: z only applies to scalars`);
@@ -48,7 +51,10 @@ const wellKnownNames: Record<string, string> = {
 
 /** Table name for a descriptor's full message name. */
 function shortName(full: string): string {
-  return wellKnownNames[full] ?? full.replace(/^\.k8s\.io\.api\./, '').replace(/^\.k8s\.io\.apimachinery\.pkg\.apis\./, '');
+  return (
+    wellKnownNames[full] ??
+    full.replace(/^\.k8s\.io\.api\./, '').replace(/^\.k8s\.io\.apimachinery\.pkg\.apis\./, '')
+  );
 }
 
 /** Reads every k8s.io FileDescriptorProto gzipped into the kubectl binary: message → fields, map entries. */
@@ -65,9 +71,19 @@ function kubectlDescriptors(): { fields: Map<string, Map<number, DescField>>; ma
       if (p.field === 2 && p.wire === 2) {
         const f: Record<number, unknown> = {};
         for (const q of readFields(p.value)) f[q.field] = q.value;
-        own.set(Number(f[3]), { name: str(f[1]), repeated: f[4] === 3n, type: Number(f[5]), typeName: f[6] ? str(f[6]) : '' });
+        own.set(Number(f[3]), {
+          name: str(f[1]),
+          repeated: f[4] === 3n,
+          type: Number(f[5]),
+          typeName: f[6] ? str(f[6]) : '',
+        });
       } else if (p.field === 3 && p.wire === 2) visit(p.value, name);
-      else if (p.field === 7 && p.wire === 2 && readFields(p.value).some((o) => o.field === 7 && o.value === 1n)) mapEntries.add(name);
+      else if (
+        p.field === 7 &&
+        p.wire === 2 &&
+        readFields(p.value).some((o) => o.field === 7 && o.value === 1n)
+      )
+        mapEntries.add(name);
     }
     fields.set(name, own);
   };
@@ -92,39 +108,46 @@ function kubectlDescriptors(): { fields: Map<string, Map<number, DescField>>; ma
   return { fields, mapEntries };
 }
 
-test('tables match the descriptors compiled into kubectl', { skip: !existsSync(kubectlPath) && 'no kubectl' }, () => {
-  const { fields, mapEntries } = kubectlDescriptors();
-  assert.ok(fields.size > 500, `found ${fields.size} messages in kubectl`);
-  const byShort = new Map([...fields].map(([full, f]) => [shortName(full), { full, f }]));
-  // Where the proto name is not the JSON name.
-  const renamed: Record<string, string> = { 'authentication.v1.BoundObjectReference.uID': 'uid' };
-  const problems: string[] = [];
-  for (const [name, msg] of Object.entries(messages)) {
-    const desc = byShort.get(name);
-    if (!desc) {
-      problems.push(`${name}: not in kubectl's descriptors`);
-      continue;
-    }
-    for (const [num, d] of desc.f) {
-      const mine = msg[num];
-      const where = `${name} field ${num} (${d.name})`;
-      if (!mine) {
-        problems.push(`${where}: missing from the table`);
+test(
+  'tables match the descriptors compiled into kubectl',
+  { skip: !existsSync(kubectlPath) && 'no kubectl' },
+  () => {
+    const { fields, mapEntries } = kubectlDescriptors();
+    assert.ok(fields.size > 500, `found ${fields.size} messages in kubectl`);
+    const byShort = new Map([...fields].map(([full, f]) => [shortName(full), { full, f }]));
+    // Where the proto name is not the JSON name.
+    const renamed: Record<string, string> = { 'authentication.v1.BoundObjectReference.uID': 'uid' };
+    const problems: string[] = [];
+    for (const [name, msg] of Object.entries(messages)) {
+      const desc = byShort.get(name);
+      if (!desc) {
+        problems.push(`${name}: not in kubectl's descriptors`);
         continue;
       }
-      const [json, kind, flags = ''] = mine;
-      if (json !== (renamed[`${name}.${d.name}`] ?? d.name)) problems.push(`${where}: table names it ${json}`);
-      let want = typeKinds[d.type] ?? shortName(d.typeName);
-      const isMap = d.type === 11 && mapEntries.has(d.typeName);
-      if (isMap) {
-        const value = fields.get(d.typeName)?.get(2);
-        want = value ? (typeKinds[value.type] ?? shortName(value.typeName)) : '?';
+      for (const [num, d] of desc.f) {
+        const mine = msg[num];
+        const where = `${name} field ${num} (${d.name})`;
+        if (!mine) {
+          problems.push(`${where}: missing from the table`);
+          continue;
+        }
+        const [json, kind, flags = ''] = mine;
+        if (json !== (renamed[`${name}.${d.name}`] ?? d.name))
+          problems.push(`${where}: table names it ${json}`);
+        let want = typeKinds[d.type] ?? shortName(d.typeName);
+        const isMap = d.type === 11 && mapEntries.has(d.typeName);
+        if (isMap) {
+          const value = fields.get(d.typeName)?.get(2);
+          want = value ? (typeKinds[value.type] ?? shortName(value.typeName)) : '?';
+        }
+        if (kind !== want) problems.push(`${where}: table kind ${kind}, descriptor ${want}`);
+        if (flags.includes('m') !== isMap)
+          problems.push(`${where}: map flag ${flags.includes('m')}, descriptor ${isMap}`);
+        if (flags.includes('r') !== (d.repeated && !isMap)) problems.push(`${where}: repeated flag wrong`);
       }
-      if (kind !== want) problems.push(`${where}: table kind ${kind}, descriptor ${want}`);
-      if (flags.includes('m') !== isMap) problems.push(`${where}: map flag ${flags.includes('m')}, descriptor ${isMap}`);
-      if (flags.includes('r') !== (d.repeated && !isMap)) problems.push(`${where}: repeated flag wrong`);
+      for (const num of Object.keys(msg))
+        if (!desc.f.has(Number(num))) problems.push(`${name} field ${num}: not in the descriptor`);
     }
-    for (const num of Object.keys(msg)) if (!desc.f.has(Number(num))) problems.push(`${name} field ${num}: not in the descriptor`);
-  }
-  assert.deepEqual(problems, []);
-});
+    assert.deepEqual(problems, []);
+  },
+);

@@ -26,7 +26,9 @@ export function decodeWellKnown(kind: WellKnownKind, buf: Buffer): unknown {
       // A zero Quantity still prints as "0" in JSON.
       return bytes(1)?.toString('utf8') ?? '0';
     case 'IntOrString':
-      return BigInt.asIntN(64, int(1)) === 1n ? (bytes(3)?.toString('utf8') ?? '') : Number(BigInt.asIntN(32, int(2)));
+      return BigInt.asIntN(64, int(1)) === 1n
+        ? (bytes(3)?.toString('utf8') ?? '')
+        : Number(BigInt.asIntN(32, int(2)));
     case 'Time':
     case 'MicroTime': {
       // Go writes nothing for the zero time; its JSON would be null, which create and update ignore.

@@ -67,7 +67,9 @@ export class Reader {
     const start = this.pos;
     const len = this.smallVarint();
     if (this.pos + len > this.buf.length) {
-      throw new Error(`length-delimited field at offset ${start} claims ${len} bytes, only ${this.buf.length - this.pos} remain`);
+      throw new Error(
+        `length-delimited field at offset ${start} claims ${len} bytes, only ${this.buf.length - this.pos} remain`,
+      );
     }
     const v = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;

@@ -14,7 +14,12 @@ export interface GroupVersionKind {
 }
 
 /** A kind's top-level schema: apiVersion, kind, metadata, then `props`. */
-export function kindSchema(gvk: GroupVersionKind, description: string, props: Record<string, Schema>, required?: string[]): Schema {
+export function kindSchema(
+  gvk: GroupVersionKind,
+  description: string,
+  props: Record<string, Schema>,
+  required?: string[],
+): Schema {
   return {
     ...s.obj(
       {
@@ -31,7 +36,11 @@ export function kindSchema(gvk: GroupVersionKind, description: string, props: Re
 }
 
 /** The `<Kind>List` schema for items of `itemDefinition` (gvk names the item kind). */
-export function listSchema(gvk: GroupVersionKind, itemDefinition: string, description = `A list of ${gvk.kind} objects.`): Schema {
+export function listSchema(
+  gvk: GroupVersionKind,
+  itemDefinition: string,
+  description = `A list of ${gvk.kind} objects.`,
+): Schema {
   return {
     ...s.obj(
       {

@@ -46,7 +46,11 @@ const REF = '#/components/schemas/';
 
 /** Small builders so definitions read like the types they describe. */
 export const s = {
-  str: (description: string, extra: Partial<Schema> = {}): Schema => ({ type: 'string', description, ...extra }),
+  str: (description: string, extra: Partial<Schema> = {}): Schema => ({
+    type: 'string',
+    description,
+    ...extra,
+  }),
   enumOf: (values: string[], description: string): Schema => ({ type: 'string', enum: values, description }),
   int32: (description: string): Schema => ({ type: 'integer', format: 'int32', description }),
   int64: (description: string): Schema => ({ type: 'integer', format: 'int64', description }),

@@ -7,7 +7,12 @@ import { checkSchema, pruneUnknown } from './validate.ts';
 
 const defs: Definitions = {
   'test.Deployment': s.obj(
-    { apiVersion: s.str(''), kind: s.str(''), metadata: s.ref(metaNames.ObjectMeta), spec: s.ref('test.DeploymentSpec', 'spec') },
+    {
+      apiVersion: s.str(''),
+      kind: s.str(''),
+      metadata: s.ref(metaNames.ObjectMeta),
+      spec: s.ref('test.DeploymentSpec', 'spec'),
+    },
     '',
   ),
   'test.DeploymentSpec': s.obj(
@@ -22,7 +27,11 @@ const defs: Definitions = {
       blob: s.bytes(''),
       extra: s.any(''),
       free: { type: 'object', description: '' },
-      raw: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: s.obj({ x: s.str('') }, '') } },
+      raw: {
+        type: 'object',
+        'x-kubernetes-embedded-resource': true,
+        properties: { spec: s.obj({ x: s.str('') }, '') },
+      },
     },
     '',
   ),
@@ -32,14 +41,20 @@ const defs: Definitions = {
       name: s.str(''),
       image: s.str(''),
       args: s.strList(''),
-      resources: s.obj({ limits: s.mapOf(s.ref(metaNames.Quantity), ''), requests: s.mapOf(s.quantity(''), '') }, ''),
+      resources: s.obj(
+        { limits: s.mapOf(s.ref(metaNames.Quantity), ''), requests: s.mapOf(s.quantity(''), '') },
+        '',
+      ),
     },
     '',
   ),
 };
 const schema: Schema = s.ref('test.Deployment');
 
-function deployment(spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = { name: 'web' }): Record<string, unknown> {
+function deployment(
+  spec: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = { name: 'web' },
+): Record<string, unknown> {
   return { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec };
 }
 
@@ -48,7 +63,10 @@ test('a valid object passes untouched', () => {
     replicas: 3,
     paused: false,
     ratio: 0.5,
-    selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'a', operator: 'In', values: ['x'] }] },
+    selector: {
+      matchLabels: { app: 'web' },
+      matchExpressions: [{ key: 'a', operator: 'In', values: ['x'] }],
+    },
     strategy: { type: 'RollingUpdate', maxSurge: '25%' },
     since: '2025-01-01T10:00:00Z',
     blob: 'aGVsbG8=',
@@ -57,7 +75,16 @@ test('a valid object passes untouched', () => {
     raw: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { x: 'y' } },
     template: {
       metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'c', image: 'nginx', args: ['a'], resources: { limits: { cpu: '500m', memory: 1024 }, requests: { cpu: 0.5 } } }] },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'nginx',
+            args: ['a'],
+            resources: { limits: { cpu: '500m', memory: 1024 }, requests: { cpu: 0.5 } },
+          },
+        ],
+      },
     },
   });
   obj.metadata = {
@@ -66,7 +93,14 @@ test('a valid object passes untouched', () => {
     creationTimestamp: '2025-01-01T00:00:00Z',
     finalizers: ['x'],
     ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'u' }],
-    managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }],
+    managedFields: [
+      {
+        manager: 'kubectl',
+        operation: 'Update',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      },
+    ],
   };
   const before = structuredClone(obj);
   for (const strict of [true, false]) {
@@ -77,15 +111,51 @@ test('a valid object passes untouched', () => {
 
 test('type mismatches', () => {
   const cases: [Record<string, unknown>, string, string][] = [
-    [{ replicas: 'three' }, 'spec.replicas', 'Invalid value: "three": spec.replicas in body must be of type integer: "string"'],
-    [{ replicas: 1.5 }, 'spec.replicas', 'Invalid value: 1.5: spec.replicas in body must be of type integer: "number"'],
-    [{ paused: 'yes' }, 'spec.paused', 'Invalid value: "yes": spec.paused in body must be of type boolean: "string"'],
-    [{ ratio: true }, 'spec.ratio', 'Invalid value: true: spec.ratio in body must be of type number: "boolean"'],
-    [{ selector: 'app=web' }, 'spec.selector', 'Invalid value: "app=web": spec.selector in body must be of type object: "string"'],
-    [{ selector: { matchLabels: { app: 1 } } }, 'spec.selector.matchLabels[app]', 'Invalid value: 1: spec.selector.matchLabels[app] in body must be of type string: "integer"'],
-    [{ template: { spec: { containers: {} } } }, 'spec.template.spec.containers', 'Invalid value: "object": spec.template.spec.containers in body must be of type array: "object"'],
-    [{ strategy: { maxSurge: true } }, 'spec.strategy.maxSurge', 'Invalid value: true: spec.strategy.maxSurge in body must be of type integer,string: "boolean"'],
-    [{ strategy: { maxSurge: 1.5 } }, 'spec.strategy.maxSurge', 'Invalid value: 1.5: spec.strategy.maxSurge in body must be of type integer,string: "number"'],
+    [
+      { replicas: 'three' },
+      'spec.replicas',
+      'Invalid value: "three": spec.replicas in body must be of type integer: "string"',
+    ],
+    [
+      { replicas: 1.5 },
+      'spec.replicas',
+      'Invalid value: 1.5: spec.replicas in body must be of type integer: "number"',
+    ],
+    [
+      { paused: 'yes' },
+      'spec.paused',
+      'Invalid value: "yes": spec.paused in body must be of type boolean: "string"',
+    ],
+    [
+      { ratio: true },
+      'spec.ratio',
+      'Invalid value: true: spec.ratio in body must be of type number: "boolean"',
+    ],
+    [
+      { selector: 'app=web' },
+      'spec.selector',
+      'Invalid value: "app=web": spec.selector in body must be of type object: "string"',
+    ],
+    [
+      { selector: { matchLabels: { app: 1 } } },
+      'spec.selector.matchLabels[app]',
+      'Invalid value: 1: spec.selector.matchLabels[app] in body must be of type string: "integer"',
+    ],
+    [
+      { template: { spec: { containers: {} } } },
+      'spec.template.spec.containers',
+      'Invalid value: "object": spec.template.spec.containers in body must be of type array: "object"',
+    ],
+    [
+      { strategy: { maxSurge: true } },
+      'spec.strategy.maxSurge',
+      'Invalid value: true: spec.strategy.maxSurge in body must be of type integer,string: "boolean"',
+    ],
+    [
+      { strategy: { maxSurge: 1.5 } },
+      'spec.strategy.maxSurge',
+      'Invalid value: 1.5: spec.strategy.maxSurge in body must be of type integer,string: "number"',
+    ],
   ];
   for (const [spec, field, message] of cases) {
     const { errors } = checkSchema(deployment(spec), schema, defs, { strict: true });
@@ -95,7 +165,12 @@ test('type mismatches', () => {
 
 test('formats and enums', () => {
   const cases: [Record<string, unknown>, string, string, RegExp][] = [
-    [{ strategy: { type: 'Blue' } }, 'spec.strategy.type', 'FieldValueNotSupported', /Unsupported value: "Blue": supported values: "Recreate", "RollingUpdate"/],
+    [
+      { strategy: { type: 'Blue' } },
+      'spec.strategy.type',
+      'FieldValueNotSupported',
+      /Unsupported value: "Blue": supported values: "Recreate", "RollingUpdate"/,
+    ],
     [{ since: 'yesterday' }, 'spec.since', 'FieldValueInvalid', /must be of type date-time/],
     [{ since: '2025-01-01' }, 'spec.since', 'FieldValueInvalid', /must be of type date-time/],
     [{ since: '2025-13-01T00:00:00Z' }, 'spec.since', 'FieldValueInvalid', /must be of type date-time/],
@@ -115,17 +190,27 @@ test('formats and enums', () => {
     assert.equal(errors[0]!.type, type);
     assert.match(errors[0]!.message, re);
   }
-  assert.deepEqual(checkSchema(deployment({ since: '2025-01-01T00:00:00.123+02:00' }), schema, defs, { strict: true }).errors, []);
+  assert.deepEqual(
+    checkSchema(deployment({ since: '2025-01-01T00:00:00.123+02:00' }), schema, defs, { strict: true })
+      .errors,
+    [],
+  );
 });
 
 test('metadata is checked against ObjectMeta', () => {
   const { errors, unknown } = checkSchema(
-    deployment({}, { name: 'x', labels: 'app=web', generation: 'one', creationTimestamp: 'now', nam: 'typo' }),
+    deployment(
+      {},
+      { name: 'x', labels: 'app=web', generation: 'one', creationTimestamp: 'now', nam: 'typo' },
+    ),
     schema,
     defs,
     { strict: true },
   );
-  assert.deepEqual(errors.map((e) => e.field), ['metadata.labels', 'metadata.generation', 'metadata.creationTimestamp']);
+  assert.deepEqual(
+    errors.map((e) => e.field),
+    ['metadata.labels', 'metadata.generation', 'metadata.creationTimestamp'],
+  );
   assert.deepEqual(unknown, ['metadata.nam']);
 });
 
@@ -140,7 +225,13 @@ test('strict mode lists unknown fields without changing the object', () => {
   const before = structuredClone(obj);
   const { unknown, errors } = checkSchema(obj, schema, defs, { strict: true });
   assert.deepEqual(errors, []);
-  assert.deepEqual(unknown, ['spec.replicaz', 'spec.template.spec.containers[0].imagee', 'spec.raw.metadata.bogus', 'spec.raw.spec.y', 'status']);
+  assert.deepEqual(unknown, [
+    'spec.replicaz',
+    'spec.template.spec.containers[0].imagee',
+    'spec.raw.metadata.bogus',
+    'spec.raw.spec.y',
+    'status',
+  ]);
   assert.deepEqual(obj, before);
 });
 
@@ -155,7 +246,13 @@ test('non-strict mode prunes unknown fields and nulls in place', () => {
   const { unknown, errors } = checkSchema(obj, schema, defs, { strict: false });
   assert.deepEqual(unknown, []);
   assert.deepEqual(errors, []);
-  assert.deepEqual(obj, deployment({ template: { spec: { containers: [{ name: 'a', image: 'nginx' }] } }, extra: { keep: { everything: null } } }));
+  assert.deepEqual(
+    obj,
+    deployment({
+      template: { spec: { containers: [{ name: 'a', image: 'nginx' }] } },
+      extra: { keep: { everything: null } },
+    }),
+  );
 
   const again = deployment({ bogus: 1 }, { name: 'x', bogus: 2 });
   pruneUnknown(again, schema, defs);
@@ -163,7 +260,10 @@ test('non-strict mode prunes unknown fields and nulls in place', () => {
 });
 
 test('unknown definitions are reported loudly', () => {
-  assert.throws(() => checkSchema({ spec: {} }, s.ref('test.Missing'), defs, { strict: true }), /unknown definition test.Missing/);
+  assert.throws(
+    () => checkSchema({ spec: {} }, s.ref('test.Missing'), defs, { strict: true }),
+    /unknown definition test.Missing/,
+  );
 });
 
 test('fast enough to run on every write', () => {
@@ -173,7 +273,11 @@ test('fast enough to run on every write', () => {
     args: ['a', 'b'],
     resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
   }));
-  const obj = deployment({ replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } });
+  const obj = deployment({
+    replicas: 3,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+  });
   const start = performance.now();
   for (let i = 0; i < 5000; i++) checkSchema(obj, schema, defs, { strict: true });
   const perCall = (performance.now() - start) / 5000;

@@ -41,7 +41,8 @@ const STRING: Schema = { type: 'string' };
 const OBJECT_META: Schema = { $ref: `#/components/schemas/${metaNames.ObjectMeta}` };
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const QUANTITY_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const QUANTITY_MESSAGE =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -72,22 +73,38 @@ function typeName(value: unknown): string {
 
 function wrongType(ctx: Ctx, path: string, value: unknown, want: string): void {
   const shown = isObject(value) || Array.isArray(value) ? typeName(value) : value;
-  ctx.errors.push(fieldError.typeInvalid(path, shown, `${path || '<root>'} in body must be of type ${want}: "${typeName(value)}"`));
+  ctx.errors.push(
+    fieldError.typeInvalid(
+      path,
+      shown,
+      `${path || '<root>'} in body must be of type ${want}: "${typeName(value)}"`,
+    ),
+  );
 }
 
 function checkEnum(ctx: Ctx, path: string, value: string | number, schema: Schema): void {
-  if (schema.enum && !schema.enum.includes(value)) ctx.errors.push(fieldError.notSupported(path, value, schema.enum.map(String)));
+  if (schema.enum && !schema.enum.includes(value))
+    ctx.errors.push(fieldError.notSupported(path, value, schema.enum.map(String)));
 }
 
 function checkString(ctx: Ctx, path: string, value: string, schema: Schema): void {
   switch (schema.format) {
     case 'date-time':
       if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
-        ctx.errors.push(fieldError.invalid(path, value, `${path} in body must be of type date-time: ${JSON.stringify(value)}`));
+        ctx.errors.push(
+          fieldError.invalid(
+            path,
+            value,
+            `${path} in body must be of type date-time: ${JSON.stringify(value)}`,
+          ),
+        );
       }
       break;
     case 'byte':
-      if (!BASE64.test(value)) ctx.errors.push(fieldError.invalid(path, '<binary>', `${path} in body must be of type byte: illegal base64 data`));
+      if (!BASE64.test(value))
+        ctx.errors.push(
+          fieldError.invalid(path, '<binary>', `${path} in body must be of type byte: illegal base64 data`),
+        );
       break;
     case 'quantity':
       if (!isQuantity(value)) ctx.errors.push(fieldError.invalid(path, value, QUANTITY_MESSAGE));
@@ -111,7 +128,9 @@ function walk(value: unknown, schema: Schema, path: string, ctx: Ctx, resource: 
     return;
   }
 
-  const type = s.type ?? (s.properties || s.additionalProperties !== undefined ? 'object' : s.items ? 'array' : undefined);
+  const type =
+    s.type ??
+    (s.properties || s.additionalProperties !== undefined ? 'object' : s.items ? 'array' : undefined);
   switch (type) {
     case undefined:
       return; // no type: anything goes
@@ -120,13 +139,15 @@ function walk(value: unknown, schema: Schema, path: string, ctx: Ctx, resource: 
       return walkObject(value, s, path, ctx, resource || s['x-kubernetes-embedded-resource'] === true);
     case 'array':
       if (!Array.isArray(value)) return wrongType(ctx, path, value, 'array');
-      if (s.items) for (let i = 0; i < value.length; i++) walk(value[i], s.items, `${path}[${i}]`, ctx, false);
+      if (s.items)
+        for (let i = 0; i < value.length; i++) walk(value[i], s.items, `${path}[${i}]`, ctx, false);
       return;
     case 'string':
       if (typeof value !== 'string') return wrongType(ctx, path, value, 'string');
       return checkString(ctx, path, value, s);
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return wrongType(ctx, path, value, 'integer');
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return wrongType(ctx, path, value, 'integer');
       if (s.format === 'int32' && (value < INT32_MIN || value > INT32_MAX)) {
         ctx.errors.push(fieldError.invalid(path, value, `${path} in body must fit in a 32-bit integer`));
       }
@@ -140,11 +161,19 @@ function walk(value: unknown, schema: Schema, path: string, ctx: Ctx, resource: 
   }
 }
 
-function walkObject(obj: Record<string, unknown>, s: Schema, path: string, ctx: Ctx, resource: boolean): void {
+function walkObject(
+  obj: Record<string, unknown>,
+  s: Schema,
+  path: string,
+  ctx: Ctx,
+  resource: boolean,
+): void {
   const props = s.properties;
   const additional = s.additionalProperties;
   const freeForm =
-    s['x-kubernetes-preserve-unknown-fields'] === true || additional === true || (!props && additional === undefined);
+    s['x-kubernetes-preserve-unknown-fields'] === true ||
+    additional === true ||
+    (!props && additional === undefined);
   for (const key of Object.keys(obj)) {
     const value = obj[key];
     const childPath = path ? `${path}.${key}` : key;
@@ -171,7 +200,12 @@ function walkObject(obj: Record<string, unknown>, s: Schema, path: string, ctx: 
  * problems come back as field errors; unknown fields are listed when `strict`, or removed from
  * `obj` in place when not. `null` fields are removed in either mode.
  */
-export function checkSchema(obj: unknown, schema: Schema, defs: Definitions, opts: CheckOptions): CheckResult {
+export function checkSchema(
+  obj: unknown,
+  schema: Schema,
+  defs: Definitions,
+  opts: CheckOptions,
+): CheckResult {
   let resolved = caches.get(defs);
   if (!resolved) {
     resolved = new WeakMap();

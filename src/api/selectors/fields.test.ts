@@ -28,7 +28,9 @@ test('parse', () => {
     { field: 'a', operator: '=', value: 'b' },
     { field: 'c', operator: '!=', value: 'd' },
   ]);
-  assert.deepEqual(parseFieldSelector('x=a\\,b\\=c\\\\d'), [{ field: 'x', operator: '=', value: 'a,b=c\\d' }]);
+  assert.deepEqual(parseFieldSelector('x=a\\,b\\=c\\\\d'), [
+    { field: 'x', operator: '=', value: 'a,b=c\\d' },
+  ]);
 });
 
 test('parse errors', () => {

@@ -37,7 +37,9 @@ export function unescapeFieldValue(value: string): string {
   for (const c of value) {
     if (escaped) {
       if (c !== '\\' && c !== ',' && c !== '=') {
-        throw new Error(`invalid field selector: invalid escape sequence \\${c} in value ${JSON.stringify(value)}`);
+        throw new Error(
+          `invalid field selector: invalid escape sequence \\${c} in value ${JSON.stringify(value)}`,
+        );
       }
       out += c;
       escaped = false;
@@ -49,7 +51,8 @@ export function unescapeFieldValue(value: string): string {
       out += c;
     }
   }
-  if (escaped) throw new Error(`invalid field selector: value ${JSON.stringify(value)} ends with a lone backslash`);
+  if (escaped)
+    throw new Error(`invalid field selector: value ${JSON.stringify(value)} ends with a lone backslash`);
   return out;
 }
 
@@ -71,7 +74,11 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
     for (let i = 0; i < term.length && !found; i++) {
       for (const op of ['!=', '==', '='] as const) {
         if (term.startsWith(op, i)) {
-          found = { field: term.slice(0, i), operator: op, value: unescapeFieldValue(term.slice(i + op.length)) };
+          found = {
+            field: term.slice(0, i),
+            operator: op,
+            value: unescapeFieldValue(term.slice(i + op.length)),
+          };
           break;
         }
       }
@@ -91,7 +98,10 @@ export function fieldSelectorFields(reqs: readonly FieldRequirement[]): string[]
  * True when every term holds; `get` returns a field's value for the object at hand, and a missing
  * value compares as the empty string.
  */
-export function matchesFields(reqs: readonly FieldRequirement[], get: (field: string) => string | undefined): boolean {
+export function matchesFields(
+  reqs: readonly FieldRequirement[],
+  get: (field: string) => string | undefined,
+): boolean {
   for (const r of reqs) {
     const have = get(r.field) ?? '';
     if ((r.operator === '!=') === (have === r.value)) return false;

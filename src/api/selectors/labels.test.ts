@@ -102,8 +102,20 @@ test('metav1.LabelSelector', () => {
   assert.equal(matchesLabels(selectorFromLabelSelector({}), web), true);
   assert.equal(formatLabelSelector({}), '');
   assert.equal(formatLabelSelector({ matchLabels: { b: '2', a: '1' } }), 'a=1,b=2');
-  assert.throws(() => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['x'] }] }), /not a valid label selector operator/);
-  assert.throws(() => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }), /can't be empty/);
-  assert.throws(() => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }), /must be empty/);
-  assert.throws(() => selectorFromLabelSelector({ matchLabels: { app: 'not valid' } }), /invalid label value/);
+  assert.throws(
+    () => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['x'] }] }),
+    /not a valid label selector operator/,
+  );
+  assert.throws(
+    () => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }),
+    /can't be empty/,
+  );
+  assert.throws(
+    () => selectorFromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }),
+    /must be empty/,
+  );
+  assert.throws(
+    () => selectorFromLabelSelector({ matchLabels: { app: 'not valid' } }),
+    /invalid label value/,
+  );
 });

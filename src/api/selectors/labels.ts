@@ -81,27 +81,37 @@ export function labelRequirement(key: string, operator: LabelOperator, values: s
   switch (operator) {
     case 'In':
     case 'NotIn':
-      if (values.length === 0) throw new Error(`for 'in', 'notin' operators, values set can't be empty (key ${JSON.stringify(key)})`);
+      if (values.length === 0)
+        throw new Error(
+          `for 'in', 'notin' operators, values set can't be empty (key ${JSON.stringify(key)})`,
+        );
       break;
     case 'Equals':
     case 'DoubleEquals':
     case 'NotEquals':
-      if (values.length !== 1) throw new Error(`exact-match operators need exactly one value (key ${JSON.stringify(key)})`);
+      if (values.length !== 1)
+        throw new Error(`exact-match operators need exactly one value (key ${JSON.stringify(key)})`);
       break;
     case 'Exists':
     case 'DoesNotExist':
-      if (values.length !== 0) throw new Error(`values set must be empty for exists and does not exist (key ${JSON.stringify(key)})`);
+      if (values.length !== 0)
+        throw new Error(
+          `values set must be empty for exists and does not exist (key ${JSON.stringify(key)})`,
+        );
       break;
     case 'GreaterThan':
     case 'LessThan':
       if (values.length !== 1 || !INTEGER.test(values[0]!)) {
-        throw new Error(`for 'Gt', 'Lt' operators, the value must be a single integer (key ${JSON.stringify(key)})`);
+        throw new Error(
+          `for 'Gt', 'Lt' operators, the value must be a single integer (key ${JSON.stringify(key)})`,
+        );
       }
       return { key, operator, values: [...values] };
   }
   for (const v of values) {
     const problem = labelValueProblem(v);
-    if (problem) throw new Error(`invalid label value ${JSON.stringify(v)} for key ${JSON.stringify(key)}: ${problem}`);
+    if (problem)
+      throw new Error(`invalid label value ${JSON.stringify(v)} for key ${JSON.stringify(key)}: ${problem}`);
   }
   return { key, operator, values: [...values] };
 }
@@ -154,7 +164,9 @@ function byKey(reqs: LabelRequirement[]): LabelRequirement[] {
  * In/NotIn/Exists/DoesNotExist. A missing selector (null/undefined) matches nothing and comes back
  * as null; an empty one matches everything. Throws an Error for a malformed selector.
  */
-export function selectorFromLabelSelector(ls: LabelSelectorSpec | null | undefined): LabelRequirement[] | null {
+export function selectorFromLabelSelector(
+  ls: LabelSelectorSpec | null | undefined,
+): LabelRequirement[] | null {
   if (ls === null || ls === undefined) return null;
   const reqs: LabelRequirement[] = [];
   for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push(labelRequirement(k, 'Equals', [v]));
@@ -199,7 +211,9 @@ function requirementString(r: LabelRequirement): string {
 /** The string form of requirements, sorted by key (what `?labelSelector=` would carry). */
 export function formatRequirements(reqs: readonly LabelRequirement[] | null): string {
   if (!reqs) return '';
-  return byKey([...reqs]).map(requirementString).join(',');
+  return byKey([...reqs])
+    .map(requirementString)
+    .join(',');
 }
 
 /**
@@ -260,7 +274,9 @@ export function parseLabelSelector(input: string): LabelRequirement[] {
   const peek = (): Token => tokens[p]!;
   const next = (): Token => tokens[p++]!;
   const fail = (t: Token, expected: string): never => {
-    throw new Error(`label selector ${JSON.stringify(input)}: found ${describeToken(t)}, expected ${expected}`);
+    throw new Error(
+      `label selector ${JSON.stringify(input)}: found ${describeToken(t)}, expected ${expected}`,
+    );
   };
   const reqs: LabelRequirement[] = [];
   if (peek().kind === 'end') return reqs;
@@ -280,7 +296,15 @@ export function parseLabelSelector(input: string): LabelRequirement[] {
       } else if (t.kind === 'op' && ['=', '==', '!=', '>', '<'].includes(t.text)) {
         p++;
         const op: LabelOperator =
-          t.text === '=' ? 'Equals' : t.text === '==' ? 'DoubleEquals' : t.text === '!=' ? 'NotEquals' : t.text === '>' ? 'GreaterThan' : 'LessThan';
+          t.text === '='
+            ? 'Equals'
+            : t.text === '=='
+              ? 'DoubleEquals'
+              : t.text === '!='
+                ? 'NotEquals'
+                : t.text === '>'
+                  ? 'GreaterThan'
+                  : 'LessThan';
         const v = peek();
         let value = '';
         if (v.kind === 'id') {

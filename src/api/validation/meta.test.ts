@@ -14,16 +14,41 @@ const createCases: [string, ObjectMeta, boolean, string[]][] = [
   ['bad generateName', { generateName: 'Web-', namespace: 'default' }, true, ['metadata.generateName']],
   ['missing namespace', { name: 'web' }, true, ['metadata.namespace']],
   ['namespace on cluster kind', { name: 'web', namespace: 'x' }, false, ['metadata.namespace']],
-  ['bad label key and value', { name: 'a', namespace: 'd', labels: { 'a b': 'c d' } }, true, ['metadata.labels', 'metadata.labels']],
-  ['bad annotation key', { name: 'a', namespace: 'd', annotations: { '-x': '1' } }, true, ['metadata.annotations']],
-  ['annotations too large', { name: 'a', namespace: 'd', annotations: { a: 'x'.repeat(256 * 1024) } }, true, ['metadata.annotations']],
+  [
+    'bad label key and value',
+    { name: 'a', namespace: 'd', labels: { 'a b': 'c d' } },
+    true,
+    ['metadata.labels', 'metadata.labels'],
+  ],
+  [
+    'bad annotation key',
+    { name: 'a', namespace: 'd', annotations: { '-x': '1' } },
+    true,
+    ['metadata.annotations'],
+  ],
+  [
+    'annotations too large',
+    { name: 'a', namespace: 'd', annotations: { a: 'x'.repeat(256 * 1024) } },
+    true,
+    ['metadata.annotations'],
+  ],
   ['bad finalizer', { name: 'a', namespace: 'd', finalizers: ['a/b/c'] }, true, ['metadata.finalizers']],
-  ['orphan and foreground', { name: 'a', namespace: 'd', finalizers: ['orphan', 'foregroundDeletion'] }, true, ['metadata.finalizers']],
+  [
+    'orphan and foreground',
+    { name: 'a', namespace: 'd', finalizers: ['orphan', 'foregroundDeletion'] },
+    true,
+    ['metadata.finalizers'],
+  ],
   [
     'owner reference missing fields',
     { name: 'a', namespace: 'd', ownerReferences: [{ apiVersion: '', kind: '', name: '', uid: '' }] },
     true,
-    ['metadata.ownerReferences.apiVersion', 'metadata.ownerReferences.kind', 'metadata.ownerReferences.name', 'metadata.ownerReferences.uid'],
+    [
+      'metadata.ownerReferences.apiVersion',
+      'metadata.ownerReferences.kind',
+      'metadata.ownerReferences.name',
+      'metadata.ownerReferences.uid',
+    ],
   ],
   [
     'two controllers',
@@ -59,15 +84,30 @@ const updateCases: [string, ObjectMeta, ObjectMeta, string[]][] = [
   ['labels may change', { ...base, labels: { x: 'y' } }, base, []],
   ['name immutable', { ...base, name: 'b' }, base, ['metadata.name']],
   ['uid immutable', { ...base, uid: 'u2' }, base, ['metadata.uid']],
-  ['creationTimestamp immutable', { ...base, creationTimestamp: '2025-01-01T00:00:00Z' }, base, ['metadata.creationTimestamp']],
-  ['deletionTimestamp only by deletion', { ...base, deletionTimestamp: '2025-01-01T00:00:00Z' }, base, ['metadata.deletionTimestamp']],
+  [
+    'creationTimestamp immutable',
+    { ...base, creationTimestamp: '2025-01-01T00:00:00Z' },
+    base,
+    ['metadata.creationTimestamp'],
+  ],
+  [
+    'deletionTimestamp only by deletion',
+    { ...base, deletionTimestamp: '2025-01-01T00:00:00Z' },
+    base,
+    ['metadata.deletionTimestamp'],
+  ],
   [
     'no new finalizers while deleting',
     { ...base, deletionTimestamp: 't', finalizers: ['a.io/x', 'b.io/y'] },
     { ...base, deletionTimestamp: 't', finalizers: ['a.io/x'] },
     ['metadata.finalizers'],
   ],
-  ['removing finalizers while deleting', { ...base, deletionTimestamp: 't' }, { ...base, deletionTimestamp: 't', finalizers: ['a.io/x'] }, []],
+  [
+    'removing finalizers while deleting',
+    { ...base, deletionTimestamp: 't' },
+    { ...base, deletionTimestamp: 't', finalizers: ['a.io/x'] },
+    [],
+  ],
 ];
 
 for (const [name, next, old, expected] of updateCases) {

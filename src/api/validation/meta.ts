@@ -27,7 +27,10 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
 }
 
 /** Annotations: keys are qualified names (case-insensitive), total size within 256 KiB. */
-export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
+export function validateAnnotations(
+  annotations: Record<string, string> | undefined,
+  path: string,
+): FieldError[] {
   const errs: FieldError[] = [];
   let size = 0;
   for (const [k, v] of Object.entries(annotations ?? {})) {
@@ -55,7 +58,8 @@ export function validateOwnerReferences(refs: ObjectMeta['ownerReferences'], pat
   for (const ref of refs ?? []) {
     const apiVersion = ref.apiVersion ?? '';
     const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
-    if (!version) errs.push(fieldError.invalid(`${path}.apiVersion`, apiVersion, 'version must not be empty'));
+    if (!version)
+      errs.push(fieldError.invalid(`${path}.apiVersion`, apiVersion, 'version must not be empty'));
     if (!ref.kind) errs.push(fieldError.invalid(`${path}.kind`, ref.kind ?? '', 'kind must not be empty'));
     if (!ref.name) errs.push(fieldError.invalid(`${path}.name`, ref.name ?? '', 'name must not be empty'));
     if (!ref.uid) errs.push(fieldError.invalid(`${path}.uid`, ref.uid ?? '', 'uid must not be empty'));
@@ -83,7 +87,11 @@ function maskTrailingDash(name: string): string {
  * Checks the metadata of a new or updated object: name (or generateName) against the kind's rule,
  * namespace presence by scope, labels, annotations, finalizers and ownerReferences.
  */
-export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions, path = 'metadata'): FieldError[] {
+export function validateObjectMeta(
+  meta: ObjectMeta,
+  opts: ObjectMetaOptions,
+  path = 'metadata',
+): FieldError[] {
   const errs: FieldError[] = [];
   const rule = opts.nameRule ?? isDNS1123Subdomain;
   if (meta.generateName)
@@ -91,16 +99,21 @@ export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions, pa
       errs.push(fieldError.invalid(`${path}.generateName`, meta.generateName, msg));
   // The store fills name from generateName before validating; accept either here.
   if (!meta.name) {
-    if (!meta.generateName) errs.push(fieldError.required(`${path}.name`, 'name or generateName is required'));
+    if (!meta.generateName)
+      errs.push(fieldError.required(`${path}.name`, 'name or generateName is required'));
   } else for (const msg of rule(meta.name)) errs.push(fieldError.invalid(`${path}.name`, meta.name, msg));
   if (opts.namespaced) {
     if (!meta.namespace) errs.push(fieldError.required(`${path}.namespace`));
-    else for (const msg of isDNS1123Label(meta.namespace)) errs.push(fieldError.invalid(`${path}.namespace`, meta.namespace, msg));
+    else
+      for (const msg of isDNS1123Label(meta.namespace))
+        errs.push(fieldError.invalid(`${path}.namespace`, meta.namespace, msg));
   } else if (meta.namespace) {
     errs.push(fieldError.forbidden(`${path}.namespace`, 'not allowed on this type'));
   }
   if (meta.generation !== undefined && meta.generation < 0)
-    errs.push(fieldError.invalid(`${path}.generation`, meta.generation, 'must be greater than or equal to 0'));
+    errs.push(
+      fieldError.invalid(`${path}.generation`, meta.generation, 'must be greater than or equal to 0'),
+    );
   errs.push(...validateLabels(meta.labels, `${path}.labels`));
   errs.push(...validateAnnotations(meta.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(meta.ownerReferences, `${path}.ownerReferences`));
@@ -113,14 +126,23 @@ export function validateObjectMeta(meta: ObjectMeta, opts: ObjectMetaOptions, pa
  * set deletionTimestamp (only deletion does), or add finalizers to an object being deleted.
  * The store also runs `validateObjectMeta` on the new metadata.
  */
-export function validateObjectMetaUpdate(meta: ObjectMeta, oldMeta: ObjectMeta, path = 'metadata'): FieldError[] {
+export function validateObjectMetaUpdate(
+  meta: ObjectMeta,
+  oldMeta: ObjectMeta,
+  path = 'metadata',
+): FieldError[] {
   const errs: FieldError[] = [];
   const immutable = ['name', 'namespace', 'uid', 'creationTimestamp'] as const;
   for (const f of immutable)
-    if ((meta[f] ?? '') !== (oldMeta[f] ?? '')) errs.push(fieldError.invalid(`${path}.${f}`, meta[f], 'field is immutable'));
+    if ((meta[f] ?? '') !== (oldMeta[f] ?? ''))
+      errs.push(fieldError.invalid(`${path}.${f}`, meta[f], 'field is immutable'));
   if (meta.deletionTimestamp && !oldMeta.deletionTimestamp)
     errs.push(
-      fieldError.invalid(`${path}.deletionTimestamp`, meta.deletionTimestamp, 'field is immutable; may only be changed via deletion'),
+      fieldError.invalid(
+        `${path}.deletionTimestamp`,
+        meta.deletionTimestamp,
+        'field is immutable; may only be changed via deletion',
+      ),
     );
   if (meta.deletionGracePeriodSeconds !== undefined && oldMeta.deletionGracePeriodSeconds === undefined)
     errs.push(

@@ -179,7 +179,9 @@ export function isEnvVarName(value: string): string[] {
 export function isRelaxedEnvVarName(value: string): string[] {
   const errs: string[] = [];
   if (value.length === 0 || !/^[\x20-\x7e]+$/.test(value) || value.includes('='))
-    errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
+    errs.push(
+      "a valid environment variable name must consist only of printable ASCII characters other than '='",
+    );
   return errs;
 }
 
@@ -205,7 +207,8 @@ export function isConfigMapKey(value: string): string[] {
 export function isValidPortName(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(value)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/^[-a-z0-9]+$/.test(value))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(value)) errs.push('must contain at least one letter (a-z)');
   if (value.includes('--')) errs.push('must not contain consecutive hyphens');
   if (value.startsWith('-') || value.endsWith('-')) errs.push('must not begin or end with a hyphen');
@@ -214,7 +217,9 @@ export function isValidPortName(value: string): string[] {
 
 /** A TCP/UDP port number: an integer in 1..65535. */
 export function isValidPortNum(value: number): string[] {
-  return Number.isInteger(value) && value >= 1 && value <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
+  return Number.isInteger(value) && value >= 1 && value <= 65535
+    ? []
+    : ['must be between 1 and 65535, inclusive'];
 }
 
 /** An IPv4 or IPv6 address in its textual form. */

@@ -18,21 +18,30 @@ const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None
 function validateDNS(spec: Obj, path: string): FieldError[] {
   const errs = oneOf(spec.dnsPolicy, `${path}.dnsPolicy`, dnsPolicies);
   const cfg = spec.dnsConfig;
-  if (spec.dnsPolicy === 'None' && (!isObject(cfg) || !Array.isArray(cfg.nameservers) || cfg.nameservers.length === 0))
+  if (
+    spec.dnsPolicy === 'None' &&
+    (!isObject(cfg) || !Array.isArray(cfg.nameservers) || cfg.nameservers.length === 0)
+  )
     errs.push(fieldError.required(`${path}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
   if (!isObject(cfg)) return errs;
   const cp = `${path}.dnsConfig`;
   const ns = Array.isArray(cfg.nameservers) ? cfg.nameservers : [];
-  if (ns.length > 3) errs.push(fieldError.invalid(`${cp}.nameservers`, ns, 'must not have more than 3 nameservers'));
+  if (ns.length > 3)
+    errs.push(fieldError.invalid(`${cp}.nameservers`, ns, 'must not have more than 3 nameservers'));
   ns.forEach((n, i) => errs.push(...nameErrors(String(n), `${cp}.nameservers[${i}]`, isValidIP)));
   const searches = Array.isArray(cfg.searches) ? cfg.searches : [];
-  if (searches.length > 32) errs.push(fieldError.invalid(`${cp}.searches`, searches, 'must not have more than 32 search paths'));
+  if (searches.length > 32)
+    errs.push(fieldError.invalid(`${cp}.searches`, searches, 'must not have more than 32 search paths'));
   searches.forEach((s, i) => {
     const v = String(s);
-    if (v !== '.') errs.push(...nameErrors(v.endsWith('.') ? v.slice(0, -1) : v, `${cp}.searches[${i}]`, isDNS1123Subdomain));
+    if (v !== '.')
+      errs.push(
+        ...nameErrors(v.endsWith('.') ? v.slice(0, -1) : v, `${cp}.searches[${i}]`, isDNS1123Subdomain),
+      );
   });
   objects(cfg.options).forEach((o, i) => {
-    if (!str(o.name)) errs.push(fieldError.required(`${cp}.options[${i}].name`, 'Option.Name must not be empty'));
+    if (!str(o.name))
+      errs.push(fieldError.required(`${cp}.options[${i}].name`, 'Option.Name must not be empty'));
   });
   return errs;
 }
@@ -44,13 +53,23 @@ function validatePodSecurityContext(sc: unknown, path: string): FieldError[] {
   (Array.isArray(sc.supplementalGroups) ? sc.supplementalGroups : []).forEach((g, i) =>
     errs.push(...nonNegative(g, `${path}.supplementalGroups[${i}]`)),
   );
-  errs.push(...oneOf(sc.fsGroupChangePolicy, `${path}.fsGroupChangePolicy`, ['OnRootMismatch', 'Always'], false));
-  errs.push(...oneOf(sc.supplementalGroupsPolicy, `${path}.supplementalGroupsPolicy`, ['Merge', 'Strict'], false));
+  errs.push(
+    ...oneOf(sc.fsGroupChangePolicy, `${path}.fsGroupChangePolicy`, ['OnRootMismatch', 'Always'], false),
+  );
+  errs.push(
+    ...oneOf(sc.supplementalGroupsPolicy, `${path}.supplementalGroupsPolicy`, ['Merge', 'Strict'], false),
+  );
   objects(sc.sysctls).forEach((s, i) => {
     const name = str(s.name);
     if (!name) errs.push(fieldError.required(`${path}.sysctls[${i}].name`));
     else if (!isValidSysctlName(name))
-      errs.push(fieldError.invalid(`${path}.sysctls[${i}].name`, name, "must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$"));
+      errs.push(
+        fieldError.invalid(
+          `${path}.sysctls[${i}].name`,
+          name,
+          'must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$',
+        ),
+      );
   });
   return errs;
 }
@@ -62,7 +81,8 @@ function validateHostPortConflicts(spec: Obj, path: string): FieldError[] {
     objects(c.ports).forEach((p, pi) => {
       if (typeof p.hostPort !== 'number' || p.hostPort === 0) return;
       const key = `${str(p.protocol)}/${str(p.hostIP)}/${p.hostPort}`;
-      if (seen.has(key)) errs.push(fieldError.duplicate(`${path}.containers[${ci}].ports[${pi}].hostPort`, key));
+      if (seen.has(key))
+        errs.push(fieldError.duplicate(`${path}.containers[${ci}].ports[${pi}].hostPort`, key));
       seen.add(key);
     }),
   );
@@ -107,15 +127,21 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
   errs.push(...validatePodSecurityContext(spec.securityContext, `${path}.securityContext`));
   errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
   errs.push(...validateAffinity(spec.affinity, `${path}.affinity`));
-  errs.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  errs.push(
+    ...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`),
+  );
   for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName'])
     if (str(spec[f])) errs.push(...nameErrors(str(spec[f]), `${path}.${f}`, isDNS1123Subdomain));
   for (const f of ['hostname', 'subdomain'])
     if (str(spec[f])) errs.push(...nameErrors(str(spec[f]), `${path}.${f}`, isDNS1123Label));
   const ads = spec.activeDeadlineSeconds;
   if (ads !== undefined && ads !== null && (typeof ads !== 'number' || ads < 1 || ads > 2147483647))
-    errs.push(fieldError.invalid(`${path}.activeDeadlineSeconds`, ads, 'must be between 1 and 2147483647, inclusive'));
-  errs.push(...oneOf(spec.preemptionPolicy, `${path}.preemptionPolicy`, ['PreemptLowerPriority', 'Never'], false));
+    errs.push(
+      fieldError.invalid(`${path}.activeDeadlineSeconds`, ads, 'must be between 1 and 2147483647, inclusive'),
+    );
+  errs.push(
+    ...oneOf(spec.preemptionPolicy, `${path}.preemptionPolicy`, ['PreemptLowerPriority', 'Never'], false),
+  );
   if (isObject(spec.os)) errs.push(...oneOf(spec.os.name, `${path}.os.name`, ['linux', 'windows']));
   objects(spec.imagePullSecrets).forEach((s, i) => {
     if (!str(s.name)) errs.push(fieldError.required(`${path}.imagePullSecrets[${i}].name`));
@@ -128,13 +154,20 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
     );
   });
   objects(spec.readinessGates).forEach((g, i) =>
-    errs.push(...nameErrors(str(g.conditionType), `${path}.readinessGates[${i}].conditionType`, isQualifiedName)),
+    errs.push(
+      ...nameErrors(str(g.conditionType), `${path}.readinessGates[${i}].conditionType`, isQualifiedName),
+    ),
   );
   objects(spec.schedulingGates).forEach((g, i) => {
     errs.push(...nameErrors(str(g.name), `${path}.schedulingGates[${i}].name`, isQualifiedName));
   });
   if (spec.hostUsers === false && (hostNetwork || spec.hostPID === true || spec.hostIPC === true))
-    errs.push(fieldError.forbidden(`${path}.hostUsers`, 'when `hostUsers` is false, `hostNetwork`, `hostPID` and `hostIPC` must be false'));
+    errs.push(
+      fieldError.forbidden(
+        `${path}.hostUsers`,
+        'when `hostUsers` is false, `hostNetwork`, `hostPID` and `hostIPC` must be false',
+      ),
+    );
   return errs;
 }
 

@@ -30,7 +30,11 @@ function parse(v: unknown): Quantity | undefined {
 }
 
 /** Parses a list of quantities, reporting bad or negative values. */
-export function validateResourceList(list: unknown, path: string, check = validateContainerResourceName): { errs: FieldError[]; parsed: Map<string, Quantity> } {
+export function validateResourceList(
+  list: unknown,
+  path: string,
+  check = validateContainerResourceName,
+): { errs: FieldError[]; parsed: Map<string, Quantity> } {
   const errs: FieldError[] = [];
   const parsed = new Map<string, Quantity>();
   for (const [k, v] of Object.entries(obj(list))) {
@@ -38,10 +42,17 @@ export function validateResourceList(list: unknown, path: string, check = valida
     errs.push(...check(k, p));
     const q = parse(v);
     if (!q) {
-      errs.push(fieldError.invalid(p, v, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+      errs.push(
+        fieldError.invalid(
+          p,
+          v,
+          "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+        ),
+      );
       continue;
     }
-    if (compareQuantities(q, parseQuantity('0')) < 0) errs.push(fieldError.invalid(p, String(v), 'must be greater than or equal to 0'));
+    if (compareQuantities(q, parseQuantity('0')) < 0)
+      errs.push(fieldError.invalid(p, String(v), 'must be greater than or equal to 0'));
     parsed.set(k, q);
   }
   return { errs, parsed };
@@ -64,7 +75,13 @@ export function validateResourceRequirements(res: unknown, path: string): FieldE
         ),
       );
     if (name.startsWith('hugepages-') && lim && compareQuantities(req, lim) !== 0)
-      errs.push(fieldError.invalid(`${path}.requests[${name}]`, String(obj(r.requests)[name]), `must be equal to ${name} limit`));
+      errs.push(
+        fieldError.invalid(
+          `${path}.requests[${name}]`,
+          String(obj(r.requests)[name]),
+          `must be equal to ${name} limit`,
+        ),
+      );
   }
   const claims = Array.isArray(r.claims) ? r.claims : [];
   const seen = new Set<string>();

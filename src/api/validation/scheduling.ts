@@ -15,12 +15,27 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
     if (key) errs.push(...nameErrors(key, `${at}.key`, isQualifiedName));
     const op = str(t.operator);
     if (!key && op !== 'Exists')
-      errs.push(fieldError.invalid(`${at}.operator`, op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+      errs.push(
+        fieldError.invalid(
+          `${at}.operator`,
+          op,
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
     if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && str(t.effect) !== 'NoExecute')
-      errs.push(fieldError.invalid(`${at}.effect`, str(t.effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+      errs.push(
+        fieldError.invalid(
+          `${at}.effect`,
+          str(t.effect),
+          "effect must be 'NoExecute' when `tolerationSeconds` is set",
+        ),
+      );
     if (op === '' || op === 'Equal') errs.push(...nameErrors(str(t.value), `${at}.value`, isValidLabelValue));
     else if (op === 'Exists') {
-      if (str(t.value)) errs.push(fieldError.invalid(`${at}.operator`, t.value, "value must be empty when `operator` is 'Exists'"));
+      if (str(t.value))
+        errs.push(
+          fieldError.invalid(`${at}.operator`, t.value, "value must be empty when `operator` is 'Exists'"),
+        );
     } else errs.push(fieldError.notSupported(`${at}.operator`, op, ['Equal', 'Exists']));
     errs.push(...oneOf(t.effect, `${at}.effect`, ['NoSchedule', 'PreferNoSchedule', 'NoExecute'], false));
   });
@@ -34,25 +49,47 @@ function validateNodeSelectorRequirements(reqs: unknown, path: string, fieldsOnl
     const values = Array.isArray(r.values) ? r.values : [];
     const op = str(r.operator);
     if (fieldsOnly) {
-      if (str(r.key) !== 'metadata.name') errs.push(fieldError.invalid(`${at}.key`, r.key, 'not a valid field selector key'));
-      if (op !== 'In' && op !== 'NotIn') errs.push(fieldError.invalid(`${at}.operator`, op, 'not a valid selector operator'));
-      else if (values.length !== 1) errs.push(fieldError.required(`${at}.values`, 'must be only one value when `operator` is \'In\' or \'NotIn\' for node field selector'));
+      if (str(r.key) !== 'metadata.name')
+        errs.push(fieldError.invalid(`${at}.key`, r.key, 'not a valid field selector key'));
+      if (op !== 'In' && op !== 'NotIn')
+        errs.push(fieldError.invalid(`${at}.operator`, op, 'not a valid selector operator'));
+      else if (values.length !== 1)
+        errs.push(
+          fieldError.required(
+            `${at}.values`,
+            "must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+          ),
+        );
       return;
     }
     errs.push(...nameErrors(str(r.key), `${at}.key`, isQualifiedName));
     switch (op) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) errs.push(fieldError.required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (values.length === 0)
+          errs.push(
+            fieldError.required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"),
+          );
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length > 0) errs.push(fieldError.forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        if (values.length > 0)
+          errs.push(
+            fieldError.forbidden(
+              `${at}.values`,
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
         break;
       case 'Gt':
       case 'Lt':
         if (values.length !== 1 || !/^-?[0-9]+$/.test(String(values[0])))
-          errs.push(fieldError.required(`${at}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+          errs.push(
+            fieldError.required(
+              `${at}.values`,
+              "must be specified single value when `operator` is 'Lt' or 'Gt'",
+            ),
+          );
         break;
       default:
         errs.push(fieldError.invalid(`${at}.operator`, op, 'not a valid selector operator'));
@@ -81,9 +118,18 @@ function validateLabelSelector(sel: unknown, path: string): FieldError[] {
     const values = Array.isArray(r.values) ? r.values : [];
     const op = str(r.operator);
     if (op === 'In' || op === 'NotIn') {
-      if (values.length === 0) errs.push(fieldError.required(`${at}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
+      if (values.length === 0)
+        errs.push(
+          fieldError.required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"),
+        );
     } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) errs.push(fieldError.forbidden(`${at}.values`, 'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
+      if (values.length > 0)
+        errs.push(
+          fieldError.forbidden(
+            `${at}.values`,
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+          ),
+        );
     } else errs.push(fieldError.invalid(`${at}.operator`, op, 'not a valid selector operator'));
     errs.push(...nameErrors(str(r.key), `${at}.key`, isQualifiedName));
   });
@@ -99,7 +145,9 @@ function validatePodAffinityTerm(t: Obj, path: string): FieldError[] {
 }
 
 function validateWeight(w: unknown, path: string): FieldError[] {
-  return typeof w === 'number' && w >= 1 && w <= 100 ? [] : [fieldError.invalid(path, w, 'must be in the range 1-100')];
+  return typeof w === 'number' && w >= 1 && w <= 100
+    ? []
+    : [fieldError.invalid(path, w, 'must be in the range 1-100')];
 }
 
 /** Checks `spec.affinity`: node selector terms, pod (anti-)affinity terms and preference weights. */
@@ -113,7 +161,10 @@ export function validateAffinity(affinity: unknown, path: string): FieldError[] 
     if (na.requiredDuringSchedulingIgnoredDuringExecution !== undefined) {
       const rp = `${np}.requiredDuringSchedulingIgnoredDuringExecution`;
       const terms = objects(obj(na.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms);
-      if (terms.length === 0) errs.push(fieldError.required(`${rp}.nodeSelectorTerms`, 'must have at least one node selector term'));
+      if (terms.length === 0)
+        errs.push(
+          fieldError.required(`${rp}.nodeSelectorTerms`, 'must have at least one node selector term'),
+        );
       terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${rp}.nodeSelectorTerms[${i}]`)));
     }
     objects(na.preferredDuringSchedulingIgnoredDuringExecution).forEach((p, i) => {
@@ -144,7 +195,8 @@ export function validateTopologySpreadConstraints(list: unknown, path: string): 
   const seen = new Set<string>();
   objects(list).forEach((c, i) => {
     const at = `${path}[${i}]`;
-    if (typeof c.maxSkew !== 'number' || c.maxSkew <= 0) errs.push(fieldError.invalid(`${at}.maxSkew`, c.maxSkew, 'must be greater than zero'));
+    if (typeof c.maxSkew !== 'number' || c.maxSkew <= 0)
+      errs.push(fieldError.invalid(`${at}.maxSkew`, c.maxSkew, 'must be greater than zero'));
     const key = str(c.topologyKey);
     if (!key) errs.push(fieldError.required(`${at}.topologyKey`, 'can not be empty'));
     else errs.push(...nameErrors(key, `${at}.topologyKey`, isQualifiedName));
@@ -154,13 +206,20 @@ export function validateTopologySpreadConstraints(list: unknown, path: string): 
       if (typeof c.minDomains !== 'number' || c.minDomains <= 0)
         errs.push(fieldError.invalid(`${at}.minDomains`, c.minDomains, 'must be greater than 0'));
       else if (when !== 'DoNotSchedule')
-        errs.push(fieldError.invalid(`${at}.minDomains`, c.minDomains, 'can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway'));
+        errs.push(
+          fieldError.invalid(
+            `${at}.minDomains`,
+            c.minDomains,
+            'can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway',
+          ),
+        );
     }
     errs.push(...oneOf(c.nodeAffinityPolicy, `${at}.nodeAffinityPolicy`, ['Honor', 'Ignore'], false));
     errs.push(...oneOf(c.nodeTaintsPolicy, `${at}.nodeTaintsPolicy`, ['Honor', 'Ignore'], false));
     errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
     const pair = `${key}/${when}`;
-    if (seen.has(pair)) errs.push(fieldError.duplicate(`${at}.{topologyKey, whenUnsatisfiable}`, `{${key}, ${when}}`));
+    if (seen.has(pair))
+      errs.push(fieldError.duplicate(`${at}.{topologyKey, whenUnsatisfiable}`, `{${key}, ${when}}`));
     seen.add(pair);
   });
   return errs;

@@ -35,7 +35,9 @@ export function notFound(field: string, value: unknown): FieldError {
 
 /** Error when a number is negative. */
 export function nonNegative(v: unknown, path: string): FieldError[] {
-  return typeof v === 'number' && v < 0 ? [fieldError.invalid(path, v, 'must be greater than or equal to 0')] : [];
+  return typeof v === 'number' && v < 0
+    ? [fieldError.invalid(path, v, 'must be greater than or equal to 0')]
+    : [];
 }
 
 /** Error when a number is set and not positive. */

@@ -66,6 +66,8 @@ test('default, kube-system and kube-public cannot be deleted (403); others can',
 
 test('cluster-scoped kinds are not checked', async () => {
   const { api, done } = await setup();
-  await api.resource('', 'nodes').create('', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, ctx());
+  await api
+    .resource('', 'nodes')
+    .create('', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, ctx());
   await done();
 });

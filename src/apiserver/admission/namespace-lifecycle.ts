@@ -22,7 +22,12 @@ export function namespaceLifecycle(api: Api): AdmissionPlugin {
       await namespaces.cache.start();
       // The cache may trail a namespace created a moment ago (etcd): confirm a miss with a live read.
       const cached = namespaces.cache.get(namespaces.key('', a.namespace))?.obj;
-      const ns = cached ?? (await namespaces.read('', a.namespace).then((r) => r.obj, () => undefined));
+      const ns =
+        cached ??
+        (await namespaces.read('', a.namespace).then(
+          (r) => r.obj,
+          () => undefined,
+        ));
       if (!ns) throw notFound('namespaces', '', a.namespace);
       if (ns.metadata.deletionTimestamp) {
         // Events may still be written while a namespace drains, so the things in it can report.

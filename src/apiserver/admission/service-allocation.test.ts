@@ -20,7 +20,10 @@ const specOf = (o: KubeObject) => o.spec as unknown as Spec;
 
 function withAllocator(path = ':memory:') {
   const t = newApi(path);
-  const allocator = new ServiceAllocator({ serviceCidr: '10.96.0.0/12', nodePortRange: { first: 30000, last: 32767 } });
+  const allocator = new ServiceAllocator({
+    serviceCidr: '10.96.0.0/12',
+    nodePortRange: { first: 30000, last: 32767 },
+  });
   t.api.admission.push(serviceAllocation(t.api, allocator));
   return { ...t, allocator, svcs: t.api.resource('', 'services') };
 }
@@ -49,10 +52,18 @@ test('explicit cluster IPs: a taken one or one out of range is 422; headless get
   const { svcs, allocator, done } = withAllocator();
   const { obj } = await svcs.create('default', service('a', { clusterIP: '10.96.0.10' }), ctx());
   assert.equal(specOf(obj).clusterIP, '10.96.0.10');
-  const taken = await rejectsStatus(svcs.create('default', service('b', { clusterIP: '10.96.0.10' }), ctx()), 422, 'Invalid');
+  const taken = await rejectsStatus(
+    svcs.create('default', service('b', { clusterIP: '10.96.0.10' }), ctx()),
+    422,
+    'Invalid',
+  );
   assert.equal(taken.status.details?.causes?.[0]?.field, 'spec.clusterIPs[0]');
   assert.match(taken.message, /already allocated/);
-  const out = await rejectsStatus(svcs.create('default', service('c', { clusterIP: '192.168.1.1' }), ctx()), 422, 'Invalid');
+  const out = await rejectsStatus(
+    svcs.create('default', service('c', { clusterIP: '192.168.1.1' }), ctx()),
+    422,
+    'Invalid',
+  );
   assert.match(out.message, /not in the valid range/);
   const headless = (await svcs.create('default', service('h', { clusterIP: 'None' }), ctx())).obj;
   assert.equal(specOf(headless).clusterIP, 'None');
@@ -76,26 +87,55 @@ test('explicit cluster IPs: a taken one or one out of range is 422; headless get
 
 test('node ports come from 30000-32767, are freed on delete and when the type drops them', async () => {
   const { svcs, allocator, done } = withAllocator();
-  const two = { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] };
+  const two = {
+    type: 'NodePort',
+    ports: [
+      { name: 'http', port: 80 },
+      { name: 'https', port: 443 },
+    ],
+  };
   const { obj } = await svcs.create('default', service('np', two), ctx());
   const ports = specOf(obj).ports.map((p) => p.nodePort!);
   for (const p of ports) assert.ok(p >= 30000 && p <= 32767, String(p));
   assert.notEqual(ports[0], ports[1]);
   assert.equal(allocator.ports.usedCount(), 2);
   // Explicit: taken → 422, out of range → 422.
-  await rejectsStatus(svcs.create('default', service('t', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[0] }] }), ctx()), 422, 'Invalid');
-  await rejectsStatus(svcs.create('default', service('o', { type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] }), ctx()), 422, 'Invalid');
+  await rejectsStatus(
+    svcs.create(
+      'default',
+      service('t', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[0] }] }),
+      ctx(),
+    ),
+    422,
+    'Invalid',
+  );
+  await rejectsStatus(
+    svcs.create('default', service('o', { type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] }), ctx()),
+    422,
+    'Invalid',
+  );
   assert.equal(allocator.ports.usedCount(), 2);
   // An unconditional replace without node ports keeps them.
   const kept = (await svcs.update('default', 'np', service('np', two), ctx())).obj;
-  assert.deepEqual(specOf(kept).ports.map((p) => p.nodePort), ports);
+  assert.deepEqual(
+    specOf(kept).ports.map((p) => p.nodePort),
+    ports,
+  );
   // Delete frees both.
   await deleteObject(svcs, 'default', 'np', {}, ctx());
   assert.equal(allocator.ports.usedCount(), 0);
-  const again = (await svcs.create('default', service('np2', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[0] }] }), ctx())).obj;
+  const again = (
+    await svcs.create(
+      'default',
+      service('np2', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[0] }] }),
+      ctx(),
+    )
+  ).obj;
   assert.equal(specOf(again).ports[0].nodePort, ports[0]);
   // A replace to type ClusterIP without node ports frees them.
-  const asClusterIP = (await svcs.update('default', 'np2', service('np2', { type: 'ClusterIP', ports: [{ port: 80 }] }), ctx())).obj;
+  const asClusterIP = (
+    await svcs.update('default', 'np2', service('np2', { type: 'ClusterIP', ports: [{ port: 80 }] }), ctx())
+  ).obj;
   assert.equal(specOf(asClusterIP).ports[0].nodePort, undefined);
   assert.equal(allocator.ports.usedCount(), 0);
   await done();
@@ -107,7 +147,15 @@ test('a patch of type NodePort → ClusterIP drops and frees the node ports', as
   const { svcs, allocator, done } = withAllocator();
   await svcs.create('default', service('np', { type: 'NodePort' }), ctx());
   assert.equal(allocator.ports.usedCount(), 1);
-  const { obj } = await patchObject(svcs, 'default', 'np', 'merge', json({ spec: { type: 'ClusterIP' } }), ctx(), '');
+  const { obj } = await patchObject(
+    svcs,
+    'default',
+    'np',
+    'merge',
+    json({ spec: { type: 'ClusterIP' } }),
+    ctx(),
+    '',
+  );
   assert.equal(specOf(obj).type, 'ClusterIP');
   assert.equal(specOf(obj).ports[0].nodePort, undefined);
   assert.equal(allocator.ports.usedCount(), 0);
@@ -120,19 +168,29 @@ test('allocations are rebuilt from the stored services after a restart', async (
     const path = join(dir, 'state.db');
     const first = withAllocator(path);
     const made: KubeObject[] = [];
-    for (let i = 0; i < 5; i++) made.push((await first.svcs.create('default', service(`s${i}`, { type: 'NodePort' }), ctx())).obj);
+    for (let i = 0; i < 5; i++)
+      made.push((await first.svcs.create('default', service(`s${i}`, { type: 'NodePort' }), ctx())).obj);
     await first.done();
 
     const second = withAllocator(path);
     const used = made.map((o) => specOf(o).clusterIP!);
     const usedPorts = made.map((o) => specOf(o).ports[0].nodePort!);
     await rejectsStatus(second.svcs.create('default', service('dupip', { clusterIP: used[2] }), ctx()), 422);
-    await rejectsStatus(second.svcs.create('default', service('dupport', { type: 'NodePort', ports: [{ port: 80, nodePort: usedPorts[3] }] }), ctx()), 422);
+    await rejectsStatus(
+      second.svcs.create(
+        'default',
+        service('dupport', { type: 'NodePort', ports: [{ port: 80, nodePort: usedPorts[3] }] }),
+        ctx(),
+      ),
+      422,
+    );
     assert.equal(second.allocator.ips.usedCount(), 5);
     assert.equal(second.allocator.ports.usedCount(), 5);
     // New allocations never collide with the old ones.
     for (let i = 0; i < 20; i++) {
-      const s = specOf((await second.svcs.create('default', service(`n${i}`, { type: 'NodePort' }), ctx())).obj);
+      const s = specOf(
+        (await second.svcs.create('default', service(`n${i}`, { type: 'NodePort' }), ctx())).obj,
+      );
       assert.ok(!used.includes(s.clusterIP!), s.clusterIP);
       assert.ok(!usedPorts.includes(s.ports[0].nodePort!), String(s.ports[0].nodePort));
     }
@@ -144,7 +202,11 @@ test('allocations are rebuilt from the stored services after a restart', async (
 
 test('ExternalName services hold nothing', async () => {
   const { svcs, allocator, done } = withAllocator();
-  const { obj } = await svcs.create('default', service('ext', { type: 'ExternalName', externalName: 'example.com', ports: [] }), ctx());
+  const { obj } = await svcs.create(
+    'default',
+    service('ext', { type: 'ExternalName', externalName: 'example.com', ports: [] }),
+    ctx(),
+  );
   assert.equal(specOf(obj).clusterIP, undefined);
   assert.equal(allocator.ips.usedCount(), 0);
   await done();

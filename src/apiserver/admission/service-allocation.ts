@@ -54,7 +54,9 @@ function needsHealthCheckPort(s: ServiceSpec): boolean {
 /** What a service holds: its cluster IP (as a number) and node ports. */
 function holdings(s: ServiceSpec): { ip?: number; ports: number[] } {
   const ip = s.clusterIP && s.clusterIP !== 'None' ? ipToNumber(s.clusterIP) : undefined;
-  const ports = (s.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number' && p > 0);
+  const ports = (s.ports ?? [])
+    .map((p) => p.nodePort)
+    .filter((p): p is number => typeof p === 'number' && p > 0);
   if (s.healthCheckNodePort) ports.push(s.healthCheckNodePort);
   return { ip, ports };
 }
@@ -115,7 +117,12 @@ export class ServiceAllocator {
     }
   }
 
-  private assignClusterIP(spec: ServiceSpec, old: ServiceSpec | undefined, claimed: { ips: number[] }, errors: FieldError[]): void {
+  private assignClusterIP(
+    spec: ServiceSpec,
+    old: ServiceSpec | undefined,
+    claimed: { ips: number[] },
+    errors: FieldError[],
+  ): void {
     if (!needsClusterIP(spec)) {
       if (spec.type === 'ExternalName') {
         delete spec.clusterIP;
@@ -132,15 +139,27 @@ export class ServiceAllocator {
     } else if (spec.clusterIP) {
       const n = ipToNumber(spec.clusterIP);
       if (n === undefined) {
-        errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)` });
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs[0]',
+          message: `Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+        });
         return;
       }
       if (!this.ips.contains(n)) {
-        errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: provided IP is not in the valid range. The range of valid IPs is ${this.cidr}` });
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs[0]',
+          message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: provided IP is not in the valid range. The range of valid IPs is ${this.cidr}`,
+        });
         return;
       }
       if (!this.ips.claim(n)) {
-        errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: provided IP is already allocated` });
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs[0]',
+          message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+        });
         return;
       }
       claimed.ips.push(n);
@@ -148,7 +167,11 @@ export class ServiceAllocator {
     } else {
       const n = this.ips.allocateNext();
       if (n === undefined) {
-        errors.push({ type: 'InternalError', field: 'spec.clusterIPs', message: `Internal error: failed to allocate a serviceIP: range is full` });
+        errors.push({
+          type: 'InternalError',
+          field: 'spec.clusterIPs',
+          message: `Internal error: failed to allocate a serviceIP: range is full`,
+        });
         return;
       }
       claimed.ips.push(n);
@@ -159,18 +182,37 @@ export class ServiceAllocator {
     spec.ipFamilyPolicy ??= 'SingleStack';
   }
 
-  private claimPort(value: number, field: string, claimed: { ports: number[] }, errors: FieldError[], mine: number[]): void {
+  private claimPort(
+    value: number,
+    field: string,
+    claimed: { ports: number[] },
+    errors: FieldError[],
+    mine: number[],
+  ): void {
     if (mine.includes(value)) return;
     if (!this.ports.contains(value)) {
-      errors.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${value}: provided port is not in the valid range. The range of valid ports is ${this.ports.first}-${this.ports.last}` });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        message: `Invalid value: ${value}: provided port is not in the valid range. The range of valid ports is ${this.ports.first}-${this.ports.last}`,
+      });
     } else if (!this.ports.claim(value)) {
-      errors.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${value}: provided port is already allocated` });
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        message: `Invalid value: ${value}: provided port is already allocated`,
+      });
     } else {
       claimed.ports.push(value);
     }
   }
 
-  private assignNodePorts(spec: ServiceSpec, old: ServiceSpec | undefined, claimed: { ports: number[] }, errors: FieldError[]): void {
+  private assignNodePorts(
+    spec: ServiceSpec,
+    old: ServiceSpec | undefined,
+    claimed: { ports: number[] },
+    errors: FieldError[],
+  ): void {
     const oldPorts = old ? holdings(old).ports : [];
     const ports = spec.ports ?? [];
     if (!needsNodePorts(spec)) {
@@ -178,14 +220,19 @@ export class ServiceAllocator {
       if (spec.type === 'ClusterIP' || spec.type === 'ExternalName' || spec.type === undefined) {
         for (const p of ports) delete p.nodePort;
       } else {
-        for (const [i, p] of ports.entries()) if (p.nodePort) this.claimPort(p.nodePort, `spec.ports[${i}].nodePort`, claimed, errors, oldPorts);
+        for (const [i, p] of ports.entries())
+          if (p.nodePort) this.claimPort(p.nodePort, `spec.ports[${i}].nodePort`, claimed, errors, oldPorts);
       }
     } else {
       const seen = new Set<number>();
       for (const [i, p] of ports.entries()) {
         if (p.nodePort) {
           if (seen.has(p.nodePort)) {
-            errors.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}].nodePort`, message: `Duplicate value: ${p.nodePort}` });
+            errors.push({
+              type: 'FieldValueDuplicate',
+              field: `spec.ports[${i}].nodePort`,
+              message: `Duplicate value: ${p.nodePort}`,
+            });
             continue;
           }
           this.claimPort(p.nodePort, `spec.ports[${i}].nodePort`, claimed, errors, oldPorts);
@@ -197,7 +244,11 @@ export class ServiceAllocator {
           } else {
             const n = this.ports.allocateNext();
             if (n === undefined) {
-              errors.push({ type: 'InternalError', field: `spec.ports[${i}].nodePort`, message: 'Internal error: failed to allocate a nodePort: range is full' });
+              errors.push({
+                type: 'InternalError',
+                field: `spec.ports[${i}].nodePort`,
+                message: 'Internal error: failed to allocate a nodePort: range is full',
+              });
               continue;
             }
             claimed.ports.push(n);
@@ -229,7 +280,11 @@ export class ServiceAllocator {
 
   release(a: AdmissionAttributes, committed: boolean): void {
     if (a.operation === 'DELETE') {
-      if (committed && a.old) this.giveBack({ ips: [holdings(specOf(a.old)).ip].filter((x): x is number => x !== undefined), ports: holdings(specOf(a.old)).ports });
+      if (committed && a.old)
+        this.giveBack({
+          ips: [holdings(specOf(a.old)).ip].filter((x): x is number => x !== undefined),
+          ports: holdings(specOf(a.old)).ports,
+        });
       return;
     }
     const claimed = this.claimed.get(a);

@@ -16,7 +16,10 @@ describe('aggregatedRules', () => {
       clusterRole('a', [get], { x: 'true' }),
       clusterRole('c', [{ verbs: ['delete'], apiGroups: [''], resources: ['pods'] }], { y: 'true' }),
     ]);
-    assert.deepEqual(rules?.map((r) => r.verbs), [['get'], ['list']]);
+    assert.deepEqual(
+      rules?.map((r) => r.verbs),
+      [['get'], ['list']],
+    );
   });
 
   test('no aggregationRule: undefined', () => {
@@ -25,16 +28,29 @@ describe('aggregatedRules', () => {
 
   test('selectors in order; malformed selectors match nothing', () => {
     const agg = clusterRole('agg', []);
-    agg.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { y: 'true' } }, { matchExpressions: [{ key: 'x', operator: 'Bogus' }] }, { matchLabels: { x: 'true' } }] };
-    const rules = aggregatedRules(agg, [clusterRole('a', [get], { x: 'true' }), clusterRole('b', [list], { y: 'true' })]);
-    assert.deepEqual(rules?.map((r) => r.verbs), [['list'], ['get']]);
+    agg.aggregationRule = {
+      clusterRoleSelectors: [
+        { matchLabels: { y: 'true' } },
+        { matchExpressions: [{ key: 'x', operator: 'Bogus' }] },
+        { matchLabels: { x: 'true' } },
+      ],
+    };
+    const rules = aggregatedRules(agg, [
+      clusterRole('a', [get], { x: 'true' }),
+      clusterRole('b', [list], { y: 'true' }),
+    ]);
+    assert.deepEqual(
+      rules?.map((r) => r.verbs),
+      [['list'], ['get']],
+    );
   });
 });
 
 describe('ClusterRoleAggregator', () => {
   const { api, done } = newApi();
   const agg = new ClusterRoleAggregator(api);
-  const rules = async (name: string) => (await api.resource('rbac.authorization.k8s.io', 'clusterroles').get('', name)).rules;
+  const rules = async (name: string) =>
+    (await api.resource('rbac.authorization.k8s.io', 'clusterroles').get('', name)).rules;
   before(async () => {
     await api.warm();
     await createAll(api, [
@@ -64,7 +80,12 @@ describe('ClusterRoleAggregator', () => {
   test('hand edits of an aggregated role are put back', async () => {
     const rs = api.resource('rbac.authorization.k8s.io', 'clusterroles');
     const cur = await rs.get('', 'top');
-    await rs.update('', 'top', { ...cur, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] }, ctx());
+    await rs.update(
+      '',
+      'top',
+      { ...cur, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] },
+      ctx(),
+    );
     await agg.idle();
     assert.deepEqual(await rules('top'), [get, list]);
   });

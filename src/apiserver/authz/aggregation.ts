@@ -9,7 +9,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { StatusError } from '../../api/errors.ts';
 import { isObject, type KubeObject } from '../../api/object.ts';
-import { matchesLabels, selectorFromLabelSelector, type LabelSelectorSpec } from '../../api/selectors/labels.ts';
+import {
+  matchesLabels,
+  selectorFromLabelSelector,
+  type LabelSelectorSpec,
+} from '../../api/selectors/labels.ts';
 import type { Api } from '../api.ts';
 import { systemContext } from '../registry/context.ts';
 import { resourcePrefix } from '../registry/keys.ts';
@@ -122,7 +126,9 @@ export class ClusterRoleAggregator {
       total += changed;
       if (changed === 0) return total;
     }
-    this.log('clusterrole aggregation did not settle; do aggregated roles select each other?', { passes: this.maxPasses });
+    this.log('clusterrole aggregation did not settle; do aggregated roles select each other?', {
+      passes: this.maxPasses,
+    });
     return total;
   }
 

@@ -1,11 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UserInfo } from '../authn/user.ts';
-import { BootstrapAuthorizer, forbiddenMessage, mastersAuthorizer, unionAuthorizer, type Attributes, type Authorizer } from './authorizer.ts';
+import {
+  BootstrapAuthorizer,
+  forbiddenMessage,
+  mastersAuthorizer,
+  unionAuthorizer,
+  type Attributes,
+  type Authorizer,
+} from './authorizer.ts';
 
 const root: UserInfo = { name: 'root', groups: ['system:masters'] };
 const bob: UserInfo = { name: 'bob', groups: ['system:authenticated'] };
-const pods = (user: UserInfo): Attributes => ({ user, verb: 'list', isResourceRequest: true, group: '', resource: 'pods', namespace: 'default' });
+const pods = (user: UserInfo): Attributes => ({
+  user,
+  verb: 'list',
+  isResourceRequest: true,
+  group: '',
+  resource: 'pods',
+  namespace: 'default',
+});
 
 test('mastersAuthorizer allows system:masters only and lists every rule for them', async () => {
   assert.equal((await mastersAuthorizer.authorize(pods(root))).allowed, true);
@@ -19,10 +33,15 @@ test('unionAuthorizer: first allow wins, rules are the union', async () => {
   const deny: Authorizer = { authorize: () => (calls.push('deny'), { allowed: false }), rulesFor: () => [] };
   const allow: Authorizer = {
     authorize: async () => (calls.push('allow'), { allowed: true, reason: 'ok' }),
-    rulesFor: () => [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [], nonResourceURLs: [] }],
+    rulesFor: () => [
+      { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [], nonResourceURLs: [] },
+    ],
   };
   const never: Authorizer = { authorize: () => assert.fail('asked after an allow') };
-  assert.deepEqual(await unionAuthorizer([deny, allow, never]).authorize(pods(bob)), { allowed: true, reason: 'ok' });
+  assert.deepEqual(await unionAuthorizer([deny, allow, never]).authorize(pods(bob)), {
+    allowed: true,
+    reason: 'ok',
+  });
   assert.deepEqual(calls, ['deny', 'allow']);
   assert.equal(unionAuthorizer([deny, allow, never]).rulesFor!(bob, '').length, 1);
   assert.equal((await unionAuthorizer([deny]).authorize(pods(bob))).allowed, false);
@@ -30,16 +49,33 @@ test('unionAuthorizer: first allow wins, rules are the union', async () => {
 
 test('BootstrapAuthorizer still answers discovery and self reviews', () => {
   const z = new BootstrapAuthorizer();
-  assert.equal(z.authorize({ user: bob, verb: 'get', isResourceRequest: false, path: '/apis/apps' }).allowed, true);
+  assert.equal(
+    z.authorize({ user: bob, verb: 'get', isResourceRequest: false, path: '/apis/apps' }).allowed,
+    true,
+  );
   assert.equal(z.authorize(pods(bob)).allowed, false);
   assert.equal(z.rulesFor(bob).length, 3);
 });
 
 test('forbiddenMessage', () => {
-  assert.equal(forbiddenMessage(pods(bob)), 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default"');
   assert.equal(
-    forbiddenMessage({ user: bob, verb: 'get', isResourceRequest: true, group: 'apps', resource: 'deployments', subresource: 'scale', name: 'web' }),
+    forbiddenMessage(pods(bob)),
+    'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default"',
+  );
+  assert.equal(
+    forbiddenMessage({
+      user: bob,
+      verb: 'get',
+      isResourceRequest: true,
+      group: 'apps',
+      resource: 'deployments',
+      subresource: 'scale',
+      name: 'web',
+    }),
     'deployments.apps "web" is forbidden: User "bob" cannot get resource "deployments/scale" in API group "apps" at the cluster scope',
   );
-  assert.equal(forbiddenMessage({ user: bob, verb: 'get', isResourceRequest: false, path: '/metrics' }), 'forbidden: User "bob" cannot get path "/metrics"');
+  assert.equal(
+    forbiddenMessage({ user: bob, verb: 'get', isResourceRequest: false, path: '/metrics' }),
+    'forbidden: User "bob" cannot get path "/metrics"',
+  );
 });

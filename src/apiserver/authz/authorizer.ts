@@ -44,7 +44,8 @@ export const superuserRules: readonly PolicyRule[] = Object.freeze([
 
 /** system:masters may do anything, whatever RBAC objects say (so a broken policy cannot lock admins out). */
 export const mastersAuthorizer: Authorizer = {
-  authorize: (a) => (a.user.groups.includes(groupMasters) ? { allowed: true, reason: 'system:masters' } : { allowed: false }),
+  authorize: (a) =>
+    a.user.groups.includes(groupMasters) ? { allowed: true, reason: 'system:masters' } : { allowed: false },
   rulesFor: (user) => (user.groups.includes(groupMasters) ? [...superuserRules] : []),
 };
 
@@ -81,7 +82,8 @@ export class BootstrapAuthorizer implements Authorizer {
     if (
       a.isResourceRequest &&
       a.verb === 'create' &&
-      ((a.group === 'authorization.k8s.io' && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews')) ||
+      ((a.group === 'authorization.k8s.io' &&
+        (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews')) ||
         (a.group === 'authentication.k8s.io' && a.resource === 'selfsubjectreviews'))
     ) {
       return { allowed: true, reason: 'self review' };
@@ -92,7 +94,12 @@ export class BootstrapAuthorizer implements Authorizer {
   rulesFor(user: UserInfo): PolicyRule[] {
     if (user.groups.includes(groupMasters)) return [...superuserRules];
     if (!user.groups.includes(groupAuthenticated)) return [];
-    const rule = (verbs: string[], apiGroups: string[], resources: string[], nonResourceURLs: string[] = []): PolicyRule => ({
+    const rule = (
+      verbs: string[],
+      apiGroups: string[],
+      resources: string[],
+      nonResourceURLs: string[] = [],
+    ): PolicyRule => ({
       verbs,
       apiGroups,
       resources,
@@ -102,7 +109,12 @@ export class BootstrapAuthorizer implements Authorizer {
     return [
       rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
       rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
-      rule(['get'], [], [], publicPaths.flatMap((p) => [p, p + '/*'])),
+      rule(
+        ['get'],
+        [],
+        [],
+        publicPaths.flatMap((p) => [p, p + '/*']),
+      ),
     ];
   }
 }
@@ -113,6 +125,8 @@ export function forbiddenMessage(a: Attributes): string {
   if (!a.isResourceRequest) return `forbidden: ${who} cannot ${a.verb} path "${a.path}"`;
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
-  const subject = a.name ? `${a.resource}${a.group ? '.' + a.group : ''} "${a.name}"` : `${a.resource}${a.group ? '.' + a.group : ''}`;
+  const subject = a.name
+    ? `${a.resource}${a.group ? '.' + a.group : ''} "${a.name}"`
+    : `${a.resource}${a.group ? '.' + a.group : ''}`;
   return `${subject} is forbidden: ${who} cannot ${a.verb} resource "${res}" in API group "${a.group ?? ''}" ${scope}`;
 }

@@ -4,7 +4,11 @@ import { newApi } from '../test-fixtures.ts';
 import type { UserInfo } from '../authn/user.ts';
 import { ClusterRoleAggregator } from './aggregation.ts';
 import type { Attributes } from './authorizer.ts';
-import { bootstrapClusterRoleBindings, bootstrapClusterRoles, ensureBootstrapPolicy } from './bootstrap-policy.ts';
+import {
+  bootstrapClusterRoleBindings,
+  bootstrapClusterRoles,
+  ensureBootstrapPolicy,
+} from './bootstrap-policy.ts';
 import { RBACAuthorizer } from './rbac.ts';
 import { createAll, roleBinding } from './test-fixtures.ts';
 
@@ -15,8 +19,20 @@ const viewer: UserInfo = { name: 'vic', groups: ['system:authenticated'] };
 const editor: UserInfo = { name: 'eddie', groups: ['system:authenticated'] };
 const admin: UserInfo = { name: 'ada', groups: ['system:authenticated'] };
 
-const path = (user: UserInfo, p: string): Attributes => ({ user, verb: 'get', isResourceRequest: false, path: p });
-const res = (user: UserInfo, verb: string, group: string, resource: string, namespace = 'team', subresource = ''): Attributes => ({
+const path = (user: UserInfo, p: string): Attributes => ({
+  user,
+  verb: 'get',
+  isResourceRequest: false,
+  path: p,
+});
+const res = (
+  user: UserInfo,
+  verb: string,
+  group: string,
+  resource: string,
+  namespace = 'team',
+  subresource = '',
+): Attributes => ({
   user,
   verb,
   isResourceRequest: true,
@@ -60,7 +76,11 @@ describe('bootstrap policy', () => {
     ['authenticated users read /version', path(plain, '/version'), true],
     ['anonymous may read /healthz', path(anon, '/healthz'), true],
     ['anonymous may not read discovery', path(anon, '/api'), false],
-    ['authenticated users review themselves', res(plain, 'create', 'authorization.k8s.io', 'selfsubjectaccessreviews', ''), true],
+    [
+      'authenticated users review themselves',
+      res(plain, 'create', 'authorization.k8s.io', 'selfsubjectaccessreviews', ''),
+      true,
+    ],
     ['whoami', res(plain, 'create', 'authentication.k8s.io', 'selfsubjectreviews', ''), true],
     ['plain users read no pods', res(plain, 'list', '', 'pods'), false],
     ['view reads pods', res(viewer, 'list', '', 'pods'), true],

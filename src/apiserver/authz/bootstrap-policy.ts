@@ -25,7 +25,12 @@ const autoupdate = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 const read = ['get', 'list', 'watch'];
 const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 
-function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames: string[] = []): PolicyRule {
+function rule(
+  verbs: string[],
+  apiGroups: string[],
+  resources: string[],
+  resourceNames: string[] = [],
+): PolicyRule {
   return { verbs, apiGroups, resources, resourceNames, nonResourceURLs: [] };
 }
 
@@ -33,14 +38,19 @@ function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
   return { verbs, apiGroups: [], resources: [], resourceNames: [], nonResourceURLs };
 }
 
-function clusterRole(name: string, rules: PolicyRule[], extra: { labels?: Record<string, string>; aggregate?: string } = {}): KubeObject {
+function clusterRole(
+  name: string,
+  rules: PolicyRule[],
+  extra: { labels?: Record<string, string>; aggregate?: string } = {},
+): KubeObject {
   const obj: KubeObject = {
     apiVersion: `${rbacGroup}/v1`,
     kind: 'ClusterRole',
     metadata: { name, labels: { ...bootstrapLabels, ...extra.labels }, annotations: { ...autoupdate } },
     rules: rules.map(ruleToJson),
   };
-  if (extra.aggregate) obj.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [extra.aggregate]: 'true' } }] };
+  if (extra.aggregate)
+    obj.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [extra.aggregate]: 'true' } }] };
   return obj;
 }
 
@@ -57,17 +67,51 @@ function clusterRoleBinding(name: string, role: string, groups: string[]): KubeO
 /** What view grants: read access to the common namespaced workload objects, never secrets. */
 function viewRules(): PolicyRule[] {
   return [
-    rule(read, [''], [
-      'pods', 'pods/log', 'pods/status', 'configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status',
-      'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'serviceaccounts', 'services',
-      'services/status', 'bindings', 'events', 'limitranges', 'resourcequotas', 'resourcequotas/status', 'namespaces/status',
-    ]),
+    rule(
+      read,
+      [''],
+      [
+        'pods',
+        'pods/log',
+        'pods/status',
+        'configmaps',
+        'endpoints',
+        'persistentvolumeclaims',
+        'persistentvolumeclaims/status',
+        'replicationcontrollers',
+        'replicationcontrollers/scale',
+        'replicationcontrollers/status',
+        'serviceaccounts',
+        'services',
+        'services/status',
+        'bindings',
+        'events',
+        'limitranges',
+        'resourcequotas',
+        'resourcequotas/status',
+        'namespaces/status',
+      ],
+    ),
     rule(read, [''], ['namespaces']),
     rule(read, ['discovery.k8s.io'], ['endpointslices']),
-    rule(read, ['apps'], [
-      'controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status',
-      'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status',
-    ]),
+    rule(
+      read,
+      ['apps'],
+      [
+        'controllerrevisions',
+        'daemonsets',
+        'daemonsets/status',
+        'deployments',
+        'deployments/scale',
+        'deployments/status',
+        'replicasets',
+        'replicasets/scale',
+        'replicasets/status',
+        'statefulsets',
+        'statefulsets/scale',
+        'statefulsets/status',
+      ],
+    ),
     rule(read, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
     rule(read, ['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']),
     rule(read, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
@@ -83,21 +127,46 @@ function editRules(): PolicyRule[] {
     rule(['create'], [''], ['pods/eviction']),
     rule([...write, ...read], [''], ['secrets']),
     rule(read, [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
-    rule(write, [''], [
-      'configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale',
-      'serviceaccounts', 'services', 'services/proxy', 'endpoints',
-    ]),
+    rule(
+      write,
+      [''],
+      [
+        'configmaps',
+        'events',
+        'persistentvolumeclaims',
+        'replicationcontrollers',
+        'replicationcontrollers/scale',
+        'serviceaccounts',
+        'services',
+        'services/proxy',
+        'endpoints',
+      ],
+    ),
     rule(['create'], [''], ['serviceaccounts/token']),
-    rule(write, ['apps'], [
-      'daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale',
-      'statefulsets', 'statefulsets/scale',
-    ]),
+    rule(
+      write,
+      ['apps'],
+      [
+        'daemonsets',
+        'deployments',
+        'deployments/rollback',
+        'deployments/scale',
+        'replicasets',
+        'replicasets/scale',
+        'statefulsets',
+        'statefulsets/scale',
+      ],
+    ),
     rule(write, ['autoscaling'], ['horizontalpodautoscalers']),
     rule(write, ['batch'], ['cronjobs', 'jobs']),
     rule(write, ['policy'], ['poddisruptionbudgets']),
     rule(write, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
     rule(write, ['discovery.k8s.io'], ['endpointslices']),
-    rule(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
+    rule(
+      ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+      ['coordination.k8s.io'],
+      ['leases'],
+    ),
   ];
 }
 
@@ -129,7 +198,19 @@ export function nodeRules(): PolicyRule[] {
   ];
 }
 
-const discoveryURLs = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/openapi', '/openapi/*', '/version', '/version/'];
+const discoveryURLs = [
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/openapi',
+  '/openapi/*',
+  '/version',
+  '/version/',
+];
 const publicInfoURLs = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 /** The default ClusterRoles, in creation order. */
@@ -148,7 +229,12 @@ export function bootstrapClusterRoles(): KubeObject[] {
     ]),
     clusterRole('system:discovery', [urls(['get'], discoveryURLs)]),
     clusterRole('system:public-info-viewer', [urls(['get'], publicInfoURLs)]),
-    clusterRole('system:monitoring', [urls(['get'], ['/metrics', '/metrics/slis', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'])]),
+    clusterRole('system:monitoring', [
+      urls(
+        ['get'],
+        ['/metrics', '/metrics/slis', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'],
+      ),
+    ]),
     clusterRole('system:node', nodeRules()),
   ];
 }
@@ -159,7 +245,10 @@ export function bootstrapClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('cluster-admin', 'cluster-admin', [groupMasters]),
     clusterRoleBinding('system:basic-user', 'system:basic-user', [groupAuthenticated]),
     clusterRoleBinding('system:discovery', 'system:discovery', [groupAuthenticated]),
-    clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [groupAuthenticated, groupUnauthenticated]),
+    clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [
+      groupAuthenticated,
+      groupUnauthenticated,
+    ]),
     clusterRoleBinding('system:monitoring', 'system:monitoring', ['system:monitoring']),
     clusterRoleBinding('system:node', 'system:node', []),
   ];

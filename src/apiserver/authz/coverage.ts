@@ -73,7 +73,8 @@ export function uncovered(held: readonly PolicyRule[], wanted: readonly PolicyRu
 
 /** A permission the way the forbidden message lists it. */
 export function formatPermission(p: Permission): string {
-  if (p.url !== undefined) return `{NonResourceURLs:[${JSON.stringify(p.url)}], Verbs:[${JSON.stringify(p.verb)}]}`;
+  if (p.url !== undefined)
+    return `{NonResourceURLs:[${JSON.stringify(p.url)}], Verbs:[${JSON.stringify(p.verb)}]}`;
   const name = p.name ? `, ResourceNames:[${JSON.stringify(p.name)}]` : '';
   return `{APIGroups:[${JSON.stringify(p.group)}], Resources:[${JSON.stringify(p.resource)}]${name}, Verbs:[${JSON.stringify(p.verb)}]}`;
 }

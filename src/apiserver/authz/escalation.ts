@@ -37,8 +37,22 @@ function notHeld(a: AdmissionAttributes, user: UserInfo, missing: string[]): Err
 
 /** The admission plugin; `rbac` resolves what the writer holds, `authorizer` answers escalate/bind. */
 export function rbacEscalation(rbac: RBACAuthorizer, authorizer: Authorizer): AdmissionPlugin {
-  const may = async (user: UserInfo, verb: string, resource: string, namespace: string, name: string): Promise<boolean> => {
-    const d = await authorizer.authorize({ user, verb, isResourceRequest: true, group: rbacGroup, resource, namespace, name });
+  const may = async (
+    user: UserInfo,
+    verb: string,
+    resource: string,
+    namespace: string,
+    name: string,
+  ): Promise<boolean> => {
+    const d = await authorizer.authorize({
+      user,
+      verb,
+      isResourceRequest: true,
+      group: rbacGroup,
+      resource,
+      namespace,
+      name,
+    });
     return d.allowed;
   };
   const check = (a: AdmissionAttributes, user: UserInfo, namespace: string, wanted: PolicyRule[]): void => {
@@ -50,7 +64,8 @@ export function rbacEscalation(rbac: RBACAuthorizer, authorizer: Authorizer): Ad
     const rules = rulesOf(obj);
     const old = a.old;
     const sameRules = !!old && isDeepStrictEqual(rules, rulesOf(old));
-    const sameAggregation = !!old && isDeepStrictEqual(obj.aggregationRule ?? null, old.aggregationRule ?? null);
+    const sameAggregation =
+      !!old && isDeepStrictEqual(obj.aggregationRule ?? null, old.aggregationRule ?? null);
     if (sameRules && sameAggregation) return;
     if (await may(user, 'escalate', a.kind.resource, a.namespace, objectName(a))) return;
     const namespace = a.kind.resource === 'roles' ? a.namespace : '';
@@ -85,7 +100,8 @@ export function rbacEscalation(rbac: RBACAuthorizer, authorizer: Authorizer): Ad
       const user = a.ctx.user;
       if (user.groups.includes(groupMasters)) return;
       if (a.kind.resource === 'roles' || a.kind.resource === 'clusterroles') await roles(a, a.obj, user);
-      else if (a.kind.resource === 'rolebindings' || a.kind.resource === 'clusterrolebindings') await bindings(a, a.obj, user);
+      else if (a.kind.resource === 'rolebindings' || a.kind.resource === 'clusterrolebindings')
+        await bindings(a, a.obj, user);
     },
   };
 }

@@ -25,7 +25,9 @@ const saPrefix = 'system:serviceaccount:';
 
 /** Whether the request asks to impersonate anyone. */
 export function wantsImpersonation(req: Pick<IncomingMessage, 'headers'>): boolean {
-  return Object.keys(req.headers).some((h) => h === userHeader || h === groupHeader || h === uidHeader || h.startsWith(extraPrefix));
+  return Object.keys(req.headers).some(
+    (h) => h === userHeader || h === groupHeader || h === uidHeader || h.startsWith(extraPrefix),
+  );
 }
 
 function values(req: Pick<IncomingMessage, 'headers' | 'headersDistinct'>, name: string): string[] {
@@ -63,7 +65,9 @@ export async function impersonate(
     if (h.startsWith(extraPrefix)) extra[decodeExtraKey(h.slice(extraPrefix.length))] = values(req, h);
   }
   if (names.length !== 1 || !names[0]) {
-    throw badRequest('impersonating groups, a uid or extra fields requires impersonating exactly one user (Impersonate-User)');
+    throw badRequest(
+      'impersonating groups, a uid or extra fields requires impersonating exactly one user (Impersonate-User)',
+    );
   }
   if (uids.length > 1) throw badRequest('at most one Impersonate-Uid header is allowed');
   const name = names[0];
@@ -85,7 +89,8 @@ export async function impersonate(
     const [ns, sa] = name.slice(saPrefix.length).split(':', 2);
     if (!ns || !sa) throw badRequest(`invalid service account name ${JSON.stringify(name)}`);
     await check({ group: '', resource: 'serviceaccounts', namespace: ns, name: sa });
-    for (const g of [groupServiceAccounts, `${groupServiceAccounts}:${ns}`]) if (!out.groups.includes(g)) out.groups.push(g);
+    for (const g of [groupServiceAccounts, `${groupServiceAccounts}:${ns}`])
+      if (!out.groups.includes(g)) out.groups.push(g);
   } else {
     await check({ group: '', resource: 'users', name });
   }
@@ -95,7 +100,8 @@ export async function impersonate(
     out.uid = uids[0];
   }
   for (const [key, vals] of Object.entries(extra)) {
-    for (const v of vals) await check({ group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
+    for (const v of vals)
+      await check({ group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
   }
   if (Object.keys(extra).length) out.extra = extra;
 

@@ -9,7 +9,13 @@ import { createAll } from './test-fixtures.ts';
 const n1: UserInfo = { name: 'system:node:n1', groups: ['system:nodes', 'system:authenticated'] };
 const notANode: UserInfo = { name: 'system:node:n1', groups: ['system:authenticated'] };
 
-function a(verb: string, group: string, resource: string, extra: Partial<Attributes> = {}, user = n1): Attributes {
+function a(
+  verb: string,
+  group: string,
+  resource: string,
+  extra: Partial<Attributes> = {},
+  user = n1,
+): Attributes {
   return { user, verb, isResourceRequest: true, group, resource, ...extra };
 }
 
@@ -37,14 +43,34 @@ describe('NodeAuthorizer', () => {
     ['delete own node', a('delete', '', 'nodes', { name: 'n1' }), false],
     ['register (create) a node', a('create', '', 'nodes'), true],
     ['list/watch nodes (selector not visible)', a('watch', '', 'nodes'), true],
-    ['own lease', a('update', 'coordination.k8s.io', 'leases', { namespace: 'kube-node-lease', name: 'n1' }), true],
+    [
+      'own lease',
+      a('update', 'coordination.k8s.io', 'leases', { namespace: 'kube-node-lease', name: 'n1' }),
+      true,
+    ],
     ['create lease', a('create', 'coordination.k8s.io', 'leases', { namespace: 'kube-node-lease' }), true],
-    ['another lease', a('update', 'coordination.k8s.io', 'leases', { namespace: 'kube-node-lease', name: 'n2' }), false],
-    ['lease elsewhere', a('get', 'coordination.k8s.io', 'leases', { namespace: 'kube-system', name: 'n1' }), false],
+    [
+      'another lease',
+      a('update', 'coordination.k8s.io', 'leases', { namespace: 'kube-node-lease', name: 'n2' }),
+      false,
+    ],
+    [
+      'lease elsewhere',
+      a('get', 'coordination.k8s.io', 'leases', { namespace: 'kube-system', name: 'n1' }),
+      false,
+    ],
     ['get bound pod', a('get', '', 'pods', { namespace: 'default', name: 'mine' }), true],
-    ['update bound pod status', a('update', '', 'pods', { namespace: 'default', name: 'mine', subresource: 'status' }), true],
+    [
+      'update bound pod status',
+      a('update', '', 'pods', { namespace: 'default', name: 'mine', subresource: 'status' }),
+      true,
+    ],
     ['get pod on another node', a('get', '', 'pods', { namespace: 'default', name: 'theirs' }), false],
-    ['update unbound pod status', a('patch', '', 'pods', { namespace: 'default', name: 'pending', subresource: 'status' }), false],
+    [
+      'update unbound pod status',
+      a('patch', '', 'pods', { namespace: 'default', name: 'pending', subresource: 'status' }),
+      false,
+    ],
     ['missing pod', a('get', '', 'pods', { namespace: 'default', name: 'ghost' }), false],
     ['update bound pod spec', a('update', '', 'pods', { namespace: 'default', name: 'mine' }), false],
     ['list pods', a('list', '', 'pods', { namespace: '' }), true],
@@ -54,7 +80,11 @@ describe('NodeAuthorizer', () => {
     ['static rules: watch services', a('watch', '', 'services'), true],
     ['static rules: no secrets', a('get', '', 'secrets', { namespace: 'default', name: 's' }), false],
     ['not a node: no opinion', a('get', '', 'nodes', { name: 'n1' }, notANode), false],
-    ['non-resource requests: no opinion', { user: n1, verb: 'get', isResourceRequest: false, path: '/api' }, false],
+    [
+      'non-resource requests: no opinion',
+      { user: n1, verb: 'get', isResourceRequest: false, path: '/api' },
+      false,
+    ],
   ];
   for (const [name, attrs, want] of cases) test(name, () => assert.equal(z.authorize(attrs).allowed, want));
 });

@@ -49,7 +49,9 @@ export class NodeAuthorizer implements Authorizer {
     if (group === 'coordination.k8s.io' && resource === 'leases') return this.lease(a, node);
     if (group === '' && resource === 'pods') return this.pods(a, node);
     if (resource === 'events' && (group === '' || group === 'events.k8s.io')) {
-      return ['create', 'update', 'patch'].includes(a.verb) && !a.subresource ? yes('node writes events') : no;
+      return ['create', 'update', 'patch'].includes(a.verb) && !a.subresource
+        ? yes('node writes events')
+        : no;
     }
     return rulesAllow(a, this.staticRules) ? yes(`node "${node}" by the system:node rules`) : no;
   }
@@ -80,7 +82,9 @@ export class NodeAuthorizer implements Authorizer {
       (sub === 'status' && ['get', 'update', 'patch'].includes(a.verb)) ||
       (sub === 'eviction' && a.verb === 'create');
     if (!allowed || !a.name || !a.namespace) return no;
-    const pod = this.source().cacheFor('', 'pods').get(objectKey('', 'pods', a.namespace, a.name));
+    const pod = this.source()
+      .cacheFor('', 'pods')
+      .get(objectKey('', 'pods', a.namespace, a.name));
     const spec = pod?.obj.spec as { nodeName?: unknown } | undefined;
     return spec?.nodeName === node ? yes(`pod bound to node "${node}"`) : no;
   }

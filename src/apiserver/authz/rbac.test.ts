@@ -8,9 +8,18 @@ import { clusterRole, clusterRoleBinding, createAll, role, roleBinding } from '.
 
 const alice: UserInfo = { name: 'alice', groups: ['devs', 'system:authenticated'] };
 const bob: UserInfo = { name: 'bob', groups: ['system:authenticated'] };
-const sa: UserInfo = { name: 'system:serviceaccount:prod:builder', groups: ['system:serviceaccounts', 'system:authenticated'] };
+const sa: UserInfo = {
+  name: 'system:serviceaccount:prod:builder',
+  groups: ['system:serviceaccounts', 'system:authenticated'],
+};
 
-function res(user: UserInfo, verb: string, resource: string, namespace = '', extra: Partial<Attributes> = {}): Attributes {
+function res(
+  user: UserInfo,
+  verb: string,
+  resource: string,
+  namespace = '',
+  extra: Partial<Attributes> = {},
+): Attributes {
   return { user, verb, isResourceRequest: true, group: '', resource, namespace, ...extra };
 }
 
@@ -22,9 +31,14 @@ describe('RBACAuthorizer over the watch caches', () => {
     await createAll(api, [
       role('prod', 'pod-reader', [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }]),
       roleBinding('prod', 'alice-reads', 'Role', 'pod-reader', [{ kind: 'User', name: 'alice' }]),
-      clusterRole('secret-reader', [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['shared'] }]),
+      clusterRole('secret-reader', [
+        { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['shared'] },
+      ]),
       roleBinding('dev', 'devs-secret', 'ClusterRole', 'secret-reader', [{ kind: 'Group', name: 'devs' }]),
-      clusterRole('node-viewer', [{ verbs: ['list'], apiGroups: [''], resources: ['nodes'] }, { verbs: ['get'], nonResourceURLs: ['/metrics'] }]),
+      clusterRole('node-viewer', [
+        { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+        { verbs: ['get'], nonResourceURLs: ['/metrics'] },
+      ]),
       clusterRoleBinding('bob-nodes', 'node-viewer', [{ kind: 'User', name: 'bob' }]),
       roleBinding('prod', 'builder', 'Role', 'pod-reader', [{ kind: 'ServiceAccount', name: 'builder' }]),
       roleBinding('prod', 'dangling', 'Role', 'missing', [{ kind: 'User', name: 'bob' }]),
@@ -39,14 +53,34 @@ describe('RBACAuthorizer over the watch caches', () => {
     ['role not in another namespace', res(alice, 'list', 'pods', 'default'), false],
     ['role verb not granted', res(alice, 'delete', 'pods', 'prod', { name: 'p' }), false],
     ['role not cluster-wide', res(alice, 'list', 'pods', ''), false],
-    ['group subject via cluster role in a namespace', res(alice, 'get', 'secrets', 'dev', { name: 'shared' }), true],
+    [
+      'group subject via cluster role in a namespace',
+      res(alice, 'get', 'secrets', 'dev', { name: 'shared' }),
+      true,
+    ],
     ['resourceNames limit', res(alice, 'get', 'secrets', 'dev', { name: 'other' }), false],
     ['cluster role binding anywhere', res(bob, 'list', 'nodes'), true],
-    ['cluster role binding non-resource URL', { user: bob, verb: 'get', isResourceRequest: false, path: '/metrics' }, true],
-    ['non-resource URL not granted', { user: alice, verb: 'get', isResourceRequest: false, path: '/metrics' }, false],
-    ['service account subject defaults to the binding namespace', res(sa, 'get', 'pods', 'prod', { name: 'p' }), true],
+    [
+      'cluster role binding non-resource URL',
+      { user: bob, verb: 'get', isResourceRequest: false, path: '/metrics' },
+      true,
+    ],
+    [
+      'non-resource URL not granted',
+      { user: alice, verb: 'get', isResourceRequest: false, path: '/metrics' },
+      false,
+    ],
+    [
+      'service account subject defaults to the binding namespace',
+      res(sa, 'get', 'pods', 'prod', { name: 'p' }),
+      true,
+    ],
     ['dangling roleRef grants nothing', res(bob, 'get', 'pods', 'prod', { name: 'p' }), false],
-    ['cluster role via RoleBinding is namespaced', res({ name: 'carol', groups: [] }, 'list', 'nodes', ''), false],
+    [
+      'cluster role via RoleBinding is namespaced',
+      res({ name: 'carol', groups: [] }, 'list', 'nodes', ''),
+      false,
+    ],
     ['unknown user', res({ name: 'eve', groups: [] }, 'list', 'pods', 'prod'), false],
   ];
   for (const [name, a, want] of cases) {
@@ -55,18 +89,28 @@ describe('RBACAuthorizer over the watch caches', () => {
 
   test('an allow names the binding, role and subject', () => {
     const d = rbac.authorize(res(alice, 'list', 'pods', 'prod'));
-    assert.equal(d.reason, 'RBAC: allowed by RoleBinding "alice-reads" of namespace "prod" of Role "pod-reader" to User "alice"');
+    assert.equal(
+      d.reason,
+      'RBAC: allowed by RoleBinding "alice-reads" of namespace "prod" of Role "pod-reader" to User "alice"',
+    );
   });
 
   test('rulesFor lists cluster and namespace rules', () => {
-    assert.deepEqual(rbac.rulesFor(alice, 'prod').map((r) => r.resources), [['pods']]);
+    assert.deepEqual(
+      rbac.rulesFor(alice, 'prod').map((r) => r.resources),
+      [['pods']],
+    );
     assert.deepEqual(rbac.rulesFor(alice, 'default'), []);
     assert.equal(rbac.rulesFor(bob, '').length, 2);
   });
 
   test('changes apply without restarting: a deleted binding stops granting', async () => {
-    await createAll(api, [roleBinding('default', 'temp', 'Role', 'pod-reader', [{ kind: 'User', name: 'alice' }])]);
-    await createAll(api, [role('default', 'pod-reader', [{ verbs: ['list'], apiGroups: [''], resources: ['pods'] }])]);
+    await createAll(api, [
+      roleBinding('default', 'temp', 'Role', 'pod-reader', [{ kind: 'User', name: 'alice' }]),
+    ]);
+    await createAll(api, [
+      role('default', 'pod-reader', [{ verbs: ['list'], apiGroups: [''], resources: ['pods'] }]),
+    ]);
     assert.equal(rbac.authorize(res(alice, 'list', 'pods', 'default')).allowed, true);
     const rs = api.resource('rbac.authorization.k8s.io', 'rolebindings');
     const cur = await rs.read('default', 'temp');

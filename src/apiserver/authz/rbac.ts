@@ -68,7 +68,9 @@ function compileBinding(c: CachedObject, kind: CompiledBinding['kind']): Compile
 /** Which subject of the binding names this user, or undefined. */
 function matchingSubject(b: CompiledBinding, user: UserInfo): string | undefined {
   if (b.users.has(user.name)) {
-    return user.name.startsWith(saPrefix) ? `ServiceAccount "${user.name.slice(saPrefix.length).replace(':', '/')}"` : `User "${user.name}"`;
+    return user.name.startsWith(saPrefix)
+      ? `ServiceAccount "${user.name.slice(saPrefix.length).replace(':', '/')}"`
+      : `User "${user.name}"`;
   }
   for (const g of user.groups) if (b.groups.has(g)) return `Group "${g}"`;
   return undefined;
@@ -101,7 +103,9 @@ export class RBACAuthorizer implements Authorizer {
   roleRules(kind: string, namespace: string, name: string): PolicyRule[] | undefined {
     const resource = kind === 'Role' ? 'roles' : kind === 'ClusterRole' ? 'clusterroles' : '';
     if (!resource || (resource === 'roles' && !namespace)) return undefined;
-    const c = this.cache(resource).get(objectKey(rbacGroup, resource, resource === 'roles' ? namespace : '', name));
+    const c = this.cache(resource).get(
+      objectKey(rbacGroup, resource, resource === 'roles' ? namespace : '', name),
+    );
     if (!c) return undefined;
     let r = this.rules.get(c);
     if (!r) {
@@ -115,7 +119,11 @@ export class RBACAuthorizer implements Authorizer {
    * Calls `visit` with every rule granted to `user` by ClusterRoleBindings and, when `namespace` is
    * set, by RoleBindings in that namespace. Stops early when `visit` returns true.
    */
-  visitRules(user: UserInfo, namespace: string, visit: (rule: PolicyRule, from: RuleSource) => boolean): void {
+  visitRules(
+    user: UserInfo,
+    namespace: string,
+    visit: (rule: PolicyRule, from: RuleSource) => boolean,
+  ): void {
     const walk = (list: CachedObject[], kind: CompiledBinding['kind']): boolean => {
       for (const c of list) {
         const b = this.compiled(c, kind);
@@ -137,7 +145,10 @@ export class RBACAuthorizer implements Authorizer {
     const crbs = this.cache('clusterrolebindings');
     if (walk(crbs.list(resourcePrefix(rbacGroup, 'clusterrolebindings')), 'ClusterRoleBinding')) return;
     if (!namespace) return;
-    walk(this.cache('rolebindings').list(namespacePrefix(rbacGroup, 'rolebindings', namespace)), 'RoleBinding');
+    walk(
+      this.cache('rolebindings').list(namespacePrefix(rbacGroup, 'rolebindings', namespace)),
+      'RoleBinding',
+    );
   }
 
   authorize(a: Attributes): Decision {
@@ -146,7 +157,10 @@ export class RBACAuthorizer implements Authorizer {
     const namespace = a.isResourceRequest ? (a.namespace ?? '') : '';
     this.visitRules(a.user, namespace, (rule, from) => {
       if (!ruleAllows(a, rule)) return false;
-      decision = { allowed: true, reason: `RBAC: allowed by ${from.binding} of ${from.role} to ${from.subject}` };
+      decision = {
+        allowed: true,
+        reason: `RBAC: allowed by ${from.binding} of ${from.role} to ${from.subject}`,
+      };
       return true;
     });
     return decision;

@@ -1,7 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Attributes } from './authorizer.ts';
-import { nonResourceURLMatches, resourceMatches, ruleAllows, ruleToJson, toPolicyRule, type PolicyRule } from './rules.ts';
+import {
+  nonResourceURLMatches,
+  resourceMatches,
+  ruleAllows,
+  ruleToJson,
+  toPolicyRule,
+  type PolicyRule,
+} from './rules.ts';
 
 const user = { name: 'u', groups: [] };
 
@@ -44,13 +51,19 @@ describe('nonResourceURLMatches', () => {
     [['/api'], '/apis', false],
   ];
   for (const [urls, path, want] of cases) {
-    test(`${JSON.stringify(urls)} vs ${path}`, () => assert.equal(nonResourceURLMatches(rule({ nonResourceURLs: urls }), path), want));
+    test(`${JSON.stringify(urls)} vs ${path}`, () =>
+      assert.equal(nonResourceURLMatches(rule({ nonResourceURLs: urls }), path), want));
   }
 });
 
 describe('ruleAllows', () => {
   const pods = rule({ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] });
-  const named = rule({ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'] });
+  const named = rule({
+    verbs: ['get'],
+    apiGroups: ['apps'],
+    resources: ['deployments'],
+    resourceNames: ['web'],
+  });
   const urls = rule({ verbs: ['get'], nonResourceURLs: ['/version'] });
   const star = rule({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] });
   const cases: [string, PolicyRule, Attributes, boolean][] = [
@@ -63,7 +76,12 @@ describe('ruleAllows', () => {
     ['list without a name is not covered by resourceNames', named, res('get', 'apps', 'deployments'), false],
     ['non-resource rule never allows resources', urls, res('get', '', 'version'), false],
     ['non-resource path', urls, { user, verb: 'get', isResourceRequest: false, path: '/version' }, true],
-    ['resource rule never allows paths', star, { user, verb: 'get', isResourceRequest: false, path: '/version' }, false],
+    [
+      'resource rule never allows paths',
+      star,
+      { user, verb: 'get', isResourceRequest: false, path: '/version' },
+      false,
+    ],
     ['wildcards', star, res('escalate', 'rbac.authorization.k8s.io', 'clusterroles', { name: 'x' }), true],
   ];
   for (const [name, r, a, want] of cases) test(name, () => assert.equal(ruleAllows(a, r), want));
@@ -77,6 +95,13 @@ test('toPolicyRule tolerates junk and ruleToJson drops empty optional lists', ()
     resourceNames: [],
     nonResourceURLs: [],
   });
-  assert.deepEqual(ruleToJson(rule({ verbs: ['get'], nonResourceURLs: ['/x'] })), { verbs: ['get'], nonResourceURLs: ['/x'] });
-  assert.deepEqual(ruleToJson(rule({ verbs: ['get'], apiGroups: [''], resources: ['pods'] })), { verbs: ['get'], apiGroups: [''], resources: ['pods'] });
+  assert.deepEqual(ruleToJson(rule({ verbs: ['get'], nonResourceURLs: ['/x'] })), {
+    verbs: ['get'],
+    nonResourceURLs: ['/x'],
+  });
+  assert.deepEqual(ruleToJson(rule({ verbs: ['get'], apiGroups: [''], resources: ['pods'] })), {
+    verbs: ['get'],
+    apiGroups: [''],
+    resources: ['pods'],
+  });
 });

@@ -61,7 +61,8 @@ export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
 export function resourceMatches(rule: PolicyRule, resource: string, subresource: string): boolean {
   const combined = subresource ? `${resource}/${subresource}` : resource;
   return rule.resources.some(
-    (r) => r === all || r === combined || (subresource !== '' && r.startsWith('*/') && r.slice(2) === subresource),
+    (r) =>
+      r === all || r === combined || (subresource !== '' && r.startsWith('*/') && r.slice(2) === subresource),
   );
 }
 
@@ -73,7 +74,9 @@ export function resourceNameMatches(rule: PolicyRule, name: string): boolean {
 
 /** Exact, `*`, or a prefix when the rule URL ends in `*` (`/apis/*` matches `/apis/apps/v1`). */
 export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
-  return rule.nonResourceURLs.some((u) => u === all || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
+  return rule.nonResourceURLs.some(
+    (u) => u === all || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
+  );
 }
 
 /** Whether one rule allows the request. Resource rules never allow non-resource requests, and back. */

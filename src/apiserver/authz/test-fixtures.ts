@@ -5,25 +5,54 @@ import { ctx } from '../test-fixtures.ts';
 
 const G = 'rbac.authorization.k8s.io';
 
-export type Rule = { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; nonResourceURLs?: string[] };
+export type Rule = {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+};
 export type Subject = { kind: 'User' | 'Group' | 'ServiceAccount'; name: string; namespace?: string };
 
 export function role(namespace: string, name: string, rules: Rule[]): KubeObject {
   return { apiVersion: `${G}/v1`, kind: 'Role', metadata: { name, namespace }, rules };
 }
 
-export function clusterRole(name: string, rules: Rule[], labels?: Record<string, string>, aggregate?: Record<string, string>[]): KubeObject {
+export function clusterRole(
+  name: string,
+  rules: Rule[],
+  labels?: Record<string, string>,
+  aggregate?: Record<string, string>[],
+): KubeObject {
   const o: KubeObject = { apiVersion: `${G}/v1`, kind: 'ClusterRole', metadata: { name, labels }, rules };
   if (aggregate) o.aggregationRule = { clusterRoleSelectors: aggregate.map((m) => ({ matchLabels: m })) };
   return o;
 }
 
-export function roleBinding(namespace: string, name: string, roleKind: 'Role' | 'ClusterRole', roleName: string, subjects: Subject[]): KubeObject {
-  return { apiVersion: `${G}/v1`, kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: G, kind: roleKind, name: roleName }, subjects };
+export function roleBinding(
+  namespace: string,
+  name: string,
+  roleKind: 'Role' | 'ClusterRole',
+  roleName: string,
+  subjects: Subject[],
+): KubeObject {
+  return {
+    apiVersion: `${G}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: G, kind: roleKind, name: roleName },
+    subjects,
+  };
 }
 
 export function clusterRoleBinding(name: string, roleName: string, subjects: Subject[]): KubeObject {
-  return { apiVersion: `${G}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: G, kind: 'ClusterRole', name: roleName }, subjects };
+  return {
+    apiVersion: `${G}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: G, kind: 'ClusterRole', name: roleName },
+    subjects,
+  };
 }
 
 /** Creates each object (as the system user) through the generic store. */

@@ -16,14 +16,17 @@ export const crdResource = 'customresourcedefinitions';
  * The plugin. `terminating(group, resource)` says whether the CRD serving group/resource is being
  * deleted.
  */
-export function customResourceAdmission(terminating: (group: string, resource: string) => boolean): AdmissionPlugin {
+export function customResourceAdmission(
+  terminating: (group: string, resource: string) => boolean,
+): AdmissionPlugin {
   return {
     name: 'CustomResourceDefinitions',
     admit(a) {
       if (a.operation !== 'CREATE' || a.subresource !== '') return;
       if (a.kind.group === crdGroup && a.kind.resource === crdResource && a.obj) {
         const finalizers = a.obj.metadata.finalizers ?? [];
-        if (!finalizers.includes(cleanupFinalizer)) a.obj.metadata.finalizers = [...finalizers, cleanupFinalizer];
+        if (!finalizers.includes(cleanupFinalizer))
+          a.obj.metadata.finalizers = [...finalizers, cleanupFinalizer];
         return;
       }
       if (terminating(a.kind.group, a.kind.resource)) {

@@ -25,7 +25,9 @@ function cellValue(type: Column['type'], v: unknown, now: number): string | numb
     case 'date':
       return typeof v === 'string' ? age(v, now) : null;
     default:
-      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
   }
 }
 

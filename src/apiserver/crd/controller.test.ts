@@ -14,13 +14,25 @@ import { cleanupFinalizer } from './admission.ts';
 import { CrdController } from './controller.ts';
 import { widget, widgetCRD } from './test-fixtures.ts';
 
-const quiet = { debug() {}, info() {}, warn: (o: object, m?: string) => { if (process.env.CRD_DEBUG) console.error(m, o); }, error() {} };
+const quiet = {
+  debug() {},
+  info() {},
+  warn: (o: object, m?: string) => {
+    if (process.env.CRD_DEBUG) console.error(m, o);
+  },
+  error() {},
+};
 
 async function setup(path?: string) {
   const env = newApi(path);
   const invalidations = { n: 0 };
   const subresources = new Map<string, SubresourceHandler>();
-  const controller = new CrdController({ api: env.api, invalidate: () => invalidations.n++, subresources, log: quiet });
+  const controller = new CrdController({
+    api: env.api,
+    invalidate: () => invalidations.n++,
+    subresources,
+    log: quiet,
+  });
   await controller.start();
   return {
     ...env,
@@ -42,7 +54,9 @@ function widgets(api: Api, version = 'v1') {
 }
 
 function condition(crd: KubeObject, type: string): Record<string, unknown> | undefined {
-  return ((crd.status as { conditions?: Record<string, unknown>[] }).conditions ?? []).find((c) => c.type === type);
+  return ((crd.status as { conditions?: Record<string, unknown>[] }).conditions ?? []).find(
+    (c) => c.type === type,
+  );
 }
 
 test('crd: a new CRD is served, established and finalized-protected', async () => {
@@ -55,13 +69,25 @@ test('crd: a new CRD is served, established and finalized-protected', async () =
     assert.equal(condition(crd, 'NamesAccepted')?.status, 'True');
     assert.equal(condition(crd, 'Established')?.status, 'True');
     assert.deepEqual((crd.status as { acceptedNames: unknown }).acceptedNames, {
-      plural: 'widgets', singular: 'widget', shortNames: ['wd'], kind: 'Widget', listKind: 'WidgetList', categories: ['all'],
+      plural: 'widgets',
+      singular: 'widget',
+      shortNames: ['wd'],
+      kind: 'Widget',
+      listKind: 'WidgetList',
+      categories: ['all'],
     });
     assert.deepEqual((crd.status as { storedVersions: unknown }).storedVersions, ['v1']);
     const k = e.api.registry.byGVR('example.com', 'v1', 'widgets')!;
-    assert.deepEqual([k.kind, k.namespaced, k.shortNames, k.hasStatus, k.scale], [
-      'Widget', true, ['wd'], true, { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas' },
-    ]);
+    assert.deepEqual(
+      [k.kind, k.namespaced, k.shortNames, k.hasStatus, k.scale],
+      [
+        'Widget',
+        true,
+        ['wd'],
+        true,
+        { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas' },
+      ],
+    );
     assert.ok(e.api.registry.byGVK('example.com', 'v1beta1', 'Widget'));
     assert.ok(e.api.registry.definitions['com.example.v1.Widget']);
     assert.ok(e.subresources.has('example.com/widgets/scale'));
@@ -69,7 +95,10 @@ test('crd: a new CRD is served, established and finalized-protected', async () =
     // Reconciling again changes nothing: no second status write, no re-registration.
     const before = e.invalidations.n;
     await e.controller.reconcile('widgets.example.com');
-    assert.equal((await e.crds.get('', 'widgets.example.com')).metadata.resourceVersion, crd.metadata.resourceVersion);
+    assert.equal(
+      (await e.crds.get('', 'widgets.example.com')).metadata.resourceVersion,
+      crd.metadata.resourceVersion,
+    );
     assert.equal(e.invalidations.n, before);
   } finally {
     await e.close();
@@ -84,7 +113,13 @@ test('crd: custom objects are defaulted, pruned, validated, and print their colu
     const rs = widgets(e.api);
     const body = widget('a', { size: 2, bogus: true, extra: { anything: [1] }, port: 'http' });
     const created = (await rs.create('default', body, ctx({ fieldValidation: 'Ignore' }))).obj;
-    assert.deepEqual(created.spec, { size: 2, extra: { anything: [1] }, port: 'http', color: 'red', replicas: 1 });
+    assert.deepEqual(created.spec, {
+      size: 2,
+      extra: { anything: [1] },
+      port: 'http',
+      color: 'red',
+      replicas: 1,
+    });
     assert.equal(created.status, undefined);
 
     const strict = await rejectsStatus(rs.create('default', widget('b', { size: 1, bogus: 1 }), ctx()), 400);
@@ -97,12 +132,19 @@ test('crd: custom objects are defaulted, pruned, validated, and print their colu
     ];
     for (const [spec, field, message] of cases) {
       const err = await rejectsStatus(rs.create('default', widget('c', spec), ctx()), 422, 'Invalid');
-      assert.deepEqual(err.status.details?.causes?.map((c) => c.field), [field], JSON.stringify(spec));
+      assert.deepEqual(
+        err.status.details?.causes?.map((c) => c.field),
+        [field],
+        JSON.stringify(spec),
+      );
       assert.match(err.message, message);
     }
 
     // Status only through /status.
-    const withStatus = { ...created, status: { replicas: 2, conditions: [{ type: 'Ready', status: 'True' }] } };
+    const withStatus = {
+      ...created,
+      status: { replicas: 2, conditions: [{ type: 'Ready', status: 'True' }] },
+    };
     const updated = (await rs.update('default', 'a', withStatus, ctx(), 'status')).obj;
     assert.deepEqual(updated.status, withStatus.status);
     const row = tableRow(rs.kind, updated, Date.now(), 'None');
@@ -124,7 +166,10 @@ test('crd: all versions share one storage; objects are stored at the storage ver
     assert.equal((await widgets(e.api, 'v1').get('default', 'old')).apiVersion, 'example.com/v1');
     assert.equal((await widgets(e.api, 'v1beta1').get('default', 'old')).apiVersion, 'example.com/v1beta1');
     const listed = await list(widgets(e.api, 'v1beta1'), 'default', {});
-    assert.deepEqual(listed.items.map((o) => o.apiVersion), ['example.com/v1beta1']);
+    assert.deepEqual(
+      listed.items.map((o) => o.apiVersion),
+      ['example.com/v1beta1'],
+    );
   } finally {
     await e.close();
   }
@@ -145,7 +190,11 @@ test('crd: conflicting names are not accepted and not served', async () => {
       await e.crds.create('', crd, ctx());
       await e.controller.drained();
       const got = await e.crds.get('', crd.metadata.name!);
-      assert.deepEqual([condition(got, 'NamesAccepted')?.status, condition(got, 'NamesAccepted')?.reason], ['False', reason], crd.metadata.name);
+      assert.deepEqual(
+        [condition(got, 'NamesAccepted')?.status, condition(got, 'NamesAccepted')?.reason],
+        ['False', reason],
+        crd.metadata.name,
+      );
       assert.equal(condition(got, 'Established')?.status, 'False');
       const plural = crd.metadata.name!.split('.')[0];
       assert.equal(e.api.registry.byGVR('example.com', 'v1', plural), undefined);
@@ -171,7 +220,10 @@ test('crd: deleting a CRD deletes its objects, unregisters its kinds, then lets 
     assert.equal(e.api.registry.definitions['com.example.v1.Widget'], undefined);
     assert.equal(e.subresources.has('example.com/widgets/scale'), false);
     // The group is gone from discovery with its last kind.
-    assert.equal(e.api.registry.groups().some((g) => g.group === 'example.com'), false);
+    assert.equal(
+      e.api.registry.groups().some((g) => g.group === 'example.com'),
+      false,
+    );
   } finally {
     await e.close();
   }
@@ -183,7 +235,10 @@ test('crd: objects of a terminating CRD cannot be created', async () => {
     await e.crds.create('', widgetCRD(), ctx());
     await e.controller.drained();
     const rs = widgets(e.api);
-    const held = { ...widget('held', { size: 1 }), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } };
+    const held = {
+      ...widget('held', { size: 1 }),
+      metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] },
+    };
     await rs.create('default', held, ctx());
     await deleteObject(e.crds, '', 'widgets.example.com', {}, ctx());
     await e.controller.drained();
@@ -217,7 +272,11 @@ test('crd: CRDs already stored are served after a restart', async () => {
     const second = await setup(path);
     try {
       assert.equal((await widgets(second.api).get('default', 'kept')).spec?.constructor, Object);
-      assert.deepEqual((await widgets(second.api).get('default', 'kept')).spec, { size: 5, color: 'red', replicas: 1 });
+      assert.deepEqual((await widgets(second.api).get('default', 'kept')).spec, {
+        size: 5,
+        color: 'red',
+        replicas: 1,
+      });
       assert.ok(second.invalidations.n >= 1);
     } finally {
       await second.close();

@@ -56,7 +56,11 @@ export class CrdController {
 
   constructor(o: CrdControllerOptions) {
     this.o = o;
-    o.api.admission.push(customResourceAdmission((group, resource) => [...this.terminating.values()].includes(`${group}/${resource}`)));
+    o.api.admission.push(
+      customResourceAdmission((group, resource) =>
+        [...this.terminating.values()].includes(`${group}/${resource}`),
+      ),
+    );
   }
 
   private get crds(): ResourceStore {
@@ -84,7 +88,13 @@ export class CrdController {
         this.removeWatcher = undefined;
         if (!reason || reason.code === 503 || this.stopped) return this.stop();
         this.o.log.warn({ reason: reason.message }, 'crd controller lost the CRD watch; resyncing');
-        this.later(1000, () => void this.attach().catch((err: unknown) => this.o.log.error({ err }, 'crd controller resync failed')));
+        this.later(
+          1000,
+          () =>
+            void this.attach().catch((err: unknown) =>
+              this.o.log.error({ err }, 'crd controller resync failed'),
+            ),
+        );
       },
     });
     for (const c of cache.list(cache.prefix)) this.enqueue(c.obj.metadata.name!);
@@ -155,7 +165,8 @@ export class CrdController {
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
     if (!(crd.metadata.finalizers ?? []).includes(cleanupFinalizer)) {
       await crds.guaranteedUpdate('', name, systemContext(), '', false, async (cur) => {
-        if (!cur || cur.metadata.deletionTimestamp || cur.metadata.finalizers?.includes(cleanupFinalizer)) return cur;
+        if (!cur || cur.metadata.deletionTimestamp || cur.metadata.finalizers?.includes(cleanupFinalizer))
+          return cur;
         // A copy: the store compares the result with `cur` to skip no-op writes.
         const next = structuredClone(cur);
         next.metadata.finalizers = [...(cur.metadata.finalizers ?? []), cleanupFinalizer];
@@ -168,7 +179,11 @@ export class CrdController {
     const requested = readNames(spec.names);
     const verdict = checkNames(requested, this.namesInUse(name, group));
     const previous = readNames(isObject(crd.status) ? crd.status.acceptedNames : undefined);
-    const accepted: CrdNames | undefined = verdict.accepted ? requested : previous.plural ? previous : undefined;
+    const accepted: CrdNames | undefined = verdict.accepted
+      ? requested
+      : previous.plural
+        ? previous
+        : undefined;
     if (accepted) this.serve(name, crd, accepted);
     else this.unserve(name);
     const status = crdStatus(crd, verdict, accepted, Date.now());
@@ -195,7 +210,13 @@ export class CrdController {
     const cache = this.crds.cache;
     for (const c of cache.list(cache.prefix)) {
       const other = c.obj;
-      if (other.metadata.name === crdName || !isObject(other.spec) || other.spec.group !== group || !isObject(other.status)) continue;
+      if (
+        other.metadata.name === crdName ||
+        !isObject(other.spec) ||
+        other.spec.group !== group ||
+        !isObject(other.status)
+      )
+        continue;
       const names = readNames(other.status.acceptedNames);
       if (names.plural) addKindNames(used, { resource: names.plural, ...names });
     }
@@ -225,7 +246,8 @@ export class CrdController {
     if (!s) return false;
     const registry = this.o.api.registry;
     for (const k of s.serving.kinds) {
-      if (registry.byGVR(k.group, k.version, k.resource) === k) registry.remove(k.group, k.version, k.resource);
+      if (registry.byGVR(k.group, k.version, k.resource) === k)
+        registry.remove(k.group, k.version, k.resource);
       this.o.subresources?.delete(`${k.group}/${k.resource}/scale`);
     }
     for (const d of Object.keys(s.serving.definitions)) delete registry.definitions[d];
@@ -273,19 +295,22 @@ export class CrdController {
       }
     }
     this.unserve(name);
-    await this.crds.guaranteedUpdate('', name, systemContext(), '', false, async (cur) => {
-      if (!cur) return undefined;
-      const next = structuredClone(cur);
-      next.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== cleanupFinalizer);
-      return next;
-    }).catch((err: unknown) => {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    });
+    await this.crds
+      .guaranteedUpdate('', name, systemContext(), '', false, async (cur) => {
+        if (!cur) return undefined;
+        const next = structuredClone(cur);
+        next.metadata.finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== cleanupFinalizer);
+        return next;
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      });
     this.terminating.delete(name);
   }
 }
 
 function isAccepted(crd: KubeObject): boolean {
-  const conditions = isObject(crd.status) && Array.isArray(crd.status.conditions) ? crd.status.conditions : [];
+  const conditions =
+    isObject(crd.status) && Array.isArray(crd.status.conditions) ? crd.status.conditions : [];
   return conditions.some((c) => isObject(c) && c.type === 'NamesAccepted' && c.status === 'True');
 }

@@ -21,6 +21,7 @@ export function applyDefaults(value: unknown, schema: Schema): void {
   for (const [name, child] of Object.entries(value)) {
     const prop = props[name];
     if (prop) applyDefaults(child, prop);
-    else if (typeof schema.additionalProperties === 'object') applyDefaults(child, schema.additionalProperties);
+    else if (typeof schema.additionalProperties === 'object')
+      applyDefaults(child, schema.additionalProperties);
   }
 }

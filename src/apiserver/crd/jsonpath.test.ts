@@ -4,9 +4,18 @@ import { printerColumns } from './columns.ts';
 import { compileJsonPath, dottedPath } from './jsonpath.ts';
 
 const obj = {
-  metadata: { name: 'w', labels: { 'app.kubernetes.io/name': 'x' }, creationTimestamp: '2024-01-01T00:00:00Z' },
+  metadata: {
+    name: 'w',
+    labels: { 'app.kubernetes.io/name': 'x' },
+    creationTimestamp: '2024-01-01T00:00:00Z',
+  },
   spec: { size: 3, ports: [{ port: 80 }, { port: 443 }] },
-  status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Synced', status: 'False' }] },
+  status: {
+    conditions: [
+      { type: 'Ready', status: 'True' },
+      { type: 'Synced', status: 'False' },
+    ],
+  },
 };
 
 const cases: [string, unknown[]][] = [
@@ -27,7 +36,8 @@ for (const [path, want] of cases) {
 }
 
 test('jsonpath: syntax outside the subset is refused', () => {
-  for (const bad of ['spec.size', '.spec[?(@.a > 1)]', '.spec..size', '.a[']) assert.throws(() => compileJsonPath(bad), bad);
+  for (const bad of ['spec.size', '.spec[?(@.a > 1)]', '.spec..size', '.a['])
+    assert.throws(() => compileJsonPath(bad), bad);
   assert.equal(dottedPath('.spec.replicas'), 'spec.replicas');
 });
 
@@ -43,6 +53,12 @@ test('columns: typed cells, date as age, default Age, bad paths as <error>', () 
   ]);
   const cells = cols.map((c) => c.cell(obj, now));
   assert.deepEqual(cells, [3, '3', null, '30s', null, '<error>']);
-  assert.deepEqual(cols.map((c) => c.priority), [0, 1, 0, 0, 0, 0]);
-  assert.deepEqual(printerColumns([]).map((c) => c.name), ['Age']);
+  assert.deepEqual(
+    cols.map((c) => c.priority),
+    [0, 1, 0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    printerColumns([]).map((c) => c.name),
+    ['Age'],
+  );
 });

@@ -41,11 +41,17 @@ function parse(expr: string): Step[] {
       i = end + 1;
       if (inner === '*') steps.push({ kind: 'all' });
       else if (/^-?\d+$/.test(inner)) steps.push({ kind: 'index', index: Number(inner) });
-      else if (/^'.*'$/.test(inner) || /^".*"$/.test(inner)) steps.push({ kind: 'field', name: inner.slice(1, -1) });
+      else if (/^'.*'$/.test(inner) || /^".*"$/.test(inner))
+        steps.push({ kind: 'field', name: inner.slice(1, -1) });
       else {
         const f = /^\?\(\s*@((?:\.[A-Za-z0-9_\-$]+)+)\s*(==|!=)\s*(.+?)\s*\)$/.exec(inner);
         if (!f) throw new Error(`unsupported selector [${inner}]`);
-        steps.push({ kind: 'filter', path: f[1].slice(1).split('.'), op: f[2] as '==' | '!=', value: parseLiteral(f[3]) });
+        steps.push({
+          kind: 'filter',
+          path: f[1].slice(1).split('.'),
+          op: f[2] as '==' | '!=',
+          value: parseLiteral(f[3]),
+        });
       }
     } else {
       throw new Error(`unexpected ${JSON.stringify(src[i])} at ${i}`);
@@ -55,7 +61,9 @@ function parse(expr: string): Step[] {
 }
 
 function field(v: unknown, name: string): unknown {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[name] : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function apply(values: unknown[], step: Step): unknown[] {

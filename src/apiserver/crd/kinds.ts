@@ -32,9 +32,14 @@ function objs(v: unknown): Obj[] {
 }
 
 function scaleRule(v: unknown): ScaleRule | undefined {
-  if (!isObject(v) || typeof v.specReplicasPath !== 'string' || typeof v.statusReplicasPath !== 'string') return undefined;
-  const rule: ScaleRule = { specReplicasPath: dottedPath(v.specReplicasPath), statusReplicasPath: dottedPath(v.statusReplicasPath) };
-  if (typeof v.labelSelectorPath === 'string' && v.labelSelectorPath) rule.labelSelectorPath = dottedPath(v.labelSelectorPath);
+  if (!isObject(v) || typeof v.specReplicasPath !== 'string' || typeof v.statusReplicasPath !== 'string')
+    return undefined;
+  const rule: ScaleRule = {
+    specReplicasPath: dottedPath(v.specReplicasPath),
+    statusReplicasPath: dottedPath(v.statusReplicasPath),
+  };
+  if (typeof v.labelSelectorPath === 'string' && v.labelSelectorPath)
+    rule.labelSelectorPath = dottedPath(v.labelSelectorPath);
   return rule;
 }
 
@@ -71,7 +76,8 @@ export function servingOf(crd: KubeObject, names: CrdNames): CrdServing {
   for (const v of versions) {
     if (v.served !== true || typeof v.name !== 'string') continue;
     const version = v.name;
-    const props = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : PRESERVE;
+    const props =
+      isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : PRESERVE;
     const schemaName = definitionName(group, version, names.kind);
     serving.definitions[schemaName] = kindDefinition(group, version, names.kind, props);
     serving.definitions[`${schemaName}List`] = listDefinition(group, version, names.kind);

@@ -49,7 +49,10 @@ export function readNames(v: unknown): CrdNames {
 }
 
 /** Adds what a kind holds to `used`. */
-export function addKindNames(used: NamesInUse, k: Pick<KindDef, 'resource' | 'singular' | 'kind' | 'listKind' | 'shortNames'>): void {
+export function addKindNames(
+  used: NamesInUse,
+  k: Pick<KindDef, 'resource' | 'singular' | 'kind' | 'listKind' | 'shortNames'>,
+): void {
   used.resources.add(k.resource);
   if (k.singular) used.resources.add(k.singular);
   for (const s of k.shortNames ?? []) used.resources.add(s);
@@ -60,12 +63,17 @@ export function addKindNames(used: NamesInUse, k: Pick<KindDef, 'resource' | 'si
 /** Decides NamesAccepted for `names` given what is in use. */
 export function checkNames(names: CrdNames, used: NamesInUse): NamesVerdict {
   const inUse = (what: string) => `"${what}" is already in use`;
-  if (used.resources.has(names.plural)) return { accepted: false, reason: 'PluralConflict', message: inUse(names.plural) };
-  if (used.resources.has(names.singular)) return { accepted: false, reason: 'SingularConflict', message: inUse(names.singular) };
+  if (used.resources.has(names.plural))
+    return { accepted: false, reason: 'PluralConflict', message: inUse(names.plural) };
+  if (used.resources.has(names.singular))
+    return { accepted: false, reason: 'SingularConflict', message: inUse(names.singular) };
   for (const s of names.shortNames) {
-    if (used.resources.has(s) || used.builtinShortNames.has(s)) return { accepted: false, reason: 'ShortNamesConflict', message: inUse(s) };
+    if (used.resources.has(s) || used.builtinShortNames.has(s))
+      return { accepted: false, reason: 'ShortNamesConflict', message: inUse(s) };
   }
-  if (used.kinds.has(names.kind)) return { accepted: false, reason: 'KindConflict', message: inUse(names.kind) };
-  if (used.kinds.has(names.listKind)) return { accepted: false, reason: 'ListKindConflict', message: inUse(names.listKind) };
+  if (used.kinds.has(names.kind))
+    return { accepted: false, reason: 'KindConflict', message: inUse(names.kind) };
+  if (used.kinds.has(names.listKind))
+    return { accepted: false, reason: 'ListKindConflict', message: inUse(names.listKind) };
   return { accepted: true, reason: 'NoConflicts', message: 'no conflicts found' };
 }

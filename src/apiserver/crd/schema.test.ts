@@ -11,23 +11,59 @@ import { widgetSchema } from './test-fixtures.ts';
 test('schema: converts JSONSchemaProps; empty objects hold nothing; metadata is always ObjectMeta', () => {
   assert.equal(definitionName('stable.example.com', 'v1', 'CronTab'), 'com.example.stable.v1.CronTab');
   assert.deepEqual(
-    convertSchema({ type: 'object', properties: { a: { type: 'object' }, b: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, c: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set', maxItems: 3 } } }),
-    { type: 'object', properties: { a: { type: 'object', properties: {} }, b: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, c: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' } } },
+    convertSchema({
+      type: 'object',
+      properties: {
+        a: { type: 'object' },
+        b: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        c: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set', maxItems: 3 },
+      },
+    }),
+    {
+      type: 'object',
+      properties: {
+        a: { type: 'object', properties: {} },
+        b: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        c: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
+      },
+    },
   );
-  const def = kindDefinition('example.com', 'v1', 'Widget', { type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 5 } } }, spec: { type: 'object' } } });
+  const def = kindDefinition('example.com', 'v1', 'Widget', {
+    type: 'object',
+    properties: {
+      metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 5 } } },
+      spec: { type: 'object' },
+    },
+  });
   assert.deepEqual(Object.keys(def.properties ?? {}), ['apiVersion', 'kind', 'metadata', 'spec']);
-  assert.equal(def.properties?.metadata.allOf?.[0].$ref, '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
-  assert.deepEqual(def['x-kubernetes-group-version-kind'], [{ group: 'example.com', version: 'v1', kind: 'Widget' }]);
+  assert.equal(
+    def.properties?.metadata.allOf?.[0].$ref,
+    '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+  );
+  assert.deepEqual(def['x-kubernetes-group-version-kind'], [
+    { group: 'example.com', version: 'v1', kind: 'Widget' },
+  ]);
 });
 
 test('schema: the generic check prunes what the structural schema does not name', () => {
   const defs = { ...builtinRegistry().definitions };
   const def = kindDefinition('example.com', 'v1', 'Widget', widgetSchema);
-  const obj = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, junk: 1, extra: { keep: true } }, other: 1 };
+  const obj = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w' },
+    spec: { size: 1, junk: 1, extra: { keep: true } },
+    other: 1,
+  };
   const strict = checkSchema(structuredClone(obj), def, defs, { strict: true });
   assert.deepEqual(strict.unknown.sort(), ['other', 'spec.junk']);
   checkSchema(obj, def, defs, { strict: false });
-  assert.deepEqual(obj, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, extra: { keep: true } } });
+  assert.deepEqual(obj, {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w' },
+    spec: { size: 1, extra: { keep: true } },
+  });
 });
 
 test('defaults: filled where absent in existing objects, inside defaulted values, items and maps', () => {
@@ -39,17 +75,30 @@ test('defaults: filled where absent in existing objects, inside defaulted values
         properties: {
           mode: { type: 'string', default: 'fast' },
           nested: { type: 'object', default: {}, properties: { depth: { type: 'integer', default: 2 } } },
-          items: { type: 'array', items: { type: 'object', properties: { weight: { type: 'integer', default: 1 } } } },
-          byName: { type: 'object', additionalProperties: { type: 'object', properties: { on: { type: 'boolean', default: true } } } },
+          items: {
+            type: 'array',
+            items: { type: 'object', properties: { weight: { type: 'integer', default: 1 } } },
+          },
+          byName: {
+            type: 'object',
+            additionalProperties: { type: 'object', properties: { on: { type: 'boolean', default: true } } },
+          },
         },
       },
       status: { type: 'object', properties: { phase: { type: 'string', default: 'New' } } },
     },
   });
-  const obj: Record<string, unknown> = { spec: { mode: 'slow', items: [{}, { weight: 5 }], byName: { a: {} } } };
+  const obj: Record<string, unknown> = {
+    spec: { mode: 'slow', items: [{}, { weight: 5 }], byName: { a: {} } },
+  };
   applyDefaults(obj, schema);
   assert.deepEqual(obj, {
-    spec: { mode: 'slow', items: [{ weight: 1 }, { weight: 5 }], byName: { a: { on: true } }, nested: { depth: 2 } },
+    spec: {
+      mode: 'slow',
+      items: [{ weight: 1 }, { weight: 5 }],
+      byName: { a: { on: true } },
+      nested: { depth: 2 },
+    },
   });
 });
 
@@ -59,7 +108,13 @@ const bounds = {
     n: { type: 'integer', minimum: 1, maximum: 10 },
     x: { type: 'number', minimum: 0, exclusiveMinimum: true, multipleOf: 0.5 },
     s: { type: 'string', minLength: 2, maxLength: 4, pattern: '^[a-z]+$' },
-    l: { type: 'array', minItems: 1, maxItems: 2, 'x-kubernetes-list-type': 'set', items: { type: 'integer', maximum: 5 } },
+    l: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 2,
+      'x-kubernetes-list-type': 'set',
+      items: { type: 'integer', maximum: 5 },
+    },
     m: { type: 'object', maxProperties: 1, additionalProperties: { type: 'string', maxLength: 1 } },
     b: { type: 'boolean', enum: [true] },
     r: { type: 'object', required: ['must'], properties: { must: { type: 'string' } } },
@@ -86,14 +141,27 @@ const valueCases: [string, Record<string, unknown>, string[], RegExp?][] = [
 for (const [name, value, fields, message] of valueCases) {
   test(`value validation: ${name}`, () => {
     const errs = validateValues(value, bounds);
-    assert.deepEqual(errs.map((e) => e.field), fields);
+    assert.deepEqual(
+      errs.map((e) => e.field),
+      fields,
+    );
     if (message) assert.match(errs.map((e) => e.message).join('\n'), message);
   });
 }
 
 test('names: conflicts in the group and with built-in short names', () => {
-  const used: NamesInUse = { resources: new Set(), kinds: new Set(), builtinShortNames: new Set(['po', 'deploy']) };
-  addKindNames(used, { resource: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList', shortNames: ['gd'] });
+  const used: NamesInUse = {
+    resources: new Set(),
+    kinds: new Set(),
+    builtinShortNames: new Set(['po', 'deploy']),
+  };
+  addKindNames(used, {
+    resource: 'gadgets',
+    singular: 'gadget',
+    kind: 'Gadget',
+    listKind: 'GadgetList',
+    shortNames: ['gd'],
+  });
   const names = readNames({ plural: 'widgets', kind: 'Widget', shortNames: ['wd'] });
   assert.deepEqual([names.singular, names.listKind], ['widget', 'WidgetList']);
   const verdicts: [Record<string, unknown>, string][] = [
@@ -105,5 +173,6 @@ test('names: conflicts in the group and with built-in short names', () => {
     [{ plural: 'widgets', singular: 'w', kind: 'Gadget' }, 'KindConflict'],
     [{ plural: 'widgets', kind: 'Widget', listKind: 'GadgetList' }, 'ListKindConflict'],
   ];
-  for (const [n, reason] of verdicts) assert.equal(checkNames(readNames(n), used).reason, reason, JSON.stringify(n));
+  for (const [n, reason] of verdicts)
+    assert.equal(checkNames(readNames(n), used).reason, reason, JSON.stringify(n));
 });

@@ -43,21 +43,29 @@ export function convertSchema(p: Obj): Schema {
   if (p['x-kubernetes-preserve-unknown-fields'] === true) out['x-kubernetes-preserve-unknown-fields'] = true;
   if (p['x-kubernetes-embedded-resource'] === true) out['x-kubernetes-embedded-resource'] = true;
   const listType = p['x-kubernetes-list-type'];
-  if (typeof listType === 'string' && LIST_TYPES.has(listType)) out['x-kubernetes-list-type'] = listType as 'atomic';
+  if (typeof listType === 'string' && LIST_TYPES.has(listType))
+    out['x-kubernetes-list-type'] = listType as 'atomic';
   const mapKeys = strings(p['x-kubernetes-list-map-keys']);
   if (mapKeys?.length) out['x-kubernetes-list-map-keys'] = mapKeys;
   const mapType = p['x-kubernetes-map-type'];
-  if (typeof mapType === 'string' && MAP_TYPES.has(mapType)) out['x-kubernetes-map-type'] = mapType as 'atomic';
+  if (typeof mapType === 'string' && MAP_TYPES.has(mapType))
+    out['x-kubernetes-map-type'] = mapType as 'atomic';
   if (isObject(p.properties)) {
     out.properties = {};
-    for (const [name, sub] of Object.entries(p.properties)) if (isObject(sub)) out.properties[name] = convertSchema(sub);
+    for (const [name, sub] of Object.entries(p.properties))
+      if (isObject(sub)) out.properties[name] = convertSchema(sub);
   }
   if (isObject(p.items)) out.items = convertSchema(p.items);
   if (isObject(p.additionalProperties)) out.additionalProperties = convertSchema(p.additionalProperties);
   else if (typeof p.additionalProperties === 'boolean') out.additionalProperties = p.additionalProperties;
   // Structural: an object that names nothing and keeps nothing holds nothing.
   const isObjectNode = out.type === 'object' || (out.type === undefined && out.properties !== undefined);
-  if (isObjectNode && !out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+  if (
+    isObjectNode &&
+    !out.properties &&
+    out.additionalProperties === undefined &&
+    !out['x-kubernetes-preserve-unknown-fields']
+  ) {
     if (!out['x-kubernetes-embedded-resource']) out.properties = {};
   }
   return out;

@@ -30,7 +30,10 @@ export function isTerminating(crd: KubeObject): boolean {
 function setCondition(list: Obj[], c: Condition, now: number): void {
   const i = list.findIndex((x) => x.type === c.type);
   const old = i >= 0 ? list[i] : undefined;
-  const lastTransitionTime = old && old.status === c.status && typeof old.lastTransitionTime === 'string' ? old.lastTransitionTime : nowTimestamp(now);
+  const lastTransitionTime =
+    old && old.status === c.status && typeof old.lastTransitionTime === 'string'
+      ? old.lastTransitionTime
+      : nowTimestamp(now);
   const next = { type: c.type, status: c.status, lastTransitionTime, reason: c.reason, message: c.message };
   if (i >= 0) list[i] = next;
   else list.push(next);
@@ -49,28 +52,65 @@ function namesObject(n: CrdNames): Obj {
  * The status for `crd`. With `terminating`, only the Terminating condition changes; otherwise
  * NamesAccepted follows `verdict` and Established is True exactly when names were `accepted`.
  */
-export function crdStatus(crd: KubeObject, verdict: NamesVerdict | undefined, accepted: CrdNames | undefined, now: number, terminating = false): Obj {
+export function crdStatus(
+  crd: KubeObject,
+  verdict: NamesVerdict | undefined,
+  accepted: CrdNames | undefined,
+  now: number,
+  terminating = false,
+): Obj {
   const old = isObject(crd.status) ? crd.status : {};
   const conditions = conditionsOf(crd).map((c) => ({ ...c }));
   const status: Obj = { ...old };
   if (terminating) {
-    setCondition(conditions, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, now);
+    setCondition(
+      conditions,
+      {
+        type: 'Terminating',
+        status: 'True',
+        reason: 'InstanceDeletionInProgress',
+        message: 'CustomResource deletion is in progress',
+      },
+      now,
+    );
   } else if (verdict) {
-    setCondition(conditions, { type: 'NamesAccepted', status: verdict.accepted ? 'True' : 'False', reason: verdict.reason, message: verdict.message }, now);
+    setCondition(
+      conditions,
+      {
+        type: 'NamesAccepted',
+        status: verdict.accepted ? 'True' : 'False',
+        reason: verdict.reason,
+        message: verdict.message,
+      },
+      now,
+    );
     setCondition(
       conditions,
       accepted
-        ? { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }
-        : { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' },
+        ? {
+            type: 'Established',
+            status: 'True',
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+          }
+        : {
+            type: 'Established',
+            status: 'False',
+            reason: 'NotAccepted',
+            message: 'not all names are accepted',
+          },
       now,
     );
     status.acceptedNames = accepted ? namesObject(accepted) : { plural: '', kind: '' };
   }
   status.conditions = conditions;
   const spec = isObject(crd.spec) ? crd.spec : {};
-  const storage = Array.isArray(spec.versions) ? spec.versions.find((v) => isObject(v) && v.storage === true) : undefined;
+  const storage = Array.isArray(spec.versions)
+    ? spec.versions.find((v) => isObject(v) && v.storage === true)
+    : undefined;
   const stored = Array.isArray(old.storedVersions) ? old.storedVersions.map(String) : [];
-  if (isObject(storage) && typeof storage.name === 'string' && !stored.includes(storage.name)) stored.push(storage.name);
+  if (isObject(storage) && typeof storage.name === 'string' && !stored.includes(storage.name))
+    stored.push(storage.name);
   status.storedVersions = stored;
   return status;
 }

@@ -38,12 +38,16 @@ function checkNumber(v: number, s: Obj, path: string, errs: FieldError[]): void 
   const min = num(s.minimum);
   const max = num(s.maximum);
   if (min !== undefined) {
-    if (s.exclusiveMinimum === true && v <= min) errs.push(fieldError.invalid(path, v, `${path} in body should be greater than ${min}`));
-    else if (v < min) errs.push(fieldError.invalid(path, v, `${path} in body should be greater than or equal to ${min}`));
+    if (s.exclusiveMinimum === true && v <= min)
+      errs.push(fieldError.invalid(path, v, `${path} in body should be greater than ${min}`));
+    else if (v < min)
+      errs.push(fieldError.invalid(path, v, `${path} in body should be greater than or equal to ${min}`));
   }
   if (max !== undefined) {
-    if (s.exclusiveMaximum === true && v >= max) errs.push(fieldError.invalid(path, v, `${path} in body should be less than ${max}`));
-    else if (v > max) errs.push(fieldError.invalid(path, v, `${path} in body should be less than or equal to ${max}`));
+    if (s.exclusiveMaximum === true && v >= max)
+      errs.push(fieldError.invalid(path, v, `${path} in body should be less than ${max}`));
+    else if (v > max)
+      errs.push(fieldError.invalid(path, v, `${path} in body should be less than or equal to ${max}`));
   }
   const mult = num(s.multipleOf);
   if (mult && Math.abs(v / mult - Math.round(v / mult)) > 1e-9) {
@@ -59,11 +63,16 @@ function checkString(v: string, s: Obj, path: string, errs: FieldError[]): void 
     errs.push(fieldError.invalid(path, v, `${path} in body should be at least ${minLength} chars long`));
   }
   if (maxLength !== undefined && len > maxLength) {
-    errs.push({ type: 'FieldValueTooLong', field: path, message: `Too long: may not be more than ${maxLength} bytes` });
+    errs.push({
+      type: 'FieldValueTooLong',
+      field: path,
+      message: `Too long: may not be more than ${maxLength} bytes`,
+    });
   }
   if (typeof s.pattern === 'string') {
     const re = compiled(s.pattern);
-    if (re && !re.test(v)) errs.push(fieldError.invalid(path, v, `${path} in body should match '${s.pattern}'`));
+    if (re && !re.test(v))
+      errs.push(fieldError.invalid(path, v, `${path} in body should match '${s.pattern}'`));
   }
 }
 
@@ -89,12 +98,21 @@ function checkArray(v: unknown[], s: Obj, path: string, errs: FieldError[]): voi
 function checkObject(v: Obj, s: Obj, path: string, errs: FieldError[], root: boolean): void {
   const props = isObject(s.properties) ? s.properties : {};
   if (Array.isArray(s.required)) {
-    for (const r of s.required) if (typeof r === 'string' && (v[r] === undefined || v[r] === null)) errs.push(fieldError.required(join(path, r)));
+    for (const r of s.required)
+      if (typeof r === 'string' && (v[r] === undefined || v[r] === null))
+        errs.push(fieldError.required(join(path, r)));
   }
   const count = Object.keys(v).length;
   const minProps = num(s.minProperties);
   const maxProps = num(s.maxProperties);
-  if (minProps !== undefined && count < minProps) errs.push(fieldError.invalid(path, count, `${path || '<root>'} in body should have at least ${minProps} properties`));
+  if (minProps !== undefined && count < minProps)
+    errs.push(
+      fieldError.invalid(
+        path,
+        count,
+        `${path || '<root>'} in body should have at least ${minProps} properties`,
+      ),
+    );
   if (maxProps !== undefined && count > maxProps) errs.push(fieldError.tooMany(path, count, maxProps));
   for (const [key, child] of Object.entries(v)) {
     // The top-level metadata is ObjectMeta, checked by the generic store.
@@ -110,7 +128,13 @@ function walk(v: unknown, s: Obj, path: string, errs: FieldError[], root = false
   if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) {
     // String and number enums were already reported by the type check.
     if (typeof v !== 'string' && typeof v !== 'number') {
-      errs.push(fieldError.notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
+      errs.push(
+        fieldError.notSupported(
+          path,
+          v,
+          s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))),
+        ),
+      );
     }
   }
   if (typeof v === 'number') checkNumber(v, s, path, errs);

@@ -8,7 +8,16 @@ import type { KindDef, Subresource } from '../../api/kinds/types.ts';
 import type { KindRegistry } from '../../api/kinds/registry.ts';
 import { formatApiVersion } from '../../api/object.ts';
 
-export const defaultVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const defaultVerbs = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 function verbsOf(k: KindDef): string[] {
   return k.verbs ?? (k.virtual ? ['create'] : defaultVerbs);
@@ -18,10 +27,18 @@ function verbsOf(k: KindDef): string[] {
 export function subresourcesOf(k: KindDef): Subresource[] {
   const out: Subresource[] = [];
   if (k.hasStatus) {
-    out.push({ name: 'status', responseKind: { group: k.group, version: k.version, kind: k.kind }, verbs: ['get', 'patch', 'update'] });
+    out.push({
+      name: 'status',
+      responseKind: { group: k.group, version: k.version, kind: k.kind },
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   if (k.scale) {
-    out.push({ name: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+    out.push({
+      name: 'scale',
+      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   for (const s of k.subresources ?? []) if (!out.some((x) => x.name === s.name)) out.push(s);
   return out;

@@ -38,7 +38,11 @@ test('apps/v1 has a POST for Deployment with its GVK and a fieldValidation param
   const coll = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments'];
   const post = coll?.post as Op;
   assert.ok(post, Object.keys(doc.paths).join('\n'));
-  assert.deepEqual(post['x-kubernetes-group-version-kind'], { group: 'apps', version: 'v1', kind: 'Deployment' });
+  assert.deepEqual(post['x-kubernetes-group-version-kind'], {
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+  });
   assert.equal(post['x-kubernetes-action'], 'post');
   assert.ok(post.parameters?.some((p) => p.name === 'fieldValidation' && p.in === 'query'));
   assert.ok(doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']);
@@ -71,7 +75,10 @@ test('every $ref in every document resolves within components.schemas', () => {
 test('the index points at each document by hash; documents are memoized', () => {
   const index = JSON.parse(openapi.index()) as { paths: Record<string, { serverRelativeURL: string }> };
   const apps = index.paths['apis/apps/v1'];
-  assert.equal(apps.serverRelativeURL, `/openapi/v3/apis/apps/v1?hash=${openapi.document('apps', 'v1')!.hash}`);
+  assert.equal(
+    apps.serverRelativeURL,
+    `/openapi/v3/apis/apps/v1?hash=${openapi.document('apps', 'v1')!.hash}`,
+  );
   assert.ok(index.paths['api/v1']);
   assert.equal(openapi.document('apps', 'v1'), openapi.document('apps', 'v1'));
   assert.equal(openapi.document('apps', 'v7'), undefined);

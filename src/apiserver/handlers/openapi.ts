@@ -66,7 +66,13 @@ const listParams = [
   param('timeoutSeconds', 'End a list or watch after this many seconds.', 'integer'),
 ];
 
-const pathParam = (name: string) => ({ name, in: 'path', required: true, description: `The ${name} of the object.`, schema: { type: 'string', uniqueItems: true } });
+const pathParam = (name: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description: `The ${name} of the object.`,
+  schema: { type: 'string', uniqueItems: true },
+});
 
 function body(ref: string) {
   return { content: { 'application/json': { schema: { $ref: ref } } }, required: true };
@@ -100,7 +106,10 @@ function paths(k: KindDef): Record<string, unknown> {
     parameters: nsParams,
     get: op('list', 'list', { parameters: listParams, responses: ok(listRef) }),
     post: op('post', 'create', { parameters: writeParams, requestBody: body(ref), responses: ok(ref) }),
-    delete: op('deletecollection', 'deleteCollection', { parameters: listParams, responses: ok('#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Status') }),
+    delete: op('deletecollection', 'deleteCollection', {
+      parameters: listParams,
+      responses: ok('#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Status'),
+    }),
   };
   out[`${coll}/{name}`] = {
     parameters: [pathParam('name'), ...nsParams],
@@ -115,12 +124,18 @@ function paths(k: KindDef): Record<string, unknown> {
     out[`${coll}/{name}/${s.name}`] = {
       parameters: [pathParam('name'), ...nsParams],
       get: op('get', `read${s.name}`, { responses: ok(sref) }),
-      put: op('put', `replace${s.name}`, { parameters: writeParams, requestBody: body(sref), responses: ok(sref) }),
+      put: op('put', `replace${s.name}`, {
+        parameters: writeParams,
+        requestBody: body(sref),
+        responses: ok(sref),
+      }),
       patch: op('patch', `patch${s.name}`, { parameters: writeParams, responses: ok(sref) }),
     };
   }
   if (k.namespaced) {
-    out[`${base}/${k.resource}`] = { get: op('list', 'listAllNamespaces', { parameters: listParams, responses: ok(listRef) }) };
+    out[`${base}/${k.resource}`] = {
+      get: op('list', 'listAllNamespaces', { parameters: listParams, responses: ok(listRef) }),
+    };
   }
   return out;
 }
@@ -168,7 +183,10 @@ export class OpenApi {
       for (const g of this.registry.groups()) {
         for (const v of g.versions) {
           const d = this.document(g.group, v);
-          if (d) paths[gvPath(g.group, v)] = { serverRelativeURL: `/openapi/v3/${gvPath(g.group, v)}?hash=${d.hash}` };
+          if (d)
+            paths[gvPath(g.group, v)] = {
+              serverRelativeURL: `/openapi/v3/${gvPath(g.group, v)}?hash=${d.hash}`,
+            };
         }
       }
       this.indexText = JSON.stringify({ paths });

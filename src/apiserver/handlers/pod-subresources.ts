@@ -23,7 +23,12 @@ async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
 }
 
 function onlyCreate(info: ResourceRequest): void {
-  if (info.verb !== 'create') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on ${info.resource}/${info.subresource}`);
+  if (info.verb !== 'create')
+    throw new StatusError(
+      405,
+      'MethodNotAllowed',
+      `${info.verb} is not supported on ${info.resource}/${info.subresource}`,
+    );
 }
 
 /**
@@ -37,19 +42,34 @@ export const podBinding: SubresourceHandler = async (req, res, info, kind, c, q)
   const body = await bodyOf(req);
   const target = isObject(body.target) ? body.target : undefined;
   const node = typeof target?.name === 'string' ? target.name : '';
-  if (!node) throw invalid('Binding', '', info.name, [{ type: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
+  if (!node)
+    throw invalid('Binding', '', info.name, [
+      { type: 'FieldValueRequired', field: 'target.name', message: 'Required value' },
+    ]);
   const ctx = requestContext(c.user, q);
   const rs = c.api.storeFor(kind);
   for (let attempt = 0; ; attempt++) {
     const { obj: cur, rev } = await rs.read(info.namespace, info.name);
     const spec = (cur.spec ?? {}) as { nodeName?: string };
-    if (cur.metadata.deletionTimestamp) throw conflict('pods', '', info.name, 'pod is being deleted, cannot be assigned to a host');
-    if (spec.nodeName) throw conflict('pods', '', info.name, `pod ${info.name} is already assigned to node "${spec.nodeName}"`);
+    if (cur.metadata.deletionTimestamp)
+      throw conflict('pods', '', info.name, 'pod is being deleted, cannot be assigned to a host');
+    if (spec.nodeName)
+      throw conflict(
+        'pods',
+        '',
+        info.name,
+        `pod ${info.name} is already assigned to node "${spec.nodeName}"`,
+      );
     const next = JSON.parse(JSON.stringify(cur)) as KubeObject;
     (next.spec as { nodeName?: string }).nodeName = node;
     const status = (next.status ?? {}) as { conditions?: unknown[] };
     const conditions = (status.conditions ?? []).filter((x) => !(isObject(x) && x.type === 'PodScheduled'));
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    });
     status.conditions = conditions;
     next.status = status;
     if (ctx.dryRun) break;
@@ -70,7 +90,8 @@ export const podEviction: SubresourceHandler = async (req, res, info, kind, c, q
   onlyCreate(info);
   const body = await bodyOf(req);
   const meta = isObject(body.metadata) ? body.metadata : {};
-  if (meta.name !== undefined && meta.name !== info.name) throw badRequest(`name in URL does not match name in Eviction object`);
+  if (meta.name !== undefined && meta.name !== info.name)
+    throw badRequest(`name in URL does not match name in Eviction object`);
   const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const opts = isObject(body.deleteOptions) ? body.deleteOptions : {};
   await deleteObject(c.api.storeFor(kind), info.namespace, info.name, opts, ctx);
@@ -86,16 +107,24 @@ export function serviceAccountToken(signingKey: string): SubresourceHandler {
     const expiration = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
     if (expiration < 600) {
       throw invalid('TokenRequest', 'authentication.k8s.io', info.name, [
-        { type: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${expiration}: may not specify a duration less than 10 minutes` },
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.expirationSeconds',
+          message: `Invalid value: ${expiration}: may not specify a duration less than 10 minutes`,
+        },
       ]);
     }
     const sa = await c.api.storeFor(kind).get(info.namespace, info.name);
-    const audiences = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : ['https://kubernetes.default.svc.cluster.local'];
+    const audiences =
+      Array.isArray(spec.audiences) && spec.audiences.length
+        ? spec.audiences.map(String)
+        : ['https://kubernetes.default.svc.cluster.local'];
     let boundObject: { kind: 'Pod' | 'Secret' | 'Node'; name: string; uid: string } | undefined;
     if (isObject(spec.boundObjectRef)) {
       const b = spec.boundObjectRef;
       const bk = String(b.kind ?? '');
-      if (bk !== 'Pod' && bk !== 'Secret' && bk !== 'Node') throw badRequest(`boundObjectRef.kind must be Pod, Secret or Node`);
+      if (bk !== 'Pod' && bk !== 'Secret' && bk !== 'Node')
+        throw badRequest(`boundObjectRef.kind must be Pod, Secret or Node`);
       boundObject = { kind: bk, name: String(b.name ?? ''), uid: String(b.uid ?? '') };
     }
     const now = Date.now();
@@ -113,16 +142,21 @@ export function serviceAccountToken(signingKey: string): SubresourceHandler {
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { name: info.name, namespace: info.namespace, creationTimestamp: null },
       spec: { audiences, expirationSeconds: expiration, boundObjectRef: spec.boundObjectRef ?? null },
-      status: { token, expirationTimestamp: new Date(now + expiration * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+      status: {
+        token,
+        expirationTimestamp: new Date(now + expiration * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
     });
   };
 }
 
 /** PUT namespaces/NAME/finalize: replaces spec.finalizers (the namespace controller empties it). */
 export const namespaceFinalize: SubresourceHandler = async (req, res, info, kind, c, q) => {
-  if (info.verb !== 'update') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on namespaces/finalize`);
+  if (info.verb !== 'update')
+    throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on namespaces/finalize`);
   const body = await bodyOf(req);
-  const finalizers = isObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers.map(String) : [];
+  const finalizers =
+    isObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers.map(String) : [];
   const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const rs = c.api.storeFor(kind);
   const { obj, rev } = await rs.read('', info.name);
@@ -130,7 +164,7 @@ export const namespaceFinalize: SubresourceHandler = async (req, res, info, kind
   next.spec = { ...((next.spec as object) ?? {}), finalizers };
   if (!finalizers.length) delete (next.spec as { finalizers?: string[] }).finalizers;
   if (ctx.dryRun) return writeJson(res, 200, next);
-  if (!finalizers.length && next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length)) {
+  if (!finalizers.length && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
     const gone = await rs.deleteRaw('', info.name, rev);
     return writeJson(res, 200, gone);
   }
@@ -141,10 +175,20 @@ export const namespaceFinalize: SubresourceHandler = async (req, res, info, kind
  * Pod streams need a node agent (a later issue). The pod must exist (404) and the verb fit (405);
  * a pod with no node answers 400 as Kubernetes does; a bound pod answers 503 naming why.
  */
-export const podStreamUnavailable: SubresourceHandler = async (_req, _res, info: ResourceRequest, kind: KindDef, c: ResourceHandlerContext) => {
+export const podStreamUnavailable: SubresourceHandler = async (
+  _req,
+  _res,
+  info: ResourceRequest,
+  kind: KindDef,
+  c: ResourceHandlerContext,
+) => {
   const allowed = info.subresource === 'log' ? ['get'] : ['get', 'create'];
   if (!allowed.includes(info.verb)) {
-    throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on pods/${info.subresource}`);
+    throw new StatusError(
+      405,
+      'MethodNotAllowed',
+      `${info.verb} is not supported on pods/${info.subresource}`,
+    );
   }
   const pod = await c.api.storeFor(kind).get(info.namespace, info.name);
   const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;

@@ -41,33 +41,69 @@ export type SubresourceHandler = (
 
 export function requestContext(user: UserInfo, q: URLSearchParams, userAgent?: string): RequestContext {
   const dry = q.getAll('dryRun');
-  for (const d of dry) if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
+  for (const d of dry)
+    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
   const fv = q.get('fieldValidation') ?? 'Warn';
   if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-    throw badRequest(`fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`);
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`,
+    );
   }
   const fieldManager = q.get('fieldManager') ?? undefined;
-  if (fieldManager !== undefined && fieldManager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
-  return { user, dryRun: dry.length > 0, fieldManager, userAgent, fieldValidation: fv as FieldValidation, warnings: [] };
+  if (fieldManager !== undefined && fieldManager.length > 128)
+    throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
+  return {
+    user,
+    dryRun: dry.length > 0,
+    fieldManager,
+    userAgent,
+    fieldValidation: fv as FieldValidation,
+    warnings: [],
+  };
 }
 
 /** ?force= of a PATCH: only an apply patch may set it. */
 function forceFrom(q: URLSearchParams, apply: boolean): boolean {
   const v = q.get('force');
   if (v === null) return false;
-  if (!apply) throw new StatusError(422, 'Invalid', 'force: Forbidden: may not be specified for non-apply patch', { causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }] });
-  if (v !== 'true' && v !== 'false') throw badRequest(`force: Invalid value: ${JSON.stringify(v)}: must be true or false`);
+  if (!apply)
+    throw new StatusError(422, 'Invalid', 'force: Forbidden: may not be specified for non-apply patch', {
+      causes: [
+        {
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: may not be specified for non-apply patch',
+          field: 'force',
+        },
+      ],
+    });
+  if (v !== 'true' && v !== 'false')
+    throw badRequest(`force: Invalid value: ${JSON.stringify(v)}: must be true or false`);
   return v === 'true';
 }
 
 function setWarnings(res: ServerResponse, ctx: RequestContext): void {
-  if (ctx.warnings.length) res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  if (ctx.warnings.length)
+    res.setHeader(
+      'Warning',
+      ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
 }
 
 /** Writes one object in the negotiated rendering. */
-function writeObject(res: ServerResponse, code: number, kind: KindDef, obj: KubeObject, rendering: Rendering, q: URLSearchParams): void {
+function writeObject(
+  res: ServerResponse,
+  code: number,
+  kind: KindDef,
+  obj: KubeObject,
+  rendering: Rendering,
+  q: URLSearchParams,
+): void {
   if (rendering === 'table') {
-    writeJson(res, code, table(kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectFrom(q)));
+    writeJson(
+      res,
+      code,
+      table(kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectFrom(q)),
+    );
   } else if (rendering === 'metadata') {
     writeJson(res, code, partialObjectMetadata(obj));
   } else {
@@ -75,7 +111,13 @@ function writeObject(res: ServerResponse, code: number, kind: KindDef, obj: Kube
   }
 }
 
-function writeList(res: ServerResponse, kind: KindDef, r: ListResult, rendering: Rendering, q: URLSearchParams): void {
+function writeList(
+  res: ServerResponse,
+  kind: KindDef,
+  r: ListResult,
+  rendering: Rendering,
+  q: URLSearchParams,
+): void {
   const meta: Record<string, unknown> = { resourceVersion: r.resourceVersion };
   if (r.continue) meta.continue = r.continue;
   if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
@@ -122,7 +164,9 @@ export async function handleResource(
     // Reviews: POST-only kinds answered by a handler, nothing stored.
     const h = c.subresources.get(`${kind.group}/${kind.resource}/`);
     if (!h || info.verb !== 'create' || info.name || info.subresource) {
-      throw methodNotAllowed(`${info.verb} is not supported on ${kind.resource}${kind.group ? '.' + kind.group : ''}`);
+      throw methodNotAllowed(
+        `${info.verb} is not supported on ${kind.resource}${kind.group ? '.' + kind.group : ''}`,
+      );
     }
     return h(req, res, info, kind, c, q);
   }
@@ -131,8 +175,16 @@ export async function handleResource(
     if (!h || !info.name) throw notFound(`${kind.resource}/${info.subresource}`, kind.group, info.name);
     return h(req, res, info, kind, c, q);
   }
-  if (info.subresource === 'status' && !kind.hasStatus) throw notFound(`${kind.resource}/status`, kind.group, info.name);
-  if (kind.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'deletecollection' && !kind.virtual) {
+  if (info.subresource === 'status' && !kind.hasStatus)
+    throw notFound(`${kind.resource}/status`, kind.group, info.name);
+  if (
+    kind.namespaced &&
+    !info.namespace &&
+    info.verb !== 'list' &&
+    info.verb !== 'watch' &&
+    info.verb !== 'deletecollection' &&
+    !kind.virtual
+  ) {
     throw notFound(kind.resource, kind.group, info.name);
   }
   if (!kind.namespaced && info.namespace) throw notFound(kind.resource, kind.group, info.name);
@@ -141,7 +193,11 @@ export async function handleResource(
   const sub = info.subresource === 'status' ? 'status' : '';
   switch (info.verb) {
     case 'get': {
-      const { obj, cached } = await rs.getEntry(info.namespace, info.name, q.get('resourceVersion') ?? undefined);
+      const { obj, cached } = await rs.getEntry(
+        info.namespace,
+        info.name,
+        q.get('resourceVersion') ?? undefined,
+      );
       if (cached && rendering === 'object') return writeText(res, 200, cached.json());
       return writeObject(res, 200, kind, obj, rendering, q);
     }
@@ -184,21 +240,39 @@ export async function handleResource(
       const opts = deleteOptionsFrom(await readOptionalBody(req), q);
       if (opts.dryRun?.length) ctx.dryRun = true;
       const r = await deleteObject(rs, info.namespace, info.name, opts, ctx);
-      if (!r.deleted) return writeObject(res, opts.propagationPolicy === 'Foreground' ? 202 : 200, kind, r.obj, 'object', q);
-      if (kind.group === '' && kind.resource === 'pods') return writeObject(res, 200, kind, r.obj, 'object', q);
+      if (!r.deleted)
+        return writeObject(
+          res,
+          opts.propagationPolicy === 'Foreground' ? 202 : 200,
+          kind,
+          r.obj,
+          'object',
+          q,
+        );
+      if (kind.group === '' && kind.resource === 'pods')
+        return writeObject(res, 200, kind, r.obj, 'object', q);
       return writeJson(res, 200, {
         kind: 'Status',
         apiVersion: 'v1',
         metadata: {},
         status: 'Success',
-        details: { name: info.name, group: kind.group || undefined, kind: kind.resource, uid: r.obj.metadata.uid },
+        details: {
+          name: info.name,
+          group: kind.group || undefined,
+          kind: kind.resource,
+          uid: r.obj.metadata.uid,
+        },
       });
     }
     case 'deletecollection': {
       const ctx = requestContext(c.user, q, req.headers['user-agent']);
       const opts = deleteOptionsFrom(await readOptionalBody(req), q);
       if (opts.dryRun?.length) ctx.dryRun = true;
-      const r = await list(rs, info.namespace, { ...listQueryFrom(q), limit: undefined, continue: undefined });
+      const r = await list(rs, info.namespace, {
+        ...listQueryFrom(q),
+        limit: undefined,
+        continue: undefined,
+      });
       const deleted: KubeObject[] = [];
       for (const o of r.items) {
         try {
@@ -229,7 +303,8 @@ async function startWatch(
     fieldSelector = [fieldSelector, `metadata.name=${info.name}`].filter(Boolean).join(',');
   }
   const timeout = q.get('timeoutSeconds');
-  if (timeout !== null && !/^\d+$/.test(timeout)) throw badRequest(`invalid timeoutSeconds: ${JSON.stringify(timeout)}`);
+  if (timeout !== null && !/^\d+$/.test(timeout))
+    throw badRequest(`invalid timeoutSeconds: ${JSON.stringify(timeout)}`);
   // Without a client timeout, watches end after 30–60 minutes (spread so clients do not reconnect together).
   const timeoutSeconds = timeout !== null ? Number(timeout) : 1800 + Math.floor(Math.random() * 1800);
   const sendInitialEvents = q.get('sendInitialEvents') === 'true';

@@ -29,17 +29,28 @@ function attributesFrom(spec: Record<string, unknown>, user: UserInfo, namespace
       name: String(ra.name ?? ''),
     };
   }
-  if (nra) return { user, verb: String(nra.verb ?? ''), isResourceRequest: false, path: String(nra.path ?? '') };
+  if (nra)
+    return { user, verb: String(nra.verb ?? ''), isResourceRequest: false, path: String(nra.path ?? '') };
   throw badRequest('exactly one of spec.resourceAttributes and spec.nonResourceAttributes must be set');
 }
 
 function reply(kind: string, group: string, body: Record<string, unknown>, status: Record<string, unknown>) {
-  return { kind, apiVersion: `${group}/v1`, metadata: { creationTimestamp: null, ...(isObject(body.metadata) ? body.metadata : {}) }, spec: body.spec ?? {}, status };
+  return {
+    kind,
+    apiVersion: `${group}/v1`,
+    metadata: { creationTimestamp: null, ...(isObject(body.metadata) ? body.metadata : {}) },
+    spec: body.spec ?? {},
+    status,
+  };
 }
 
-export function reviewHandlers(authorizer: Authorizer, authenticator: Authenticator): Map<string, SubresourceHandler> {
+export function reviewHandlers(
+  authorizer: Authorizer,
+  authenticator: Authenticator,
+): Map<string, SubresourceHandler> {
   const m = new Map<string, SubresourceHandler>();
-  const access = (self: boolean, local: boolean): SubresourceHandler =>
+  const access =
+    (self: boolean, local: boolean): SubresourceHandler =>
     async (req: IncomingMessage, res, info, kind, c) => {
       const body = await bodyOf(req);
       const spec = isObject(body.spec) ? body.spec : {};
@@ -51,7 +62,14 @@ export function reviewHandlers(authorizer: Authorizer, authenticator: Authentica
             groups: Array.isArray(spec.groups) ? spec.groups.map(String) : [],
           };
       const d = await authorizer.authorize(attributesFrom(spec, user, local ? info.namespace : undefined));
-      writeJson(res, 201, reply(kind.kind, 'authorization.k8s.io', body, { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) }));
+      writeJson(
+        res,
+        201,
+        reply(kind.kind, 'authorization.k8s.io', body, {
+          allowed: d.allowed,
+          ...(d.reason ? { reason: d.reason } : {}),
+        }),
+      );
     };
   m.set('authorization.k8s.io/selfsubjectaccessreviews/', access(true, false));
   m.set('authorization.k8s.io/subjectaccessreviews/', access(false, false));
@@ -63,11 +81,20 @@ export function reviewHandlers(authorizer: Authorizer, authenticator: Authentica
     const rules = authorizer.rulesFor?.(c.user, namespace);
     const resourceRules = (rules ?? [])
       .filter((r) => r.nonResourceURLs.length === 0)
-      .map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources, ...(r.resourceNames.length ? { resourceNames: r.resourceNames } : {}) }));
+      .map((r) => ({
+        verbs: r.verbs,
+        apiGroups: r.apiGroups,
+        resources: r.resources,
+        ...(r.resourceNames.length ? { resourceNames: r.resourceNames } : {}),
+      }));
     const nonResourceRules = (rules ?? [])
       .filter((r) => r.nonResourceURLs.length > 0)
       .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
-    const status: Record<string, unknown> = { resourceRules, nonResourceRules, incomplete: rules === undefined };
+    const status: Record<string, unknown> = {
+      resourceRules,
+      nonResourceRules,
+      incomplete: rules === undefined,
+    };
     if (rules === undefined) status.evaluationError = 'the authorizer cannot list rules';
     writeJson(res, 201, reply(kind.kind, 'authorization.k8s.io', body, status));
   });
@@ -78,7 +105,14 @@ export function reviewHandlers(authorizer: Authorizer, authenticator: Authentica
       kind: kind.kind,
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { creationTimestamp: null },
-      status: { userInfo: { username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) } },
+      status: {
+        userInfo: {
+          username: u.name,
+          ...(u.uid ? { uid: u.uid } : {}),
+          groups: u.groups,
+          ...(u.extra ? { extra: u.extra } : {}),
+        },
+      },
       ...(isObject(body.metadata) ? {} : {}),
     });
   });
@@ -93,7 +127,11 @@ export function reviewHandlers(authorizer: Authorizer, authenticator: Authentica
     try {
       const u = await authenticator.authenticate(fake);
       status = u
-        ? { authenticated: true, user: { username: u.name, uid: u.uid, groups: u.groups, extra: u.extra }, audiences: Array.isArray(spec.audiences) ? spec.audiences : undefined }
+        ? {
+            authenticated: true,
+            user: { username: u.name, uid: u.uid, groups: u.groups, extra: u.extra },
+            audiences: Array.isArray(spec.audiences) ? spec.audiences : undefined,
+          }
         : { authenticated: false, error: 'token not recognized' };
     } catch {
       status = { authenticated: false, error: 'invalid bearer token' };

@@ -76,11 +76,13 @@ export async function handleScale(
     writeJson(res, 200, scaleOf(await rs.get(info.namespace, info.name), rule));
     return;
   }
-  if (info.verb !== 'update' && info.verb !== 'patch') throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on scale`);
+  if (info.verb !== 'update' && info.verb !== 'patch')
+    throw new StatusError(405, 'MethodNotAllowed', `${info.verb} is not supported on scale`);
   const ctx = requestContext(c.user, q, req.headers['user-agent']);
   const raw = await readBody(req);
   const patchType = info.verb === 'patch' ? patchTypeOf(req.headers['content-type']) : undefined;
-  const input = info.verb === 'update' ? decodeBody(raw, req.headers['content-type']) : parseJson(raw.toString('utf8'));
+  const input =
+    info.verb === 'update' ? decodeBody(raw, req.headers['content-type']) : parseJson(raw.toString('utf8'));
   const r = await rs.guaranteedUpdate(info.namespace, info.name, ctx, '', false, async (cur) => {
     if (!cur) return undefined;
     const current = scaleOf(cur, rule);
@@ -88,7 +90,8 @@ export async function handleScale(
     if (info.verb === 'update') {
       want = input;
       const rv = isObject(input) && isObject(input.metadata) ? input.metadata.resourceVersion : undefined;
-      if (rv !== undefined && rv !== cur.metadata.resourceVersion) throw conflictModified(kind.resource, kind.group, info.name);
+      if (rv !== undefined && rv !== cur.metadata.resourceVersion)
+        throw conflictModified(kind.resource, kind.group, info.name);
     } else if (patchType === 'json') {
       want = applyJsonPatch(current, input);
     } else if (patchType === 'merge' || patchType === 'strategic') {
@@ -100,7 +103,11 @@ export async function handleScale(
     if (replicas === undefined) return cur;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw invalid('Scale', 'autoscaling', info.name, [
-        { type: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` },
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.replicas',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        },
       ]);
     }
     const next = JSON.parse(JSON.stringify(cur)) as KubeObject;

@@ -55,7 +55,12 @@ export class WatchStream implements WatchSink {
     }
   }
 
-  private encode(type: string, obj: KubeObject, ev: CacheEvent | undefined, cached: CachedObject | undefined): string {
+  private encode(
+    type: string,
+    obj: KubeObject,
+    ev: CacheEvent | undefined,
+    cached: CachedObject | undefined,
+  ): string {
     const r = this.o.rendering;
     if (r === 'table') {
       const withColumns = this.firstTable;
@@ -63,7 +68,17 @@ export class WatchStream implements WatchSink {
       const memoKey = `table:${this.o.include}:${withColumns}:${type}`;
       const hit = ev?.memo.get(memoKey);
       if (hit) return hit;
-      const line = JSON.stringify({ type, object: table(this.o.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, this.o.include, withColumns) }) + '\n';
+      const line =
+        JSON.stringify({
+          type,
+          object: table(
+            this.o.kind,
+            [obj],
+            { resourceVersion: obj.metadata.resourceVersion },
+            this.o.include,
+            withColumns,
+          ),
+        }) + '\n';
       ev?.memo.set(memoKey, line);
       return line;
     }
@@ -72,7 +87,11 @@ export class WatchStream implements WatchSink {
     if (hit) return hit;
     let body: string;
     if (r === 'metadata') {
-      body = JSON.stringify({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata });
+      body = JSON.stringify({
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: obj.metadata,
+      });
     } else if (cached && cached.obj === obj) {
       body = cached.json();
     } else {
@@ -83,7 +102,12 @@ export class WatchStream implements WatchSink {
     return line;
   }
 
-  send(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, ev: CacheEvent | undefined, cached: CachedObject | undefined): void {
+  send(
+    type: 'ADDED' | 'MODIFIED' | 'DELETED',
+    obj: KubeObject,
+    ev: CacheEvent | undefined,
+    cached: CachedObject | undefined,
+  ): void {
     if (this.closed) return;
     this.lastRv = obj.metadata.resourceVersion ?? this.lastRv;
     this.write(this.encode(type, obj, ev, cached));
@@ -105,7 +129,12 @@ export class WatchStream implements WatchSink {
     const rv = String(Math.max(this.o.revision(), Number(this.lastRv || 0)));
     const metadata: Record<string, unknown> = { resourceVersion: rv };
     if (annotations) metadata.annotations = annotations;
-    this.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: k.kind, apiVersion: formatApiVersion(k.group, k.version), metadata } }) + '\n');
+    this.write(
+      JSON.stringify({
+        type: 'BOOKMARK',
+        object: { kind: k.kind, apiVersion: formatApiVersion(k.group, k.version), metadata },
+      }) + '\n',
+    );
   }
 
   /** Ends the stream, with an ERROR event first when there is a reason. */

@@ -15,7 +15,9 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
     req.resume();
-    return Promise.reject(tooLarge(`the request body is too large: ${declared} bytes, the limit is ${limit}`));
+    return Promise.reject(
+      tooLarge(`the request body is too large: ${declared} bytes, the limit is ${limit}`),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -82,7 +84,12 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
   }
   const text = body.toString('utf8');
   if (mt === '' || mt === 'application/json' || mt.endsWith('+json')) return parseJson(text);
-  if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml' || mt.endsWith('+yaml')) {
+  if (
+    mt === 'application/yaml' ||
+    mt === 'application/x-yaml' ||
+    mt === 'text/yaml' ||
+    mt.endsWith('+yaml')
+  ) {
     return parseYaml(text);
   }
   throw unsupportedMediaType(mt);

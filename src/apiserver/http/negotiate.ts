@@ -47,7 +47,11 @@ export const aggregatedDiscoveryType = 'application/json;g=apidiscovery.k8s.io;v
 /** True when the client accepts aggregated discovery v2 ahead of the legacy lists. */
 export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
   for (const r of parseAccept(accept)) {
-    if (r.params.g === 'apidiscovery.k8s.io' && r.params.as === 'APIGroupDiscoveryList' && r.params.v === 'v2') {
+    if (
+      r.params.g === 'apidiscovery.k8s.io' &&
+      r.params.as === 'APIGroupDiscoveryList' &&
+      r.params.v === 'v2'
+    ) {
       return true;
     }
     if (r.type === 'application/json' && !r.params.as) return false;

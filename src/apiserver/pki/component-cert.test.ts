@@ -11,7 +11,11 @@ test('a component certificate is issued once by the cluster CA and reused', asyn
   const dir = mkdtempSync(join(tmpdir(), 'berth-cm-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const ca = await createCertificateAuthority();
-  const spec = { file: 'controller-manager', commonName: 'system:kube-controller-manager', organizations: ['system:masters'] };
+  const spec = {
+    file: 'controller-manager',
+    commonName: 'system:kube-controller-manager',
+    organizations: ['system:masters'],
+  };
   const first = await ensureComponentCert(join(dir, 'tls'), { caCert: ca.cert, caKey: ca.key }, spec);
   const cert = new X509Certificate(first.cert);
   assert.match(cert.subject, /CN=system:kube-controller-manager/);

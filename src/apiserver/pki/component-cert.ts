@@ -14,7 +14,11 @@ export interface ComponentCertSpec {
 }
 
 /** The component's certificate from `tlsDir`, issued by `ca` when absent; a present pair is reused. */
-export async function ensureComponentCert(tlsDir: string, ca: CertificateAuthority, spec: ComponentCertSpec): Promise<IssuedCert> {
+export async function ensureComponentCert(
+  tlsDir: string,
+  ca: CertificateAuthority,
+  spec: ComponentCertSpec,
+): Promise<IssuedCert> {
   const certPath = join(tlsDir, `${spec.file}.crt`);
   const keyPath = join(tlsDir, `${spec.file}.key`);
   try {
@@ -22,7 +26,10 @@ export async function ensureComponentCert(tlsDir: string, ca: CertificateAuthori
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const issued = await issueClientCert(ca, { commonName: spec.commonName, organizations: spec.organizations });
+  const issued = await issueClientCert(ca, {
+    commonName: spec.commonName,
+    organizations: spec.organizations,
+  });
   await mkdir(tlsDir, { recursive: true, mode: 0o700 });
   await writeFile(keyPath, issued.key, { mode: 0o600 });
   await writeFile(certPath, issued.cert, { mode: 0o644 });

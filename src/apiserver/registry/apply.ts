@@ -31,7 +31,8 @@ export function parseApplyBody(body: Buffer): Record<string, unknown> {
     }
   }
   if (!isObject(doc)) throw badRequest('the body of an apply patch must be an object');
-  if (typeof doc.apiVersion !== 'string' || !doc.apiVersion) throw badRequest('apiVersion must be set in an apply patch');
+  if (typeof doc.apiVersion !== 'string' || !doc.apiVersion)
+    throw badRequest('apiVersion must be set in an apply patch');
   if (typeof doc.kind !== 'string' || !doc.kind) throw badRequest('kind must be set in an apply patch');
   return doc;
 }
@@ -71,7 +72,9 @@ export async function applyObject(
   meta.name = name;
   if (rs.kind.namespaced) {
     if (meta.namespace !== undefined && meta.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     meta.namespace = namespace;
   } else {
@@ -117,7 +120,8 @@ export async function applyObject(
         if (wantRv !== undefined) throw conflictModified(resource, group, name);
         return undefined;
       }
-      if (wantRv !== undefined && wantRv !== cur.metadata.resourceVersion) throw conflictModified(resource, group, name);
+      if (wantRv !== undefined && wantRv !== cur.metadata.resourceVersion)
+        throw conflictModified(resource, group, name);
       const out = run(cur);
       out.metadata.resourceVersion = cur.metadata.resourceVersion;
       return out;

@@ -12,13 +12,20 @@ import { checkSchema, pruneUnknown } from '../../api/schema/validate.ts';
 import type { RequestContext } from './context.ts';
 
 /** Checks type header, shape and schema; returns the object (mutated in place when pruning). */
-export function decodeForWrite(body: unknown, kind: KindDef, defs: Definitions, ctx: RequestContext): KubeObject {
+export function decodeForWrite(
+  body: unknown,
+  kind: KindDef,
+  defs: Definitions,
+  ctx: RequestContext,
+): KubeObject {
   if (!isObject(body)) throw badRequest(`the body of the request must be a ${kind.kind} object`);
   const want = formatApiVersion(kind.group, kind.version);
   const apiVersion = body.apiVersion;
   const k = body.kind;
   if (apiVersion !== undefined && apiVersion !== want) {
-    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${want})`);
+    throw badRequest(
+      `the API version in the data (${String(apiVersion)}) does not match the expected API version (${want})`,
+    );
   }
   if (k !== undefined && k !== kind.kind) {
     throw badRequest(`the kind in the data (${String(k)}) does not match the expected kind (${kind.kind})`);
@@ -34,9 +41,17 @@ export function decodeForWrite(body: unknown, kind: KindDef, defs: Definitions, 
     if (result.unknown.length) {
       if (ctx.fieldValidation === 'Strict') {
         const msg = result.unknown.map((f) => `unknown field "${f}"`).join(', ');
-        throw badRequest(`strict decoding error: ${msg}`, result.unknown.map((f) => ({ reason: 'FieldValueInvalid', message: `unknown field "${f}"`, field: f })));
+        throw badRequest(
+          `strict decoding error: ${msg}`,
+          result.unknown.map((f) => ({
+            reason: 'FieldValueInvalid',
+            message: `unknown field "${f}"`,
+            field: f,
+          })),
+        );
       }
-      if (ctx.fieldValidation === 'Warn') for (const f of result.unknown) ctx.warnings.push(`unknown field "${f}"`);
+      if (ctx.fieldValidation === 'Warn')
+        for (const f of result.unknown) ctx.warnings.push(`unknown field "${f}"`);
       pruneUnknown(obj, schema, defs);
     }
     if (result.errors.length) throw invalidObject(kind, obj, result.errors);

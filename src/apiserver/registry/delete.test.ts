@@ -49,7 +49,11 @@ test('removing the last finalizer through an update deletes the object', async (
   const one = structuredClone(marked.obj);
   one.metadata.finalizers = ['example.com/b'];
   const kept = (await rs.update('default', 'fin', one, ctx())).obj;
-  assert.equal(kept.metadata.deletionTimestamp, marked.obj.metadata.deletionTimestamp, 'an update cannot clear deletionTimestamp');
+  assert.equal(
+    kept.metadata.deletionTimestamp,
+    marked.obj.metadata.deletionTimestamp,
+    'an update cannot clear deletionTimestamp',
+  );
   assert.deepEqual((await rs.get('default', 'fin')).metadata.finalizers, ['example.com/b']);
   const none = structuredClone(kept);
   none.metadata.finalizers = [];
@@ -91,10 +95,30 @@ test('preconditions on uid and resourceVersion are 409 when they do not hold', a
   const { api, done } = newApi();
   const rs = api.resource('', 'configmaps');
   const { obj } = await rs.create('default', configMap('p'), ctx());
-  await rejectsStatus(deleteObject(rs, 'default', 'p', { preconditions: { uid: 'other' } }, ctx()), 409, 'Conflict');
-  await rejectsStatus(deleteObject(rs, 'default', 'p', { preconditions: { resourceVersion: '1' + obj.metadata.resourceVersion } }, ctx()), 409, 'Conflict');
+  await rejectsStatus(
+    deleteObject(rs, 'default', 'p', { preconditions: { uid: 'other' } }, ctx()),
+    409,
+    'Conflict',
+  );
+  await rejectsStatus(
+    deleteObject(
+      rs,
+      'default',
+      'p',
+      { preconditions: { resourceVersion: '1' + obj.metadata.resourceVersion } },
+      ctx(),
+    ),
+    409,
+    'Conflict',
+  );
   await rs.get('default', 'p');
-  const r = await deleteObject(rs, 'default', 'p', { preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion } }, ctx());
+  const r = await deleteObject(
+    rs,
+    'default',
+    'p',
+    { preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion } },
+    ctx(),
+  );
   assert.equal(r.deleted, true);
   await done();
 });
@@ -106,7 +130,13 @@ test('a dry-run delete writes nothing', async () => {
   await rs.create('default', configMap('f'), ctx());
   const rev = await store.currentRevision();
   assert.equal((await deleteObject(rs, 'default', 'd', {}, ctx({ dryRun: true }))).deleted, true);
-  const fg = await deleteObject(rs, 'default', 'f', { propagationPolicy: 'Foreground' }, ctx({ dryRun: true }));
+  const fg = await deleteObject(
+    rs,
+    'default',
+    'f',
+    { propagationPolicy: 'Foreground' },
+    ctx({ dryRun: true }),
+  );
   assert.deepEqual(fg.obj.metadata.finalizers, ['foregroundDeletion']);
   assert.equal(await store.currentRevision(), rev);
   assert.equal((await rs.get('default', 'f')).metadata.deletionTimestamp, undefined);
@@ -116,12 +146,20 @@ test('a dry-run delete writes nothing', async () => {
 
 test('deleteOptionsFrom reads body and query, the query winning, and refuses bad values', () => {
   const q = (s: string) => new URLSearchParams(s);
-  assert.deepEqual(deleteOptionsFrom({ kind: 'DeleteOptions', gracePeriodSeconds: 10, propagationPolicy: 'Orphan' }, q('gracePeriodSeconds=3')), {
-    kind: 'DeleteOptions',
-    gracePeriodSeconds: 3,
-    propagationPolicy: 'Orphan',
+  assert.deepEqual(
+    deleteOptionsFrom(
+      { kind: 'DeleteOptions', gracePeriodSeconds: 10, propagationPolicy: 'Orphan' },
+      q('gracePeriodSeconds=3'),
+    ),
+    {
+      kind: 'DeleteOptions',
+      gracePeriodSeconds: 3,
+      propagationPolicy: 'Orphan',
+    },
+  );
+  assert.deepEqual(deleteOptionsFrom(undefined, q('propagationPolicy=Foreground')), {
+    propagationPolicy: 'Foreground',
   });
-  assert.deepEqual(deleteOptionsFrom(undefined, q('propagationPolicy=Foreground')), { propagationPolicy: 'Foreground' });
   const code = (f: () => unknown) => {
     try {
       f();
@@ -130,9 +168,24 @@ test('deleteOptionsFrom reads body and query, the query winning, and refuses bad
     }
     return 0;
   };
-  assert.equal(code(() => deleteOptionsFrom(undefined, q('gracePeriodSeconds=-1'))), 400);
-  assert.equal(code(() => deleteOptionsFrom(undefined, q('gracePeriodSeconds=abc'))), 400);
-  assert.equal(code(() => deleteOptionsFrom(undefined, q('propagationPolicy=Sideways'))), 422);
-  assert.equal(code(() => deleteOptionsFrom(undefined, q('propagationPolicy=Orphan&orphanDependents=true'))), 400);
-  assert.equal(code(() => deleteOptionsFrom('text', q(''))), 400);
+  assert.equal(
+    code(() => deleteOptionsFrom(undefined, q('gracePeriodSeconds=-1'))),
+    400,
+  );
+  assert.equal(
+    code(() => deleteOptionsFrom(undefined, q('gracePeriodSeconds=abc'))),
+    400,
+  );
+  assert.equal(
+    code(() => deleteOptionsFrom(undefined, q('propagationPolicy=Sideways'))),
+    422,
+  );
+  assert.equal(
+    code(() => deleteOptionsFrom(undefined, q('propagationPolicy=Orphan&orphanDependents=true'))),
+    400,
+  );
+  assert.equal(
+    code(() => deleteOptionsFrom('text', q(''))),
+    400,
+  );
 });

@@ -37,13 +37,29 @@ export function deleteOptionsFrom(body: unknown, q: URLSearchParams): DeleteOpti
   const policy = q.get('propagationPolicy');
   if (policy !== null) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   if (q.get('orphanDependents') !== null) opts.orphanDependents = q.get('orphanDependents') === 'true';
-  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
-    throw badRequest(`gracePeriodSeconds must be a non-negative integer, got ${JSON.stringify(opts.gracePeriodSeconds)}`);
+  if (
+    opts.gracePeriodSeconds !== undefined &&
+    (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)
+  ) {
+    throw badRequest(
+      `gracePeriodSeconds must be a non-negative integer, got ${JSON.stringify(opts.gracePeriodSeconds)}`,
+    );
   }
   if (opts.propagationPolicy && !['Foreground', 'Background', 'Orphan'].includes(opts.propagationPolicy)) {
-    throw new StatusError(422, 'Invalid', `propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`, {
-      causes: [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${opts.propagationPolicy}"` }],
-    });
+    throw new StatusError(
+      422,
+      'Invalid',
+      `propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`,
+      {
+        causes: [
+          {
+            reason: 'FieldValueNotSupported',
+            field: 'propagationPolicy',
+            message: `Unsupported value: "${opts.propagationPolicy}"`,
+          },
+        ],
+      },
+    );
   }
   if (opts.propagationPolicy && opts.orphanDependents !== undefined) {
     throw badRequest('orphanDependents and propagationPolicy cannot both be set');
@@ -71,10 +87,20 @@ export async function deleteObject(
     const { obj: cur, rev } = await rs.read(namespace, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== cur.metadata.uid) {
-      throw conflict(rs.kind.resource, rs.kind.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+      throw conflict(
+        rs.kind.resource,
+        rs.kind.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
-      throw conflict(rs.kind.resource, rs.kind.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
+      throw conflict(
+        rs.kind.resource,
+        rs.kind.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+      );
     }
     const next = JSON.parse(JSON.stringify(cur)) as KubeObject;
     const m = next.metadata;
@@ -88,7 +114,9 @@ export async function deleteObject(
       finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
     }
     const nsFinalizing =
-      rs.kind.group === '' && rs.kind.resource === 'namespaces' && ((next.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) > 0;
+      rs.kind.group === '' &&
+      rs.kind.resource === 'namespaces' &&
+      ((next.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) > 0;
     const grace = rs.kind.group === '' && rs.kind.resource === 'pods' ? podGracePeriod(cur, opts) : 0;
     await rs.admitDelete(namespace, name, cur, ctx, false);
     if (finalizers.length === 0 && grace === 0 && !nsFinalizing) {

@@ -41,7 +41,12 @@ export function recordManagedFields(
     const scope = { subresource, hasStatus: !!kind.hasStatus };
     const schema = defs[kind.schema];
     const changes = compareFields(ownable(old, scope), ownable(obj, scope), schema, defs);
-    next = recordUpdate(managed, changes, { manager, apiVersion: formatApiVersion(kind.group, kind.version), subresource }, nowTimestamp());
+    next = recordUpdate(
+      managed,
+      changes,
+      { manager, apiVersion: formatApiVersion(kind.group, kind.version), subresource },
+      nowTimestamp(),
+    );
   }
   setManagedFields(obj, next.length ? encodeManagedFields(next) : undefined, old);
 }
@@ -50,7 +55,11 @@ export function recordManagedFields(
  * Stores `entries` on `obj`, sharing the stored array when they equal it: the store's no-op check
  * (see sameManaged) then compares managedFields by reference instead of re-encoding them.
  */
-export function setManagedFields(obj: KubeObject, entries: ManagedFieldsEntry[] | undefined, old: KubeObject | undefined): void {
+export function setManagedFields(
+  obj: KubeObject,
+  entries: ManagedFieldsEntry[] | undefined,
+  old: KubeObject | undefined,
+): void {
   const stored = old?.metadata.managedFields;
   if (entries === undefined || entries.length === 0) {
     if (stored === undefined || stored.length === 0) obj.metadata.managedFields = stored;

@@ -20,7 +20,12 @@ export interface ObjectFilter {
   trivial: boolean;
 }
 
-export function compileFilter(kind: KindDef, namespace: string, labelSelector?: string, fieldSelector?: string): ObjectFilter {
+export function compileFilter(
+  kind: KindDef,
+  namespace: string,
+  labelSelector?: string,
+  fieldSelector?: string,
+): ObjectFilter {
   let labels: ReturnType<typeof parseLabelSelector> | undefined;
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
   try {
@@ -42,7 +47,11 @@ export function compileFilter(kind: KindDef, namespace: string, labelSelector?: 
     }
   }
   const fieldGet = (obj: KubeObject) => (f: string) =>
-    f === 'metadata.name' ? obj.metadata.name : f === 'metadata.namespace' ? obj.metadata.namespace : getters[f]?.(obj);
+    f === 'metadata.name'
+      ? obj.metadata.name
+      : f === 'metadata.namespace'
+        ? obj.metadata.namespace
+        : getters[f]?.(obj);
   const ns = kind.namespaced ? namespace : '';
   const trivial = !labels?.length && !fields?.length;
   return {

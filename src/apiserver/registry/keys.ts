@@ -14,7 +14,9 @@ export function namespacePrefix(group: string, resource: string, namespace: stri
 }
 
 export function objectKey(group: string, resource: string, namespace: string, name: string): string {
-  return namespace ? `${namespacePrefix(group, resource, namespace)}${name}` : `${resourcePrefix(group, resource)}${name}`;
+  return namespace
+    ? `${namespacePrefix(group, resource, namespace)}${name}`
+    : `${resourcePrefix(group, resource)}${name}`;
 }
 
 export interface ContinueToken {
@@ -30,8 +32,17 @@ export function encodeContinue(t: ContinueToken): string {
 
 export function decodeContinue(token: string, prefix: string): ContinueToken {
   try {
-    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: unknown; start?: unknown };
-    if (t.v === 'meta.k8s.io/v1' && typeof t.rv === 'number' && typeof t.start === 'string' && t.start.startsWith(prefix)) {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      v?: string;
+      rv?: unknown;
+      start?: unknown;
+    };
+    if (
+      t.v === 'meta.k8s.io/v1' &&
+      typeof t.rv === 'number' &&
+      typeof t.start === 'string' &&
+      t.start.startsWith(prefix)
+    ) {
       return { rv: t.rv, start: t.start };
     }
   } catch {

@@ -10,7 +10,8 @@ const names = (items: readonly KubeObject[]) => items.map((o) => o.metadata.name
 const pad = (i: number) => `cm-${String(i).padStart(2, '0')}`;
 
 async function seed(rs: ResourceStore, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await rs.create('default', configMap(pad(i), { app: i % 2 ? 'odd' : 'even' }), ctx());
+  for (let i = 0; i < n; i++)
+    await rs.create('default', configMap(pad(i), { app: i % 2 ? 'odd' : 'even' }), ctx());
 }
 
 test('limit/continue pages through 25 objects exactly once each, at one snapshot', async () => {
@@ -26,7 +27,7 @@ test('limit/continue pages through 25 objects exactly once each, at one snapshot
     const page = await list(rs, 'default', { limit: 7, continue: token });
     if (pages === 0) assert.equal(page.remainingItemCount, 18);
     rv ??= page.resourceVersion;
-    assert.equal(page.resourceVersion, rv, 'every page reads the first page\'s revision');
+    assert.equal(page.resourceVersion, rv, "every page reads the first page's revision");
     sizes.push(page.items.length);
     seen.push(...names(page.items).map(String));
     token = page.continue;
@@ -38,7 +39,10 @@ test('limit/continue pages through 25 objects exactly once each, at one snapshot
     assert.ok(++pages < 10);
   } while (token);
   assert.deepEqual(sizes, [7, 7, 7, 4]);
-  assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => pad(i)));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 25 }, (_, i) => pad(i)),
+  );
   // A fresh list sees the new object.
   assert.equal((await list(rs, 'default', {})).items.length, 26);
   await done();
@@ -59,7 +63,10 @@ test('paging with a label selector still fills pages and visits each match once'
     token = page.continue;
     assert.ok(++pages < 10);
   } while (token);
-  assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => pad(2 * i + 1)));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 12 }, (_, i) => pad(2 * i + 1)),
+  );
   await done();
 });
 
@@ -71,10 +78,18 @@ test('label and field selectors; unsupported field selectors are 400', async () 
   const other = configMap('elsewhere', { app: 'odd' });
   other.metadata.namespace = 'other';
   await cms.create('other', other, ctx());
-  const q = async (ns: string, labelSelector?: string, fieldSelector?: string) => names((await list(cms, ns, { labelSelector, fieldSelector })).items);
+  const q = async (ns: string, labelSelector?: string, fieldSelector?: string) =>
+    names((await list(cms, ns, { labelSelector, fieldSelector })).items);
   assert.deepEqual(await q('default', 'app=odd'), ['cm-01', 'cm-03', 'cm-05']);
   assert.deepEqual(await q('default', 'app!=odd'), ['cm-00', 'cm-02', 'cm-04', 'plain']);
-  assert.deepEqual(await q('default', 'app in (odd,even)'), ['cm-00', 'cm-01', 'cm-02', 'cm-03', 'cm-04', 'cm-05']);
+  assert.deepEqual(await q('default', 'app in (odd,even)'), [
+    'cm-00',
+    'cm-01',
+    'cm-02',
+    'cm-03',
+    'cm-04',
+    'cm-05',
+  ]);
   assert.deepEqual(await q('default', '!app'), ['plain']);
   assert.deepEqual(await q('', 'app=odd'), ['cm-01', 'cm-03', 'cm-05', 'elsewhere']);
   assert.deepEqual(await q('', undefined, 'metadata.namespace=other'), ['elsewhere']);
@@ -87,7 +102,9 @@ test('label and field selectors; unsupported field selectors are 400', async () 
   await pods.create('default', pod('on-n1', 'n1'), ctx());
   await pods.create('default', pod('on-n2', 'n2'), ctx());
   await pods.create('default', pod('pending'), ctx());
-  assert.deepEqual(names((await list(pods, 'default', { fieldSelector: 'spec.nodeName=n1' })).items), ['on-n1']);
+  assert.deepEqual(names((await list(pods, 'default', { fieldSelector: 'spec.nodeName=n1' })).items), [
+    'on-n1',
+  ]);
   assert.deepEqual(names((await list(pods, '', { fieldSelector: 'spec.nodeName=' })).items), ['pending']);
   assert.deepEqual(names((await list(pods, '', { fieldSelector: 'status.phase=Pending' })).items).length, 3);
   await rejectsStatus(list(pods, 'default', { fieldSelector: 'spec.containers=x' }), 400);
@@ -113,7 +130,12 @@ test('resourceVersion and resourceVersionMatch rules', async () => {
   assert.deepEqual(names(pagedAt.items), ['cm-00', 'cm-01']);
   assert.ok(pagedAt.continue);
   // NotOlderThan / unset / "0" read the latest state.
-  for (const q of [{ resourceVersion: snapshot, resourceVersionMatch: 'NotOlderThan' }, { resourceVersion: snapshot }, { resourceVersion: '0' }, {}]) {
+  for (const q of [
+    { resourceVersion: snapshot, resourceVersionMatch: 'NotOlderThan' },
+    { resourceVersion: snapshot },
+    { resourceVersion: '0' },
+    {},
+  ]) {
     const r = await list(rs, 'default', q);
     assert.equal(r.items.length, 4, JSON.stringify(q));
     assert.equal(r.resourceVersion, String(current), JSON.stringify(q));
@@ -122,9 +144,16 @@ test('resourceVersion and resourceVersionMatch rules', async () => {
   assert.equal((await list(rs, 'default', { resourceVersion: '0', limit: 1 })).items.length, 4);
 
   await rejectsStatus(list(rs, 'default', { resourceVersionMatch: 'Exact' }), 400);
-  await rejectsStatus(list(rs, 'default', { resourceVersion: snapshot, resourceVersionMatch: 'Newest' }), 400);
+  await rejectsStatus(
+    list(rs, 'default', { resourceVersion: snapshot, resourceVersionMatch: 'Newest' }),
+    400,
+  );
   await rejectsStatus(list(rs, 'default', { resourceVersion: 'abc' }), 400);
-  await rejectsStatus(list(rs, 'default', { resourceVersion: String(current + 100), resourceVersionMatch: 'NotOlderThan' }), 504, 'Timeout');
+  await rejectsStatus(
+    list(rs, 'default', { resourceVersion: String(current + 100), resourceVersionMatch: 'NotOlderThan' }),
+    504,
+    'Timeout',
+  );
   const tooNew = await rejectsStatus(list(rs, 'default', { resourceVersion: String(current + 100) }), 504);
   assert.equal(tooNew.status.details?.causes?.[0]?.reason, 'ResourceVersionTooLarge');
   const first = await list(rs, 'default', { limit: 1 });
@@ -135,22 +164,39 @@ test('resourceVersion and resourceVersionMatch rules', async () => {
   // Compacted snapshots are gone.
   await rs.create('default', configMap('newest'), ctx());
   await store.compact(await store.currentRevision());
-  await rejectsStatus(list(rs, 'default', { resourceVersion: snapshot, resourceVersionMatch: 'Exact' }), 410, 'Expired');
+  await rejectsStatus(
+    list(rs, 'default', { resourceVersion: snapshot, resourceVersionMatch: 'Exact' }),
+    410,
+    'Expired',
+  );
   await rejectsStatus(list(rs, 'default', { continue: first.continue }), 410, 'Expired');
   await done();
 });
 
 test('listQueryFrom reads the query and refuses a bad limit', () => {
-  assert.deepEqual(listQueryFrom(new URLSearchParams('limit=5&labelSelector=a%3Db&continue=t&resourceVersion=3&resourceVersionMatch=Exact')), {
-    labelSelector: 'a=b',
-    fieldSelector: undefined,
-    limit: 5,
-    continue: 't',
-    resourceVersion: '3',
-    resourceVersionMatch: 'Exact',
-  });
-  assert.throws(() => listQueryFrom(new URLSearchParams('limit=-1')), (e: StatusError) => e.code === 400);
-  assert.throws(() => listQueryFrom(new URLSearchParams('limit=ten')), (e: StatusError) => e.code === 400);
+  assert.deepEqual(
+    listQueryFrom(
+      new URLSearchParams(
+        'limit=5&labelSelector=a%3Db&continue=t&resourceVersion=3&resourceVersionMatch=Exact',
+      ),
+    ),
+    {
+      labelSelector: 'a=b',
+      fieldSelector: undefined,
+      limit: 5,
+      continue: 't',
+      resourceVersion: '3',
+      resourceVersionMatch: 'Exact',
+    },
+  );
+  assert.throws(
+    () => listQueryFrom(new URLSearchParams('limit=-1')),
+    (e: StatusError) => e.code === 400,
+  );
+  assert.throws(
+    () => listQueryFrom(new URLSearchParams('limit=ten')),
+    (e: StatusError) => e.code === 400,
+  );
 });
 
 interface Recorded {
@@ -164,7 +210,8 @@ function recorder(): Recorded {
   const r: Recorded = {
     events: [],
     sink: {
-      send: (type, obj) => r.events.push([type, obj.metadata.name, (obj.data as { k?: string } | undefined)?.k]),
+      send: (type, obj) =>
+        r.events.push([type, obj.metadata.name, (obj.data as { k?: string } | undefined)?.k]),
       end: (reason) => {
         r.endedCalled = true;
         r.ended = reason;
@@ -229,7 +276,11 @@ test('watching from before the cache started is 410 Expired (the client relists)
   const { obj } = await rs.create('default', configMap('early'), ctx());
   await rs.create('default', configMap('early2'), ctx());
   await rs.create('default', configMap('early3'), ctx());
-  await rejectsStatus(watch(rs, 'default', { resourceVersion: obj.metadata.resourceVersion }, recorder().sink), 410, 'Expired');
+  await rejectsStatus(
+    watch(rs, 'default', { resourceVersion: obj.metadata.resourceVersion }, recorder().sink),
+    410,
+    'Expired',
+  );
   // From the revision the cache started at, it works.
   const r = recorder();
   (await watch(rs, 'default', { resourceVersion: String(rs.cache.revision) }, r.sink)).stop();

@@ -8,7 +8,12 @@ import type { KubeObject } from '../../api/object.ts';
 import { decodeStored, type CacheEvent, type CachedObject } from '../watchcache.ts';
 import { decodeContinue, encodeContinue } from './keys.ts';
 import { compileFilter, type ObjectFilter } from './filter.ts';
-import { mapStoreError, parseRevision, tooLargeResourceVersion, type ResourceStore } from './resource-store.ts';
+import {
+  mapStoreError,
+  parseRevision,
+  tooLargeResourceVersion,
+  type ResourceStore,
+} from './resource-store.ts';
 
 export interface ListQuery {
   labelSelector?: string;
@@ -59,9 +64,12 @@ export async function list(rs: ResourceStore, namespace: string, q: ListQuery): 
   const prefix = rs.prefix(namespace);
   const match = q.resourceVersionMatch;
   if (match && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+    throw badRequest(
+      `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+    );
   }
-  if (match && !q.resourceVersion) throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (match && !q.resourceVersion)
+    throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   if (q.continue) {
     if (q.resourceVersion) throw badRequest('specifying resource version is not allowed when using continue');
     const token = decodeContinue(q.continue, prefix);
@@ -144,7 +152,12 @@ async function listFromStore(
 
 /** Receives a watch's events after filtering; the HTTP layer encodes and writes them. */
 export interface WatchSink {
-  send(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, ev: CacheEvent | undefined, cached: CachedObject | undefined): void;
+  send(
+    type: 'ADDED' | 'MODIFIED' | 'DELETED',
+    obj: KubeObject,
+    ev: CacheEvent | undefined,
+    cached: CachedObject | undefined,
+  ): void;
   end(reason?: StatusError): void;
 }
 
@@ -159,7 +172,12 @@ export interface WatchQuery {
  * Starts a watch: synthetic ADDED events for current objects when no resourceVersion (or "0") is
  * given, otherwise the cached events after that version; then live events. Returns a stop function.
  */
-export async function watch(rs: ResourceStore, namespace: string, q: WatchQuery, sink: WatchSink): Promise<{ stop: () => void; revision: number }> {
+export async function watch(
+  rs: ResourceStore,
+  namespace: string,
+  q: WatchQuery,
+  sink: WatchSink,
+): Promise<{ stop: () => void; revision: number }> {
   const filter = compileFilter(rs.kind, namespace, q.labelSelector, q.fieldSelector);
   const prefix = rs.prefix(namespace);
   const rev = await rs.cache.syncTo();
@@ -192,7 +210,8 @@ export async function watch(rs: ResourceStore, namespace: string, q: WatchQuery,
     }
   };
   if (fromState) {
-    for (const c of rs.cache.list(prefix)) if (filter.matches(view(c))) sink.send('ADDED', rs.servedCached(c), undefined, c);
+    for (const c of rs.cache.list(prefix))
+      if (filter.matches(view(c))) sink.send('ADDED', rs.servedCached(c), undefined, c);
   } else {
     deliver(backlog);
   }

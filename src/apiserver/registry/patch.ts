@@ -24,14 +24,20 @@ function applyPatch(rs: ResourceStore, type: PatchType, cur: KubeObject, patch: 
         return mergePatch(base, patch);
       case 'strategic': {
         const schema = rs.registry.definitions[rs.kind.schema];
-        return schema ? strategicMergePatch(base, patch, schema, rs.registry.definitions) : mergePatch(base, patch);
+        return schema
+          ? strategicMergePatch(base, patch, schema, rs.registry.definitions)
+          : mergePatch(base, patch);
       }
       default:
         throw badRequest(`patch type ${type} is not supported here`);
     }
   } catch (err) {
     if (err instanceof StatusError) throw err;
-    throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(err as Error).message}`);
+    throw new StatusError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -46,7 +52,9 @@ export async function patchObject(
 ): Promise<WriteResult> {
   const patch = parseJson(body.toString('utf8'));
   if (type === 'json' ? !Array.isArray(patch) : !isObject(patch)) {
-    throw badRequest(type === 'json' ? 'a JSON patch must be an array of operations' : 'a merge patch must be a JSON object');
+    throw badRequest(
+      type === 'json' ? 'a JSON patch must be an array of operations' : 'a merge patch must be a JSON object',
+    );
   }
   let conditional = false;
   if (type !== 'json') {
@@ -54,16 +62,28 @@ export async function patchObject(
     conditional = isObject(meta) && typeof meta.resourceVersion === 'string';
   }
   return rs.guaranteedUpdate(namespace, name, ctx, subresource, conditional, async (cur) => {
-    if (!cur) throw new StatusError(404, 'NotFound', `${rs.kind.resource}${rs.kind.group ? '.' + rs.kind.group : ''} "${name}" not found`, { name, kind: rs.kind.resource, group: rs.kind.group || undefined });
+    if (!cur)
+      throw new StatusError(
+        404,
+        'NotFound',
+        `${rs.kind.resource}${rs.kind.group ? '.' + rs.kind.group : ''} "${name}" not found`,
+        { name, kind: rs.kind.resource, group: rs.kind.group || undefined },
+      );
     const patched = applyPatch(rs, type, cur, patch);
     const obj = decodeForWrite(patched, rs.kind, rs.registry.definitions, ctx);
     if (obj.metadata.name !== name) throw badRequest('metadata.name may not be changed by a patch');
-    if (rs.kind.namespaced && obj.metadata.namespace !== namespace) throw badRequest('metadata.namespace may not be changed by a patch');
+    if (rs.kind.namespaced && obj.metadata.namespace !== namespace)
+      throw badRequest('metadata.namespace may not be changed by a patch');
     const rv = obj.metadata.resourceVersion;
     if (rv !== cur.metadata.resourceVersion) {
       if (conditional || type === 'json') {
         if (rv !== undefined) {
-          throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${rs.kind.resource}${rs.kind.group ? '.' + rs.kind.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, kind: rs.kind.resource, group: rs.kind.group || undefined });
+          throw new StatusError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${rs.kind.resource}${rs.kind.group ? '.' + rs.kind.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            { name, kind: rs.kind.resource, group: rs.kind.group || undefined },
+          );
         }
       }
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;

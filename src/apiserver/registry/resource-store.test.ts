@@ -33,8 +33,15 @@ test('create fills uid, creationTimestamp and generation=1 and clears status of 
 test('create keeps the status of nodes (keepStatusOnCreate)', async () => {
   const { api, done } = newApi();
   const rs = api.resource('', 'nodes');
-  const status = { capacity: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] };
-  const { obj } = await rs.create('', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status }, ctx());
+  const status = {
+    capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+    conditions: [{ type: 'Ready', status: 'True' }],
+  };
+  const { obj } = await rs.create(
+    '',
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status },
+    ctx(),
+  );
   assert.deepEqual((obj.status as { capacity: unknown }).capacity, status.capacity);
   assert.equal(obj.metadata.namespace, undefined);
   await done();
@@ -62,10 +69,21 @@ test('update: stale resourceVersion is 409; without resourceVersion the latest i
   const { api, done } = newApi();
   const rs = api.resource('', 'configmaps');
   const { obj: v1 } = await rs.create('default', configMap('c'), ctx());
-  const v2 = (await rs.update('default', 'c', { ...configMap('c', {}, { k: 'two' }), metadata: { ...v1.metadata } }, ctx())).obj;
+  const v2 = (
+    await rs.update(
+      'default',
+      'c',
+      { ...configMap('c', {}, { k: 'two' }), metadata: { ...v1.metadata } },
+      ctx(),
+    )
+  ).obj;
   assert.ok(Number(v2.metadata.resourceVersion) > Number(v1.metadata.resourceVersion));
   // v1's resourceVersion is stale now.
-  await rejectsStatus(rs.update('default', 'c', { ...configMap('c', {}, { k: 'three' }), metadata: { ...v1.metadata } }, ctx()), 409, 'Conflict');
+  await rejectsStatus(
+    rs.update('default', 'c', { ...configMap('c', {}, { k: 'three' }), metadata: { ...v1.metadata } }, ctx()),
+    409,
+    'Conflict',
+  );
   const v3 = (await rs.update('default', 'c', configMap('c', {}, { k: 'three' }), ctx())).obj;
   assert.deepEqual(v3.data, { k: 'three' });
   assert.equal(v3.metadata.uid, v1.metadata.uid, 'uid survives an unconditional update');
@@ -88,7 +106,15 @@ test('generation bumps on spec changes only, never on labels or through /status'
   spec(scaled).replicas = 3;
   cur = (await rs.update('default', 'web', scaled, ctx())).obj;
   assert.equal(cur.metadata.generation, 2);
-  cur = (await rs.update('default', 'web', { ...structuredClone(cur), status: { replicas: 3, observedGeneration: 2 } }, ctx(), 'status')).obj;
+  cur = (
+    await rs.update(
+      'default',
+      'web',
+      { ...structuredClone(cur), status: { replicas: 3, observedGeneration: 2 } },
+      ctx(),
+      'status',
+    )
+  ).obj;
   assert.equal(cur.metadata.generation, 2, '/status does not bump generation');
   assert.deepEqual(cur.status, { replicas: 3, observedGeneration: 2 });
   // A client-sent generation is not trusted.
@@ -146,14 +172,20 @@ test('fieldValidation: Strict rejects unknown fields by path, Warn prunes with a
   const err = await rejectsStatus(rs.create('default', withUnknown('s'), ctx()), 400, 'BadRequest');
   assert.match(err.message, /unknown field "spec\.replicaz"/);
   assert.match(err.message, /unknown field "metadata\.colour"/);
-  assert.deepEqual(err.status.details?.causes?.map((c) => c.field).sort(), ['metadata.colour', 'spec.replicaz']);
+  assert.deepEqual(err.status.details?.causes?.map((c) => c.field).sort(), [
+    'metadata.colour',
+    'spec.replicaz',
+  ]);
   await rejectsStatus(rs.get('default', 's'), 404);
 
   const warn = ctx({ fieldValidation: 'Warn' });
   const w = (await rs.create('default', withUnknown('w'), warn)).obj;
   assert.equal(spec(w).replicaz, undefined);
   assert.equal((w.metadata as Record<string, unknown>).colour, undefined);
-  assert.deepEqual([...warn.warnings].sort(), ['unknown field "metadata.colour"', 'unknown field "spec.replicaz"']);
+  assert.deepEqual([...warn.warnings].sort(), [
+    'unknown field "metadata.colour"',
+    'unknown field "spec.replicaz"',
+  ]);
 
   const ignore = ctx({ fieldValidation: 'Ignore' });
   const i = (await rs.create('default', withUnknown('i'), ignore)).obj;
@@ -167,8 +199,16 @@ test('fieldValidation: Strict rejects unknown fields by path, Warn prunes with a
 test('type header and namespace mismatches are 400; invalid objects are 422 with causes', async () => {
   const { api, done } = newApi();
   const rs = api.resource('apps', 'deployments');
-  await rejectsStatus(rs.create('default', { ...deployment('a'), apiVersion: 'apps/v1beta1' }, ctx()), 400, 'BadRequest');
-  await rejectsStatus(rs.create('default', { ...deployment('a'), kind: 'StatefulSet' }, ctx()), 400, 'BadRequest');
+  await rejectsStatus(
+    rs.create('default', { ...deployment('a'), apiVersion: 'apps/v1beta1' }, ctx()),
+    400,
+    'BadRequest',
+  );
+  await rejectsStatus(
+    rs.create('default', { ...deployment('a'), kind: 'StatefulSet' }, ctx()),
+    400,
+    'BadRequest',
+  );
   const other = deployment('a');
   other.metadata.namespace = 'prod';
   await rejectsStatus(rs.create('default', other, ctx()), 400, 'BadRequest');
@@ -192,7 +232,10 @@ test('type header and namespace mismatches are 400; invalid objects are 422 with
   const typed = deployment('typed');
   spec(typed).replicas = 'three';
   const terr = await rejectsStatus(rs.create('default', typed, ctx()), 422, 'Invalid');
-  assert.ok(terr.status.details?.causes?.some((c) => c.field === 'spec.replicas'), JSON.stringify(terr.status));
+  assert.ok(
+    terr.status.details?.causes?.some((c) => c.field === 'spec.replicas'),
+    JSON.stringify(terr.status),
+  );
   await done();
 });
 
@@ -213,27 +256,72 @@ test('patchObject applies merge, strategic and JSON patches through the update r
   const { api, done } = newApi();
   const rs = api.resource('apps', 'deployments');
   const { obj } = await rs.create('default', deployment('web'), ctx());
-  let cur = (await patchObject(rs, 'default', 'web', 'merge', json({ spec: { replicas: 4 } }), ctx(), '')).obj;
+  let cur = (await patchObject(rs, 'default', 'web', 'merge', json({ spec: { replicas: 4 } }), ctx(), ''))
+    .obj;
   assert.equal(spec(cur).replicas, 4);
   assert.equal(cur.metadata.generation, 2);
-  cur = (await patchObject(rs, 'default', 'web', 'strategic', json({ metadata: { labels: { extra: 'x' } } }), ctx(), '')).obj;
+  cur = (
+    await patchObject(
+      rs,
+      'default',
+      'web',
+      'strategic',
+      json({ metadata: { labels: { extra: 'x' } } }),
+      ctx(),
+      '',
+    )
+  ).obj;
   assert.deepEqual(cur.metadata.labels, { app: 'web', extra: 'x' });
   assert.equal(cur.metadata.generation, 2);
-  cur = (await patchObject(rs, 'default', 'web', 'json', json([{ op: 'replace', path: '/spec/replicas', value: 5 }]), ctx(), '')).obj;
+  cur = (
+    await patchObject(
+      rs,
+      'default',
+      'web',
+      'json',
+      json([{ op: 'replace', path: '/spec/replicas', value: 5 }]),
+      ctx(),
+      '',
+    )
+  ).obj;
   assert.equal(spec(cur).replicas, 5);
   // A merge patch naming a stale resourceVersion is a conflict.
   await rejectsStatus(
-    patchObject(rs, 'default', 'web', 'merge', json({ metadata: { resourceVersion: obj.metadata.resourceVersion }, spec: { replicas: 1 } }), ctx(), ''),
+    patchObject(
+      rs,
+      'default',
+      'web',
+      'merge',
+      json({ metadata: { resourceVersion: obj.metadata.resourceVersion }, spec: { replicas: 1 } }),
+      ctx(),
+      '',
+    ),
     409,
     'Conflict',
   );
   // Status patches touch status only.
-  cur = (await patchObject(rs, 'default', 'web', 'merge', json({ spec: { replicas: 9 }, status: { replicas: 5 } }), ctx(), 'status')).obj;
+  cur = (
+    await patchObject(
+      rs,
+      'default',
+      'web',
+      'merge',
+      json({ spec: { replicas: 9 }, status: { replicas: 5 } }),
+      ctx(),
+      'status',
+    )
+  ).obj;
   assert.equal(spec(cur).replicas, 5);
   assert.deepEqual(cur.status, { replicas: 5 });
   // Unknown fields in a patch follow fieldValidation too.
-  await rejectsStatus(patchObject(rs, 'default', 'web', 'merge', json({ spec: { nope: 1 } }), ctx(), ''), 400);
-  await rejectsStatus(patchObject(rs, 'default', 'web', 'merge', json({ metadata: { name: 'other' } }), ctx(), ''), 400);
+  await rejectsStatus(
+    patchObject(rs, 'default', 'web', 'merge', json({ spec: { nope: 1 } }), ctx(), ''),
+    400,
+  );
+  await rejectsStatus(
+    patchObject(rs, 'default', 'web', 'merge', json({ metadata: { name: 'other' } }), ctx(), ''),
+    400,
+  );
   await rejectsStatus(patchObject(rs, 'default', 'missing', 'merge', json({ spec: {} }), ctx(), ''), 404);
   await rejectsStatus(patchObject(rs, 'default', 'web', 'json', json({ op: 'add' }), ctx(), ''), 400);
   await done();
@@ -264,8 +352,16 @@ test('a StorageClass with allowedTopologies can be created', async () => {
   const { api, done } = newApi();
   try {
     const rs = api.resource('storage.k8s.io', 'storageclasses');
-    const allowedTopologies = [{ matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['a'] }] }];
-    const body = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'zonal' }, provisioner: 'example.com/p', allowedTopologies };
+    const allowedTopologies = [
+      { matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['a'] }] },
+    ];
+    const body = {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'zonal' },
+      provisioner: 'example.com/p',
+      allowedTopologies,
+    };
     const { obj } = await rs.create('', body, ctx());
     assert.deepEqual(obj.allowedTopologies, allowedTopologies);
   } finally {

@@ -52,7 +52,13 @@ export class ResourceStore {
   private readonly admission: AdmissionPlugin[];
   private readonly storage: { group: string; resource: string };
 
-  constructor(kind: KindDef, registry: KindRegistry, store: Store, cache: WatchCache, admission: AdmissionPlugin[]) {
+  constructor(
+    kind: KindDef,
+    registry: KindRegistry,
+    store: Store,
+    cache: WatchCache,
+    admission: AdmissionPlugin[],
+  ) {
     this.kind = kind;
     this.registry = registry;
     this.store = store;
@@ -99,7 +105,10 @@ export class ResourceStore {
   }
 
   /** Reads the current stored object (from the store, for compare-and-swap). */
-  private async current(namespace: string, name: string): Promise<{ obj: KubeObject; rev: number } | undefined> {
+  private async current(
+    namespace: string,
+    name: string,
+  ): Promise<{ obj: KubeObject; rev: number } | undefined> {
     const kv = await this.store.get(this.key(namespace, name));
     if (!kv) return undefined;
     return { obj: this.served(decodeStored(kv.value, kv.modRevision)), rev: kv.modRevision };
@@ -114,7 +123,11 @@ export class ResourceStore {
    * Like get, plus the cached entry when the answer is the cached object unchanged, so a handler can
    * send its JSON text without encoding it again.
    */
-  async getEntry(namespace: string, name: string, resourceVersion?: string): Promise<{ obj: KubeObject; cached?: CachedObject }> {
+  async getEntry(
+    namespace: string,
+    name: string,
+    resourceVersion?: string,
+  ): Promise<{ obj: KubeObject; cached?: CachedObject }> {
     await this.cache.start();
     if (!resourceVersion && !this.cache.servesConsistentReads) {
       // Without a resourceVersion a GET must see every acknowledged write: read the store (etcd).
@@ -145,7 +158,9 @@ export class ResourceStore {
   private setNamespace(obj: KubeObject, namespace: string): void {
     if (this.kind.namespaced) {
       if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       if (!obj.metadata.namespace) obj.metadata.namespace = namespace;
     } else {
@@ -154,7 +169,10 @@ export class ResourceStore {
   }
 
   private validateMeta(obj: KubeObject): FieldError[] {
-    return validateObjectMeta(obj.metadata, { namespaced: this.kind.namespaced, nameRule: this.kind.nameRule });
+    return validateObjectMeta(obj.metadata, {
+      namespaced: this.kind.namespaced,
+      nameRule: this.kind.nameRule,
+    });
   }
 
   /** POST: creates a new object. */
@@ -164,7 +182,11 @@ export class ResourceStore {
     return this.createDecoded(obj, ctx);
   }
 
-  private async createDecoded(obj: KubeObject, ctx: RequestContext, managed: ManagedFieldsMode = 'update'): Promise<WriteResult> {
+  private async createDecoded(
+    obj: KubeObject,
+    ctx: RequestContext,
+    managed: ManagedFieldsMode = 'update',
+  ): Promise<WriteResult> {
     const s = this.kind.strategy;
     s.defaults?.(obj);
     const generate = !obj.metadata.name && !!obj.metadata.generateName;
@@ -182,7 +204,8 @@ export class ResourceStore {
       ctx,
     };
     await this.runAdmission(a);
-    if (managed === 'update') recordManagedFields(this.kind, this.registry.definitions, undefined, obj, ctx, '');
+    if (managed === 'update')
+      recordManagedFields(this.kind, this.registry.definitions, undefined, obj, ctx, '');
     if (ctx.dryRun) {
       await this.releaseAdmission(a, false);
       return { obj, created: true };
@@ -221,21 +244,31 @@ export class ResourceStore {
   ): Promise<WriteResult> {
     const obj = decodeForWrite(body, this.kind, this.registry.definitions, ctx);
     if (obj.metadata.name && obj.metadata.name !== name) {
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     obj.metadata.name = name;
     this.setNamespace(obj, namespace);
     const wantRv = obj.metadata.resourceVersion;
-    return this.guaranteedUpdate(namespace, name, ctx, subresource, !!wantRv, async (cur) => {
-      if (!cur) {
-        if (this.kind.allowCreateOnUpdate && subresource === '') return undefined;
-        throw this.notFound(name);
-      }
-      if (wantRv && wantRv !== cur.metadata.resourceVersion) {
-        throw conflictModified(this.kind.resource, this.kind.group, name);
-      }
-      return JSON.parse(JSON.stringify(obj)) as KubeObject;
-    }, obj);
+    return this.guaranteedUpdate(
+      namespace,
+      name,
+      ctx,
+      subresource,
+      !!wantRv,
+      async (cur) => {
+        if (!cur) {
+          if (this.kind.allowCreateOnUpdate && subresource === '') return undefined;
+          throw this.notFound(name);
+        }
+        if (wantRv && wantRv !== cur.metadata.resourceVersion) {
+          throw conflictModified(this.kind.resource, this.kind.group, name);
+        }
+        return JSON.parse(JSON.stringify(obj)) as KubeObject;
+      },
+      obj,
+    );
   }
 
   /**
@@ -274,7 +307,8 @@ export class ResourceStore {
         ctx,
       };
       await this.runAdmission(a);
-      if (managed === 'update') recordManagedFields(this.kind, this.registry.definitions, old, prepared, ctx, subresource);
+      if (managed === 'update')
+        recordManagedFields(this.kind, this.registry.definitions, old, prepared, ctx, subresource);
       // managedFields are compared by reference: the field manager shares the stored array when unchanged.
       if (sameManaged(prepared, old) && sameObject(withoutManaged(prepared), withoutManaged(old))) {
         await this.releaseAdmission(a, false);
@@ -331,7 +365,9 @@ export class ResourceStore {
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
       ...this.validateMeta(obj),
       ...(s.validate?.(obj) ?? []),
-      ...(subresource === 'status' ? (s.validateStatusUpdate?.(obj, old) ?? []) : (s.validateUpdate?.(obj, old) ?? [])),
+      ...(subresource === 'status'
+        ? (s.validateStatusUpdate?.(obj, old) ?? [])
+        : (s.validateUpdate?.(obj, old) ?? [])),
     ];
     if (errors.length) throw invalidObject(this.kind, obj, errors);
     return obj;
@@ -339,7 +375,9 @@ export class ResourceStore {
 
   /** Writes a fully prepared change decided by the caller (delete marking, finalize). CAS on `rev`. */
   async writeRaw(namespace: string, name: string, obj: KubeObject, rev: number): Promise<KubeObject> {
-    const kv = await this.store.update(this.key(namespace, name), this.toStorage(obj), rev).catch(mapStoreError);
+    const kv = await this.store
+      .update(this.key(namespace, name), this.toStorage(obj), rev)
+      .catch(mapStoreError);
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
@@ -358,15 +396,31 @@ export class ResourceStore {
     return cur;
   }
 
-  async admitDelete(namespace: string, name: string, old: KubeObject, ctx: RequestContext, committed: boolean): Promise<void> {
-    const a: AdmissionAttributes = { kind: this.kind, operation: 'DELETE', subresource: '', namespace, name, old, ctx };
+  async admitDelete(
+    namespace: string,
+    name: string,
+    old: KubeObject,
+    ctx: RequestContext,
+    committed: boolean,
+  ): Promise<void> {
+    const a: AdmissionAttributes = {
+      kind: this.kind,
+      operation: 'DELETE',
+      subresource: '',
+      namespace,
+      name,
+      old,
+      ctx,
+    };
     if (!committed) await this.runAdmission(a);
     else await this.releaseAdmission(a, true);
   }
 }
 
 function withoutManaged(o: KubeObject): KubeObject {
-  return o.metadata.managedFields === undefined ? o : { ...o, metadata: { ...o.metadata, managedFields: undefined } };
+  return o.metadata.managedFields === undefined
+    ? o
+    : { ...o, metadata: { ...o.metadata, managedFields: undefined } };
 }
 
 /** An object being deleted whose last finalizer is gone and whose grace period is over goes away. */
@@ -397,7 +451,11 @@ export function mapStoreError(err: unknown): never {
   if (err instanceof StoreError) {
     switch (err.code) {
       case 'Compacted':
-        throw new StatusError(410, 'Expired', `The resourceVersion for the provided list is too old. ${err.message}`);
+        throw new StatusError(
+          410,
+          'Expired',
+          `The resourceVersion for the provided list is too old. ${err.message}`,
+        );
       case 'FutureRevision':
         throw tooLargeResourceVersion(err.message);
       case 'Closed':

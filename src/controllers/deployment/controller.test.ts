@@ -30,7 +30,14 @@ function depObj(image: string, spec: Partial<Deployment['spec']> = {}): Deployme
 }
 
 /** A ReplicaSet of `d` as the controller would have made it, with its status saying `available` pods are up. */
-function rsOf(d: Deployment, image: string, revision: number, replicas: number, available = replicas, createdMin = revision): ReplicaSet {
+function rsOf(
+  d: Deployment,
+  image: string,
+  revision: number,
+  replicas: number,
+  available = replicas,
+  createdMin = revision,
+): ReplicaSet {
   const t = template(image);
   const hash = podTemplateHash(t);
   t.metadata = { labels: { app: 'web', 'pod-template-hash': hash } };
@@ -47,7 +54,16 @@ function rsOf(d: Deployment, image: string, revision: number, replicas: number, 
         'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1),
         'deployment.kubernetes.io/max-replicas': String((d.spec.replicas ?? 1) + 1),
       },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'web',
+          uid: d.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: { replicas, selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } }, template: t },
     status: { replicas, readyReplicas: available, availableReplicas: available, observedGeneration: 0 },
@@ -74,7 +90,8 @@ async function seedRS(rig: Rig, rs: ReplicaSet): Promise<ReplicaSet> {
 
 const storedDeployment = (rig: Rig): Deployment => rig.api.list('deployments', ns)[0] as Deployment;
 const storedRSs = (rig: Rig): ReplicaSet[] => rig.api.list('replicasets', ns) as ReplicaSet[];
-const cond = (d: Deployment, type: string): WorkloadCondition | undefined => d.status?.conditions?.find((c) => c.type === type);
+const cond = (d: Deployment, type: string): WorkloadCondition | undefined =>
+  d.status?.conditions?.find((c) => c.type === type);
 
 test('a new Deployment gets a ReplicaSet named by the pod-template-hash, with revision 1', async () => {
   const { rig, c, d } = await setup(depObj('nginx:1'));
@@ -91,18 +108,37 @@ test('a new Deployment gets a ReplicaSet named by the pod-template-hash, with re
   assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
   assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '3');
   assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '4');
-  assert.deepEqual(rs.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+  assert.deepEqual(rs.metadata.ownerReferences, [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      uid: d.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ]);
   const sd = storedDeployment(rig);
   assert.equal(sd.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
   assert.equal(cond(sd, 'Progressing')?.reason, 'NewReplicaSetCreated');
   assert.equal(cond(sd, 'Progressing')?.message, `Created new replica set "web-${hash}"`);
   assert.equal(cond(sd, 'Available')?.status, 'False');
   assert.equal(sd.status?.observedGeneration, 1);
-  assert.deepEqual(rig.writes(), ['create replicasets', 'patch deployments/web', 'update deployments/web/status', 'update deployments/web/status']);
+  assert.deepEqual(rig.writes(), [
+    'create replicasets',
+    'patch deployments/web',
+    'update deployments/web/status',
+    'update deployments/web/status',
+  ]);
 });
 
 test('a template change starts a rolling update: new ReplicaSet at surge size, revision max+1', async () => {
-  const { rig, c, d } = await setup(depObj('nginx:2', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }));
+  const { rig, c, d } = await setup(
+    depObj('nginx:2', {
+      replicas: 4,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } },
+    }),
+  );
   await seedRS(rig, rsOf(d, 'nginx:1', 1, 4));
   rig.reset();
   await c.reconcile(key);
@@ -118,7 +154,10 @@ test('a template change starts a rolling update: new ReplicaSet at surge size, r
   rig.reset();
   await c.reconcile(key);
   const updates = rig.writeActions().filter((a) => a.verb === 'update' && a.resource === 'replicasets');
-  assert.deepEqual(updates.map((a) => [a.name, (a.body as ReplicaSet).spec.replicas]), [[fresh?.metadata.name, 2]]);
+  assert.deepEqual(
+    updates.map((a) => [a.name, (a.body as ReplicaSet).spec.replicas]),
+    [[fresh?.metadata.name, 2]],
+  );
 });
 
 test('Recreate scales old ReplicaSets to zero, waits for their pods, then creates the new one', async () => {
@@ -126,20 +165,39 @@ test('Recreate scales old ReplicaSets to zero, waits for their pods, then create
   const old = await seedRS(rig, rsOf(d, 'nginx:1', 1, 3));
   rig.reset();
   await c.reconcile(key);
-  assert.deepEqual(rig.writes().filter((w) => w.includes('replicasets')), [`update replicasets/${old.metadata.name}`]);
+  assert.deepEqual(
+    rig.writes().filter((w) => w.includes('replicasets')),
+    [`update replicasets/${old.metadata.name}`],
+  );
   assert.equal(storedRSs(rig).length, 1);
   // Scaled to 0 but a pod still runs: keep waiting.
   rig.syncCache('replicasets');
   rig.syncCache('deployments');
   rig.cache('replicasets', { ...storedRSs(rig)[0]!, status: { replicas: 0 } });
   const pod: Pod = {
-    metadata: { name: 'old-pod', namespace: ns, labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: old.metadata.name ?? '', uid: old.metadata.uid ?? '', controller: true }] },
+    metadata: {
+      name: 'old-pod',
+      namespace: ns,
+      labels: { app: 'web' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: old.metadata.name ?? '',
+          uid: old.metadata.uid ?? '',
+          controller: true,
+        },
+      ],
+    },
     status: { phase: 'Running' },
   };
   rig.cache('pods', pod);
   rig.reset();
   await c.reconcile(key);
-  assert.deepEqual(rig.writes().filter((w) => w.includes('replicasets')), []);
+  assert.deepEqual(
+    rig.writes().filter((w) => w.includes('replicasets')),
+    [],
+  );
   // Pod gone: the new ReplicaSet comes at full size.
   rig.event('pods', 'DELETED', pod);
   assert.equal(c.queued(), 1);
@@ -153,7 +211,13 @@ test('Recreate scales old ReplicaSets to zero, waits for their pods, then create
 
 test('revisionHistoryLimit deletes the oldest scaled-down ReplicaSets of a complete Deployment', async () => {
   const base = depObj('nginx:4', { revisionHistoryLimit: 1 });
-  base.status = { observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3 };
+  base.status = {
+    observedGeneration: 1,
+    replicas: 3,
+    updatedReplicas: 3,
+    availableReplicas: 3,
+    readyReplicas: 3,
+  };
   const { rig, c, d } = await setup(base);
   const r1 = await seedRS(rig, rsOf(d, 'nginx:1', 1, 0));
   const r2 = await seedRS(rig, rsOf(d, 'nginx:2', 2, 0));
@@ -161,7 +225,10 @@ test('revisionHistoryLimit deletes the oldest scaled-down ReplicaSets of a compl
   await seedRS(rig, rsOf(d, 'nginx:4', 4, 3));
   rig.reset();
   await c.reconcile(key);
-  const deleted = rig.writeActions().filter((a) => a.verb === 'delete').map((a) => a.name);
+  const deleted = rig
+    .writeActions()
+    .filter((a) => a.verb === 'delete')
+    .map((a) => a.name);
   assert.deepEqual(deleted.sort(), [r1.metadata.name, r2.metadata.name].sort());
 });
 
@@ -171,7 +238,10 @@ test('a paused Deployment does not roll out and reports DeploymentPaused', async
   rig.reset();
   await c.reconcile(key);
   assert.equal(storedRSs(rig).length, 1);
-  assert.deepEqual(rig.writes().filter((w) => w.includes('replicasets')), []);
+  assert.deepEqual(
+    rig.writes().filter((w) => w.includes('replicasets')),
+    [],
+  );
   const p = cond(storedDeployment(rig), 'Progressing');
   assert.equal(p?.status, 'Unknown');
   assert.equal(p?.reason, 'DeploymentPaused');
@@ -185,11 +255,19 @@ test('paused Deployments still scale: a resize goes to the active ReplicaSet', a
   const up = rig.writeActions().find((a) => a.verb === 'update' && a.resource === 'replicasets');
   assert.equal(up?.name, rs.metadata.name);
   assert.equal((up?.body as ReplicaSet).spec.replicas, 5);
-  assert.equal((up?.body as ReplicaSet).metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '5');
+  assert.equal(
+    (up?.body as ReplicaSet).metadata.annotations?.['deployment.kubernetes.io/desired-replicas'],
+    '5',
+  );
 });
 
 test('a resize during a rolling update is spread proportionally', async () => {
-  const { rig, c, d } = await setup(depObj('nginx:2', { replicas: 20, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+  const { rig, c, d } = await setup(
+    depObj('nginx:2', {
+      replicas: 20,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },
+    }),
+  );
   const at10 = { ...d, spec: { ...d.spec, replicas: 10 } };
   const oldRS = rsOf(at10, 'nginx:1', 1, 8);
   const newRS = rsOf(at10, 'nginx:2', 2, 5, 0);
@@ -229,7 +307,18 @@ test('a rollout restart (template annotation) creates a new ReplicaSet', async (
 
 test('a complete rollout reports Available and NewReplicaSetAvailable', async () => {
   const base = depObj('nginx:1');
-  base.status = { observedGeneration: 1, conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', lastUpdateTime: '2026-01-01T00:00:00Z', lastTransitionTime: '2025-12-31T00:00:00Z' }] };
+  base.status = {
+    observedGeneration: 1,
+    conditions: [
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'ReplicaSetUpdated',
+        lastUpdateTime: '2026-01-01T00:00:00Z',
+        lastTransitionTime: '2025-12-31T00:00:00Z',
+      },
+    ],
+  };
   const { rig, c, d } = await setup(base);
   const rs = await seedRS(rig, rsOf(d, 'nginx:1', 1, 3));
   rig.reset();
@@ -237,7 +326,15 @@ test('a complete rollout reports Available and NewReplicaSetAvailable', async ()
   const sd = storedDeployment(rig);
   assert.deepEqual(
     { ...sd.status, conditions: undefined },
-    { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 0, conditions: undefined },
+    {
+      observedGeneration: 1,
+      replicas: 3,
+      updatedReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      unavailableReplicas: 0,
+      conditions: undefined,
+    },
   );
   assert.equal(cond(sd, 'Available')?.reason, 'MinimumReplicasAvailable');
   const p = cond(sd, 'Progressing');
@@ -258,7 +355,15 @@ test('no progress for progressDeadlineSeconds turns Progressing False ProgressDe
     readyReplicas: 3,
     availableReplicas: 3,
     unavailableReplicas: 1,
-    conditions: [{ type: 'Progressing', status: 'True' as const, reason: 'ReplicaSetUpdated', lastUpdateTime: at(start), lastTransitionTime: at(start) }],
+    conditions: [
+      {
+        type: 'Progressing',
+        status: 'True' as const,
+        reason: 'ReplicaSetUpdated',
+        lastUpdateTime: at(start),
+        lastTransitionTime: at(start),
+      },
+    ],
   };
   rig.cache('deployments', { ...d, status });
   await rig.client.resource('apps', 'v1', 'deployments').updateStatus(ns, { ...d, status });
@@ -290,8 +395,13 @@ test('adopts an orphan ReplicaSet matching the selector', async () => {
   assert.ok(!rig.writes().includes('create replicasets'));
 });
 
-test('Available follows the ReplicaSets\' available pods (no kubelet: the test sets status)', async () => {
-  const { rig, c, d } = await setup(depObj('nginx:1', { replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+test("Available follows the ReplicaSets' available pods (no kubelet: the test sets status)", async () => {
+  const { rig, c, d } = await setup(
+    depObj('nginx:1', {
+      replicas: 2,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+    }),
+  );
   const rs = await seedRS(rig, rsOf(d, 'nginx:1', 1, 2, 1));
   rig.reset();
   await c.reconcile(key);

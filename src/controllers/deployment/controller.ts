@@ -15,7 +15,12 @@ import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import { claimObjects } from '../replicaset/claim.ts';
 import { workloadSelector } from '../replicaset/controller.ts';
-import { controllerRefOf, newControllerRef, refersToKind, sameControllerRef } from '../replicaset/controller-ref.ts';
+import {
+  controllerRefOf,
+  newControllerRef,
+  refersToKind,
+  sameControllerRef,
+} from '../replicaset/controller-ref.ts';
 import type { Deployment, Pod, ReplicaSet } from '../replicaset/types.ts';
 import { runWorkers } from '../workers.ts';
 import type { Controller, ControllerContext } from '../types.ts';
@@ -131,7 +136,8 @@ export class DeploymentController implements Controller {
           const refChanged = !sameControllerRef(controllerRefOf(old), controllerRefOf(cur));
           if (refChanged) touch(old);
           if (controllerRefOf(cur)) return touch(cur);
-          const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
+          const labelsChanged =
+            JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
           if (labelsChanged || refChanged) for (const d of this.deploymentsSelecting(cur)) this.enqueue(d);
         },
         onDelete: (v) => touch(deletedObject(v)),
@@ -165,9 +171,17 @@ export class DeploymentController implements Controller {
     const d = structuredClone(cached) as Deployment;
     const selector = safeSelector(d);
     if (!selector) {
-      this.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      this.recorder.event(
+        d,
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+      );
       if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
-        await this.deployments.updateStatus(namespace, { ...d, status: { ...d.status, observedGeneration: d.metadata.generation } });
+        await this.deployments.updateStatus(namespace, {
+          ...d,
+          status: { ...d.status, observedGeneration: d.metadata.generation },
+        });
       }
       return;
     }
@@ -177,12 +191,17 @@ export class DeploymentController implements Controller {
       matches: (rs) => matchesLabels(selector, rs.metadata.labels),
       canAdopt: async () => {
         const fresh = await this.deployments.get(namespace, name);
-        if (fresh.metadata.uid !== d.metadata.uid) throw new Error(`original Deployment ${key} is gone: got uid ${fresh.metadata.uid}`);
-        if (fresh.metadata.deletionTimestamp) throw new Error(`Deployment ${key} is being deleted; not adopting`);
+        if (fresh.metadata.uid !== d.metadata.uid)
+          throw new Error(`original Deployment ${key} is gone: got uid ${fresh.metadata.uid}`);
+        if (fresh.metadata.deletionTimestamp)
+          throw new Error(`Deployment ${key} is being deleted; not adopting`);
       },
       client: this.replicaSets,
     });
-    const pods = this.podLister.namespace(namespace).list().filter((p) => matchesLabels(selector, p.metadata.labels));
+    const pods = this.podLister
+      .namespace(namespace)
+      .list()
+      .filter((p) => matchesLabels(selector, p.metadata.labels));
     await new DeploymentSync(d, claimed, pods, {
       deployments: this.deployments,
       replicaSets: this.replicaSets,

@@ -20,7 +20,13 @@ export const maxReplicasAnnotation = 'deployment.kubernetes.io/max-replicas';
 const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Deployment annotations never copied onto its ReplicaSets. */
-const notCopied = new Set([lastAppliedAnnotation, revisionAnnotation, revisionHistoryAnnotation, desiredReplicasAnnotation, maxReplicasAnnotation]);
+const notCopied = new Set([
+  lastAppliedAnnotation,
+  revisionAnnotation,
+  revisionHistoryAnnotation,
+  desiredReplicasAnnotation,
+  maxReplicasAnnotation,
+]);
 
 /** The revision number of a ReplicaSet (0 when missing or malformed). */
 export function revisionOf(obj: RO<{ metadata: { annotations?: Record<string, string> } }>): number {
@@ -34,7 +40,10 @@ export function maxRevision(rss: readonly RO<ReplicaSet>[]): number {
 }
 
 /** Templates equal apart from the pod-template-hash label. */
-export function equalIgnoreHash(a: RO<PodTemplateSpec> | undefined, b: RO<PodTemplateSpec> | undefined): boolean {
+export function equalIgnoreHash(
+  a: RO<PodTemplateSpec> | undefined,
+  b: RO<PodTemplateSpec> | undefined,
+): boolean {
   const strip = (t: RO<PodTemplateSpec> | undefined): PodTemplateSpec => {
     const c = structuredClone(t ?? {}) as PodTemplateSpec;
     if (c.metadata?.labels) {
@@ -58,7 +67,10 @@ export function byCreation(a: RO<ReplicaSet>, b: RO<ReplicaSet>): number {
 }
 
 /** The new and old ReplicaSets of `d` among `rss` (its claimed ones). The oldest match wins if several do. */
-export function splitReplicaSets(d: RO<Deployment>, rss: readonly RO<ReplicaSet>[]): { newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] } {
+export function splitReplicaSets(
+  d: RO<Deployment>,
+  rss: readonly RO<ReplicaSet>[],
+): { newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] } {
   const matches = rss.filter((rs) => equalIgnoreHash(rs.spec.template, d.spec.template)).sort(byCreation);
   const newRS = matches[0];
   return { newRS, oldRSs: rss.filter((rs) => rs !== newRS) };
@@ -86,7 +98,8 @@ export function setNewReplicaSetAnnotations(d: RO<Deployment>, rs: ReplicaSet, n
 /** Records the Deployment size `rs` is scaled for. Mutates `rs`; true when anything changed. */
 export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: number): boolean {
   const ann = (rs.metadata.annotations ??= {});
-  if (ann[desiredReplicasAnnotation] === String(desired) && ann[maxReplicasAnnotation] === String(max)) return false;
+  if (ann[desiredReplicasAnnotation] === String(desired) && ann[maxReplicasAnnotation] === String(max))
+    return false;
   ann[desiredReplicasAnnotation] = String(desired);
   ann[maxReplicasAnnotation] = String(max);
   return true;

@@ -20,12 +20,19 @@ test('resolveFenceposts: surge rounds up, unavailable rounds down, both zero bec
 });
 
 function dep(replicas: number, maxSurge: number | string, maxUnavailable: number | string): Deployment {
-  return { metadata: { name: 'd' }, spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } } };
+  return {
+    metadata: { name: 'd' },
+    spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } },
+  };
 }
 
 function rs(name: string, replicas: number, available: number, createdMin: number): ReplicaSet {
   const ts = new Date(Date.UTC(2026, 0, 1, 0, createdMin)).toISOString();
-  return { metadata: { name, creationTimestamp: ts }, spec: { replicas }, status: { replicas, availableReplicas: available } };
+  return {
+    metadata: { name, creationTimestamp: ts },
+    spec: { replicas },
+    status: { replicas, availableReplicas: available },
+  };
 }
 
 const steps: {
@@ -36,13 +43,62 @@ const steps: {
   grow: number;
   shrink: Record<string, number>;
 }[] = [
-  { name: 'surge 1 / unavail 0: start', d: dep(3, 1, 0), old: [rs('a', 3, 3, 0)], newRS: rs('n', 0, 0, 9), grow: 1, shrink: {} },
-  { name: 'surge 1 / unavail 0: new pod not yet available', d: dep(3, 1, 0), old: [rs('a', 3, 3, 0)], newRS: rs('n', 1, 0, 9), grow: 1, shrink: {} },
-  { name: 'surge 1 / unavail 0: new pod available', d: dep(3, 1, 0), old: [rs('a', 3, 3, 0)], newRS: rs('n', 1, 1, 9), grow: 1, shrink: { a: 2 } },
-  { name: 'surge 0 / unavail 1: old shrinks first', d: dep(3, 0, 1), old: [rs('a', 3, 3, 0)], newRS: rs('n', 0, 0, 9), grow: 0, shrink: { a: 2 } },
-  { name: 'surge 0 / unavail 1: then new grows', d: dep(3, 0, 1), old: [rs('a', 2, 2, 0)], newRS: rs('n', 0, 0, 9), grow: 1, shrink: {} },
-  { name: '25%/25% of 4: surge 1, unavail 1', d: dep(4, '25%', '25%'), old: [rs('a', 4, 4, 0)], newRS: rs('n', 1, 0, 9), grow: 1, shrink: { a: 3 } },
-  { name: '50%/50% of 10', d: dep(10, '50%', '50%'), old: [rs('a', 10, 10, 0)], newRS: rs('n', 0, 0, 9), grow: 5, shrink: { a: 5 } },
+  {
+    name: 'surge 1 / unavail 0: start',
+    d: dep(3, 1, 0),
+    old: [rs('a', 3, 3, 0)],
+    newRS: rs('n', 0, 0, 9),
+    grow: 1,
+    shrink: {},
+  },
+  {
+    name: 'surge 1 / unavail 0: new pod not yet available',
+    d: dep(3, 1, 0),
+    old: [rs('a', 3, 3, 0)],
+    newRS: rs('n', 1, 0, 9),
+    grow: 1,
+    shrink: {},
+  },
+  {
+    name: 'surge 1 / unavail 0: new pod available',
+    d: dep(3, 1, 0),
+    old: [rs('a', 3, 3, 0)],
+    newRS: rs('n', 1, 1, 9),
+    grow: 1,
+    shrink: { a: 2 },
+  },
+  {
+    name: 'surge 0 / unavail 1: old shrinks first',
+    d: dep(3, 0, 1),
+    old: [rs('a', 3, 3, 0)],
+    newRS: rs('n', 0, 0, 9),
+    grow: 0,
+    shrink: { a: 2 },
+  },
+  {
+    name: 'surge 0 / unavail 1: then new grows',
+    d: dep(3, 0, 1),
+    old: [rs('a', 2, 2, 0)],
+    newRS: rs('n', 0, 0, 9),
+    grow: 1,
+    shrink: {},
+  },
+  {
+    name: '25%/25% of 4: surge 1, unavail 1',
+    d: dep(4, '25%', '25%'),
+    old: [rs('a', 4, 4, 0)],
+    newRS: rs('n', 1, 0, 9),
+    grow: 1,
+    shrink: { a: 3 },
+  },
+  {
+    name: '50%/50% of 10',
+    d: dep(10, '50%', '50%'),
+    old: [rs('a', 10, 10, 0)],
+    newRS: rs('n', 0, 0, 9),
+    grow: 5,
+    shrink: { a: 5 },
+  },
   {
     name: 'unhealthy old replicas go first, oldest ReplicaSet first',
     d: dep(4, 1, 1),
@@ -59,23 +115,43 @@ const steps: {
     grow: 2,
     shrink: { a: 3 },
   },
-  { name: 'new over desired is not grown further', d: dep(2, 1, 0), old: [], newRS: rs('n', 2, 2, 9), grow: 2, shrink: {} },
+  {
+    name: 'new over desired is not grown further',
+    d: dep(2, 1, 0),
+    old: [],
+    newRS: rs('n', 2, 2, 9),
+    grow: 2,
+    shrink: {},
+  },
 ];
 
 for (const s of steps) {
   test(`rolling update step: ${s.name}`, () => {
     assert.equal(newReplicaSetReplicas(s.d, [...s.old, s.newRS], s.newRS), s.grow, 'new ReplicaSet size');
-    assert.deepEqual(Object.fromEntries(planOldScaleDown(s.d, s.old, s.newRS)), s.shrink, 'old ReplicaSet sizes');
+    assert.deepEqual(
+      Object.fromEntries(planOldScaleDown(s.d, s.old, s.newRS)),
+      s.shrink,
+      'old ReplicaSet sizes',
+    );
   });
 }
 
 test('pod-template-hash is stable under key order, changes with the template and collisionCount', () => {
-  const a = { metadata: { labels: { app: 'web', tier: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
-  const b = { spec: { containers: [{ image: 'nginx', name: 'c' }] }, metadata: { labels: { tier: 'x', app: 'web' } } };
+  const a = {
+    metadata: { labels: { app: 'web', tier: 'x' } },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  };
+  const b = {
+    spec: { containers: [{ image: 'nginx', name: 'c' }] },
+    metadata: { labels: { tier: 'x', app: 'web' } },
+  };
   assert.equal(canonicalJson(a), canonicalJson(b));
   assert.equal(podTemplateHash(a), podTemplateHash(b));
   assert.match(podTemplateHash(a), /^[456789bcdf]{1,10}$/);
-  assert.notEqual(podTemplateHash(a), podTemplateHash({ ...a, spec: { containers: [{ name: 'c', image: 'nginx:2' }] } }));
+  assert.notEqual(
+    podTemplateHash(a),
+    podTemplateHash({ ...a, spec: { containers: [{ name: 'c', image: 'nginx:2' }] } }),
+  );
   assert.notEqual(podTemplateHash(a), podTemplateHash(a, 1));
   assert.notEqual(podTemplateHash(a, 1), podTemplateHash(a, 2));
   // Decimal digits land on 4-9 and b-f, which is why real hashes look like 7c5ddbdf54.

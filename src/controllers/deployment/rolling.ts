@@ -24,16 +24,23 @@ export function intOrPercent(v: number | string | undefined, total: number, roun
 }
 
 /** maxSurge and maxUnavailable as pod counts for `desired` replicas. */
-export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, desired: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: number | string | undefined,
+  maxUnavailable: number | string | undefined,
+  desired: number,
+): { surge: number; unavailable: number } {
   const surge = intOrPercent(maxSurge ?? '25%', desired, true);
   let unavailable = intOrPercent(maxUnavailable ?? '25%', desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };
 }
 
-export const replicasOf = (o: { spec: { replicas?: number } } | RO<{ spec: { replicas?: number } }>): number => o.spec.replicas ?? 0;
+export const replicasOf = (
+  o: { spec: { replicas?: number } } | RO<{ spec: { replicas?: number } }>,
+): number => o.spec.replicas ?? 0;
 export const desiredOf = (d: RO<Deployment>): number => d.spec.replicas ?? 1;
-export const isRollingUpdate = (d: RO<Deployment>): boolean => (d.spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+export const isRollingUpdate = (d: RO<Deployment>): boolean =>
+  (d.spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 
 /** Pods allowed above desired during a rolling update (0 for Recreate). */
 export function maxSurge(d: RO<Deployment>): number {
@@ -61,7 +68,11 @@ export function availableReplicas(rss: readonly RO<ReplicaSet>[]): number {
 }
 
 /** The size the new ReplicaSet should have next: desired for Recreate; bounded by desired + maxSurge for RollingUpdate. */
-export function newReplicaSetReplicas(d: RO<Deployment>, all: readonly RO<ReplicaSet>[], newRS: RO<ReplicaSet>): number {
+export function newReplicaSetReplicas(
+  d: RO<Deployment>,
+  all: readonly RO<ReplicaSet>[],
+  newRS: RO<ReplicaSet>,
+): number {
   const desired = desiredOf(d);
   if (!isRollingUpdate(d)) return desired;
   const current = specReplicas(all);
@@ -85,7 +96,11 @@ export type ScalePlan = Map<string, number>;
  * ReplicaSets go, up to what the availability budget allows; then available old pods, oldest
  * ReplicaSet first, while at least desired − maxUnavailable pods stay available overall.
  */
-export function planOldScaleDown(d: RO<Deployment>, oldRSs: readonly RO<ReplicaSet>[], newRS: RO<ReplicaSet> | undefined): ScalePlan {
+export function planOldScaleDown(
+  d: RO<Deployment>,
+  oldRSs: readonly RO<ReplicaSet>[],
+  newRS: RO<ReplicaSet> | undefined,
+): ScalePlan {
   const plan: ScalePlan = new Map();
   if (specReplicas(oldRSs) === 0) return plan;
   const all = newRS ? [...oldRSs, newRS] : [...oldRSs];

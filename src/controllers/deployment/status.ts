@@ -24,11 +24,20 @@ export function hasProgressDeadline(d: RO<Deployment>): boolean {
   return s !== undefined && s !== noDeadline;
 }
 
-export function getCondition(s: RO<DeploymentStatus> | undefined, type: string): RO<WorkloadCondition> | undefined {
+export function getCondition(
+  s: RO<DeploymentStatus> | undefined,
+  type: string,
+): RO<WorkloadCondition> | undefined {
   return s?.conditions?.find((c) => c.type === type);
 }
 
-export function newCondition(type: string, status: WorkloadCondition['status'], reason: string, message: string, now: number): WorkloadCondition {
+export function newCondition(
+  type: string,
+  status: WorkloadCondition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): WorkloadCondition {
   const t = rfc3339(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
@@ -54,7 +63,12 @@ export function removeCondition(s: DeploymentStatus, type: string): void {
 }
 
 /** The status implied by the ReplicaSets, with the Available condition updated. */
-export function calculateStatus(all: readonly RO<ReplicaSet>[], newRS: RO<ReplicaSet> | undefined, d: RO<Deployment>, now: number): DeploymentStatus {
+export function calculateStatus(
+  all: readonly RO<ReplicaSet>[],
+  newRS: RO<ReplicaSet> | undefined,
+  d: RO<Deployment>,
+  now: number,
+): DeploymentStatus {
   const available = availableReplicas(all);
   const status: DeploymentStatus = {
     observedGeneration: d.metadata.generation ?? 0,
@@ -65,11 +79,30 @@ export function calculateStatus(all: readonly RO<ReplicaSet>[], newRS: RO<Replic
     unavailableReplicas: Math.max(0, specReplicas(all) - available),
   };
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
-  if (d.status?.conditions?.length) status.conditions = structuredClone(d.status.conditions) as WorkloadCondition[];
+  if (d.status?.conditions?.length)
+    status.conditions = structuredClone(d.status.conditions) as WorkloadCondition[];
   if (available >= desiredOf(d) - maxUnavailable(d)) {
-    setCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
+    setCondition(
+      status,
+      newCondition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        now,
+      ),
+    );
   } else {
-    setCondition(status, newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now));
+    setCondition(
+      status,
+      newCondition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        now,
+      ),
+    );
   }
   return status;
 }
@@ -77,7 +110,12 @@ export function calculateStatus(all: readonly RO<ReplicaSet>[], newRS: RO<Replic
 /** Every pod is updated and available and the latest spec was observed. */
 export function deploymentComplete(d: RO<Deployment>, s: RO<DeploymentStatus>): boolean {
   const want = desiredOf(d);
-  return (s.updatedReplicas ?? 0) === want && (s.replicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) === want &&
+    (s.replicas ?? 0) === want &&
+    (s.availableReplicas ?? 0) === want &&
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 /** The rollout moved since the last recorded status: more updated/ready/available, or fewer old pods. */
@@ -97,7 +135,8 @@ export function deploymentProgressing(d: RO<Deployment>, s: RO<DeploymentStatus>
 export function msUntilDeadline(d: RO<Deployment>, s: RO<DeploymentStatus>, now: number): number | undefined {
   if (!hasProgressDeadline(d)) return undefined;
   const c = getCondition(s, 'Progressing');
-  if (!c || c.reason === 'NewReplicaSetAvailable' || c.reason === 'ProgressDeadlineExceeded') return undefined;
+  if (!c || c.reason === 'NewReplicaSetAvailable' || c.reason === 'ProgressDeadlineExceeded')
+    return undefined;
   if (c.reason === 'DeploymentPaused') return undefined;
   const from = Date.parse(c.lastUpdateTime ?? '');
   if (Number.isNaN(from)) return undefined;
@@ -105,7 +144,12 @@ export function msUntilDeadline(d: RO<Deployment>, s: RO<DeploymentStatus>, now:
 }
 
 /** Progress or completion (or the lack of it) folded into the Progressing condition of `s`. */
-export function updateProgressing(d: RO<Deployment>, s: DeploymentStatus, newRS: RO<ReplicaSet> | undefined, now: number): void {
+export function updateProgressing(
+  d: RO<Deployment>,
+  s: DeploymentStatus,
+  newRS: RO<ReplicaSet> | undefined,
+  now: number,
+): void {
   if (!hasProgressDeadline(d)) {
     removeCondition(s, 'Progressing');
     return;
@@ -115,25 +159,36 @@ export function updateProgressing(d: RO<Deployment>, s: DeploymentStatus, newRS:
   if (done) return;
   const rsName = newRS?.metadata.name;
   if (deploymentComplete(d, s)) {
-    const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : 'Deployment has successfully progressed.';
+    const msg = rsName
+      ? `ReplicaSet "${rsName}" has successfully progressed.`
+      : 'Deployment has successfully progressed.';
     setCondition(s, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', msg, now));
   } else if (deploymentProgressing(d, s)) {
     const msg = rsName ? `ReplicaSet "${rsName}" is progressing.` : 'Deployment is progressing.';
     const c = newCondition('Progressing', 'True', 'ReplicaSetUpdated', msg, now);
     // Progress refreshes lastUpdateTime even when the reason stays the same.
-    if (current?.status === 'True' && current.lastTransitionTime) c.lastTransitionTime = current.lastTransitionTime;
+    if (current?.status === 'True' && current.lastTransitionTime)
+      c.lastTransitionTime = current.lastTransitionTime;
     removeCondition(s, 'Progressing');
     setCondition(s, c);
   } else if ((msUntilDeadline(d, s, now) ?? 1) < 0) {
-    const msg = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
+    const msg = rsName
+      ? `ReplicaSet "${rsName}" has timed out progressing.`
+      : `Deployment "${d.metadata.name}" has timed out progressing.`;
     setCondition(s, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, now));
   }
 }
 
 /** Mirrors a ReplicaSet's ReplicaFailure (e.g. quota) onto the Deployment, or clears it. */
 export function updateReplicaFailure(s: DeploymentStatus, all: readonly RO<ReplicaSet>[], now: number): void {
-  const failing = all.map((rs) => rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True')).find(Boolean);
-  if (failing) setCondition(s, newCondition('ReplicaFailure', 'True', failing.reason ?? 'FailedCreate', failing.message ?? '', now));
+  const failing = all
+    .map((rs) => rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True'))
+    .find(Boolean);
+  if (failing)
+    setCondition(
+      s,
+      newCondition('ReplicaFailure', 'True', failing.reason ?? 'FailedCreate', failing.message ?? '', now),
+    );
   else removeCondition(s, 'ReplicaFailure');
 }
 

@@ -11,7 +11,14 @@ import { isAlreadyExists } from '../../client/status.ts';
 import { controllerRefOf, newControllerRef } from '../replicaset/controller-ref.ts';
 import type { Deployment, Pod, ReplicaSet } from '../replicaset/types.ts';
 import { podTemplateHash } from './hash.ts';
-import { desiredOf, isRollingUpdate, maxSurge, newReplicaSetReplicas, planOldScaleDown, replicasOf } from './rolling.ts';
+import {
+  desiredOf,
+  isRollingUpdate,
+  maxSurge,
+  newReplicaSetReplicas,
+  planOldScaleDown,
+  replicasOf,
+} from './rolling.ts';
 import {
   desiredReplicasAnnotation,
   equalIgnoreHash,
@@ -25,7 +32,18 @@ import {
   setReplicasAnnotations,
   splitReplicaSets,
 } from './revisions.ts';
-import { calculateStatus, deploymentComplete, getCondition, hasProgressDeadline, msUntilDeadline, newCondition, sameStatus, setCondition, updateProgressing, updateReplicaFailure } from './status.ts';
+import {
+  calculateStatus,
+  deploymentComplete,
+  getCondition,
+  hasProgressDeadline,
+  msUntilDeadline,
+  newCondition,
+  sameStatus,
+  setCondition,
+  updateProgressing,
+  updateReplicaFailure,
+} from './status.ts';
 
 type RO<T> = DeepReadonly<T>;
 
@@ -77,7 +95,9 @@ export class DeploymentSync {
 
   private isScalingEvent(): boolean {
     const { newRS, oldRSs } = splitReplicaSets(this.d, this.rss);
-    const active = [newRS, ...oldRSs].filter((rs): rs is RO<ReplicaSet> => rs !== undefined && replicasOf(rs) > 0);
+    const active = [newRS, ...oldRSs].filter(
+      (rs): rs is RO<ReplicaSet> => rs !== undefined && replicasOf(rs) > 0,
+    );
     return active.some((rs) => {
       const desired = intAnnotation(rs, desiredReplicasAnnotation);
       return desired !== undefined && desired !== desiredOf(this.d);
@@ -89,7 +109,8 @@ export class DeploymentSync {
     if (!newRS) return;
     const all = [...oldRSs, newRS];
     // 1. Grow the new ReplicaSet as far as maxSurge allows.
-    const want = replicasOf(newRS) > desiredOf(this.d) ? desiredOf(this.d) : newReplicaSetReplicas(this.d, all, newRS);
+    const want =
+      replicasOf(newRS) > desiredOf(this.d) ? desiredOf(this.d) : newReplicaSetReplicas(this.d, all, newRS);
     if (want !== replicasOf(newRS)) {
       await this.scaleReplicaSet(newRS, want);
       const cur = this.current(newRS, oldRSs);
@@ -120,7 +141,8 @@ export class DeploymentSync {
     if (this.oldPodsRunning(oldRSs)) return this.writeStatus(newRS, oldRSs, true);
     // 3. Then the new ReplicaSet, at full size.
     if (!newRS) ({ newRS, oldRSs } = await this.replicaSetsAndRevision(true));
-    if (newRS && replicasOf(newRS) !== desiredOf(this.d)) await this.scaleReplicaSet(newRS, desiredOf(this.d));
+    if (newRS && replicasOf(newRS) !== desiredOf(this.d))
+      await this.scaleReplicaSet(newRS, desiredOf(this.d));
     const cur = this.current(newRS, oldRSs);
     if (this.d.status && deploymentComplete(this.d, this.d.status)) await this.cleanup(cur.oldRSs);
     await this.writeStatus(cur.newRS, cur.oldRSs, true);
@@ -138,8 +160,12 @@ export class DeploymentSync {
   }
 
   /** The latest copies of newRS/oldRSs after writes in this sync. */
-  private current(newRS: RO<ReplicaSet> | undefined, oldRSs: readonly RO<ReplicaSet>[]): { newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] } {
-    const latest = (rs: RO<ReplicaSet>): RO<ReplicaSet> => this.rss.find((x) => x.metadata.uid === rs.metadata.uid) ?? rs;
+  private current(
+    newRS: RO<ReplicaSet> | undefined,
+    oldRSs: readonly RO<ReplicaSet>[],
+  ): { newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] } {
+    const latest = (rs: RO<ReplicaSet>): RO<ReplicaSet> =>
+      this.rss.find((x) => x.metadata.uid === rs.metadata.uid) ?? rs;
     return { newRS: newRS && latest(newRS), oldRSs: oldRSs.map(latest) };
   }
 
@@ -153,7 +179,9 @@ export class DeploymentSync {
    * The new ReplicaSet (created when `create` and missing) and the old ones, with the new one's
    * revision and copied annotations brought up to date and the Deployment's revision annotation in step.
    */
-  private async replicaSetsAndRevision(create: boolean): Promise<{ newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] }> {
+  private async replicaSetsAndRevision(
+    create: boolean,
+  ): Promise<{ newRS?: RO<ReplicaSet>; oldRSs: RO<ReplicaSet>[] }> {
     const split = splitReplicaSets(this.d, this.rss);
     const oldRSs = split.oldRSs;
     let newRS = split.newRS;
@@ -172,7 +200,16 @@ export class DeploymentSync {
       await this.setDeploymentRevision(revisionOf(newRS));
       if (hasProgressDeadline(this.d) && !getCondition(this.d.status, 'Progressing')) {
         const status = structuredClone(this.d.status ?? {});
-        setCondition(status, newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`, this.x.now()));
+        setCondition(
+          status,
+          newCondition(
+            'Progressing',
+            'True',
+            'FoundNewReplicaSet',
+            `Found new replica set "${newRS.metadata.name}"`,
+            this.x.now(),
+          ),
+        );
         await this.putStatus(status);
       }
       return { newRS, oldRSs };
@@ -182,7 +219,10 @@ export class DeploymentSync {
     return { newRS, oldRSs };
   }
 
-  private async createNewReplicaSet(oldRSs: readonly RO<ReplicaSet>[], revision: number): Promise<RO<ReplicaSet>> {
+  private async createNewReplicaSet(
+    oldRSs: readonly RO<ReplicaSet>[],
+    revision: number,
+  ): Promise<RO<ReplicaSet>> {
     const d = this.d;
     const hash = podTemplateHash(d.spec.template, d.status?.collisionCount);
     const template = structuredClone(d.spec.template ?? {}) as NonNullable<Deployment['spec']['template']>;
@@ -211,21 +251,42 @@ export class DeploymentSync {
       if (!isAlreadyExists(err)) throw err;
       // Same name: ours with an equal template is the new ReplicaSet; anything else is a hash collision.
       const existing = await this.x.replicaSets.get(rs.metadata.namespace, rs.metadata.name ?? '');
-      if (controllerRefOf(existing)?.uid === d.metadata.uid && equalIgnoreHash(existing.spec.template, d.spec.template)) {
+      if (
+        controllerRefOf(existing)?.uid === d.metadata.uid &&
+        equalIgnoreHash(existing.spec.template, d.spec.template)
+      ) {
         this.replace(existing);
         return existing;
       }
       const status = structuredClone(d.status ?? {});
       status.collisionCount = (status.collisionCount ?? 0) + 1;
       await this.putStatus(status);
-      throw new Error(`hash collision for ReplicaSet ${rs.metadata.name}; collisionCount is now ${status.collisionCount}`, { cause: err });
+      throw new Error(
+        `hash collision for ReplicaSet ${rs.metadata.name}; collisionCount is now ${status.collisionCount}`,
+        { cause: err },
+      );
     }
     this.replace(created);
-    if (replicasOf(created) > 0) this.x.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} to ${replicasOf(created)}`);
+    if (replicasOf(created) > 0)
+      this.x.recorder.event(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata.name} to ${replicasOf(created)}`,
+      );
     await this.setDeploymentRevision(revisionOf(created));
     if (hasProgressDeadline(d)) {
       const status = structuredClone(this.d.status ?? {});
-      setCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.x.now()));
+      setCondition(
+        status,
+        newCondition(
+          'Progressing',
+          'True',
+          'NewReplicaSetCreated',
+          `Created new replica set "${created.metadata.name}"`,
+          this.x.now(),
+        ),
+      );
       await this.putStatus(status);
     }
     return created;
@@ -234,8 +295,18 @@ export class DeploymentSync {
   /** Keeps the Deployment's own revision annotation equal to its new ReplicaSet's. */
   private async setDeploymentRevision(revision: number): Promise<void> {
     if (revision === 0 || this.d.metadata.annotations?.[revisionAnnotation] === String(revision)) return;
-    const body = { metadata: { annotations: { [revisionAnnotation]: String(revision) }, resourceVersion: this.d.metadata.resourceVersion } };
-    const out = await this.x.deployments.patch(this.d.metadata.namespace, this.d.metadata.name ?? '', 'merge', body);
+    const body = {
+      metadata: {
+        annotations: { [revisionAnnotation]: String(revision) },
+        resourceVersion: this.d.metadata.resourceVersion,
+      },
+    };
+    const out = await this.x.deployments.patch(
+      this.d.metadata.namespace,
+      this.d.metadata.name ?? '',
+      'merge',
+      body,
+    );
     this.d.metadata = out.metadata;
   }
 
@@ -253,7 +324,12 @@ export class DeploymentSync {
     this.replace(out);
     if (sizeChanged) {
       const dir = replicas > replicasOf(rs) ? 'up' : 'down';
-      this.x.recorder.event(this.d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata.name} from ${replicasOf(rs)} to ${replicas}`);
+      this.x.recorder.event(
+        this.d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${dir} replica set ${rs.metadata.name} from ${replicasOf(rs)} to ${replicas}`,
+      );
     }
     return sizeChanged;
   }
@@ -272,7 +348,11 @@ export class DeploymentSync {
       if (target) await this.scaleReplicaSet(target, desiredOf(d));
       return;
     }
-    const saturated = newRS && replicasOf(newRS) === desiredOf(d) && intAnnotation(newRS, desiredReplicasAnnotation) === desiredOf(d) && (newRS.status?.availableReplicas ?? 0) === desiredOf(d);
+    const saturated =
+      newRS &&
+      replicasOf(newRS) === desiredOf(d) &&
+      intAnnotation(newRS, desiredReplicasAnnotation) === desiredOf(d) &&
+      (newRS.status?.availableReplicas ?? 0) === desiredOf(d);
     if (saturated) {
       for (const rs of oldRSs) if (replicasOf(rs) > 0) await this.scaleReplicaSet(rs, 0);
       return;
@@ -283,14 +363,19 @@ export class DeploymentSync {
     const toAdd = allowed - current;
     if (toAdd === 0) return;
     // Largest first when growing, smallest first when shrinking; newer first on ties.
-    const order = [...active].sort((a, b) => (toAdd > 0 ? replicasOf(b) - replicasOf(a) : replicasOf(a) - replicasOf(b)) || revisionOf(b) - revisionOf(a));
+    const order = [...active].sort(
+      (a, b) =>
+        (toAdd > 0 ? replicasOf(b) - replicasOf(a) : replicasOf(a) - replicasOf(b)) ||
+        revisionOf(b) - revisionOf(a),
+    );
     const sizes = new Map<RO<ReplicaSet>, number>();
     let added = 0;
     for (const rs of order) {
       let share = 0;
       if (toAdd !== added) {
-        const annotated = intAnnotation(rs, maxReplicasAnnotation) ?? (d.status?.replicas ?? current);
-        const fraction = annotated > 0 ? Math.round((replicasOf(rs) * allowed) / annotated) - replicasOf(rs) : 0;
+        const annotated = intAnnotation(rs, maxReplicasAnnotation) ?? d.status?.replicas ?? current;
+        const fraction =
+          annotated > 0 ? Math.round((replicasOf(rs) * allowed) / annotated) - replicasOf(rs) : 0;
         share = toAdd > 0 ? Math.min(fraction, toAdd - added) : Math.max(fraction, toAdd - added);
       }
       sizes.set(rs, replicasOf(rs) + share);
@@ -310,7 +395,10 @@ export class DeploymentSync {
     if (diff <= 0) return;
     const byRevision = [...cleanable].sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of byRevision.slice(0, diff)) {
-      const busy = (rs.status?.replicas ?? 0) !== 0 || replicasOf(rs) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0);
+      const busy =
+        (rs.status?.replicas ?? 0) !== 0 ||
+        replicasOf(rs) !== 0 ||
+        (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0);
       if (busy) continue;
       await this.x.replicaSets.delete(rs.metadata.namespace, rs.metadata.name ?? '');
     }
@@ -323,15 +411,25 @@ export class DeploymentSync {
     const pausedCond = cond?.reason === 'DeploymentPaused';
     const status = structuredClone(this.d.status ?? {});
     if (this.d.spec.paused && !pausedCond) {
-      setCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.x.now()));
+      setCondition(
+        status,
+        newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', this.x.now()),
+      );
     } else if (!this.d.spec.paused && pausedCond) {
-      setCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.x.now()));
+      setCondition(
+        status,
+        newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', this.x.now()),
+      );
     } else return;
     await this.putStatus(status);
   }
 
   /** Computes and writes status; with `progress`, also the Progressing condition and deadline re-check. */
-  private async writeStatus(newRS: RO<ReplicaSet> | undefined, oldRSs: readonly RO<ReplicaSet>[], progress: boolean): Promise<void> {
+  private async writeStatus(
+    newRS: RO<ReplicaSet> | undefined,
+    oldRSs: readonly RO<ReplicaSet>[],
+    progress: boolean,
+  ): Promise<void> {
     const all = newRS ? [...oldRSs, newRS] : [...oldRSs];
     const now = this.x.now();
     const status = calculateStatus(all, newRS, this.d, now);
@@ -339,7 +437,8 @@ export class DeploymentSync {
       updateProgressing(this.d, status, newRS, now);
       updateReplicaFailure(status, all, now);
       const left = msUntilDeadline(this.d, status, now);
-      if (left !== undefined && !deploymentComplete(this.d, status)) this.x.requeueAfter(Math.max(left, 0) + 1000);
+      if (left !== undefined && !deploymentComplete(this.d, status))
+        this.x.requeueAfter(Math.max(left, 0) + 1000);
     }
     if (sameStatus(this.d.status, status)) return;
     await this.putStatus(status);

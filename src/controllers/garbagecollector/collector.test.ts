@@ -7,9 +7,27 @@ import { silentLogger } from '../../client/logger.ts';
 import { Collector } from './collector.ts';
 import { OwnerGraph, type ResourceCoordinates } from './graph.ts';
 
-const configmaps: ResourceCoordinates = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true };
-const deployments: ResourceCoordinates = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
-const nodes: ResourceCoordinates = { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false };
+const configmaps: ResourceCoordinates = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+};
+const deployments: ResourceCoordinates = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'deployments',
+  kind: 'Deployment',
+  namespaced: true,
+};
+const nodes: ResourceCoordinates = {
+  group: '',
+  version: 'v1',
+  resource: 'nodes',
+  kind: 'Node',
+  namespaced: false,
+};
 
 function setup() {
   const api = new FakeApi();
@@ -18,9 +36,16 @@ function setup() {
   const queued: string[] = [];
   const collector = new Collector({ client, graph, log: silentLogger, enqueue: (uid) => queued.push(uid) });
   /** Creates an object on the fake API and, when `cached`, puts it in the graph as the monitors would. */
-  const make = async (res: ResourceCoordinates, name: string, meta: Partial<KubeObject['metadata']> = {}, cached = true): Promise<KubeObject> => {
+  const make = async (
+    res: ResourceCoordinates,
+    name: string,
+    meta: Partial<KubeObject['metadata']> = {},
+    cached = true,
+  ): Promise<KubeObject> => {
     const ns = res.namespaced ? 'ns1' : undefined;
-    const obj = await client.resource(res.group, res.version, res.resource).create(ns, { metadata: { name, ...meta } });
+    const obj = await client
+      .resource(res.group, res.version, res.resource)
+      .create(ns, { metadata: { name, ...meta } });
     if (cached) graph.upsert(res, obj);
     return obj;
   };
@@ -93,10 +118,17 @@ describe('garbage collector reconcile', () => {
     const s = setup();
     const owner = await s.make(deployments, 'alive');
     const dep = await s.make(configmaps, 'child', {
-      ownerReferences: [s.ref(owner), { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gone', uid: 'uid-gone' }],
+      ownerReferences: [
+        s.ref(owner),
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gone', uid: 'uid-gone' },
+      ],
     });
     const actions = await s.run(dep.metadata.uid!);
-    assert.deepEqual(actions.map(brief), ['get deployments ns1/gone', 'get configmaps ns1/child', 'patch configmaps ns1/child']);
+    assert.deepEqual(actions.map(brief), [
+      'get deployments ns1/gone',
+      'get configmaps ns1/child',
+      'patch configmaps ns1/child',
+    ]);
     const [stored] = s.api.list('configmaps', 'ns1');
     assert.deepEqual(stored.metadata.ownerReferences, [s.ref(owner)]);
   });
@@ -109,7 +141,10 @@ describe('garbage collector reconcile', () => {
     assert.deepEqual(actions.map(brief), ['get nodes /n1']);
     await s.client.resource('', 'v1', 'nodes').delete(undefined, 'n1');
     s.collector.classifier.absent.add('never', 'ns1'); // unrelated entries do not matter
-    assert.deepEqual((await s.run(dep.metadata.uid!)).map(brief), ['get nodes /n1', 'delete configmaps ns1/child']);
+    assert.deepEqual((await s.run(dep.metadata.uid!)).map(brief), [
+      'get nodes /n1',
+      'delete configmaps ns1/child',
+    ]);
   });
 
   test('an owner of an unknown kind is an error (retried later), never a deletion', async () => {
@@ -125,7 +160,10 @@ describe('garbage collector reconcile', () => {
   test('orphan: every dependent loses its reference to the owner, then the orphan finalizer goes', async () => {
     const s = setup();
     const other = await s.make(deployments, 'other');
-    const owner = await s.make(deployments, 'owner', { deletionTimestamp: '2025-01-01T00:00:00Z', finalizers: ['orphan', 'example.com/keep'] });
+    const owner = await s.make(deployments, 'owner', {
+      deletionTimestamp: '2025-01-01T00:00:00Z',
+      finalizers: ['orphan', 'example.com/keep'],
+    });
     await s.make(configmaps, 'only', { ownerReferences: [s.ref(owner)] });
     await s.make(configmaps, 'shared', { ownerReferences: [s.ref(owner), s.ref(other)] });
     const actions = await s.run(owner.metadata.uid!);
@@ -134,7 +172,9 @@ describe('garbage collector reconcile', () => {
       'patch configmaps ns1/shared',
       'patch deployments ns1/owner',
     ]);
-    const cms = Object.fromEntries(s.api.list('configmaps', 'ns1').map((o) => [o.metadata.name, o.metadata.ownerReferences]));
+    const cms = Object.fromEntries(
+      s.api.list('configmaps', 'ns1').map((o) => [o.metadata.name, o.metadata.ownerReferences]),
+    );
     assert.deepEqual(cms, { only: undefined, shared: [s.ref(other)] });
     const [stored] = s.api.list('deployments', 'ns1').filter((o) => o.metadata.name === 'owner');
     assert.deepEqual(stored.metadata.finalizers, ['example.com/keep']);
@@ -143,11 +183,20 @@ describe('garbage collector reconcile', () => {
 
   test('foreground: dependents are handed to the collector; the owner waits for blocking ones only', async () => {
     const s = setup();
-    const owner = await s.make(deployments, 'owner', { deletionTimestamp: '2025-01-01T00:00:00Z', finalizers: ['foregroundDeletion'] });
-    const blocking = await s.make(configmaps, 'blocking', { ownerReferences: [s.ref(owner, { blockOwnerDeletion: true })] });
+    const owner = await s.make(deployments, 'owner', {
+      deletionTimestamp: '2025-01-01T00:00:00Z',
+      finalizers: ['foregroundDeletion'],
+    });
+    const blocking = await s.make(configmaps, 'blocking', {
+      ownerReferences: [s.ref(owner, { blockOwnerDeletion: true })],
+    });
     const loose = await s.make(configmaps, 'loose', { ownerReferences: [s.ref(owner)] });
 
-    assert.deepEqual(await s.run(owner.metadata.uid!), [], 'a blocking dependent remains: nothing to write yet');
+    assert.deepEqual(
+      await s.run(owner.metadata.uid!),
+      [],
+      'a blocking dependent remains: nothing to write yet',
+    );
     assert.deepEqual(s.queued.sort(), [blocking.metadata.uid, loose.metadata.uid].sort());
 
     // The dependent sees its only owner waiting for it and is deleted in the foreground.
@@ -166,8 +215,13 @@ describe('garbage collector reconcile', () => {
   test('a dependent with another solid owner drops its reference to a foreground owner instead of being deleted', async () => {
     const s = setup();
     const keeper = await s.make(deployments, 'keeper');
-    const owner = await s.make(deployments, 'owner', { deletionTimestamp: '2025-01-01T00:00:00Z', finalizers: ['foregroundDeletion'] });
-    const dep = await s.make(configmaps, 'child', { ownerReferences: [s.ref(owner, { blockOwnerDeletion: true }), s.ref(keeper)] });
+    const owner = await s.make(deployments, 'owner', {
+      deletionTimestamp: '2025-01-01T00:00:00Z',
+      finalizers: ['foregroundDeletion'],
+    });
+    const dep = await s.make(configmaps, 'child', {
+      ownerReferences: [s.ref(owner, { blockOwnerDeletion: true }), s.ref(keeper)],
+    });
     const actions = await s.run(dep.metadata.uid!);
     assert.deepEqual(actions.filter((a) => a.verb !== 'get').map(brief), ['patch configmaps ns1/child']);
     assert.deepEqual(s.api.list('configmaps', 'ns1')[0].metadata.ownerReferences, [s.ref(keeper)]);
@@ -181,7 +235,8 @@ describe('garbage collector reconcile', () => {
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gone', uid: 'uid-gone' }],
     });
     const plain = await s.make(configmaps, 'plain');
-    for (const uid of [deleting.metadata.uid!, plain.metadata.uid!, 'uid-unknown']) assert.deepEqual(await s.run(uid), []);
+    for (const uid of [deleting.metadata.uid!, plain.metadata.uid!, 'uid-unknown'])
+      assert.deepEqual(await s.run(uid), []);
   });
 
   test('a dependent deleted meanwhile (404 on delete) is not an error', async () => {

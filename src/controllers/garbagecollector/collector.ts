@@ -16,7 +16,14 @@ import type { Client, DeleteOptions, ResourceClient } from '../../client/client.
 import type { ClientLogger } from '../../client/logger.ts';
 import { isConflict, isNotFound } from '../../client/status.ts';
 import type { ReconcileResult } from '../workers.ts';
-import { deletingDependents, foregroundFinalizer, orphanFinalizer, orphaning, type GraphNode, type OwnerGraph } from './graph.ts';
+import {
+  deletingDependents,
+  foregroundFinalizer,
+  orphanFinalizer,
+  orphaning,
+  type GraphNode,
+  type OwnerGraph,
+} from './graph.ts';
 import { OwnerClassifier } from './owners.ts';
 
 export interface CollectorOptions {
@@ -53,7 +60,10 @@ export class Collector {
       return;
     }
     const policy: DeleteOptions['propagationPolicy'] = c.waiting.length > 0 ? 'Foreground' : 'Background';
-    this.o.log.info({ object: describe(n), policy, owners: n.owners.map((r) => r.uid) }, 'garbage collector deleting an object whose owners are gone or going');
+    this.o.log.info(
+      { object: describe(n), policy, owners: n.owners.map((r) => r.uid) },
+      'garbage collector deleting an object whose owners are gone or going',
+    );
     await this.delete(n, policy);
   }
 
@@ -67,7 +77,10 @@ export class Collector {
 
   private async delete(n: GraphNode, propagationPolicy: DeleteOptions['propagationPolicy']): Promise<void> {
     try {
-      await this.resourceOf(n).delete(this.ns(n), n.name, { propagationPolicy, preconditions: { uid: n.uid } });
+      await this.resourceOf(n).delete(this.ns(n), n.name, {
+        propagationPolicy,
+        preconditions: { uid: n.uid },
+      });
     } catch (err) {
       // Gone already, or replaced by a namesake (the uid precondition failed): nothing left to collect.
       if (isNotFound(err) || isConflict(err)) return;
@@ -76,14 +89,17 @@ export class Collector {
   }
 
   private async orphanDependents(owner: GraphNode): Promise<void> {
-    for (const d of this.o.graph.dependents(owner.uid)) await this.removeOwnerReferences(d, new Set([owner.uid]));
+    for (const d of this.o.graph.dependents(owner.uid))
+      await this.removeOwnerReferences(d, new Set([owner.uid]));
     await this.removeFinalizer(owner, orphanFinalizer);
   }
 
   private async deleteDependents(owner: GraphNode): Promise<void> {
     const deps = this.o.graph.dependents(owner.uid);
     for (const d of deps) this.o.enqueue(d.uid);
-    const blocking = deps.filter((d) => d.owners.some((r) => r.uid === owner.uid && r.blockOwnerDeletion === true));
+    const blocking = deps.filter((d) =>
+      d.owners.some((r) => r.uid === owner.uid && r.blockOwnerDeletion === true),
+    );
     if (blocking.length === 0) await this.removeFinalizer(owner, foregroundFinalizer);
   }
 
@@ -121,7 +137,9 @@ export class Collector {
       const refs: OwnerReference[] = live.metadata.ownerReferences ?? [];
       const keep = refs.filter((r) => !uids.has(r.uid));
       if (keep.length === refs.length) return undefined;
-      return keep.length ? [{ op: 'replace', path: '/metadata/ownerReferences', value: keep }] : [{ op: 'remove', path: '/metadata/ownerReferences' }];
+      return keep.length
+        ? [{ op: 'replace', path: '/metadata/ownerReferences', value: keep }]
+        : [{ op: 'remove', path: '/metadata/ownerReferences' }];
     });
   }
 
@@ -130,7 +148,9 @@ export class Collector {
       const fins = live.metadata.finalizers ?? [];
       if (!fins.includes(finalizer)) return undefined;
       const keep = fins.filter((f) => f !== finalizer);
-      return keep.length ? [{ op: 'replace', path: '/metadata/finalizers', value: keep }] : [{ op: 'remove', path: '/metadata/finalizers' }];
+      return keep.length
+        ? [{ op: 'replace', path: '/metadata/finalizers', value: keep }]
+        : [{ op: 'remove', path: '/metadata/finalizers' }];
     });
   }
 }

@@ -45,10 +45,20 @@ function harness() {
   };
   const cms = client.resource('', 'v1', 'configmaps');
   const names = (): string[] => api.list('configmaps', 'ns1').map((o) => o.metadata.name ?? '');
-  const owned = (name: string, owner: KubeObject | { apiVersion: string; kind: string; metadata: { name: string; uid: string } }): KubeObject => ({
+  const owned = (
+    name: string,
+    owner: KubeObject | { apiVersion: string; kind: string; metadata: { name: string; uid: string } },
+  ): KubeObject => ({
     metadata: {
       name,
-      ownerReferences: [{ apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '' }],
+      ownerReferences: [
+        {
+          apiVersion: owner.apiVersion ?? '',
+          kind: owner.kind ?? '',
+          name: owner.metadata.name ?? '',
+          uid: owner.metadata.uid ?? '',
+        },
+      ],
     },
   });
   return { api, resources, accepts, client, clock, abort, ctx, cms, names, owned };
@@ -56,9 +66,18 @@ function harness() {
 
 test('garbage collector: builds the graph from every resource and collects dependents whose owners go', async () => {
   const h = harness();
-  const owner = await h.client.resource('apps', 'v1', 'deployments').create('ns1', { metadata: { name: 'owner' } });
+  const owner = await h.client
+    .resource('apps', 'v1', 'deployments')
+    .create('ns1', { metadata: { name: 'owner' } });
   await h.cms.create('ns1', h.owned('kept', owner));
-  await h.cms.create('ns1', h.owned('stray', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'never', uid: 'uid-never' } }));
+  await h.cms.create(
+    'ns1',
+    h.owned('stray', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'never', uid: 'uid-never' },
+    }),
+  );
   const gc = new GarbageCollector({ workers: 2 });
   await gc.start(h.ctx);
   await until(() => !h.names().includes('stray'), 'the dependent of a missing owner is deleted');
@@ -79,8 +98,16 @@ test('garbage collector: resources that appear later (CRDs) are monitored after 
   const gc = new GarbageCollector({ rediscoveryPeriodMs: 30_000 });
   await gc.start(h.ctx);
   await until(() => (gc.graph?.size ?? -1) === 0 && h.api.openWatches > 0, 'monitors running');
-  h.resources.push({ group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true });
-  const widget = await h.client.resource('example.com', 'v1', 'widgets').create('ns1', { metadata: { name: 'w' } });
+  h.resources.push({
+    group: 'example.com',
+    version: 'v1',
+    resource: 'widgets',
+    kind: 'Widget',
+    namespaced: true,
+  });
+  const widget = await h.client
+    .resource('example.com', 'v1', 'widgets')
+    .create('ns1', { metadata: { name: 'w' } });
   await h.cms.create('ns1', h.owned('part', widget));
   await settle();
   assert.equal(gc.graph?.node(widget.metadata.uid ?? ''), undefined, 'not monitored before rediscovery');

@@ -54,8 +54,20 @@ export class GarbageCollector implements Controller {
       for (const u of c.owners) if (graph.node(u)) queue.add(u);
       for (const u of c.dependents) queue.add(u);
     };
-    const monitors = new Monitors({ client: ctx.client, graph, clock: ctx.clock, log: ctx.log, ignored: this.o.ignoredResources, onChange: (uid, c) => enqueue(c, uid) });
-    const collector = new Collector({ client: ctx.client, graph, log: ctx.log, enqueue: (uid) => queue.add(uid) });
+    const monitors = new Monitors({
+      client: ctx.client,
+      graph,
+      clock: ctx.clock,
+      log: ctx.log,
+      ignored: this.o.ignoredResources,
+      onChange: (uid, c) => enqueue(c, uid),
+    });
+    const collector = new Collector({
+      client: ctx.client,
+      graph,
+      log: ctx.log,
+      enqueue: (uid) => queue.add(uid),
+    });
     const abort = new AbortController();
     ctx.signal.addEventListener('abort', () => abort.abort(), { once: true });
     const run: Running = { queue, monitors, graph, abort, workers: Promise.resolve() };
@@ -75,8 +87,17 @@ export class GarbageCollector implements Controller {
     // monitor has not listed yet must not look absent (the live check would catch it, at a cost).
     run.workers = (async () => {
       if (!(await monitors.waitForSync(abort.signal))) return;
-      ctx.log.info({ controller: this.name, objects: graph.size, resources: monitors.names().length }, 'garbage collector graph synced');
-      await runWorkers({ queue, workers: this.o.workers ?? 4, reconcile: (uid) => collector.reconcile(uid), log: ctx.log, controller: this.name });
+      ctx.log.info(
+        { controller: this.name, objects: graph.size, resources: monitors.names().length },
+        'garbage collector graph synced',
+      );
+      await runWorkers({
+        queue,
+        workers: this.o.workers ?? 4,
+        reconcile: (uid) => collector.reconcile(uid),
+        log: ctx.log,
+        controller: this.name,
+      });
     })();
   }
 

@@ -66,7 +66,8 @@ function nodeOf(res: ResourceCoordinates, obj: DeepReadonly<KubeObject>): GraphN
   };
 }
 
-const sameOwners = (a: OwnerReference[], b: OwnerReference[]): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameOwners = (a: OwnerReference[], b: OwnerReference[]): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 /** Nodes by uid plus the owner → dependents index. */
 export class OwnerGraph {
@@ -111,9 +112,11 @@ export class OwnerGraph {
       deletingDependents(prev) !== deletingDependents(next) ||
       orphaning(prev) !== orphaning(next);
     change.self =
-      (ownersChanged && next.owners.length > 0) || (deletionChanged && (deletingDependents(next) || orphaning(next)));
+      (ownersChanged && next.owners.length > 0) ||
+      (deletionChanged && (deletingDependents(next) || orphaning(next)));
     // An owner that begins deleting its dependents in the foreground hands them over to the collector.
-    if (deletionChanged && deletingDependents(next)) change.dependents = this.dependents(next.uid).map((d) => d.uid);
+    if (deletionChanged && deletingDependents(next))
+      change.dependents = this.dependents(next.uid).map((d) => d.uid);
     return change;
   }
 

@@ -70,7 +70,8 @@ export class Monitors {
     const ignored = new Set(this.o.ignored ?? defaultIgnoredResources);
     const wanted = new Map<string, ServedResource>();
     for (const r of served.resources) {
-      if (supports(r, 'list', 'watch', 'delete') && !ignored.has(groupResource(r))) wanted.set(groupResource(r), r);
+      if (supports(r, 'list', 'watch', 'delete') && !ignored.has(groupResource(r)))
+        wanted.set(groupResource(r), r);
     }
     const unreadable = new Set(served.failed.map((f) => f.groupVersion.split('/')[0]));
     for (const [key, m] of this.monitors) {
@@ -83,7 +84,11 @@ export class Monitors {
       this.o.graph.removeResource(m.res);
     }
     for (const [key, r] of wanted) if (!this.monitors.has(key)) this.add(key, r);
-    for (const f of served.failed) this.o.log.warn({ err: f.error, groupVersion: f.groupVersion }, 'garbage collector: discovery failed for a group version');
+    for (const f of served.failed)
+      this.o.log.warn(
+        { err: f.error, groupVersion: f.groupVersion },
+        'garbage collector: discovery failed for a group version',
+      );
   }
 
   /** Resolves true once every current monitor has synced (false if stopped or aborted first). */
@@ -100,8 +105,17 @@ export class Monitors {
   }
 
   private add(key: string, r: ServedResource): void {
-    const res: ResourceCoordinates = { group: r.group, version: r.version, resource: r.resource, kind: r.kind, namespaced: r.namespaced };
-    const informer = new SharedInformer(this.metaClient.resource(r.group, r.version, r.resource), { clock: this.o.clock, logger: this.o.log });
+    const res: ResourceCoordinates = {
+      group: r.group,
+      version: r.version,
+      resource: r.resource,
+      kind: r.kind,
+      namespaced: r.namespaced,
+    };
+    const informer = new SharedInformer(this.metaClient.resource(r.group, r.version, r.resource), {
+      clock: this.o.clock,
+      logger: this.o.log,
+    });
     const report = (uid: string | undefined, c: GraphChange): void => {
       if (uid) this.o.onChange(uid, c);
     };

@@ -58,7 +58,8 @@ export class OwnerClassifier {
   private async stateOf(dep: GraphNode, ref: OwnerReference): Promise<keyof ClassifiedOwners> {
     const known = this.graph.node(ref.uid);
     // A namespaced owner must live in the dependent's namespace; a uid seen elsewhere does not count.
-    if (known && (!known.res.namespaced || known.namespace === dep.namespace)) return deletingDependents(known) ? 'waiting' : 'solid';
+    if (known && (!known.res.namespaced || known.namespace === dep.namespace))
+      return deletingDependents(known) ? 'waiting' : 'solid';
     if (this.absent.has(ref.uid, dep.namespace)) return 'dangling';
     // Unknown kinds throw (a CRD may not be discovered yet): the dependent is retried, never deleted on a guess.
     const rc = await this.client.resourceFor(ref.apiVersion, ref.kind);
@@ -74,7 +75,9 @@ export class OwnerClassifier {
         return 'dangling';
       }
       const m = live.metadata;
-      return deletingDependents({ deletionTimestamp: m.deletionTimestamp, finalizers: m.finalizers ?? [] }) ? 'waiting' : 'solid';
+      return deletingDependents({ deletionTimestamp: m.deletionTimestamp, finalizers: m.finalizers ?? [] })
+        ? 'waiting'
+        : 'solid';
     } catch (err) {
       if (!isNotFound(err)) throw err;
       this.absent.add(ref.uid, dep.namespace);

@@ -22,8 +22,18 @@ function summary(counts: Record<string, number>, line: (key: string, n: number) 
 }
 
 /** The five deletion conditions for one pass's outcome. */
-export function deletionConditions(discoveryFailures: string[], content: ContentResult): NamespaceCondition[] {
-  const cond = (type: string, on: boolean, reasonOn: string, reasonOff: string, msgOn: string, msgOff: string): NamespaceCondition => ({
+export function deletionConditions(
+  discoveryFailures: string[],
+  content: ContentResult,
+): NamespaceCondition[] {
+  const cond = (
+    type: string,
+    on: boolean,
+    reasonOn: string,
+    reasonOff: string,
+    msgOn: string,
+    msgOff: string,
+  ): NamespaceCondition => ({
     type,
     status: on ? 'True' : 'False',
     reason: on ? reasonOn : reasonOff,
@@ -32,15 +42,46 @@ export function deletionConditions(discoveryFailures: string[], content: Content
   const remaining = Object.keys(content.remaining).length > 0;
   const finalizers = Object.keys(content.finalizers).length > 0;
   return [
-    cond('NamespaceDeletionDiscoveryFailure', discoveryFailures.length > 0, 'DiscoveryFailed', 'ResourcesDiscovered',
-      `Discovery failed for some group versions: ${discoveryFailures.join(', ')}`, 'All resources discovered'),
-    cond('NamespaceDeletionGroupVersionParsingFailure', false, 'GroupVersionParsingFailed', 'ParsedGroupVersions', '', 'All group versions parsed'),
-    cond('NamespaceDeletionContentFailure', content.failures.length > 0, 'ContentDeletionFailed', 'ContentDeleted',
-      `Failed to delete all resource types, ${content.failures.length} remaining: ${content.failures.join('; ')}`, 'All content deleted'),
-    cond('NamespaceContentRemaining', remaining, 'SomeResourcesRemain', 'ContentRemoved',
-      `Some resources are still present: ${summary(content.remaining, (r, n) => `${r} has ${n} objects`)}`, 'All content removed'),
-    cond('NamespaceFinalizersRemaining', finalizers, 'SomeFinalizersRemain', 'ContentHasNoFinalizers',
-      `Some content has finalizers: ${summary(content.finalizers, (f, n) => `${f} on ${n} objects`)}`, 'No remaining content has finalizers'),
+    cond(
+      'NamespaceDeletionDiscoveryFailure',
+      discoveryFailures.length > 0,
+      'DiscoveryFailed',
+      'ResourcesDiscovered',
+      `Discovery failed for some group versions: ${discoveryFailures.join(', ')}`,
+      'All resources discovered',
+    ),
+    cond(
+      'NamespaceDeletionGroupVersionParsingFailure',
+      false,
+      'GroupVersionParsingFailed',
+      'ParsedGroupVersions',
+      '',
+      'All group versions parsed',
+    ),
+    cond(
+      'NamespaceDeletionContentFailure',
+      content.failures.length > 0,
+      'ContentDeletionFailed',
+      'ContentDeleted',
+      `Failed to delete all resource types, ${content.failures.length} remaining: ${content.failures.join('; ')}`,
+      'All content deleted',
+    ),
+    cond(
+      'NamespaceContentRemaining',
+      remaining,
+      'SomeResourcesRemain',
+      'ContentRemoved',
+      `Some resources are still present: ${summary(content.remaining, (r, n) => `${r} has ${n} objects`)}`,
+      'All content removed',
+    ),
+    cond(
+      'NamespaceFinalizersRemaining',
+      finalizers,
+      'SomeFinalizersRemain',
+      'ContentHasNoFinalizers',
+      `Some content has finalizers: ${summary(content.finalizers, (f, n) => `${f} on ${n} objects`)}`,
+      'No remaining content has finalizers',
+    ),
   ];
 }
 
@@ -48,7 +89,11 @@ export function deletionConditions(discoveryFailures: string[], content: Content
  * `next` merged over the namespace's current conditions, keeping lastTransitionTime where the status
  * did not change; undefined when nothing would change (no write needed).
  */
-export function mergeConditions(current: DeepReadonly<NamespaceCondition[]> | undefined, next: NamespaceCondition[], now: string): NamespaceCondition[] | undefined {
+export function mergeConditions(
+  current: DeepReadonly<NamespaceCondition[]> | undefined,
+  next: NamespaceCondition[],
+  now: string,
+): NamespaceCondition[] | undefined {
   const cur = (current ?? []).map((c) => ({ ...c }));
   let changed = false;
   for (const n of next) {
@@ -56,7 +101,10 @@ export function mergeConditions(current: DeepReadonly<NamespaceCondition[]> | un
     const old = i >= 0 ? cur[i] : undefined;
     if (old && old.status === n.status && old.reason === n.reason && old.message === n.message) continue;
     changed = true;
-    const merged = { ...n, lastTransitionTime: old && old.status === n.status ? (old.lastTransitionTime ?? now) : now };
+    const merged = {
+      ...n,
+      lastTransitionTime: old && old.status === n.status ? (old.lastTransitionTime ?? now) : now,
+    };
     if (i >= 0) cur[i] = merged;
     else cur.push(merged);
   }

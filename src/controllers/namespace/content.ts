@@ -46,7 +46,12 @@ async function deleteEach(client: Client, r: ServedResource, namespace: string):
   }
 }
 
-async function emptyOne(client: Client, r: ServedResource, namespace: string, out: ContentResult): Promise<void> {
+async function emptyOne(
+  client: Client,
+  r: ServedResource,
+  namespace: string,
+  out: ContentResult,
+): Promise<void> {
   const gr = groupResource(r);
   try {
     if (supports(r, 'deletecollection')) {
@@ -62,7 +67,8 @@ async function emptyOne(client: Client, r: ServedResource, namespace: string, ou
     }
     const left: KubeList<KubeObject> = await client.resource(r.group, r.version, r.resource).list(namespace);
     if (left.items.length) out.remaining[gr] = left.items.length;
-    for (const o of left.items) for (const f of o.metadata.finalizers ?? []) out.finalizers[f] = (out.finalizers[f] ?? 0) + 1;
+    for (const o of left.items)
+      for (const f of o.metadata.finalizers ?? []) out.finalizers[f] = (out.finalizers[f] ?? 0) + 1;
   } catch (err) {
     if (isNotFound(err)) return; // the resource went away (a CRD removed meanwhile)
     out.failures.push(`${gr}: ${err instanceof Error ? err.message : String(err)}`);
@@ -70,7 +76,11 @@ async function emptyOne(client: Client, r: ServedResource, namespace: string, ou
 }
 
 /** Deletes the content of `namespace` across `resources` (already filtered to the deletable ones). */
-export async function deleteContent(client: Client, namespace: string, resources: ServedResource[]): Promise<ContentResult> {
+export async function deleteContent(
+  client: Client,
+  namespace: string,
+  resources: ServedResource[],
+): Promise<ContentResult> {
   const out: ContentResult = { remaining: {}, finalizers: {}, failures: [] };
   await Promise.all(resources.map((r) => emptyOne(client, r, namespace, out)));
   out.failures.sort();

@@ -17,7 +17,11 @@ interface Call {
   body?: unknown;
 }
 
-const ok = (body: unknown): TransportResponse => ({ status: 200, headers: {}, body: Buffer.from(JSON.stringify(body)) });
+const ok = (body: unknown): TransportResponse => ({
+  status: 200,
+  headers: {},
+  body: Buffer.from(JSON.stringify(body)),
+});
 
 /**
  * FakeApi plus the two namespace subresources it does not serve: status (merge-patched into the
@@ -70,9 +74,17 @@ describe('namespace deleter', () => {
     ]);
     const fin = h.calls.find((c) => c.path.endsWith('/finalize'))?.body as KubeObject;
     assert.deepEqual(fin.spec, { finalizers: [] });
-    assert.deepEqual(h.api.list('namespaces').map((n) => n.metadata.name), []);
-    assert.deepEqual(h.api.list('configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ['other/c2']);
-    const status = h.calls.find((c) => c.path.endsWith('/status'))?.body as { status: { conditions: { type: string; status: string }[] } };
+    assert.deepEqual(
+      h.api.list('namespaces').map((n) => n.metadata.name),
+      [],
+    );
+    assert.deepEqual(
+      h.api.list('configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+      ['other/c2'],
+    );
+    const status = h.calls.find((c) => c.path.endsWith('/status'))?.body as {
+      status: { conditions: { type: string; status: string }[] };
+    };
     assert.deepEqual(
       status.status.conditions.map((c) => `${c.type}=${c.status}`),
       [
@@ -92,11 +104,12 @@ describe('namespace deleter', () => {
     h.api.reactors.push((req, action) => {
       if (req.method !== 'DELETE' || action.name !== undefined) return undefined;
       seen.push(req.path);
-      for (const o of h.api.list(action.resource, action.namespace)) void h.client.resource('', 'v1', action.resource).delete(action.namespace, o.metadata.name ?? '');
+      for (const o of h.api.list(action.resource, action.namespace))
+        void h.client.resource('', 'v1', action.resource).delete(action.namespace, o.metadata.name ?? '');
       return ok({ kind: 'ConfigMapList', items: [] });
     });
     const real = h.client.getJson.bind(h.client);
-    h.client.getJson = async <R,>(path: string): Promise<R> => {
+    h.client.getJson = async <R>(path: string): Promise<R> => {
       const doc = (await real(path)) as { resources?: { name: string; verbs: string[] }[] };
       for (const r of doc.resources ?? []) if (r.name === 'configmaps') r.verbs.push('deletecollection');
       return doc as R;
@@ -111,15 +124,28 @@ describe('namespace deleter', () => {
   test('content that stays (finalizers) is reported in conditions and looked at again; no finalize yet', async () => {
     const h = harness();
     h.api.reactors.push((req, action) =>
-      req.method === 'DELETE' && action.resource === 'configmaps' ? ok({ kind: 'Status', status: 'Success' }) : undefined,
+      req.method === 'DELETE' && action.resource === 'configmaps'
+        ? ok({ kind: 'Status', status: 'Success' })
+        : undefined,
     );
     const ns = await h.client.resource('', 'v1', 'namespaces').create(undefined, terminating('slow'));
-    await h.client.resource('', 'v1', 'configmaps').create('slow', { metadata: { name: 'held', finalizers: ['example.com/hold'] } });
-    const r = await new NamespaceDeleter({ client: h.client, log: silentLogger, now: () => 0, recheckMs: 250 }).reconcile(ns);
+    await h.client
+      .resource('', 'v1', 'configmaps')
+      .create('slow', { metadata: { name: 'held', finalizers: ['example.com/hold'] } });
+    const r = await new NamespaceDeleter({
+      client: h.client,
+      log: silentLogger,
+      now: () => 0,
+      recheckMs: 250,
+    }).reconcile(ns);
     assert.deepEqual(r, { requeueAfterMs: 250 });
-    assert.equal(h.brief().some((c) => c.endsWith('/finalize')), false);
+    assert.equal(
+      h.brief().some((c) => c.endsWith('/finalize')),
+      false,
+    );
     const [stored] = h.api.list('namespaces');
-    const conds = (stored.status as { conditions: { type: string; status: string; message: string }[] }).conditions;
+    const conds = (stored.status as { conditions: { type: string; status: string; message: string }[] })
+      .conditions;
     const byType = Object.fromEntries(conds.map((c) => [c.type, c]));
     assert.equal(byType.NamespaceContentRemaining.status, 'True');
     assert.match(byType.NamespaceContentRemaining.message, /configmaps has 1 objects/);
@@ -130,13 +156,26 @@ describe('namespace deleter', () => {
     const h = harness();
     h.api.reactors.push((req, action) =>
       action.resource === 'secrets' && action.verb === 'list'
-        ? { status: 500, headers: {}, body: Buffer.from(JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError', message: 'boom' })) }
+        ? {
+            status: 500,
+            headers: {},
+            body: Buffer.from(
+              JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError', message: 'boom' }),
+            ),
+          }
         : undefined,
     );
     const ns = await h.client.resource('', 'v1', 'namespaces').create(undefined, terminating('broken'));
-    await assert.rejects(new NamespaceDeleter({ client: h.client, log: silentLogger, now: () => 0 }).reconcile(ns), /secrets: boom/);
-    assert.equal(h.brief().some((c) => c.endsWith('/finalize')), false);
-    const conds = (h.api.list('namespaces')[0].status as { conditions: { type: string; status: string }[] }).conditions;
+    await assert.rejects(
+      new NamespaceDeleter({ client: h.client, log: silentLogger, now: () => 0 }).reconcile(ns),
+      /secrets: boom/,
+    );
+    assert.equal(
+      h.brief().some((c) => c.endsWith('/finalize')),
+      false,
+    );
+    const conds = (h.api.list('namespaces')[0].status as { conditions: { type: string; status: string }[] })
+      .conditions;
     assert.equal(conds.find((c) => c.type === 'NamespaceDeletionContentFailure')?.status, 'True');
   });
 
@@ -144,7 +183,12 @@ describe('namespace deleter', () => {
     const h = harness();
     const d = new NamespaceDeleter({ client: h.client, log: silentLogger, now: () => 0 });
     const finalized = { ...terminating('done'), spec: { finalizers: [] } };
-    for (const ns of [{ metadata: { name: 'live' }, spec: { finalizers: ['kubernetes'] } }, finalized, undefined]) await d.reconcile(ns);
+    for (const ns of [
+      { metadata: { name: 'live' }, spec: { finalizers: ['kubernetes'] } },
+      finalized,
+      undefined,
+    ])
+      await d.reconcile(ns);
     assert.deepEqual(h.calls, []);
   });
 });
@@ -161,12 +205,16 @@ test('namespace controller: a namespace marked for deletion is emptied and remov
     clock,
     signal: abort.signal,
   };
-  await h.client.resource('', 'v1', 'namespaces').create(undefined, { metadata: { name: 'live' }, spec: { finalizers: ['kubernetes'] } });
+  await h.client
+    .resource('', 'v1', 'namespaces')
+    .create(undefined, { metadata: { name: 'live' }, spec: { finalizers: ['kubernetes'] } });
   await h.client.resource('', 'v1', 'configmaps').create('live', { metadata: { name: 'c' } });
   const c = new NamespaceController();
   await c.start(ctx);
   ctx.informers.start();
-  await h.client.resource('', 'v1', 'namespaces').patch(undefined, 'live', 'merge', { metadata: { deletionTimestamp: '2025-01-01T00:00:00Z' } });
+  await h.client
+    .resource('', 'v1', 'namespaces')
+    .patch(undefined, 'live', 'merge', { metadata: { deletionTimestamp: '2025-01-01T00:00:00Z' } });
   for (let i = 0; i < 100 && h.api.list('namespaces').length; i++) await settle(2);
   assert.deepEqual(h.api.list('namespaces'), []);
   assert.deepEqual(h.api.list('configmaps'), []);

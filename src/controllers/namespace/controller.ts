@@ -61,10 +61,16 @@ export class NamespaceDeleter {
     const served = await servedResources(this.client);
     const content = await deleteContent(this.client, name, namespacedDeletable(served.resources));
     const discoveryFailures = served.failed.map((f) => f.groupVersion);
-    const conditions = mergeConditions(ns.status?.conditions, deletionConditions(discoveryFailures, content), timestamp(this.now()));
+    const conditions = mergeConditions(
+      ns.status?.conditions,
+      deletionConditions(discoveryFailures, content),
+      timestamp(this.now()),
+    );
     if (conditions) {
       try {
-        await this.client.resource('', 'v1', 'namespaces').patch(undefined, name, 'merge', { status: { conditions } }, { subresource: 'status' });
+        await this.client
+          .resource('', 'v1', 'namespaces')
+          .patch(undefined, name, 'merge', { status: { conditions } }, { subresource: 'status' });
       } catch (err) {
         if (isNotFound(err)) return;
         throw err;
@@ -72,7 +78,9 @@ export class NamespaceDeleter {
     }
     if (content.failures.length || discoveryFailures.length) {
       // Finalizing now could leave objects behind in an API we could not see: retry with backoff.
-      throw new Error(`namespace ${name}: content deletion incomplete: ${[...discoveryFailures.map((gv) => `discovery ${gv}`), ...content.failures].join('; ')}`);
+      throw new Error(
+        `namespace ${name}: content deletion incomplete: ${[...discoveryFailures.map((gv) => `discovery ${gv}`), ...content.failures].join('; ')}`,
+      );
     }
     if (Object.keys(content.remaining).length) return { requeueAfterMs: this.recheckMs };
     await this.finalize(ns);
@@ -81,9 +89,16 @@ export class NamespaceDeleter {
   private async finalize(ns: DeepReadonly<NamespaceShape>): Promise<void> {
     const name = ns.metadata.name ?? '';
     const body = structuredClone(ns) as NamespaceShape;
-    body.spec = { ...body.spec, finalizers: (body.spec?.finalizers ?? []).filter((f) => f !== kubernetesFinalizer) };
+    body.spec = {
+      ...body.spec,
+      finalizers: (body.spec?.finalizers ?? []).filter((f) => f !== kubernetesFinalizer),
+    };
     try {
-      await this.client.call({ method: 'PUT', path: `/api/v1/namespaces/${encodeURIComponent(name)}/finalize`, body });
+      await this.client.call({
+        method: 'PUT',
+        path: `/api/v1/namespaces/${encodeURIComponent(name)}/finalize`,
+        body,
+      });
       this.log.info({ namespace: name }, 'namespace content deleted; finalized');
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -104,14 +119,23 @@ export class NamespaceController implements Controller {
   }
 
   async start(ctx: ControllerContext): Promise<void> {
-    const informer: SharedInformer<NamespaceShape> = ctx.informers.forResource<NamespaceShape>('', 'v1', 'namespaces');
+    const informer: SharedInformer<NamespaceShape> = ctx.informers.forResource<NamespaceShape>(
+      '',
+      'v1',
+      'namespaces',
+    );
     const queue = new WorkQueue<string>({ clock: ctx.clock });
     this.queue = queue;
     const enqueue = (ns: DeepReadonly<NamespaceShape>): void => {
       if (terminating(ns)) queue.add(ns.metadata.name ?? '');
     };
     this.removeHandler = informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
-    const deleter = new NamespaceDeleter({ client: ctx.client, log: ctx.log, now: () => ctx.clock.now(), recheckMs: this.o.recheckMs });
+    const deleter = new NamespaceDeleter({
+      client: ctx.client,
+      log: ctx.log,
+      now: () => ctx.clock.now(),
+      recheckMs: this.o.recheckMs,
+    });
     this.workers = (async () => {
       if (!(await informer.waitForSync(ctx.signal))) return;
       await runWorkers({

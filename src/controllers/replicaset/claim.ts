@@ -34,7 +34,10 @@ export interface ClaimResult<T extends KubeObject> {
 }
 
 /** Claims `candidates` for `o.owner`; see the file comment. Errors from adopt/release are thrown after the rest ran. */
-export async function claimObjects<T extends KubeObject>(candidates: readonly RO<T>[], o: ClaimOptions<T>): Promise<ClaimResult<T>> {
+export async function claimObjects<T extends KubeObject>(
+  candidates: readonly RO<T>[],
+  o: ClaimOptions<T>,
+): Promise<ClaimResult<T>> {
   const out: ClaimResult<T> = { claimed: [], adopted: [], released: [] };
   const errors: unknown[] = [];
   const ownerUid = o.owner.metadata.uid;
@@ -72,14 +75,27 @@ export async function claimObjects<T extends KubeObject>(candidates: readonly RO
   return out;
 }
 
-async function adopt<T extends KubeObject>(obj: RO<T>, ref: OwnerReference, client: ResourceClient<T>): Promise<RO<T>> {
-  const refs = [...(obj.metadata.ownerReferences ?? []).map((r) => structuredClone(r) as OwnerReference), ref];
+async function adopt<T extends KubeObject>(
+  obj: RO<T>,
+  ref: OwnerReference,
+  client: ResourceClient<T>,
+): Promise<RO<T>> {
+  const refs = [
+    ...(obj.metadata.ownerReferences ?? []).map((r) => structuredClone(r) as OwnerReference),
+    ref,
+  ];
   const body = { metadata: { ownerReferences: refs, resourceVersion: obj.metadata.resourceVersion } };
   return (await client.patch(obj.metadata.namespace, obj.metadata.name ?? '', 'merge', body)) as RO<T>;
 }
 
-async function release<T extends KubeObject>(obj: RO<T>, ownerUid: string, client: ResourceClient<T>): Promise<void> {
+async function release<T extends KubeObject>(
+  obj: RO<T>,
+  ownerUid: string,
+  client: ResourceClient<T>,
+): Promise<void> {
   const refs = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
-  const body = { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: obj.metadata.resourceVersion } };
+  const body = {
+    metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: obj.metadata.resourceVersion },
+  };
   await client.patch(obj.metadata.namespace, obj.metadata.name ?? '', 'merge', body);
 }

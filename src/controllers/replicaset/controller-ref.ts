@@ -14,7 +14,11 @@ export function controllerRefOf(obj: DeepReadonly<KubeObject>): DeepReadonly<Own
  * A controller reference to `owner`. blockOwnerDeletion makes foreground deletion of the owner wait
  * for the dependent, as Kubernetes' controllers set it.
  */
-export function newControllerRef(owner: DeepReadonly<KubeObject>, apiVersion: string, kind: string): OwnerReference {
+export function newControllerRef(
+  owner: DeepReadonly<KubeObject>,
+  apiVersion: string,
+  kind: string,
+): OwnerReference {
   return {
     apiVersion,
     kind,
@@ -26,7 +30,10 @@ export function newControllerRef(owner: DeepReadonly<KubeObject>, apiVersion: st
 }
 
 /** True when the two references name the same controller (kind, name and uid). */
-export function sameControllerRef(a: DeepReadonly<OwnerReference> | undefined, b: DeepReadonly<OwnerReference> | undefined): boolean {
+export function sameControllerRef(
+  a: DeepReadonly<OwnerReference> | undefined,
+  b: DeepReadonly<OwnerReference> | undefined,
+): boolean {
   if (!a || !b) return a === b;
   return a.uid === b.uid && a.name === b.name && a.kind === b.kind;
 }

@@ -15,7 +15,10 @@ function rsObj(name: string, replicas: number, extra: Partial<ReplicaSet['spec']
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web', tier: 'front' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: 'web', tier: 'front' } },
+        spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      },
       ...extra,
     },
   };
@@ -25,7 +28,14 @@ function podObj(name: string, labels: Record<string, string>, owner?: ReplicaSet
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels }, spec: {} };
   if (owner) {
     pod.metadata.ownerReferences = [
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: owner.metadata.name ?? '',
+        uid: owner.metadata.uid ?? '',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ];
   }
   return pod;
@@ -49,7 +59,14 @@ test('scale up creates pods from the template with a controller reference, in sl
   assert.equal(pod.metadata.generateName, 'web-abc-');
   assert.deepEqual(pod.metadata.labels, { app: 'web', tier: 'front' });
   assert.deepEqual(pod.metadata.ownerReferences, [
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'web-abc',
+      uid: rs.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
   ]);
   assert.deepEqual(pod.spec, { containers: [{ name: 'c', image: 'nginx' }] });
   const created = rig.api.list('pods', ns);
@@ -66,7 +83,10 @@ test('expectations: no second round of creates until the informer has seen the f
   await c.reconcile(`${ns}/web-abc`);
   rig.reset();
   await c.reconcile(`${ns}/web-abc`); // cache still lags
-  assert.deepEqual(rig.writes().filter((w) => w.startsWith('create')), []);
+  assert.deepEqual(
+    rig.writes().filter((w) => w.startsWith('create')),
+    [],
+  );
   const pods = rig.api.list('pods', ns);
   rig.event('pods', 'ADDED', pods[0]!);
   rig.event('pods', 'ADDED', pods[1]!);
@@ -118,7 +138,10 @@ test('a failing create stops the slow start early, lowers expectations and sets 
 test('ReplicaFailure is cleared once a sync manages replicas cleanly', async () => {
   const { rig, c } = await setup();
   await rig.seed('replicasets', rsObj('web-abc', 0), (rs) => {
-    rs.status = { replicas: 0, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'x' }] };
+    rs.status = {
+      replicas: 0,
+      conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'x' }],
+    };
   });
   rig.reset();
   await c.reconcile(`${ns}/web-abc`);
@@ -168,12 +191,18 @@ for (const tc of scaleDownCases) {
       await rig.seed('pods', podObj(p.name, { app: 'web', tier: 'front' }, rs), (pod) => {
         pod.metadata.creationTimestamp = new Date(t0 + p.createdMin * 60000).toISOString();
         if (p.node) pod.spec = { nodeName: p.node };
-        pod.status = { phase: p.phase ?? 'Pending', conditions: p.readySinceMin === undefined ? [] : readyConditions(t0 + p.readySinceMin * 60000) };
+        pod.status = {
+          phase: p.phase ?? 'Pending',
+          conditions: p.readySinceMin === undefined ? [] : readyConditions(t0 + p.readySinceMin * 60000),
+        };
       });
     }
     rig.reset();
     await c.reconcile(`${ns}/web-abc`);
-    const deleted = rig.writeActions().filter((a) => a.verb === 'delete').map((a) => a.name);
+    const deleted = rig
+      .writeActions()
+      .filter((a) => a.verb === 'delete')
+      .map((a) => a.name);
     assert.deepEqual(deleted.sort(), [...tc.deleted].sort());
     assert.deepEqual(c.expectations.pending(`${ns}/web-abc`), { adds: 0, deletes: tc.deleted.length });
     const gone = rig.api.list('pods', ns).length;
@@ -188,7 +217,10 @@ test('deletions are observed through pod events, per pod', async () => {
   const p2 = await rig.seed('pods', podObj('p2', { app: 'web' }, rs));
   await c.reconcile(`${ns}/web-abc`);
   assert.deepEqual(c.expectations.pending(`${ns}/web-abc`), { adds: 0, deletes: 2 });
-  rig.event('pods', 'MODIFIED', { ...p1, metadata: { ...p1.metadata, resourceVersion: '999', deletionTimestamp: '2026-01-01T00:00:00Z' } });
+  rig.event('pods', 'MODIFIED', {
+    ...p1,
+    metadata: { ...p1.metadata, resourceVersion: '999', deletionTimestamp: '2026-01-01T00:00:00Z' },
+  });
   rig.event('pods', 'DELETED', p1);
   assert.deepEqual(c.expectations.pending(`${ns}/web-abc`), { adds: 0, deletes: 1 });
   rig.event('pods', 'DELETED', p2);
@@ -231,7 +263,9 @@ test('a ReplicaSet being deleted adopts nothing and creates nothing', async () =
 test('an orphan is not adopted when a fresh read shows the ReplicaSet is being deleted', async () => {
   const { rig, c } = await setup();
   const rs = await rig.seed('replicasets', rsObj('web-abc', 1));
-  await rig.client.resource('apps', 'v1', 'replicasets').patch(ns, 'web-abc', 'merge', { metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } });
+  await rig.client
+    .resource('apps', 'v1', 'replicasets')
+    .patch(ns, 'web-abc', 'merge', { metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } });
   assert.ok(rs.metadata.uid);
   await rig.seed('pods', podObj('orphan', { app: 'web' }));
   rig.reset();
@@ -243,7 +277,11 @@ test('status counts ready and available pods; availability waits for minReadySec
   const { rig, c } = await setup();
   const rs = await rig.seed('replicasets', rsObj('web-abc', 3, { minReadySeconds: 30 }));
   const now = rig.clock.now();
-  const states: [string, number | undefined][] = [['old', now - 60_000], ['fresh', now - 5_000], ['unready', undefined]];
+  const states: [string, number | undefined][] = [
+    ['old', now - 60_000],
+    ['fresh', now - 5_000],
+    ['unready', undefined],
+  ];
   for (const [name, since] of states) {
     await rig.seed('pods', podObj(name, { app: 'web' }, rs), (p) => {
       p.status = { phase: 'Running', conditions: since === undefined ? [] : readyConditions(since) };
@@ -252,14 +290,24 @@ test('status counts ready and available pods; availability waits for minReadySec
   rig.reset();
   await c.reconcile(`${ns}/web-abc`);
   const st = (rig.writeActions().at(-1)?.body as ReplicaSet).status;
-  assert.deepEqual(st, { replicas: 3, fullyLabeledReplicas: 0, readyReplicas: 2, availableReplicas: 1, observedGeneration: 1 });
+  assert.deepEqual(st, {
+    replicas: 3,
+    fullyLabeledReplicas: 0,
+    readyReplicas: 2,
+    availableReplicas: 1,
+    observedGeneration: 1,
+  });
 });
 
 test('a pod turning Ready re-queues its ReplicaSet after minReadySeconds', async () => {
   const { rig, c } = await setup();
   const rs = await rig.seed('replicasets', rsObj('web-abc', 1, { minReadySeconds: 10 }));
   const pod = await rig.seed('pods', podObj('p', { app: 'web' }, rs));
-  rig.event('pods', 'MODIFIED', { ...pod, metadata: { ...pod.metadata, resourceVersion: '100' }, status: { phase: 'Running', conditions: readyConditions(rig.clock.now()) } });
+  rig.event('pods', 'MODIFIED', {
+    ...pod,
+    metadata: { ...pod.metadata, resourceVersion: '100' },
+    status: { phase: 'Running', conditions: readyConditions(rig.clock.now()) },
+  });
   const q = (c as unknown as { queue: { get(): Promise<string>; done(k: string): void } }).queue;
   while (c.queued() > 0) q.done(await q.get());
   rig.clock.advance(9_000);

@@ -5,7 +5,11 @@
  * unless earlier writes are still unobserved, and writes status. Safe to repeat at any time.
  */
 import type { DeepReadonly, OwnerReference } from '../../api/object.ts';
-import { matchesLabels, selectorFromLabelSelector, type LabelRequirement } from '../../api/selectors/labels.ts';
+import {
+  matchesLabels,
+  selectorFromLabelSelector,
+  type LabelRequirement,
+} from '../../api/selectors/labels.ts';
 import type { ResourceClient } from '../../client/client.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
@@ -59,7 +63,10 @@ export class ReplicaSetController implements Controller {
   constructor(opts: ReplicaSetControllerOptions = {}) {
     this.opts = opts;
     // The context's clock arrives with init(); expectations only read it after that.
-    this.expectations = new Expectations({ now: () => this.clock.now(), after: (ms, fn) => this.clock.after(ms, fn) });
+    this.expectations = new Expectations({
+      now: () => this.clock.now(),
+      after: (ms, fn) => this.clock.after(ms, fn),
+    });
   }
 
   /** Registers informer handlers and makes the queue, without starting workers (tests call reconcile directly). */
@@ -158,7 +165,8 @@ export class ReplicaSetController implements Controller {
         },
         onUpdate: (old, cur) => {
           if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return; // resync: nothing changed
-          const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
+          const labelsChanged =
+            JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
           if (cur.metadata.deletionTimestamp) {
             onDelete(cur);
             if (labelsChanged) onDelete(old);
@@ -177,7 +185,8 @@ export class ReplicaSetController implements Controller {
             this.enqueue(rs);
             // Becoming Ready starts the minReadySeconds clock: look again when it runs out.
             const minReady = rs.spec.minReadySeconds ?? 0;
-            if (minReady > 0 && !isPodReady(old) && isPodReady(cur)) this.queue.addAfter(metaNamespaceKey(rs), minReady * 1000 + 1);
+            if (minReady > 0 && !isPodReady(old) && isPodReady(cur))
+              this.queue.addAfter(metaNamespaceKey(rs), minReady * 1000 + 1);
             return;
           }
           if (labelsChanged || refChanged) for (const rs of this.replicaSetsSelecting(cur)) this.enqueue(rs);
@@ -219,7 +228,12 @@ export class ReplicaSetController implements Controller {
     const status = calculateReplicaSetStatus(rs, claimed, failure, now);
     await this.writeStatus(rs, status);
     const minReady = rs.spec.minReadySeconds ?? 0;
-    if (!failure && minReady > 0 && status.readyReplicas === status.replicas && status.availableReplicas !== status.replicas) {
+    if (
+      !failure &&
+      minReady > 0 &&
+      status.readyReplicas === status.replicas &&
+      status.availableReplicas !== status.replicas
+    ) {
       this.queue.addAfter(key, minReady * 1000);
     }
     if (failure) throw new Error(`${key}: ${failure.reason}: ${failure.message}`);
@@ -228,8 +242,10 @@ export class ReplicaSetController implements Controller {
   /** Adoption is allowed only if a fresh read shows the same ReplicaSet, not being deleted. */
   private async recheckNotDeleting(rs: RO<ReplicaSet>): Promise<void> {
     const fresh = await this.replicaSets.get(rs.metadata.namespace, rs.metadata.name ?? '');
-    if (fresh.metadata.uid !== rs.metadata.uid) throw new Error(`original ReplicaSet ${metaNamespaceKey(rs)} is gone: got uid ${fresh.metadata.uid}`);
-    if (fresh.metadata.deletionTimestamp) throw new Error(`ReplicaSet ${metaNamespaceKey(rs)} is being deleted; not adopting`);
+    if (fresh.metadata.uid !== rs.metadata.uid)
+      throw new Error(`original ReplicaSet ${metaNamespaceKey(rs)} is gone: got uid ${fresh.metadata.uid}`);
+    if (fresh.metadata.deletionTimestamp)
+      throw new Error(`ReplicaSet ${metaNamespaceKey(rs)} is being deleted; not adopting`);
   }
 
   /** Writes status when it changed; on a conflict reads the latest object and tries once more. */

@@ -41,7 +41,11 @@ export function podFromTemplate(rs: RO<ReplicaSet>, ref: OwnerReference): Pod {
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { generateName: `${rs.metadata.name}-`, namespace: rs.metadata.namespace, ownerReferences: [ref] },
+    metadata: {
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      ownerReferences: [ref],
+    },
     spec: t.spec ?? {},
   };
   if (meta.labels) pod.metadata.labels = meta.labels;
@@ -51,7 +55,13 @@ export function podFromTemplate(rs: RO<ReplicaSet>, ref: OwnerReference): Pod {
 }
 
 /** Creates or deletes pods for one sync; returns the failure to report in status (or undefined). */
-export async function manageReplicas(rs: RO<ReplicaSet>, rsKey: string, pods: readonly RO<Pod>[], ref: OwnerReference, d: ManageDeps): Promise<ManageFailure | undefined> {
+export async function manageReplicas(
+  rs: RO<ReplicaSet>,
+  rsKey: string,
+  pods: readonly RO<Pod>[],
+  ref: OwnerReference,
+  d: ManageDeps,
+): Promise<ManageFailure | undefined> {
   const want = rs.spec.replicas ?? 1;
   const diff = pods.length - want;
   const ns = rs.metadata.namespace ?? '';

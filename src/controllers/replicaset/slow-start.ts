@@ -12,7 +12,11 @@ export interface SlowStartResult {
 }
 
 /** Calls `fn(i)` for i in 0..count-1 in doubling batches; see the file comment. */
-export async function slowStartBatch(count: number, initialBatch: number, fn: (i: number) => Promise<void>): Promise<SlowStartResult> {
+export async function slowStartBatch(
+  count: number,
+  initialBatch: number,
+  fn: (i: number) => Promise<void>,
+): Promise<SlowStartResult> {
   let successes = 0;
   let next = 0;
   let batch = Math.min(count, Math.max(1, initialBatch));

@@ -21,7 +21,12 @@ function rfc3339(ms: number): string {
 }
 
 /** The status `rs` should have given its claimed active `pods`. */
-export function calculateReplicaSetStatus(rs: RO<ReplicaSet>, pods: readonly RO<Pod>[], failure: ManageFailure | undefined, now: number): ReplicaSetStatus {
+export function calculateReplicaSetStatus(
+  rs: RO<ReplicaSet>,
+  pods: readonly RO<Pod>[],
+  failure: ManageFailure | undefined,
+  now: number,
+): ReplicaSetStatus {
   const templateLabels = rs.spec.template?.metadata?.labels ?? {};
   const minReady = rs.spec.minReadySeconds ?? 0;
   let fullyLabeled = 0;
@@ -42,13 +47,22 @@ export function calculateReplicaSetStatus(rs: RO<ReplicaSet>, pods: readonly RO<
     availableReplicas: available,
     observedGeneration: rs.metadata.generation ?? 0,
   };
-  const others = (rs.status?.conditions ?? []).filter((c) => c.type !== 'ReplicaFailure').map((c) => structuredClone(c) as WorkloadCondition);
+  const others = (rs.status?.conditions ?? [])
+    .filter((c) => c.type !== 'ReplicaFailure')
+    .map((c) => structuredClone(c) as WorkloadCondition);
   const prev = rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
   if (failure) {
-    const keep = prev && prev.status === 'True' && prev.reason === failure.reason && prev.message === failure.message;
+    const keep =
+      prev && prev.status === 'True' && prev.reason === failure.reason && prev.message === failure.message;
     const cond: WorkloadCondition = keep
       ? (structuredClone(prev) as WorkloadCondition)
-      : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason: failure.reason, message: failure.message };
+      : {
+          type: 'ReplicaFailure',
+          status: 'True',
+          lastTransitionTime: rfc3339(now),
+          reason: failure.reason,
+          message: failure.message,
+        };
     others.push(cond);
   }
   if (others.length) status.conditions = others;

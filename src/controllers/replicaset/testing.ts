@@ -23,14 +23,18 @@ export class Rig {
   readonly api = new FakeApi();
   readonly client = new Client(this.api);
   readonly clock = new FakeClock(Date.UTC(2026, 0, 1));
-  readonly informers: InformerFactory = informerFactory(this.client, { clock: this.clock, logger: silentLogger });
+  readonly informers: InformerFactory = informerFactory(this.client, {
+    clock: this.clock,
+    logger: silentLogger,
+  });
   readonly ctx: ControllerContext;
 
   constructor() {
     this.ctx = {
       client: this.client,
       informers: this.informers,
-      recorder: (component) => new EventRecorder({ client: this.client, component, clock: this.clock, logger: silentLogger }),
+      recorder: (component) =>
+        new EventRecorder({ client: this.client, component, clock: this.clock, logger: silentLogger }),
       log: silentLogger,
       clock: this.clock,
       signal: new AbortController().signal,
@@ -46,7 +50,11 @@ export class Rig {
    * Creates `obj` in the fake API (which assigns uid and resourceVersion), then caches it with
    * `overrides` applied to the cached copy (status, creationTimestamp, ... as the test needs).
    */
-  async seed<T extends KubeObject>(resource: string, obj: T, overrides: (stored: T) => void = () => {}): Promise<T> {
+  async seed<T extends KubeObject>(
+    resource: string,
+    obj: T,
+    overrides: (stored: T) => void = () => {},
+  ): Promise<T> {
     const [g, v, r] = resources[resource] ?? ['', '', resource];
     const created = await this.client.resource<T>(g, v, r).create(obj.metadata.namespace, obj);
     overrides(created);
@@ -73,7 +81,10 @@ export class Rig {
 
   /** Recorded writes, without Events, as short strings like `create pods` / `update replicasets/x/status`. */
   writes(): string[] {
-    return this.writeActions().map((a) => `${a.verb} ${a.resource}${a.name ? '/' + a.name : ''}${a.subresource ? '/' + a.subresource : ''}`);
+    return this.writeActions().map(
+      (a) =>
+        `${a.verb} ${a.resource}${a.name ? '/' + a.name : ''}${a.subresource ? '/' + a.subresource : ''}`,
+    );
   }
 
   writeActions(): FakeAction[] {
@@ -87,6 +98,14 @@ export class Rig {
 }
 
 /** A pod condition list saying Ready=True since `since` (ms). */
-export function readyConditions(since: number): { type: string; status: 'True'; lastTransitionTime: string }[] {
-  return [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z') }];
+export function readyConditions(
+  since: number,
+): { type: string; status: 'True'; lastTransitionTime: string }[] {
+  return [
+    {
+      type: 'Ready',
+      status: 'True',
+      lastTransitionTime: new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+  ];
 }

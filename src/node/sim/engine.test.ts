@@ -10,14 +10,24 @@ import { StageEngine, stageDelay } from './engine.ts';
 import { defaultStages, stageMatches, valueAt, type Stage } from './stages.ts';
 import { TimerHeap } from './timer-heap.ts';
 
-const bound = (p: Pod, phase = 'Pending'): Pod => ({ ...p, spec: { ...p.spec, nodeName: 'sim-0' }, status: { phase } });
+const bound = (p: Pod, phase = 'Pending'): Pod => ({
+  ...p,
+  spec: { ...p.spec, nodeName: 'sim-0' },
+  status: { phase },
+});
 
 test('default stages: the first matching stage by pod state', () => {
   const stages = defaultStages();
   const first = (p: Pod) => stages.find((s) => stageMatches(s, frozenCopy(p)))?.name;
   const job = makePod('j', {}, { restartPolicy: 'Never' });
-  const annotated: Pod = { ...makePod('a'), metadata: { ...makePod('a').metadata, annotations: { 'berth.io/sim-duration': '3s' } } };
-  const deleting: Pod = { ...bound(makePod('d'), 'Running'), metadata: { ...makePod('d').metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } };
+  const annotated: Pod = {
+    ...makePod('a'),
+    metadata: { ...makePod('a').metadata, annotations: { 'berth.io/sim-duration': '3s' } },
+  };
+  const deleting: Pod = {
+    ...bound(makePod('d'), 'Running'),
+    metadata: { ...makePod('d').metadata, deletionTimestamp: '2025-01-01T00:00:00Z' },
+  };
   const cases: [string, Pod, string | undefined][] = [
     ['bound pending pod starts', bound(makePod('p')), 'pod-ready'],
     ['running service pod stays', bound(makePod('p', {}, { restartPolicy: 'Always' }), 'Running'), undefined],
@@ -42,10 +52,22 @@ test('durations and stage delays (jitter, annotation override)', () => {
   assert.throws(() => parseDuration('2 seconds'), /invalid duration/);
   const job = defaultStages({ jobDurationMs: 2000, jitter: 0.5 }).find((s) => s.name === 'pod-complete-job')!;
   const pod = frozenCopy(makePod('j'));
-  assert.equal(stageDelay(job, pod, () => 0), 2000);
-  assert.equal(stageDelay(job, pod, () => 1), 3000);
-  const annotated = frozenCopy({ ...makePod('j'), metadata: { name: 'j', annotations: { 'berth.io/sim-duration': '250ms' } } });
-  assert.equal(stageDelay(job, annotated, () => 0), 250);
+  assert.equal(
+    stageDelay(job, pod, () => 0),
+    2000,
+  );
+  assert.equal(
+    stageDelay(job, pod, () => 1),
+    3000,
+  );
+  const annotated = frozenCopy({
+    ...makePod('j'),
+    metadata: { name: 'j', annotations: { 'berth.io/sim-duration': '250ms' } },
+  });
+  assert.equal(
+    stageDelay(job, annotated, () => 0),
+    250,
+  );
 });
 
 test('TimerHeap: one clock timer, due order, replace and cancel by key', () => {
@@ -84,7 +106,8 @@ test('StageEngine walks a job pod through its stages on the fake clock', async (
     apply: async (pod, stage) => {
       applied.push(`${clock.now() - start}:${stage.name}`);
       const next = structuredClone(pod) as Pod;
-      if ('status' in stage.next) next.status = { phase: stage.next.status === 'running' ? 'Running' : 'Succeeded' };
+      if ('status' in stage.next)
+        next.status = { phase: stage.next.status === 'running' ? 'Running' : 'Succeeded' };
       next.metadata.resourceVersion = String(Number(pod.metadata.resourceVersion ?? 0) + 1);
       put(next);
     },

@@ -71,12 +71,21 @@ export function simNode(s: SimNodeSpec, now: number): Node {
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', [simLabel]: 'true' },
     },
-    spec: { podCIDR: nodePodCIDR(s.index).cidr, providerID: `sim://${s.name}`, ...(s.taints?.length ? { taints: s.taints } : {}) },
+    spec: {
+      podCIDR: nodePodCIDR(s.index).cidr,
+      providerID: `sim://${s.name}`,
+      ...(s.taints?.length ? { taints: s.taints } : {}),
+    },
     status: {
       capacity: { ...resources },
       allocatable: { ...resources },
       conditions: [
-        cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        cond(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
         cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),

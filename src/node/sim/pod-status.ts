@@ -17,9 +17,16 @@ export interface PlacedOn {
   podIP: string;
 }
 
-function condition(type: string, status: string, at: string, reason?: string, prev?: readonly DeepReadonly<PodCondition>[]): PodCondition {
+function condition(
+  type: string,
+  status: string,
+  at: string,
+  reason?: string,
+  prev?: readonly DeepReadonly<PodCondition>[],
+): PodCondition {
   const old = prev?.find((c) => c.type === type);
-  const lastTransitionTime = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : at;
+  const lastTransitionTime =
+    old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : at;
   return { type, status, lastProbeTime: null, lastTransitionTime, ...(reason ? { reason } : {}) };
 }
 
@@ -28,7 +35,13 @@ function containerId(pod: RPod, c: DeepReadonly<Container>): string {
 }
 
 function baseStatus(c: DeepReadonly<Container>, pod: RPod): Record<string, unknown> {
-  return { name: c.name, image: c.image ?? '', imageID: `sim://${c.image ?? ''}`, containerID: containerId(pod, c), restartCount: 0 };
+  return {
+    name: c.name,
+    image: c.image ?? '',
+    imageID: `sim://${c.image ?? ''}`,
+    containerID: containerId(pod, c),
+    restartCount: 0,
+  };
 }
 
 /** The status of a pod that has started on its node. */
@@ -54,7 +67,15 @@ export function runningStatus(pod: RPod, where: PlacedOn, now: number): Record<s
       ...baseStatus(c, pod),
       ready: true,
       started: false,
-      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: at, containerID: containerId(pod, c) } },
+      state: {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt: started,
+          finishedAt: at,
+          containerID: containerId(pod, c),
+        },
+      },
     })),
     containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
       ...baseStatus(c, pod),
@@ -83,7 +104,15 @@ export function succeededStatus(pod: RPod, now: number): Record<string, unknown>
       ...baseStatus(c, pod),
       ready: false,
       started: false,
-      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: at, containerID: containerId(pod, c) } },
+      state: {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt,
+          finishedAt: at,
+          containerID: containerId(pod, c),
+        },
+      },
     })),
   };
 }

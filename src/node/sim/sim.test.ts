@@ -29,11 +29,13 @@ async function rig(nodes = 3) {
     readyDelayMs: 1000,
     jobDurationMs: 2000,
     labels: { pool: 'sim' },
-    customize: (s) => (s.index === 2 ? { ...s, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } : s),
+    customize: (s) =>
+      s.index === 2 ? { ...s, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } : s,
   });
   await sim.start();
   const pods = client.resource<Pod>('', 'v1', 'pods');
-  const pod = (name: string) => fake.list('pods', 'default').find((p) => p.metadata.name === name) as Pod | undefined;
+  const pod = (name: string) =>
+    fake.list('pods', 'default').find((p) => p.metadata.name === name) as Pod | undefined;
   /** Steps the fake clock, letting the writes and watch events of each step land. */
   const step = async (ms: number) => {
     await settle();
@@ -47,18 +49,32 @@ async function rig(nodes = 3) {
 test('registers nodes with capacity, labels, taints, Ready condition, addresses and leases', async () => {
   const { fake, sim, clock, step } = await rig();
   const nodes = fake.list('nodes') as Node[];
-  assert.deepEqual(nodes.map((n) => n.metadata.name), ['sim-0', 'sim-1', 'sim-2']);
+  assert.deepEqual(
+    nodes.map((n) => n.metadata.name),
+    ['sim-0', 'sim-1', 'sim-2'],
+  );
   const n0 = nodes[0]!;
-  assert.deepEqual(n0.status?.allocatable, { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' });
+  assert.deepEqual(n0.status?.allocatable, {
+    cpu: '8',
+    memory: '32Gi',
+    pods: '110',
+    'ephemeral-storage': '100Gi',
+  });
   assert.equal(n0.metadata.labels?.['kubernetes.io/hostname'], 'sim-0');
   assert.equal(n0.metadata.labels?.pool, 'sim');
   assert.equal(n0.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
-  assert.deepEqual(n0.status?.addresses?.map((a) => a.type), ['InternalIP', 'Hostname']);
+  assert.deepEqual(
+    n0.status?.addresses?.map((a) => a.type),
+    ['InternalIP', 'Hostname'],
+  );
   assert.equal(n0.status?.nodeInfo?.kubeletVersion, 'v1.32.0-berth-sim');
   assert.deepEqual(nodes[2]!.spec?.taints, [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }]);
   assert.equal(new Set(nodes.map((n) => n.status?.addresses?.[0]?.address)).size, 3);
   const leases = fake.list('leases', 'kube-node-lease');
-  assert.deepEqual(leases.map((l) => (l.spec as { holderIdentity: string }).holderIdentity), ['sim-0', 'sim-1', 'sim-2']);
+  assert.deepEqual(
+    leases.map((l) => (l.spec as { holderIdentity: string }).holderIdentity),
+    ['sim-0', 'sim-1', 'sim-2'],
+  );
 
   const renewals = () => fake.actions.filter((a) => a.resource === 'leases' && a.verb === 'update').length;
   const before = renewals();
@@ -87,19 +103,33 @@ test('plays pod lifecycles: Running/Ready after the ready delay, Succeeded for j
   const st = web.status as Record<string, unknown> & Pod['status'];
   assert.deepEqual(
     st?.conditions?.map((c) => `${c.type}=${c.status}`),
-    ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True'],
+    [
+      'PodReadyToStartContainers=True',
+      'Initialized=True',
+      'Ready=True',
+      'ContainersReady=True',
+      'PodScheduled=True',
+    ],
   );
   assert.match(st?.podIP ?? '', /^10\.64\.0\.\d+$/);
   assert.equal(st?.hostIP, '10.200.0.1');
   assert.ok(st?.startTime);
-  assert.deepEqual((st?.containerStatuses as { ready: boolean; state: object }[]).map((c) => [c.ready, Object.keys(c.state)]), [[true, ['running']]]);
+  assert.deepEqual(
+    (st?.containerStatuses as { ready: boolean; state: object }[]).map((c) => [
+      c.ready,
+      Object.keys(c.state),
+    ]),
+    [[true, ['running']]],
+  );
   await until(() => pod('job')?.status?.phase === 'Running', 'job running');
   assert.equal(pod('elsewhere')?.status?.phase, 'Pending', 'pods on other nodes are not ours');
   assert.equal(pod('pending')?.status?.phase, 'Pending', 'unbound pods are not ours');
 
   await step(2000);
   await until(() => pod('job')?.status?.phase === 'Succeeded', 'job succeeded');
-  const term = (pod('job')!.status!.containerStatuses as { state: { terminated: { exitCode: number; reason: string } } }[])[0]!.state.terminated;
+  const term = (
+    pod('job')!.status!.containerStatuses as { state: { terminated: { exitCode: number; reason: string } } }[]
+  )[0]!.state.terminated;
   assert.deepEqual([term.exitCode, term.reason], [0, 'Completed']);
   await step(10_000);
   assert.equal(pod('web')?.status?.phase, 'Running', 'a service pod keeps running');

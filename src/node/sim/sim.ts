@@ -99,9 +99,17 @@ export class SimNodes {
       if (opts.customize) spec = opts.customize(spec);
       const built = simNode(spec, 0);
       const cidr = nodePodCIDR(i);
-      this.nodes.set(spec.name, { spec, hostIP: built.status?.addresses?.[0]?.address ?? '', podPrefix: cidr.prefix, nextIP: 0 });
+      this.nodes.set(spec.name, {
+        spec,
+        hostIP: built.status?.addresses?.[0]?.address ?? '',
+        podPrefix: cidr.prefix,
+        nextIP: 0,
+      });
     }
-    this.informer = new SharedInformer<Pod>(opts.client.resource<Pod>('', 'v1', 'pods'), { clock: this.clock, logger: this.log });
+    this.informer = new SharedInformer<Pod>(opts.client.resource<Pod>('', 'v1', 'pods'), {
+      clock: this.clock,
+      logger: this.log,
+    });
     this.engine = new StageEngine({
       stages: opts.stages ?? defaultStages(opts),
       clock: this.clock,
@@ -178,14 +186,17 @@ export class SimNodes {
     } catch (err) {
       // A conflict or a vanished lease is fixed by starting over on the next beat.
       n.lease = undefined;
-      if (!isConflict(err) && !isNotFound(err)) this.log.warn({ err, node: n.spec.name }, 'lease renewal failed');
+      if (!isConflict(err) && !isNotFound(err))
+        this.log.warn({ err, node: n.spec.name }, 'lease renewal failed');
     }
   }
 
   private scheduleHeartbeat(): void {
     if (this.stopped) return;
     this.heartbeat = this.clock.after(this.o.leaseRenewMs ?? 10_000, () => {
-      void Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n)))).finally(() => this.scheduleHeartbeat());
+      void Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n)))).finally(
+        () => this.scheduleHeartbeat(),
+      );
     });
   }
 
@@ -210,7 +221,11 @@ export class SimNodes {
       if (!node) return;
       const status =
         stage.next.status === 'running'
-          ? runningStatus(pod, { hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) }, this.clock.now())
+          ? runningStatus(
+              pod,
+              { hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) },
+              this.clock.now(),
+            )
           : succeededStatus(pod, this.clock.now());
       await pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
     } catch (err) {

@@ -100,19 +100,36 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
     },
     {
       name: 'pod-ready',
-      selector: { matchExpressions: [notDeleting, { key: '.status.phase', operator: 'NotIn', values: ['Running', 'Succeeded', 'Failed'] }] },
+      selector: {
+        matchExpressions: [
+          notDeleting,
+          { key: '.status.phase', operator: 'NotIn', values: ['Running', 'Succeeded', 'Failed'] },
+        ],
+      },
       delay: { durationMs: ready, jitterMs: ready * jitter },
       next: { status: 'running' },
     },
     {
       name: 'pod-complete-job',
-      selector: { matchExpressions: [notDeleting, running, { key: '.spec.restartPolicy', operator: 'In', values: ['Never', 'OnFailure'] }] },
+      selector: {
+        matchExpressions: [
+          notDeleting,
+          running,
+          { key: '.spec.restartPolicy', operator: 'In', values: ['Never', 'OnFailure'] },
+        ],
+      },
       delay: finish,
       next: { status: 'succeeded' },
     },
     {
       name: 'pod-complete-annotated',
-      selector: { matchExpressions: [notDeleting, running, { key: `.metadata.annotations["${simDurationAnnotation}"]`, operator: 'Exists' }] },
+      selector: {
+        matchExpressions: [
+          notDeleting,
+          running,
+          { key: `.metadata.annotations["${simDurationAnnotation}"]`, operator: 'Exists' },
+        ],
+      },
       delay: finish,
       next: { status: 'succeeded' },
     },

@@ -28,7 +28,10 @@ function prepare(state: CycleState): AffinityState {
       const term = compileTerm(t, pod);
       return { term, domains: new Set<string>(), anyMatch: false, selfMatch: termSelects(term, pod) };
     }),
-    anti: (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({ term: compileTerm(t, pod), domains: new Set<string>() })),
+    anti: (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({
+      term: compileTerm(t, pod),
+      domains: new Set<string>(),
+    })),
     existingAnti: new Set(),
   };
   for (const { pod: other, node } of snapshot.allPods()) {
@@ -42,7 +45,8 @@ function prepare(state: CycleState): AffinityState {
       const v = topologyValue(node, a.term.topologyKey);
       if (v !== undefined && termSelects(a.term, other)) a.domains.add(domain(a.term.topologyKey, v));
     }
-    for (const t of other.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
+    for (const t of other.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ??
+      []) {
       const term = compileTerm(t, other);
       const v = topologyValue(node, term.topologyKey);
       if (v !== undefined && termSelects(term, pod)) s.existingAnti.add(domain(term.topologyKey, v));
@@ -68,16 +72,19 @@ export const interPodAffinity: FilterPlugin = {
     const s = stateOf(state);
     for (const d of s.existingAnti) {
       const [k, v] = [d.slice(0, d.indexOf('=')), d.slice(d.indexOf('=') + 1)];
-      if (topologyValue(node, k) === v) return { reasons: ["node(s) didn't satisfy existing pods anti-affinity rules"] };
+      if (topologyValue(node, k) === v)
+        return { reasons: ["node(s) didn't satisfy existing pods anti-affinity rules"] };
     }
     for (const a of s.affinity) {
-      if (topologyValue(node, a.term.topologyKey) === undefined) return { reasons: ["node(s) didn't match pod affinity rules"], unresolvable: true };
+      if (topologyValue(node, a.term.topologyKey) === undefined)
+        return { reasons: ["node(s) didn't match pod affinity rules"], unresolvable: true };
       if (inDomain(node, a.term, a.domains)) continue;
       if (!a.anyMatch && a.selfMatch) continue;
       return { reasons: ["node(s) didn't match pod affinity rules"], unresolvable: true };
     }
     for (const a of s.anti) {
-      if (inDomain(node, a.term, a.domains)) return { reasons: ["node(s) didn't match pod anti-affinity rules"] };
+      if (inDomain(node, a.term, a.domains))
+        return { reasons: ["node(s) didn't match pod anti-affinity rules"] };
     }
     return undefined;
   },

@@ -15,7 +15,10 @@ function intOf(s: string | undefined): number | undefined {
 }
 
 /** True when one requirement holds for `value` (undefined: the key is absent). */
-export function requirementMatches(r: DeepReadonly<NodeSelectorRequirement>, value: string | undefined): boolean {
+export function requirementMatches(
+  r: DeepReadonly<NodeSelectorRequirement>,
+  value: string | undefined,
+): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
     case 'In':
@@ -44,8 +47,12 @@ export function termMatches(term: DeepReadonly<NodeSelectorTerm>, node: NodeInfo
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
   const labels = node.labels;
-  const labelOk = exprs.every((r) => requirementMatches(r, Object.hasOwn(labels, r.key) ? labels[r.key] : undefined));
-  const fieldOk = fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.name : undefined));
+  const labelOk = exprs.every((r) =>
+    requirementMatches(r, Object.hasOwn(labels, r.key) ? labels[r.key] : undefined),
+  );
+  const fieldOk = fields.every((r) =>
+    requirementMatches(r, r.key === 'metadata.name' ? node.name : undefined),
+  );
   return labelOk && fieldOk;
 }
 
@@ -71,7 +78,8 @@ export const nodeAffinityScore: ScorePlugin = {
   weight: 2,
   score(state, node) {
     let sum = 0;
-    for (const p of state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+    for (const p of state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ??
+      []) {
       if (p.weight && termMatches(p.preference, node)) sum += p.weight;
     }
     return sum;

@@ -22,7 +22,8 @@ export const nodeUnschedulable: FilterPlugin = {
   name: 'NodeUnschedulable',
   filter(state, node) {
     if (!node.node.spec?.unschedulable) return undefined;
-    if (toleratedBy(state.pod.spec?.tolerations, { key: unschedulableTaintKey, effect: 'NoSchedule' })) return undefined;
+    if (toleratedBy(state.pod.spec?.tolerations, { key: unschedulableTaintKey, effect: 'NoSchedule' }))
+      return undefined;
     return { reasons: ['node(s) were unschedulable'], unresolvable: true };
   },
 };

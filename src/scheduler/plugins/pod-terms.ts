@@ -5,7 +5,12 @@
  * topology key.
  */
 import type { DeepReadonly } from '../../api/object.ts';
-import { matchesLabels, selectorFromLabelSelector, type LabelRequirement, type LabelSelectorSpec } from '../../api/selectors/labels.ts';
+import {
+  matchesLabels,
+  selectorFromLabelSelector,
+  type LabelRequirement,
+  type LabelSelectorSpec,
+} from '../../api/selectors/labels.ts';
 import type { NodeInfo } from '../node-info.ts';
 import type { PodAffinityTerm, RPod } from '../types.ts';
 
@@ -17,7 +22,9 @@ export interface CompiledTerm {
   namespaces: ReadonlySet<string> | undefined;
 }
 
-function compileSelector(ls: DeepReadonly<LabelSelectorSpec> | undefined): readonly LabelRequirement[] | null {
+function compileSelector(
+  ls: DeepReadonly<LabelSelectorSpec> | undefined,
+): readonly LabelRequirement[] | null {
   try {
     return selectorFromLabelSelector(ls as LabelSelectorSpec | undefined);
   } catch {
@@ -27,14 +34,19 @@ function compileSelector(ls: DeepReadonly<LabelSelectorSpec> | undefined): reado
 
 /** Compiles a pod affinity term of `owner` (whose namespace is the default). */
 export function compileTerm(term: DeepReadonly<PodAffinityTerm>, owner: RPod): CompiledTerm {
-  let namespaces: ReadonlySet<string> | undefined = new Set(term.namespaces?.length ? term.namespaces : [owner.metadata.namespace ?? '']);
+  let namespaces: ReadonlySet<string> | undefined = new Set(
+    term.namespaces?.length ? term.namespaces : [owner.metadata.namespace ?? ''],
+  );
   const nsSel = term.namespaceSelector;
-  if (nsSel && !nsSel.matchLabels && !(nsSel.matchExpressions?.length)) namespaces = undefined;
+  if (nsSel && !nsSel.matchLabels && !nsSel.matchExpressions?.length) namespaces = undefined;
   return { topologyKey: term.topologyKey, selector: compileSelector(term.labelSelector), namespaces };
 }
 
 /** A label selector within one namespace (topology spread selects in the pod's own namespace). */
-export function compileSpreadSelector(ls: DeepReadonly<LabelSelectorSpec> | undefined, namespace: string): CompiledTerm {
+export function compileSpreadSelector(
+  ls: DeepReadonly<LabelSelectorSpec> | undefined,
+  namespace: string,
+): CompiledTerm {
   return { topologyKey: '', selector: compileSelector(ls), namespaces: new Set([namespace]) };
 }
 

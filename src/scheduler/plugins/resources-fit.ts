@@ -7,7 +7,13 @@
  */
 import type { NodeInfo } from '../node-info.ts';
 import { podRequests, podScoringRequests, type Amounts } from '../resources.ts';
-import { maxNodeScore, type CycleState, type FilterPlugin, type FilterStatus, type ScorePlugin } from './types.ts';
+import {
+  maxNodeScore,
+  type CycleState,
+  type FilterPlugin,
+  type FilterStatus,
+  type ScorePlugin,
+} from './types.ts';
 
 const requestsKey = 'NodeResourcesFit/requests';
 

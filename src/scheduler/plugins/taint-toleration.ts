@@ -13,7 +13,10 @@ export const taintToleration: FilterPlugin = {
     for (const taint of node.node.spec?.taints ?? []) {
       if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
       if (toleratedBy(tolerations, taint)) continue;
-      return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], unresolvable: true };
+      return {
+        reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`],
+        unresolvable: true,
+      };
     }
     return undefined;
   },
@@ -23,8 +26,12 @@ export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   weight: 3,
   score(state, node) {
-    const tolerations = (state.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-    return (node.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, t)).length;
+    const tolerations = (state.pod.spec?.tolerations ?? []).filter(
+      (t) => !t.effect || t.effect === 'PreferNoSchedule',
+    );
+    return (node.node.spec?.taints ?? []).filter(
+      (t) => t.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, t),
+    ).length;
   },
   normalize: (scores) => normalizeScores(scores, true),
 };

@@ -14,6 +14,9 @@ export function tolerates(t: DeepReadonly<Toleration>, taint: DeepReadonly<Taint
 }
 
 /** True when some toleration of the list tolerates `taint`. */
-export function toleratedBy(tolerations: readonly DeepReadonly<Toleration>[] | undefined, taint: DeepReadonly<Taint>): boolean {
+export function toleratedBy(
+  tolerations: readonly DeepReadonly<Toleration>[] | undefined,
+  taint: DeepReadonly<Taint>,
+): boolean {
   return (tolerations ?? []).some((t) => tolerates(t, taint));
 }

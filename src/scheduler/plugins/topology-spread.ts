@@ -52,7 +52,11 @@ export const podTopologySpread: FilterPlugin = {
   filter(state, node: NodeInfo) {
     for (const k of count(state, 'DoNotSchedule')) {
       const v = topologyValue(node, k.c.topologyKey);
-      if (v === undefined) return { reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"], unresolvable: true };
+      if (v === undefined)
+        return {
+          reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"],
+          unresolvable: true,
+        };
       let min = Math.min(...k.counts.values());
       if (!Number.isFinite(min) || k.counts.size < (k.c.minDomains ?? 1)) min = 0;
       const skew = (k.counts.get(v) ?? 0) + (k.selfMatch ? 1 : 0) - min;

@@ -22,7 +22,10 @@ function defaultCRD(o: KubeObject): void {
   if (!isObject(spec.conversion)) spec.conversion = { strategy: 'None' };
   const conv = spec.conversion as Obj;
   if (!conv.strategy) conv.strategy = 'None';
-  const service = isObject(conv.webhook) && isObject(conv.webhook.clientConfig) ? conv.webhook.clientConfig.service : undefined;
+  const service =
+    isObject(conv.webhook) && isObject(conv.webhook.clientConfig)
+      ? conv.webhook.clientConfig.service
+      : undefined;
   if (isObject(service) && service.port == null) service.port = 443;
 }
 

@@ -27,15 +27,28 @@ export const definitions: Definitions = {
     },
     ['spec'],
   ),
-  [P + 'CustomResourceDefinitionList']: listSchema(G, V, 'CustomResourceDefinition', P + 'CustomResourceDefinition'),
+  [P + 'CustomResourceDefinitionList']: listSchema(
+    G,
+    V,
+    'CustomResourceDefinition',
+    P + 'CustomResourceDefinition',
+  ),
   [P + 'CustomResourceDefinitionSpec']: s.obj(
     {
       group: s.str('API group of the resource, a domain name such as example.com.'),
-      names: s.ref(P + 'CustomResourceDefinitionNames', 'How the resource is named in URLs, kinds and kubectl.'),
+      names: s.ref(
+        P + 'CustomResourceDefinitionNames',
+        'How the resource is named in URLs, kinds and kubectl.',
+      ),
       scope: s.enumOf(['Cluster', 'Namespaced'], 'Whether objects live in namespaces.'),
-      versions: s.list(s.ref(P + 'CustomResourceDefinitionVersion'), 'Served versions; exactly one is the storage version.'),
+      versions: s.list(
+        s.ref(P + 'CustomResourceDefinitionVersion'),
+        'Served versions; exactly one is the storage version.',
+      ),
       conversion: s.ref(P + 'CustomResourceConversion', 'How objects convert between versions.'),
-      preserveUnknownFields: s.bool('Legacy switch to keep unknown fields; must be false, use x-kubernetes-preserve-unknown-fields.'),
+      preserveUnknownFields: s.bool(
+        'Legacy switch to keep unknown fields; must be false, use x-kubernetes-preserve-unknown-fields.',
+      ),
     },
     'What a custom resource looks like.',
     ['group', 'names', 'scope', 'versions'],
@@ -61,7 +74,10 @@ export const definitions: Definitions = {
       deprecationWarning: s.str('The warning shown to clients instead of the default one.'),
       schema: s.ref(P + 'CustomResourceValidation', 'Schema of objects in this version.'),
       subresources: s.ref(P + 'CustomResourceSubresources', 'Status and scale subresources.'),
-      additionalPrinterColumns: s.list(s.ref(P + 'CustomResourceColumnDefinition'), 'Extra columns for kubectl get.'),
+      additionalPrinterColumns: s.list(
+        s.ref(P + 'CustomResourceColumnDefinition'),
+        'Extra columns for kubectl get.',
+      ),
       selectableFields: s.list(s.ref(P + 'SelectableField'), 'Fields usable in field selectors.'),
     },
     'One version of a custom resource.',
@@ -73,12 +89,18 @@ export const definitions: Definitions = {
   ),
   [P + 'CustomResourceSubresources']: s.obj(
     {
-      status: s.ref(P + 'CustomResourceSubresourceStatus', 'Enables /status; status changes only through it.'),
+      status: s.ref(
+        P + 'CustomResourceSubresourceStatus',
+        'Enables /status; status changes only through it.',
+      ),
       scale: s.ref(P + 'CustomResourceSubresourceScale', 'Enables /scale.'),
     },
     'Subresources of a custom resource.',
   ),
-  [P + 'CustomResourceSubresourceStatus']: { type: 'object', description: 'Enables the status subresource; takes no settings.' },
+  [P + 'CustomResourceSubresourceStatus']: {
+    type: 'object',
+    description: 'Enables the status subresource; takes no settings.',
+  },
   [P + 'CustomResourceSubresourceScale']: s.obj(
     {
       specReplicasPath: s.str('JSON path under .spec of the desired replicas.'),
@@ -107,7 +129,10 @@ export const definitions: Definitions = {
   ),
   [P + 'CustomResourceConversion']: s.obj(
     {
-      strategy: s.enumOf(['None', 'Webhook'], 'None only changes apiVersion; Webhook calls a conversion webhook.'),
+      strategy: s.enumOf(
+        ['None', 'Webhook'],
+        'None only changes apiVersion; Webhook calls a conversion webhook.',
+      ),
       webhook: s.ref(P + 'WebhookConversion', 'The webhook, for the Webhook strategy.'),
     },
     'How objects convert between versions.',
@@ -116,7 +141,9 @@ export const definitions: Definitions = {
   [P + 'WebhookConversion']: s.obj(
     {
       clientConfig: s.ref(P + 'WebhookClientConfig', 'How to reach the webhook.'),
-      conversionReviewVersions: s.strList('ConversionReview versions the webhook accepts, in order of preference.'),
+      conversionReviewVersions: s.strList(
+        'ConversionReview versions the webhook accepts, in order of preference.',
+      ),
     },
     'A conversion webhook.',
     ['conversionReviewVersions'],

@@ -11,7 +11,9 @@ const revision = (extra: Partial<KubeObject> = {}): KubeObject => ({
     name: 'db-7d4f',
     namespace: 'default',
     creationTimestamp: TEN_MINUTES_AGO,
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u1', controller: true }],
+    ownerReferences: [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u1', controller: true },
+    ],
   },
   data: { spec: { template: {} } },
   revision: 2,
@@ -21,12 +23,18 @@ const revision = (extra: Partial<KubeObject> = {}): KubeObject => ({
 describe('ControllerRevision', () => {
   it('validates data and revision', () => {
     assert.deepEqual(createErrorFields(kind, revision()), []);
-    assert.deepEqual(createErrorFields(kind, revision({ data: undefined, revision: -1 })), ['data', 'revision']);
+    assert.deepEqual(createErrorFields(kind, revision({ data: undefined, revision: -1 })), [
+      'data',
+      'revision',
+    ]);
   });
 
   it('keeps data immutable', () => {
     const old = revision();
-    assert.deepEqual(updateErrors(kind, old, revision({ data: { spec: { x: 1 } } })).map((e) => e.field), ['data']);
+    assert.deepEqual(
+      updateErrors(kind, old, revision({ data: { spec: { x: 1 } } })).map((e) => e.field),
+      ['data'],
+    );
     assert.deepEqual(updateErrors(kind, old, revision({ revision: 3 })), []);
   });
 

@@ -40,7 +40,13 @@ export const controllerRevisionKind: KindDef = {
     validateUpdate: (o, old) => immutable(o.data, old.data, 'data'),
   },
   columns: [
-    { name: 'Controller', type: 'string', description: 'The controller that owns this revision.', priority: 0, cell: controllerName },
+    {
+      name: 'Controller',
+      type: 'string',
+      description: 'The controller that owns this revision.',
+      priority: 0,
+      cell: controllerName,
+    },
     {
       name: 'Revision',
       type: 'string',

@@ -55,8 +55,11 @@ function validateUpdateStrategy(strategy: Obj, path: string): FieldError[] {
   const hasUnavailable = intOrPercentValue(ru.maxUnavailable) !== 0;
   const hasSurge = intOrPercentValue(ru.maxSurge) !== 0;
   if (hasUnavailable && hasSurge)
-    errs.push(fieldError.invalid(`${p}.maxSurge`, ru.maxSurge, 'may not be set when maxUnavailable is non-zero'));
-  if (!hasUnavailable && !hasSurge) errs.push(fieldError.required(`${p}.maxUnavailable`, 'cannot be 0 when maxSurge is 0'));
+    errs.push(
+      fieldError.invalid(`${p}.maxSurge`, ru.maxSurge, 'may not be set when maxUnavailable is non-zero'),
+    );
+  if (!hasUnavailable && !hasSurge)
+    errs.push(fieldError.required(`${p}.maxUnavailable`, 'cannot be 0 when maxSurge is 0'));
   return errs;
 }
 
@@ -91,18 +94,59 @@ export const daemonSetKind: KindDef = {
     defaults: defaultDaemonSet,
     // The status Kubernetes shows right after create: its non-optional counters at 0.
     prepareForCreate: (o) => {
-      o.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+      o.status = {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+      };
     },
     validate: validateDaemonSet,
     validateUpdate: (o, old) => immutable(specOf(o).selector, specOf(old).selector, 'spec.selector'),
   },
   columns: [
-    { name: 'Desired', type: 'integer', description: 'Nodes that should run the daemon pod.', priority: 0, cell: (o) => num(statusOf(o).desiredNumberScheduled) },
-    { name: 'Current', type: 'integer', description: 'Nodes running the daemon pod.', priority: 0, cell: (o) => num(statusOf(o).currentNumberScheduled) },
-    { name: 'Ready', type: 'integer', description: 'Nodes whose daemon pod is ready.', priority: 0, cell: (o) => num(statusOf(o).numberReady) },
-    { name: 'Up-to-date', type: 'integer', description: 'Nodes running the updated daemon pod.', priority: 0, cell: (o) => num(statusOf(o).updatedNumberScheduled) },
-    { name: 'Available', type: 'integer', description: 'Nodes whose daemon pod is available.', priority: 0, cell: (o) => num(statusOf(o).numberAvailable) },
-    { name: 'Node Selector', type: 'string', description: "The template's node selector.", priority: 0, cell: (o) => formatLabels(templateNodeSelector(o)) },
+    {
+      name: 'Desired',
+      type: 'integer',
+      description: 'Nodes that should run the daemon pod.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).desiredNumberScheduled),
+    },
+    {
+      name: 'Current',
+      type: 'integer',
+      description: 'Nodes running the daemon pod.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).currentNumberScheduled),
+    },
+    {
+      name: 'Ready',
+      type: 'integer',
+      description: 'Nodes whose daemon pod is ready.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).numberReady),
+    },
+    {
+      name: 'Up-to-date',
+      type: 'integer',
+      description: 'Nodes running the updated daemon pod.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).updatedNumberScheduled),
+    },
+    {
+      name: 'Available',
+      type: 'integer',
+      description: 'Nodes whose daemon pod is available.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).numberAvailable),
+    },
+    {
+      name: 'Node Selector',
+      type: 'string',
+      description: "The template's node selector.",
+      priority: 0,
+      cell: (o) => formatLabels(templateNodeSelector(o)),
+    },
     ageColumn,
     ...wideTemplateColumns(),
   ],

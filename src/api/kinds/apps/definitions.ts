@@ -10,12 +10,19 @@ const A = 'io.k8s.api.apps.v1.';
 const gvk = (kind: string) => ({ group: 'apps', version: 'v1', kind });
 
 const selector = (what: string): Schema =>
-  s.ref(META + 'LabelSelector', `Label query over the pods this ${what} manages; must match the template's labels. Immutable.`);
-const template = (what: string): Schema =>
-  s.ref(CORE + 'PodTemplateSpec', `The pod this ${what} creates.`);
-const minReadySeconds = s.int32('Seconds a new pod must be ready without crashing before it counts as available (default 0).');
-const revisionHistoryLimit = (what: string) => s.int32(`How many old revisions of this ${what} to keep for rollback (default 10).`);
-const collisionCount = s.int32('Counter the controller uses to avoid name collisions when it creates revision names.');
+  s.ref(
+    META + 'LabelSelector',
+    `Label query over the pods this ${what} manages; must match the template's labels. Immutable.`,
+  );
+const template = (what: string): Schema => s.ref(CORE + 'PodTemplateSpec', `The pod this ${what} creates.`);
+const minReadySeconds = s.int32(
+  'Seconds a new pod must be ready without crashing before it counts as available (default 0).',
+);
+const revisionHistoryLimit = (what: string) =>
+  s.int32(`How many old revisions of this ${what} to keep for rollback (default 10).`);
+const collisionCount = s.int32(
+  'Counter the controller uses to avoid name collisions when it creates revision names.',
+);
 const observedGeneration = s.int64('The most recent generation the controller has acted on.');
 
 const deployment: Definitions = {
@@ -36,7 +43,9 @@ const deployment: Definitions = {
       minReadySeconds,
       revisionHistoryLimit: revisionHistoryLimit('Deployment'),
       paused: s.bool('When true, changes to the template do not start a rollout.'),
-      progressDeadlineSeconds: s.int32('Seconds a rollout may make no progress before it is reported as failed (default 600).'),
+      progressDeadlineSeconds: s.int32(
+        'Seconds a rollout may make no progress before it is reported as failed (default 600).',
+      ),
     },
     'The desired state of a Deployment.',
     ['selector', 'template'],
@@ -44,14 +53,21 @@ const deployment: Definitions = {
   [A + 'DeploymentStrategy']: s.obj(
     {
       type: s.enumOf(['Recreate', 'RollingUpdate'], 'Recreate or RollingUpdate (default RollingUpdate).'),
-      rollingUpdate: s.ref(A + 'RollingUpdateDeployment', 'Rolling update parameters; only with type RollingUpdate.'),
+      rollingUpdate: s.ref(
+        A + 'RollingUpdateDeployment',
+        'Rolling update parameters; only with type RollingUpdate.',
+      ),
     },
     'How a Deployment replaces its pods.',
   ),
   [A + 'RollingUpdateDeployment']: s.obj(
     {
-      maxUnavailable: s.intOrString('Most pods that may be unavailable during the update, as a number or percentage (default 25%).'),
-      maxSurge: s.intOrString('Most pods that may be created above the desired count, as a number or percentage (default 25%).'),
+      maxUnavailable: s.intOrString(
+        'Most pods that may be unavailable during the update, as a number or percentage (default 25%).',
+      ),
+      maxSurge: s.intOrString(
+        'Most pods that may be created above the desired count, as a number or percentage (default 25%).',
+      ),
     },
     'Pace of a rolling update.',
   ),
@@ -68,7 +84,10 @@ const deployment: Definitions = {
     },
     'The observed state of a Deployment.',
   ),
-  [A + 'DeploymentCondition']: workloadCondition('One observation about a Deployment (Available, Progressing, ReplicaFailure).', true),
+  [A + 'DeploymentCondition']: workloadCondition(
+    'One observation about a Deployment (Available, Progressing, ReplicaFailure).',
+    true,
+  ),
 };
 
 const replicaSet: Definitions = {
@@ -103,10 +122,14 @@ const replicaSet: Definitions = {
 };
 
 const statefulSet: Definitions = {
-  [A + 'StatefulSet']: kindSchema(gvk('StatefulSet'), 'Pods with stable identities and stable storage, created and updated in order.', {
-    spec: s.ref(A + 'StatefulSetSpec', 'The desired behaviour of the StatefulSet.'),
-    status: s.ref(A + 'StatefulSetStatus', 'The most recently observed state of the StatefulSet.'),
-  }),
+  [A + 'StatefulSet']: kindSchema(
+    gvk('StatefulSet'),
+    'Pods with stable identities and stable storage, created and updated in order.',
+    {
+      spec: s.ref(A + 'StatefulSetSpec', 'The desired behaviour of the StatefulSet.'),
+      status: s.ref(A + 'StatefulSetStatus', 'The most recently observed state of the StatefulSet.'),
+    },
+  ),
   [A + 'StatefulSetList']: listSchema(gvk('StatefulSetList'), A + 'StatefulSet'),
   [A + 'StatefulSetSpec']: s.obj(
     {
@@ -118,8 +141,14 @@ const statefulSet: Definitions = {
         'Claims each pod gets its own copy of, mounted by name in the template.',
       ),
       serviceName: s.str('Name of the headless Service that gives the pods their network identity.'),
-      podManagementPolicy: s.enumOf(['OrderedReady', 'Parallel'], 'Whether pods are created and removed one by one (OrderedReady) or all at once (Parallel).'),
-      updateStrategy: s.ref(A + 'StatefulSetUpdateStrategy', 'How pods are updated when the template changes.'),
+      podManagementPolicy: s.enumOf(
+        ['OrderedReady', 'Parallel'],
+        'Whether pods are created and removed one by one (OrderedReady) or all at once (Parallel).',
+      ),
+      updateStrategy: s.ref(
+        A + 'StatefulSetUpdateStrategy',
+        'How pods are updated when the template changes.',
+      ),
       revisionHistoryLimit: revisionHistoryLimit('StatefulSet'),
       minReadySeconds,
       persistentVolumeClaimRetentionPolicy: s.ref(
@@ -140,14 +169,22 @@ const statefulSet: Definitions = {
   ),
   [A + 'RollingUpdateStatefulSetStrategy']: s.obj(
     {
-      partition: s.int32('Pods with an ordinal at or above this number are updated; the rest keep the old revision (default 0).'),
+      partition: s.int32(
+        'Pods with an ordinal at or above this number are updated; the rest keep the old revision (default 0).',
+      ),
     },
     'Parameters of a StatefulSet rolling update.',
   ),
   [A + 'StatefulSetPersistentVolumeClaimRetentionPolicy']: s.obj(
     {
-      whenDeleted: s.enumOf(['Retain', 'Delete'], 'Retain or Delete the claims when the StatefulSet is deleted (default Retain).'),
-      whenScaled: s.enumOf(['Retain', 'Delete'], 'Retain or Delete the claims of pods removed by a scale-down (default Retain).'),
+      whenDeleted: s.enumOf(
+        ['Retain', 'Delete'],
+        'Retain or Delete the claims when the StatefulSet is deleted (default Retain).',
+      ),
+      whenScaled: s.enumOf(
+        ['Retain', 'Delete'],
+        'Retain or Delete the claims of pods removed by a scale-down (default Retain).',
+      ),
     },
     'Lifecycle of the claims a StatefulSet creates.',
   ),
@@ -184,7 +221,10 @@ const daemonSet: Definitions = {
     {
       selector: selector('DaemonSet'),
       template: template('DaemonSet'),
-      updateStrategy: s.ref(A + 'DaemonSetUpdateStrategy', 'How pods are replaced when the template changes.'),
+      updateStrategy: s.ref(
+        A + 'DaemonSetUpdateStrategy',
+        'How pods are replaced when the template changes.',
+      ),
       minReadySeconds,
       revisionHistoryLimit: revisionHistoryLimit('DaemonSet'),
     },

@@ -33,7 +33,10 @@ describe('Deployment', () => {
   });
 
   it('keeps what the user set and adds no rollingUpdate to Recreate', () => {
-    const out = created(kind, valid({ replicas: 0, strategy: { type: 'Recreate' }, revisionHistoryLimit: 2 }));
+    const out = created(
+      kind,
+      valid({ replicas: 0, strategy: { type: 'Recreate' }, revisionHistoryLimit: 2 }),
+    );
     const spec = out.spec as Record<string, unknown>;
     assert.equal(spec.replicas, 0);
     assert.deepEqual(spec.strategy, { type: 'Recreate' });
@@ -48,14 +51,28 @@ describe('Deployment', () => {
     ['negative replicas', valid({ replicas: -1 }), ['spec.replicas']],
     ['missing selector', valid({ selector: undefined }), ['spec.selector']],
     ['empty selector', valid({ selector: {} }), ['spec.selector']],
-    ['selector not matching labels', valid({ selector: { matchLabels: { app: 'other' } } }), ['spec.template.metadata.labels']],
+    [
+      'selector not matching labels',
+      valid({ selector: { matchLabels: { app: 'other' } } }),
+      ['spec.template.metadata.labels'],
+    ],
     [
       'bad selector operator',
-      valid({ selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Near' }] } }),
+      valid({
+        selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Near' }] },
+      }),
       ['spec.selector.matchExpressions[0].operator'],
     ],
-    ['restartPolicy Never', valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'Never' }) }), ['spec.template.spec.restartPolicy']],
-    ['activeDeadlineSeconds', valid({ template: podTemplate({ app: 'web' }, { activeDeadlineSeconds: 5 }) }), ['spec.template.spec.activeDeadlineSeconds']],
+    [
+      'restartPolicy Never',
+      valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'Never' }) }),
+      ['spec.template.spec.restartPolicy'],
+    ],
+    [
+      'activeDeadlineSeconds',
+      valid({ template: podTemplate({ app: 'web' }, { activeDeadlineSeconds: 5 }) }),
+      ['spec.template.spec.activeDeadlineSeconds'],
+    ],
     [
       'maxSurge and maxUnavailable both 0',
       valid({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } } }),
@@ -71,10 +88,18 @@ describe('Deployment', () => {
       valid({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 'half' } } }),
       ['spec.strategy.rollingUpdate.maxSurge'],
     ],
-    ['rollingUpdate with Recreate', valid({ strategy: { type: 'Recreate', rollingUpdate: {} } }), ['spec.strategy.rollingUpdate']],
+    [
+      'rollingUpdate with Recreate',
+      valid({ strategy: { type: 'Recreate', rollingUpdate: {} } }),
+      ['spec.strategy.rollingUpdate'],
+    ],
     ['unknown strategy type', valid({ strategy: { type: 'BlueGreen' } }), ['spec.strategy.type']],
     ['negative revisionHistoryLimit', valid({ revisionHistoryLimit: -1 }), ['spec.revisionHistoryLimit']],
-    ['deadline not above minReadySeconds', valid({ minReadySeconds: 30, progressDeadlineSeconds: 30 }), ['spec.progressDeadlineSeconds']],
+    [
+      'deadline not above minReadySeconds',
+      valid({ minReadySeconds: 30, progressDeadlineSeconds: 30 }),
+      ['spec.progressDeadlineSeconds'],
+    ],
   ];
   for (const [name, obj, fields] of invalid) {
     it(`rejects ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
@@ -87,17 +112,28 @@ describe('Deployment', () => {
 
   it('keeps the selector immutable but lets the template change', () => {
     const old = created(kind, valid());
-    const moved = valid({ selector: { matchLabels: { app: 'web', v: '2' } }, template: podTemplate({ app: 'web', v: '2' }) });
+    const moved = valid({
+      selector: { matchLabels: { app: 'web', v: '2' } },
+      template: podTemplate({ app: 'web', v: '2' }),
+    });
     const errs = updateErrors(kind, old, moved);
-    assert.deepEqual(errs.map((e) => e.field), ['spec.selector']);
+    assert.deepEqual(
+      errs.map((e) => e.field),
+      ['spec.selector'],
+    );
     assert.match(errs[0].message, /field is immutable/);
     const newImage = valid({ template: podTemplate() });
-    ((newImage.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]).image = 'nginx:1.28';
+    (
+      newImage.spec as { template: { spec: { containers: { image: string }[] } } }
+    ).template.spec.containers[0].image = 'nginx:1.28';
     assert.deepEqual(updateErrors(kind, old, newImage), []);
   });
 
   it('shows the kubectl columns and cells', () => {
-    assert.deepEqual(columnNames(kind), { normal: ['READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'] });
+    assert.deepEqual(columnNames(kind), {
+      normal: ['READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+    });
     const o = created(kind, valid({ replicas: 3 }));
     o.metadata.creationTimestamp = TEN_MINUTES_AGO;
     o.status = { replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 };
@@ -105,7 +141,14 @@ describe('Deployment', () => {
   });
 
   it('declares names, scale and categories as Kubernetes does', () => {
-    assert.deepEqual([kind.resource, kind.singular, kind.shortNames, kind.categories], ['deployments', 'deployment', ['deploy'], ['all']]);
-    assert.deepEqual(kind.scale, { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' });
+    assert.deepEqual(
+      [kind.resource, kind.singular, kind.shortNames, kind.categories],
+      ['deployments', 'deployment', ['deploy'], ['all']],
+    );
+    assert.deepEqual(kind.scale, {
+      specReplicasPath: 'spec.replicas',
+      statusReplicasPath: 'status.replicas',
+      labelSelectorPath: 'spec.selector',
+    });
   });
 });

@@ -46,7 +46,12 @@ function validateStrategy(strategy: Obj, path: string): FieldError[] {
   const ru = strategy.rollingUpdate;
   if (type === 'Recreate') {
     if (ru !== undefined && ru !== null)
-      errs.push(fieldError.forbidden(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'"));
+      errs.push(
+        fieldError.forbidden(
+          `${path}.rollingUpdate`,
+          "may not be specified when strategy `type` is 'Recreate'",
+        ),
+      );
   } else if (type === 'RollingUpdate') {
     if (!isObject(ru)) {
       errs.push(fieldError.required(`${path}.rollingUpdate`, 'this should be defaulted and never be nil'));
@@ -55,7 +60,13 @@ function validateStrategy(strategy: Obj, path: string): FieldError[] {
       errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, `${p}.maxUnavailable`));
       errs.push(...validatePositiveIntOrPercent(ru.maxSurge, `${p}.maxSurge`));
       if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0)
-        errs.push(fieldError.invalid(`${p}.maxUnavailable`, ru.maxUnavailable ?? 0, 'may not be 0 when `maxSurge` is 0'));
+        errs.push(
+          fieldError.invalid(
+            `${p}.maxUnavailable`,
+            ru.maxUnavailable ?? 0,
+            'may not be 0 when `maxSurge` is 0',
+          ),
+        );
       errs.push(...notMoreThan100Percent(ru.maxUnavailable, `${p}.maxUnavailable`));
     }
   } else {
@@ -82,7 +93,9 @@ export function validateDeployment(o: KubeObject): FieldError[] {
   if (typeof deadline === 'number') {
     errs.push(...nonNegative(deadline, 'spec.progressDeadlineSeconds'));
     if (deadline <= num(spec.minReadySeconds))
-      errs.push(fieldError.invalid('spec.progressDeadlineSeconds', deadline, 'must be greater than minReadySeconds'));
+      errs.push(
+        fieldError.invalid('spec.progressDeadlineSeconds', deadline, 'must be greater than minReadySeconds'),
+      );
   }
   return errs;
 }
@@ -105,7 +118,11 @@ export const deploymentKind: KindDef = {
   categories: ['all'],
   schema: 'io.k8s.api.apps.v1.Deployment',
   hasStatus: true,
-  scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
+  scale: {
+    specReplicasPath: 'spec.replicas',
+    statusReplicasPath: 'status.replicas',
+    labelSelectorPath: 'spec.selector',
+  },
   strategy: {
     defaults: defaultDeployment,
     validate: validateDeployment,

@@ -34,7 +34,12 @@ export function object(kind: KindDef, name: string, spec: Obj, extra: Partial<Ku
   return {
     apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
     kind: kind.kind,
-    metadata: { name, namespace: 'default', uid: '11111111-2222-3333-4444-555555555555', ...(extra.metadata ?? {}) },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: '11111111-2222-3333-4444-555555555555',
+      ...(extra.metadata ?? {}),
+    },
     spec,
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'metadata')),
   };
@@ -70,7 +75,10 @@ export function updateErrors(kind: KindDef, old: KubeObject, next: KubeObject): 
 export function columnNames(kind: KindDef): { normal: string[]; wide: string[] } {
   const cols = kind.columns ?? [];
   const up = (n: string) => n.toUpperCase();
-  return { normal: cols.filter((c) => c.priority === 0).map((c) => up(c.name)), wide: cols.filter((c) => c.priority === 1).map((c) => up(c.name)) };
+  return {
+    normal: cols.filter((c) => c.priority === 0).map((c) => up(c.name)),
+    wide: cols.filter((c) => c.priority === 1).map((c) => up(c.name)),
+  };
 }
 
 /** The cells of one object after NAME, all columns including wide ones. */
@@ -115,7 +123,10 @@ function collectRefs(schema: Schema, out: Set<string>): void {
 }
 
 /** Every $ref names a definition of the module, a meta name or a listed core name. */
-export function unresolvedRefs(defs: Definitions, external: string[] = [...metaNames, ...coreNames]): string[] {
+export function unresolvedRefs(
+  defs: Definitions,
+  external: string[] = [...metaNames, ...coreNames],
+): string[] {
   const refs = new Set<string>();
   for (const schema of Object.values(defs)) collectRefs(schema, refs);
   return [...refs].filter((r) => !(r in defs) && !external.includes(r)).sort();
@@ -127,11 +138,17 @@ export function assertModuleConsistent(mod: GroupModule): void {
   for (const kind of mod.kinds) {
     const schema = mod.definitions[kind.schema];
     assert.ok(schema, `schema ${kind.schema} of ${kind.kind} exists`);
-    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: kind.group, version: kind.version, kind: kind.kind }]);
-    for (const p of ['apiVersion', 'kind', 'metadata']) assert.ok(schema.properties?.[p], `${kind.schema} has ${p}`);
+    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [
+      { group: kind.group, version: kind.version, kind: kind.kind },
+    ]);
+    for (const p of ['apiVersion', 'kind', 'metadata'])
+      assert.ok(schema.properties?.[p], `${kind.schema} has ${p}`);
     const list = mod.definitions[kind.schema.replace(/\.[^.]+$/, '.') + kind.listKind];
     assert.ok(list, `${kind.listKind} definition exists`);
-    assert.deepEqual(list['x-kubernetes-group-version-kind'], [{ group: kind.group, version: kind.version, kind: kind.listKind }]);
-    for (const d of Object.values(mod.definitions)) assert.ok(typeof d.description === 'string' && d.description.length > 0);
+    assert.deepEqual(list['x-kubernetes-group-version-kind'], [
+      { group: kind.group, version: kind.version, kind: kind.listKind },
+    ]);
+    for (const d of Object.values(mod.definitions))
+      assert.ok(typeof d.description === 'string' && d.description.length > 0);
   }
 }

@@ -21,7 +21,10 @@ describe('apps module', () => {
     const ru = resolve(d['io.k8s.api.apps.v1.DeploymentStrategy'].properties!.rollingUpdate, d);
     // maxSurge refers to IntOrString (so `kubectl explain` shows <IntOrString>), which is int-or-string.
     assert.equal(refName(ru.properties!.maxSurge), 'io.k8s.apimachinery.pkg.util.intstr.IntOrString');
-    assert.equal(resolve(ru.properties!.maxSurge, { ...metaDefinitions, ...d })['x-kubernetes-int-or-string'], true);
+    assert.equal(
+      resolve(ru.properties!.maxSurge, { ...metaDefinitions, ...d })['x-kubernetes-int-or-string'],
+      true,
+    );
   });
 
   it('lists the apps/v1 resources kubectl api-resources shows', () => {

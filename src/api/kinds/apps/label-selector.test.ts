@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatLabelSelector, formatLabels, isEmptySelector, labelSelectorString, selectorMatches, validateLabelSelector } from './label-selector.ts';
+import {
+  formatLabelSelector,
+  formatLabels,
+  isEmptySelector,
+  labelSelectorString,
+  selectorMatches,
+  validateLabelSelector,
+} from './label-selector.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front' };
@@ -17,7 +24,8 @@ describe('label selectors', () => {
     ['DoesNotExist', { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
     ['unknown operator', { matchExpressions: [{ key: 'app', operator: 'Like' }] }, false],
   ];
-  for (const [name, sel, want] of matches) it(`matches: ${name}`, () => assert.equal(selectorMatches(sel, labels), want));
+  for (const [name, sel, want] of matches)
+    it(`matches: ${name}`, () => assert.equal(selectorMatches(sel, labels), want));
 
   it('formats like kubectl, sorted by key', () => {
     const sel = {

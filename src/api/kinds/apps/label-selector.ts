@@ -35,11 +35,17 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
         errs.push(fieldError.required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
     } else if (op === 'Exists' || op === 'DoesNotExist') {
       if (values.length > 0)
-        errs.push(fieldError.forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        errs.push(
+          fieldError.forbidden(
+            `${p}.values`,
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+          ),
+        );
     } else {
       errs.push(fieldError.notSupported(`${p}.operator`, op, operators));
     }
-    for (const msg of isQualifiedName(str(req.key))) errs.push(fieldError.invalid(`${p}.key`, str(req.key), msg));
+    for (const msg of isQualifiedName(str(req.key)))
+      errs.push(fieldError.invalid(`${p}.key`, str(req.key), msg));
     values.forEach((v, j) => {
       for (const msg of isValidLabelValue(v)) errs.push(fieldError.invalid(`${p}.values[${j}]`, v, msg));
     });
@@ -50,7 +56,10 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
 /** True when the selector has neither matchLabels nor matchExpressions (it selects everything). */
 export function isEmptySelector(selector: unknown): boolean {
   if (!isObject(selector)) return false;
-  return Object.keys(stringMap(selector.matchLabels)).length === 0 && objects(selector.matchExpressions).length === 0;
+  return (
+    Object.keys(stringMap(selector.matchLabels)).length === 0 &&
+    objects(selector.matchExpressions).length === 0
+  );
 }
 
 /** Whether `labels` satisfy the selector. An absent selector matches nothing; an empty one everything. */
@@ -106,8 +115,10 @@ function requirementString(req: Obj): string {
 export function labelSelectorString(selector: unknown): string {
   if (!isObject(selector)) return '';
   const parts: { key: string; text: string }[] = [];
-  for (const [k, v] of Object.entries(stringMap(selector.matchLabels))) parts.push({ key: k, text: `${k}=${v}` });
-  for (const req of objects(selector.matchExpressions)) parts.push({ key: str(req.key), text: requirementString(req) });
+  for (const [k, v] of Object.entries(stringMap(selector.matchLabels)))
+    parts.push({ key: k, text: `${k}=${v}` });
+  for (const req of objects(selector.matchExpressions))
+    parts.push({ key: str(req.key), text: requirementString(req) });
   parts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return parts.map((p) => p.text).join(',');
 }

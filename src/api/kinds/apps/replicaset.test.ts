@@ -21,7 +21,11 @@ const valid = (spec: Record<string, unknown> = {}): KubeObject =>
 describe('ReplicaSet', () => {
   it('defaults replicas to 1 and shows status.replicas 0 after create', () => {
     const out = created(kind, valid());
-    assert.deepEqual(out.spec, { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: defaultedTemplate(podTemplate()) });
+    assert.deepEqual(out.spec, {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: defaultedTemplate(podTemplate()),
+    });
     assert.deepEqual(out.status, { replicas: 0 });
   });
 
@@ -30,21 +34,43 @@ describe('ReplicaSet', () => {
     ['negative replicas', valid({ replicas: -2 }), ['spec.replicas']],
     ['negative minReadySeconds', valid({ minReadySeconds: -1 }), ['spec.minReadySeconds']],
     ['missing selector', valid({ selector: undefined }), ['spec.selector']],
-    ['selector not matching', valid({ selector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] } }), ['spec.template.metadata.labels']],
-    ['In without values', valid({ selector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }), ['spec.selector.matchExpressions[0].values']],
-    ['restartPolicy OnFailure', valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'OnFailure' }) }), ['spec.template.spec.restartPolicy']],
+    [
+      'selector not matching',
+      valid({ selector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] } }),
+      ['spec.template.metadata.labels'],
+    ],
+    [
+      'In without values',
+      valid({ selector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }),
+      ['spec.selector.matchExpressions[0].values'],
+    ],
+    [
+      'restartPolicy OnFailure',
+      valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'OnFailure' }) }),
+      ['spec.template.spec.restartPolicy'],
+    ],
   ];
-  for (const [name, obj, fields] of cases) it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
+  for (const [name, obj, fields] of cases)
+    it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
 
   it('rejects a selector change', () => {
     const old = created(kind, valid());
-    const next = valid({ selector: { matchLabels: { app: 'web', tier: 'x' } }, template: podTemplate({ app: 'web', tier: 'x' }) });
-    assert.deepEqual(updateErrors(kind, old, next).map((e) => e.field), ['spec.selector']);
+    const next = valid({
+      selector: { matchLabels: { app: 'web', tier: 'x' } },
+      template: podTemplate({ app: 'web', tier: 'x' }),
+    });
+    assert.deepEqual(
+      updateErrors(kind, old, next).map((e) => e.field),
+      ['spec.selector'],
+    );
     assert.deepEqual(updateErrors(kind, old, valid({ replicas: 5 })), []);
   });
 
   it('shows DESIRED CURRENT READY AGE and the status.replicas field selector', () => {
-    assert.deepEqual(columnNames(kind), { normal: ['DESIRED', 'CURRENT', 'READY', 'AGE'], wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'] });
+    assert.deepEqual(columnNames(kind), {
+      normal: ['DESIRED', 'CURRENT', 'READY', 'AGE'],
+      wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+    });
     const o = created(kind, valid({ replicas: 2 }));
     o.metadata.creationTimestamp = TEN_MINUTES_AGO;
     o.status = { replicas: 2, readyReplicas: 1 };

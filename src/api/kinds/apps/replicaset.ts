@@ -56,7 +56,11 @@ export const replicaSetKind: KindDef = {
   categories: ['all'],
   schema: 'io.k8s.api.apps.v1.ReplicaSet',
   hasStatus: true,
-  scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
+  scale: {
+    specReplicasPath: 'spec.replicas',
+    statusReplicasPath: 'status.replicas',
+    labelSelectorPath: 'spec.selector',
+  },
   strategy: {
     defaults: defaultReplicaSet,
     prepareForCreate: prepareReplicaSetForCreate,
@@ -64,9 +68,27 @@ export const replicaSetKind: KindDef = {
     validateUpdate: (o, old) => immutable(specOf(o).selector, specOf(old).selector, 'spec.selector'),
   },
   columns: [
-    { name: 'Desired', type: 'integer', description: 'Desired number of pods.', priority: 0, cell: (o) => num(specOf(o).replicas) },
-    { name: 'Current', type: 'integer', description: 'Pods that exist now.', priority: 0, cell: (o) => num(statusOf(o).replicas) },
-    { name: 'Ready', type: 'integer', description: 'Pods with a Ready condition.', priority: 0, cell: (o) => num(statusOf(o).readyReplicas) },
+    {
+      name: 'Desired',
+      type: 'integer',
+      description: 'Desired number of pods.',
+      priority: 0,
+      cell: (o) => num(specOf(o).replicas),
+    },
+    {
+      name: 'Current',
+      type: 'integer',
+      description: 'Pods that exist now.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).replicas),
+    },
+    {
+      name: 'Ready',
+      type: 'integer',
+      description: 'Pods with a Ready condition.',
+      priority: 0,
+      cell: (o) => num(statusOf(o).readyReplicas),
+    },
     ageColumn,
     ...wideTemplateColumns(),
   ],

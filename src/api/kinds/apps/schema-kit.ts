@@ -16,7 +16,10 @@ export function objectHeader(): Record<string, Schema> {
   return {
     apiVersion: s.str('Versioned schema of this object; the server converts unknown versions to its own.'),
     kind: s.str('The REST kind this object represents, in CamelCase.'),
-    metadata: s.ref(META + 'ObjectMeta', "Standard object metadata: name, namespace, labels, annotations and the server's bookkeeping."),
+    metadata: s.ref(
+      META + 'ObjectMeta',
+      "Standard object metadata: name, namespace, labels, annotations and the server's bookkeeping.",
+    ),
   };
 }
 
@@ -34,7 +37,10 @@ export function kindSchema(
 }
 
 /** The `<Kind>List` definition holding items of the given item definition. */
-export function listSchema(gvk: { group: string; version: string; kind: string }, itemDefinition: string): Schema {
+export function listSchema(
+  gvk: { group: string; version: string; kind: string },
+  itemDefinition: string,
+): Schema {
   return sharedListSchema({ ...gvk, kind: gvk.kind.replace(/List$/, '') }, itemDefinition);
 }
 

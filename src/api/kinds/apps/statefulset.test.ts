@@ -15,9 +15,17 @@ import {
   updateErrors,
 } from './fixtures.ts';
 
-const claim = { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+const claim = {
+  metadata: { name: 'data' },
+  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+};
 const valid = (spec: Record<string, unknown> = {}): KubeObject =>
-  object(kind, 'db', { serviceName: 'db', selector: { matchLabels: { app: 'web' } }, template: podTemplate(), ...spec });
+  object(kind, 'db', {
+    serviceName: 'db',
+    selector: { matchLabels: { app: 'web' } },
+    template: podTemplate(),
+    ...spec,
+  });
 
 describe('StatefulSet', () => {
   it('fills the Kubernetes defaults, also inside volumeClaimTemplates', () => {
@@ -36,7 +44,11 @@ describe('StatefulSet', () => {
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
           metadata: { name: 'data' },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: '1Gi' } },
+            volumeMode: 'Filesystem',
+          },
           status: { phase: 'Pending' },
         },
       ],
@@ -45,32 +57,72 @@ describe('StatefulSet', () => {
   });
 
   it('adds no rollingUpdate to OnDelete', () => {
-    const spec = created(kind, valid({ updateStrategy: { type: 'OnDelete' } })).spec as Record<string, unknown>;
+    const spec = created(kind, valid({ updateStrategy: { type: 'OnDelete' } })).spec as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(spec.updateStrategy, { type: 'OnDelete' });
   });
 
   const cases: [string, KubeObject, string[]][] = [
     ['a valid statefulset', valid({ volumeClaimTemplates: [claim] }), []],
     ['unknown podManagementPolicy', valid({ podManagementPolicy: 'Random' }), ['spec.podManagementPolicy']],
-    ['rollingUpdate with OnDelete', valid({ updateStrategy: { type: 'OnDelete', rollingUpdate: { partition: 1 } } }), ['spec.updateStrategy.rollingUpdate']],
-    ['negative partition', valid({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: -1 } } }), ['spec.updateStrategy.rollingUpdate.partition']],
+    [
+      'rollingUpdate with OnDelete',
+      valid({ updateStrategy: { type: 'OnDelete', rollingUpdate: { partition: 1 } } }),
+      ['spec.updateStrategy.rollingUpdate'],
+    ],
+    [
+      'negative partition',
+      valid({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: -1 } } }),
+      ['spec.updateStrategy.rollingUpdate.partition'],
+    ],
     ['unknown update strategy', valid({ updateStrategy: { type: 'Blue' } }), ['spec.updateStrategy']],
-    ['bad retention policy', valid({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep' } }), ['spec.persistentVolumeClaimRetentionPolicy.whenDeleted']],
+    [
+      'bad retention policy',
+      valid({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep' } }),
+      ['spec.persistentVolumeClaimRetentionPolicy.whenDeleted'],
+    ],
     ['negative ordinals.start', valid({ ordinals: { start: -1 } }), ['spec.ordinals.start']],
     ['empty selector', valid({ selector: {} }), ['spec.selector']],
-    ['claim without a name', valid({ volumeClaimTemplates: [{ spec: {} }] }), ['spec.volumeClaimTemplates[0].metadata.name']],
-    ['restartPolicy Never', valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'Never' }) }), ['spec.template.spec.restartPolicy']],
+    [
+      'claim without a name',
+      valid({ volumeClaimTemplates: [{ spec: {} }] }),
+      ['spec.volumeClaimTemplates[0].metadata.name'],
+    ],
+    [
+      'restartPolicy Never',
+      valid({ template: podTemplate({ app: 'web' }, { restartPolicy: 'Never' }) }),
+      ['spec.template.spec.restartPolicy'],
+    ],
   ];
-  for (const [name, obj, fields] of cases) it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
+  for (const [name, obj, fields] of cases)
+    it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
 
   it('allows replicas/template/updateStrategy changes and forbids the rest of spec', () => {
     const old = created(kind, valid());
-    const ok = valid({ replicas: 3, minReadySeconds: 5, updateStrategy: { type: 'OnDelete' }, template: podTemplate({ app: 'web' }, { hostname: 'x' }) });
+    const ok = valid({
+      replicas: 3,
+      minReadySeconds: 5,
+      updateStrategy: { type: 'OnDelete' },
+      template: podTemplate({ app: 'web' }, { hostname: 'x' }),
+    });
     assert.deepEqual(updateErrors(kind, old, ok), []);
-    for (const change of [{ serviceName: 'other' }, { podManagementPolicy: 'Parallel' }, { volumeClaimTemplates: [claim] }]) {
+    for (const change of [
+      { serviceName: 'other' },
+      { podManagementPolicy: 'Parallel' },
+      { volumeClaimTemplates: [claim] },
+    ]) {
       const errs = updateErrors(kind, old, valid(change));
-      assert.deepEqual(errs.map((e) => e.field), ['spec'], JSON.stringify(change));
-      assert.match(errs[0].message, /^Forbidden: updates to statefulset spec for fields other than 'replicas'/);
+      assert.deepEqual(
+        errs.map((e) => e.field),
+        ['spec'],
+        JSON.stringify(change),
+      );
+      assert.match(
+        errs[0].message,
+        /^Forbidden: updates to statefulset spec for fields other than 'replicas'/,
+      );
     }
   });
 

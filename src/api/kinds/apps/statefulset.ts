@@ -50,7 +50,13 @@ function validateUpdateStrategy(strategy: Obj, path: string): FieldError[] {
     case 'OnDelete':
       return ru === undefined || ru === null
         ? []
-        : [fieldError.invalid(`${path}.rollingUpdate`, ru, "only allowed for updateStrategy 'RollingUpdate'")];
+        : [
+            fieldError.invalid(
+              `${path}.rollingUpdate`,
+              ru,
+              "only allowed for updateStrategy 'RollingUpdate'",
+            ),
+          ];
     case 'RollingUpdate':
       return isObject(ru) ? nonNegative(ru.partition, `${path}.rollingUpdate.partition`) : [];
     default:
@@ -78,7 +84,8 @@ export function validateStatefulSet(o: KubeObject): FieldError[] {
   errs.push(...validateSelectorAndTemplate(spec, 'spec', 'statefulset'));
   errs.push(...validateReplicaTemplate(spec.template, 'spec.template', 'StatefulSet'));
   objects(spec.volumeClaimTemplates).forEach((claim, i) => {
-    if (!str(obj(claim.metadata).name)) errs.push(fieldError.required(`spec.volumeClaimTemplates[${i}].metadata.name`));
+    if (!str(obj(claim.metadata).name))
+      errs.push(fieldError.required(`spec.volumeClaimTemplates[${i}].metadata.name`));
   });
   return errs;
 }
@@ -120,7 +127,11 @@ export const statefulSetKind: KindDef = {
   categories: ['all'],
   schema: 'io.k8s.api.apps.v1.StatefulSet',
   hasStatus: true,
-  scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
+  scale: {
+    specReplicasPath: 'spec.replicas',
+    statusReplicasPath: 'status.replicas',
+    labelSelectorPath: 'spec.selector',
+  },
   strategy: {
     defaults: defaultStatefulSet,
     // The status Kubernetes shows right after create: its non-optional counters at 0.

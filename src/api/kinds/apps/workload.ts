@@ -8,7 +8,12 @@ import { isObject, type KubeObject } from '../../object.ts';
 import { validatePodTemplateSpec } from '../../validation/pod.ts';
 import { obj, objects, str, type Obj } from '../../validation/util.ts';
 import type { Column } from '../types.ts';
-import { formatLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from './label-selector.ts';
+import {
+  formatLabelSelector,
+  isEmptySelector,
+  selectorMatches,
+  validateLabelSelector,
+} from './label-selector.ts';
 
 /** The `spec` of an object as a record ({} when missing). */
 export function specOf(o: KubeObject): Obj {
@@ -67,9 +72,16 @@ export function validatePositiveIntOrPercent(v: unknown, path: string): FieldErr
   if (typeof v === 'string') {
     return percent.test(v)
       ? []
-      : [fieldError.invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
+      : [
+          fieldError.invalid(
+            path,
+            v,
+            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+          ),
+        ];
   }
-  if (typeof v === 'number') return v < 0 ? [fieldError.invalid(path, v, 'must be greater than or equal to 0')] : [];
+  if (typeof v === 'number')
+    return v < 0 ? [fieldError.invalid(path, v, 'must be greater than or equal to 0')] : [];
   return [fieldError.invalid(path, v, "must be an integer or percentage (e.g '5%')")];
 }
 
@@ -99,11 +111,18 @@ export function validateSelectorAndTemplate(spec: Obj, path: string, what: strin
   }
   const selectorErrors = validateLabelSelector(selector, `${path}.selector`);
   errs.push(...selectorErrors);
-  if (isEmptySelector(selector)) errs.push(fieldError.invalid(`${path}.selector`, selector, `empty selector is invalid for ${what}`));
+  if (isEmptySelector(selector))
+    errs.push(fieldError.invalid(`${path}.selector`, selector, `empty selector is invalid for ${what}`));
   const labels = obj(obj(obj(spec.template).metadata).labels);
   // A malformed selector is reported once; matching it against the labels would only add noise.
   if (selectorErrors.length === 0 && !isEmptySelector(selector) && !selectorMatches(selector, labels))
-    errs.push(fieldError.invalid(`${path}.template.metadata.labels`, labels, '`selector` does not match template `labels`'));
+    errs.push(
+      fieldError.invalid(
+        `${path}.template.metadata.labels`,
+        labels,
+        '`selector` does not match template `labels`',
+      ),
+    );
   return errs;
 }
 
@@ -116,16 +135,25 @@ export function validateReplicaTemplate(template: unknown, path: string, kind: s
   const errs = validatePodTemplateSpec(template, path);
   const podSpec = obj(template.spec);
   const restartPolicy = str(podSpec.restartPolicy);
-  if (restartPolicy !== 'Always') errs.push(fieldError.notSupported(`${path}.spec.restartPolicy`, restartPolicy, ['Always']));
+  if (restartPolicy !== 'Always')
+    errs.push(fieldError.notSupported(`${path}.spec.restartPolicy`, restartPolicy, ['Always']));
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null)
-    errs.push(fieldError.forbidden(`${path}.spec.activeDeadlineSeconds`, `activeDeadlineSeconds in ${kind} is not Supported`));
+    errs.push(
+      fieldError.forbidden(
+        `${path}.spec.activeDeadlineSeconds`,
+        `activeDeadlineSeconds in ${kind} is not Supported`,
+      ),
+    );
   return errs;
 }
 
 /** Names and images of a pod spec's containers, comma-joined, for the wide CONTAINERS/IMAGES cells. */
 export function containerCells(podSpec: unknown): { names: string; images: string } {
   const containers = objects(obj(podSpec).containers);
-  return { names: containers.map((c) => str(c.name)).join(','), images: containers.map((c) => str(c.image)).join(',') };
+  return {
+    names: containers.map((c) => str(c.name)).join(','),
+    images: containers.map((c) => str(c.image)).join(','),
+  };
 }
 
 const templateSpec = (o: KubeObject): Obj => obj(obj(specOf(o).template).spec);
@@ -158,7 +186,13 @@ export function wideTemplateColumns(
   ];
   if (opts.selector !== null) {
     const selector = opts.selector ?? ((o: KubeObject) => formatLabelSelector(specOf(o).selector));
-    cols.push({ name: 'Selector', type: 'string', description: 'The label selector of the pods.', priority: 1, cell: selector });
+    cols.push({
+      name: 'Selector',
+      type: 'string',
+      description: 'The label selector of the pods.',
+      priority: 1,
+      cell: selector,
+    });
   }
   return cols;
 }

@@ -6,10 +6,13 @@ import { defaultTokenRequest, module, validateTokenRequest } from './index.ts';
 
 test('authentication: module refs resolve; reviews are virtual create-only', () => {
   assert.deepEqual(checkModule(module), []);
-  assert.deepEqual(module.kinds.map((k) => [k.resource, k.namespaced, k.verbs, k.virtual]), [
-    ['selfsubjectreviews', false, ['create'], true],
-    ['tokenreviews', false, ['create'], true],
-  ]);
+  assert.deepEqual(
+    module.kinds.map((k) => [k.resource, k.namespaced, k.verbs, k.virtual]),
+    [
+      ['selfsubjectreviews', false, ['create'], true],
+      ['tokenreviews', false, ['create'], true],
+    ],
+  );
   assert.ok(module.definitions['io.k8s.api.authentication.v1.TokenRequest']);
 });
 
@@ -24,9 +27,15 @@ test('tokenrequest: lifetime bounds and bound object kinds', () => {
   const cases: [Record<string, unknown>, string[]][] = [
     [{ expirationSeconds: 60 }, ['spec.expirationSeconds']],
     [{ expirationSeconds: 2 ** 33 }, ['spec.expirationSeconds']],
-    [{ expirationSeconds: 600, boundObjectRef: { kind: 'Deployment', name: 'x' } }, ['spec.boundObjectRef.kind']],
+    [
+      { expirationSeconds: 600, boundObjectRef: { kind: 'Deployment', name: 'x' } },
+      ['spec.boundObjectRef.kind'],
+    ],
   ];
   for (const [spec, fields] of cases) {
-    assert.deepEqual(validateTokenRequest({ metadata: {}, spec }).map((e) => e.field), fields);
+    assert.deepEqual(
+      validateTokenRequest({ metadata: {}, spec }).map((e) => e.field),
+      fields,
+    );
   }
 });

@@ -10,10 +10,17 @@ const G = 'authentication.k8s.io';
 const V = 'v1';
 
 export const definitions: Definitions = {
-  [P + 'TokenReview']: kindSchema(G, V, 'TokenReview', 'Asks the server to authenticate a bearer token.', {
-    spec: s.ref(P + 'TokenReviewSpec', 'The token to check.'),
-    status: s.ref(P + 'TokenReviewStatus', 'Who the token belongs to, filled in by the server.'),
-  }, ['spec']),
+  [P + 'TokenReview']: kindSchema(
+    G,
+    V,
+    'TokenReview',
+    'Asks the server to authenticate a bearer token.',
+    {
+      spec: s.ref(P + 'TokenReviewSpec', 'The token to check.'),
+      status: s.ref(P + 'TokenReviewStatus', 'Who the token belongs to, filled in by the server.'),
+    },
+    ['spec'],
+  ),
   [P + 'TokenReviewSpec']: s.obj(
     {
       token: s.str('The opaque bearer token.'),
@@ -39,17 +46,30 @@ export const definitions: Definitions = {
     },
     'Who a user is.',
   ),
-  [P + 'SelfSubjectReview']: kindSchema(G, V, 'SelfSubjectReview', 'Asks the server who the requesting user is.', {
-    status: s.ref(P + 'SelfSubjectReviewStatus', 'The user as the server sees it.'),
-  }),
+  [P + 'SelfSubjectReview']: kindSchema(
+    G,
+    V,
+    'SelfSubjectReview',
+    'Asks the server who the requesting user is.',
+    {
+      status: s.ref(P + 'SelfSubjectReviewStatus', 'The user as the server sees it.'),
+    },
+  ),
   [P + 'SelfSubjectReviewStatus']: s.obj(
     { userInfo: s.ref(P + 'UserInfo', 'The requesting user.') },
     'The outcome of a self subject review.',
   ),
-  [P + 'TokenRequest']: kindSchema(G, V, 'TokenRequest', 'Asks for a token of a service account.', {
-    spec: s.ref(P + 'TokenRequestSpec', 'What token is wanted.'),
-    status: s.ref(P + 'TokenRequestStatus', 'The issued token.'),
-  }, ['spec']),
+  [P + 'TokenRequest']: kindSchema(
+    G,
+    V,
+    'TokenRequest',
+    'Asks for a token of a service account.',
+    {
+      spec: s.ref(P + 'TokenRequestSpec', 'What token is wanted.'),
+      status: s.ref(P + 'TokenRequestStatus', 'The issued token.'),
+    },
+    ['spec'],
+  ),
   [P + 'TokenRequestSpec']: s.obj(
     {
       audiences: s.strList('Audiences the token is meant for.'),
@@ -71,7 +91,10 @@ export const definitions: Definitions = {
   [P + 'TokenRequestStatus']: s.obj(
     {
       token: s.str('The token.'),
-      expirationTimestamp: s.ref('io.k8s.apimachinery.pkg.apis.meta.v1.Time', 'When the token stops being valid.'),
+      expirationTimestamp: s.ref(
+        'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
+        'When the token stops being valid.',
+      ),
     },
     'An issued token.',
     ['token', 'expirationTimestamp'],

@@ -24,12 +24,23 @@ export function validateTokenRequest(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const secs = spec.expirationSeconds;
   if (typeof secs === 'number') {
-    if (secs < MIN_SECONDS) errs.push(fieldError.invalid('spec.expirationSeconds', secs, 'may not specify a duration less than 10 minutes'));
-    if (secs > MAX_SECONDS) errs.push(fieldError.invalid('spec.expirationSeconds', secs, 'may not specify a duration larger than 2^32 seconds'));
+    if (secs < MIN_SECONDS)
+      errs.push(
+        fieldError.invalid('spec.expirationSeconds', secs, 'may not specify a duration less than 10 minutes'),
+      );
+    if (secs > MAX_SECONDS)
+      errs.push(
+        fieldError.invalid(
+          'spec.expirationSeconds',
+          secs,
+          'may not specify a duration larger than 2^32 seconds',
+        ),
+      );
   }
   if (spec.boundObjectRef != null) {
     const kind = str(obj(spec.boundObjectRef).kind);
-    if (!BOUND_KINDS.includes(kind)) errs.push(fieldError.notSupported('spec.boundObjectRef.kind', kind, BOUND_KINDS));
+    if (!BOUND_KINDS.includes(kind))
+      errs.push(fieldError.notSupported('spec.boundObjectRef.kind', kind, BOUND_KINDS));
   }
   return errs;
 }

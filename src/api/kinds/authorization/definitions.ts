@@ -10,10 +10,17 @@ const G = 'authorization.k8s.io';
 const V = 'v1';
 
 const review = (kind: string, description: string, spec: string, status: string) =>
-  kindSchema(G, V, kind, description, {
-    spec: s.ref(P + spec, 'The question asked.'),
-    status: s.ref(P + status, 'The answer, filled in by the server.'),
-  }, ['spec']);
+  kindSchema(
+    G,
+    V,
+    kind,
+    description,
+    {
+      spec: s.ref(P + spec, 'The question asked.'),
+      status: s.ref(P + status, 'The answer, filled in by the server.'),
+    },
+    ['spec'],
+  );
 
 export const definitions: Definitions = {
   [P + 'SubjectAccessReview']: review(
@@ -46,7 +53,10 @@ export const definitions: Definitions = {
       nonResourceAttributes: s.ref(P + 'NonResourceAttributes', 'The non-resource request asked about.'),
       user: s.str('User to check.'),
       groups: s.strList('Groups of the user.'),
-      extra: s.mapOf(s.strList('Values of one extra attribute.'), 'Extra attributes of the user from the authenticator.'),
+      extra: s.mapOf(
+        s.strList('Values of one extra attribute.'),
+        'Extra attributes of the user from the authenticator.',
+      ),
       uid: s.str('UID of the user.'),
     },
     'An action and the user asking; exactly one of resourceAttributes and nonResourceAttributes.',
@@ -102,7 +112,10 @@ export const definitions: Definitions = {
   [P + 'LabelSelectorAttributes']: s.obj(
     {
       rawSelector: s.str('The selector as sent in the query string.'),
-      requirements: s.list(s.ref('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement'), 'The selector in parsed form.'),
+      requirements: s.list(
+        s.ref('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement'),
+        'The selector in parsed form.',
+      ),
     },
     'A label selector of a request: raw or parsed, not both.',
   ),

@@ -14,7 +14,13 @@ function validateAttributes(spec: Obj, path: string): FieldError[] {
   const hasResource = spec.resourceAttributes != null;
   const hasNonResource = spec.nonResourceAttributes != null;
   if (hasResource === hasNonResource) {
-    return [fieldError.invalid(path, spec, 'exactly one of nonResourceAttributes or resourceAttributes must be specified')];
+    return [
+      fieldError.invalid(
+        path,
+        spec,
+        'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      ),
+    ];
   }
   const errs: FieldError[] = [];
   const attrs = obj(spec.resourceAttributes);
@@ -23,7 +29,13 @@ function validateAttributes(spec: Obj, path: string): FieldError[] {
     const hasRaw = str(sel.rawSelector) !== '';
     const hasReqs = Array.isArray(sel.requirements) && sel.requirements.length > 0;
     if (hasRaw && hasReqs) {
-      errs.push(fieldError.invalid(`${path}.resourceAttributes.${key}.rawSelector`, sel.rawSelector, 'may not specified at the same time as requirements'));
+      errs.push(
+        fieldError.invalid(
+          `${path}.resourceAttributes.${key}.rawSelector`,
+          sel.rawSelector,
+          'may not specified at the same time as requirements',
+        ),
+      );
     }
   }
   return errs;
@@ -34,7 +46,9 @@ function validateSubjectReview(o: KubeObject): FieldError[] {
   const errs = validateAttributes(spec, 'spec');
   const groups = Array.isArray(spec.groups) ? spec.groups : [];
   if (!str(spec.user) && groups.length === 0) {
-    errs.push(fieldError.invalid('spec.user', str(spec.user), 'at least one of user or group must be specified'));
+    errs.push(
+      fieldError.invalid('spec.user', str(spec.user), 'at least one of user or group must be specified'),
+    );
   }
   return errs;
 }
@@ -43,7 +57,13 @@ function validateLocalReview(o: KubeObject): FieldError[] {
   const spec = obj(o.spec);
   const errs = validateSubjectReview(o);
   if (spec.nonResourceAttributes != null) {
-    errs.push(fieldError.invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
+    errs.push(
+      fieldError.invalid(
+        'spec.nonResourceAttributes',
+        spec.nonResourceAttributes,
+        'disallowed on this kind of request',
+      ),
+    );
   }
   const ns = str(obj(spec.resourceAttributes).namespace);
   if (spec.resourceAttributes != null && ns !== (o.metadata.namespace ?? '')) {
@@ -70,5 +90,7 @@ function reviewKind(kind: string, namespaced: boolean, validate: (o: KubeObject)
 
 export const subjectAccessReview = reviewKind('SubjectAccessReview', false, validateSubjectReview);
 export const localSubjectAccessReview = reviewKind('LocalSubjectAccessReview', true, validateLocalReview);
-export const selfSubjectAccessReview = reviewKind('SelfSubjectAccessReview', false, (o) => validateAttributes(obj(o.spec), 'spec'));
+export const selfSubjectAccessReview = reviewKind('SelfSubjectAccessReview', false, (o) =>
+  validateAttributes(obj(o.spec), 'spec'),
+);
 export const selfSubjectRulesReview = reviewKind('SelfSubjectRulesReview', false, () => []);

@@ -18,7 +18,12 @@ const v1 = (spec: Record<string, unknown>, status?: Record<string, unknown>): Ku
 
 describe('autoscaling v1 ⇄ v2', () => {
   it('turns the CPU target into a v2 Utilization metric and back', () => {
-    const stored = hpaV1ToV2(v1({ targetCPUUtilizationPercentage: 60 }, { currentReplicas: 2, desiredReplicas: 3, currentCPUUtilizationPercentage: 41 }));
+    const stored = hpaV1ToV2(
+      v1(
+        { targetCPUUtilizationPercentage: 60 },
+        { currentReplicas: 2, desiredReplicas: 3, currentCPUUtilizationPercentage: 41 },
+      ),
+    );
     assert.deepEqual(stored, {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -27,12 +32,19 @@ describe('autoscaling v1 ⇄ v2', () => {
         scaleTargetRef: ref,
         minReplicas: 1,
         maxReplicas: 4,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } },
+          },
+        ],
       },
       status: {
         currentReplicas: 2,
         desiredReplicas: 3,
-        currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 41 } } }],
+        currentMetrics: [
+          { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 41 } } },
+        ],
       },
     });
     const back = hpaV2ToV1(stored);
@@ -43,7 +55,10 @@ describe('autoscaling v1 ⇄ v2', () => {
   it('gives a v1 object without a target the default 80% CPU metric', () => {
     const stored = hpaV1ToV2(v1({}));
     assert.deepEqual((stored.spec as Record<string, unknown>).metrics, [
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
     ]);
     assert.equal((hpaV2ToV1(stored).spec as Record<string, unknown>).targetCPUUtilizationPercentage, 80);
   });
@@ -58,18 +73,30 @@ describe('autoscaling v1 ⇄ v2', () => {
         minReplicas: 2,
         maxReplicas: 10,
         metrics: [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
-          { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '100' } } },
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+          },
+          {
+            type: 'Pods',
+            pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '100' } },
+          },
         ],
         behavior: {
-          scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] },
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+          },
           scaleDown: { selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
         },
       },
       status: {
         currentReplicas: 3,
         desiredReplicas: 3,
-        currentMetrics: [{ type: 'Pods', pods: { metric: { name: 'qps' }, current: { averageValue: '90' } } }],
+        currentMetrics: [
+          { type: 'Pods', pods: { metric: { name: 'qps' }, current: { averageValue: '90' } } },
+        ],
         conditions: [{ type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale' }],
       },
     };
@@ -82,7 +109,9 @@ describe('autoscaling v1 ⇄ v2', () => {
   });
 
   it('validates v1 objects in their v2 form and shows the same columns', () => {
-    assert.deepEqual(createErrorFields(v1Kind, v1({ targetCPUUtilizationPercentage: 0 })), ['spec.metrics[0].resource.target.averageUtilization']);
+    assert.deepEqual(createErrorFields(v1Kind, v1({ targetCPUUtilizationPercentage: 0 })), [
+      'spec.metrics[0].resource.target.averageUtilization',
+    ]);
     assert.deepEqual(createErrorFields(v1Kind, v1({ maxReplicas: 0 })), ['spec.maxReplicas']);
     const o = v1({ targetCPUUtilizationPercentage: 50 }, { currentReplicas: 1, desiredReplicas: 1 });
     o.metadata.creationTimestamp = '2025-01-01T11:00:00Z';

@@ -18,11 +18,20 @@ export const conditionsAnnotation = 'autoscaling.alpha.kubernetes.io/conditions'
 /** Annotation holding spec.behavior. */
 export const behaviorAnnotation = 'autoscaling.alpha.kubernetes.io/behavior';
 
-const conversionAnnotations = [metricSpecsAnnotation, metricStatusesAnnotation, conditionsAnnotation, behaviorAnnotation];
+const conversionAnnotations = [
+  metricSpecsAnnotation,
+  metricStatusesAnnotation,
+  conditionsAnnotation,
+  behaviorAnnotation,
+];
 
 function isCpuUtilization(metric: Obj, field: 'target' | 'current'): boolean {
   const res = obj(metric.resource);
-  return str(metric.type) === 'Resource' && str(res.name) === 'cpu' && typeof obj(res[field]).averageUtilization === 'number';
+  return (
+    str(metric.type) === 'Resource' &&
+    str(res.name) === 'cpu' &&
+    typeof obj(res[field]).averageUtilization === 'number'
+  );
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -60,7 +69,10 @@ export function hpaV1ToV2(v1: KubeObject): KubeObject {
   if (typeof spec1.targetCPUUtilizationPercentage === 'number') {
     metrics.push({
       type: 'Resource',
-      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec1.targetCPUUtilizationPercentage } },
+      resource: {
+        name: 'cpu',
+        target: { type: 'Utilization', averageUtilization: spec1.targetCPUUtilizationPercentage },
+      },
     });
   }
   const others = parseJson(source[metricSpecsAnnotation]);
@@ -72,12 +84,20 @@ export function hpaV1ToV2(v1: KubeObject): KubeObject {
   const out: KubeObject = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata, spec };
   if (v1.status !== undefined) {
     const status1 = obj(v1.status);
-    const status: Obj = pick(status1, ['observedGeneration', 'lastScaleTime', 'currentReplicas', 'desiredReplicas']);
+    const status: Obj = pick(status1, [
+      'observedGeneration',
+      'lastScaleTime',
+      'currentReplicas',
+      'desiredReplicas',
+    ]);
     const current = parseJson(source[metricStatusesAnnotation]);
     if (Array.isArray(current)) status.currentMetrics = current;
     else if (typeof status1.currentCPUUtilizationPercentage === 'number')
       status.currentMetrics = [
-        { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: status1.currentCPUUtilizationPercentage } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', current: { averageUtilization: status1.currentCPUUtilizationPercentage } },
+        },
       ];
     const conditions = parseJson(source[conditionsAnnotation]);
     if (Array.isArray(conditions)) status.conditions = conditions;
@@ -101,10 +121,15 @@ export function hpaV2ToV1(v2: KubeObject): KubeObject {
     else others.push(m);
   }
   if (others.length) annotations[metricSpecsAnnotation] = JSON.stringify(others);
-  if (spec2.behavior !== undefined && spec2.behavior !== null) annotations[behaviorAnnotation] = JSON.stringify(spec2.behavior);
+  if (spec2.behavior !== undefined && spec2.behavior !== null)
+    annotations[behaviorAnnotation] = JSON.stringify(spec2.behavior);
 
   const status2 = obj(v2.status);
-  const status: Obj = { currentReplicas: 0, desiredReplicas: 0, ...pick(status2, ['observedGeneration', 'lastScaleTime', 'currentReplicas', 'desiredReplicas']) };
+  const status: Obj = {
+    currentReplicas: 0,
+    desiredReplicas: 0,
+    ...pick(status2, ['observedGeneration', 'lastScaleTime', 'currentReplicas', 'desiredReplicas']),
+  };
   const current = objects(status2.currentMetrics);
   const cpu = current.find((m) => isCpuUtilization(m, 'current'));
   if (cpu) status.currentCPUUtilizationPercentage = obj(obj(cpu.resource).current).averageUtilization;

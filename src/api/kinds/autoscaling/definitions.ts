@@ -22,17 +22,29 @@ const crossVersionObjectReference = s.obj(
 );
 
 const v1: Definitions = {
-  [V1 + 'HorizontalPodAutoscaler']: kindSchema(gvk('v1', 'HorizontalPodAutoscaler'), 'Scales a workload between bounds to hold a CPU utilization target.', {
-    spec: s.ref(V1 + 'HorizontalPodAutoscalerSpec', 'The desired behaviour of the autoscaler.'),
-    status: s.ref(V1 + 'HorizontalPodAutoscalerStatus', 'The most recently observed state of the autoscaler.'),
-  }),
-  [V1 + 'HorizontalPodAutoscalerList']: listSchema(gvk('v1', 'HorizontalPodAutoscalerList'), V1 + 'HorizontalPodAutoscaler'),
+  [V1 + 'HorizontalPodAutoscaler']: kindSchema(
+    gvk('v1', 'HorizontalPodAutoscaler'),
+    'Scales a workload between bounds to hold a CPU utilization target.',
+    {
+      spec: s.ref(V1 + 'HorizontalPodAutoscalerSpec', 'The desired behaviour of the autoscaler.'),
+      status: s.ref(
+        V1 + 'HorizontalPodAutoscalerStatus',
+        'The most recently observed state of the autoscaler.',
+      ),
+    },
+  ),
+  [V1 + 'HorizontalPodAutoscalerList']: listSchema(
+    gvk('v1', 'HorizontalPodAutoscalerList'),
+    V1 + 'HorizontalPodAutoscaler',
+  ),
   [V1 + 'HorizontalPodAutoscalerSpec']: s.obj(
     {
       scaleTargetRef: s.ref(V1 + 'CrossVersionObjectReference', 'The workload to scale.'),
       minReplicas: s.int32('Lowest replica count the autoscaler may set (default 1).'),
       maxReplicas: s.int32('Highest replica count the autoscaler may set.'),
-      targetCPUUtilizationPercentage: s.int32('Target average CPU use across pods, as a percentage of requested CPU.'),
+      targetCPUUtilizationPercentage: s.int32(
+        'Target average CPU use across pods, as a percentage of requested CPU.',
+      ),
     },
     'The desired behaviour of an autoscaling/v1 autoscaler.',
     ['scaleTargetRef', 'maxReplicas'],
@@ -43,17 +55,26 @@ const v1: Definitions = {
       lastScaleTime: s.time('When the autoscaler last changed the replica count.'),
       currentReplicas: s.int32('Current number of pods.'),
       desiredReplicas: s.int32('Number of pods the autoscaler last asked for.'),
-      currentCPUUtilizationPercentage: s.int32('Current average CPU use across pods, as a percentage of requested CPU.'),
+      currentCPUUtilizationPercentage: s.int32(
+        'Current average CPU use across pods, as a percentage of requested CPU.',
+      ),
     },
     'The observed state of an autoscaling/v1 autoscaler.',
     ['currentReplicas', 'desiredReplicas'],
   ),
   [V1 + 'CrossVersionObjectReference']: crossVersionObjectReference,
-  [V1 + 'Scale']: kindSchema(gvk('v1', 'Scale'), 'The replica count of a scalable object, as read and written through /scale.', {
-    spec: s.ref(V1 + 'ScaleSpec', 'The desired replica count.'),
-    status: s.ref(V1 + 'ScaleStatus', 'The current replica count and pod selector.'),
-  }),
-  [V1 + 'ScaleSpec']: s.obj({ replicas: s.int32('Desired number of instances.') }, 'The desired state of a Scale.'),
+  [V1 + 'Scale']: kindSchema(
+    gvk('v1', 'Scale'),
+    'The replica count of a scalable object, as read and written through /scale.',
+    {
+      spec: s.ref(V1 + 'ScaleSpec', 'The desired replica count.'),
+      status: s.ref(V1 + 'ScaleStatus', 'The current replica count and pod selector.'),
+    },
+  ),
+  [V1 + 'ScaleSpec']: s.obj(
+    { replicas: s.int32('Desired number of instances.') },
+    'The desired state of a Scale.',
+  ),
   [V1 + 'ScaleStatus']: s.obj(
     {
       replicas: s.int32('Observed number of instances.'),
@@ -85,17 +106,30 @@ const metricValueStatus = s.obj(
 );
 
 const v2: Definitions = {
-  [V2 + 'HorizontalPodAutoscaler']: kindSchema(gvk('v2', 'HorizontalPodAutoscaler'), 'Scales a workload between bounds to hold metric targets.', {
-    spec: s.ref(V2 + 'HorizontalPodAutoscalerSpec', 'The desired behaviour of the autoscaler.'),
-    status: s.ref(V2 + 'HorizontalPodAutoscalerStatus', 'The most recently observed state of the autoscaler.'),
-  }),
-  [V2 + 'HorizontalPodAutoscalerList']: listSchema(gvk('v2', 'HorizontalPodAutoscalerList'), V2 + 'HorizontalPodAutoscaler'),
+  [V2 + 'HorizontalPodAutoscaler']: kindSchema(
+    gvk('v2', 'HorizontalPodAutoscaler'),
+    'Scales a workload between bounds to hold metric targets.',
+    {
+      spec: s.ref(V2 + 'HorizontalPodAutoscalerSpec', 'The desired behaviour of the autoscaler.'),
+      status: s.ref(
+        V2 + 'HorizontalPodAutoscalerStatus',
+        'The most recently observed state of the autoscaler.',
+      ),
+    },
+  ),
+  [V2 + 'HorizontalPodAutoscalerList']: listSchema(
+    gvk('v2', 'HorizontalPodAutoscalerList'),
+    V2 + 'HorizontalPodAutoscaler',
+  ),
   [V2 + 'HorizontalPodAutoscalerSpec']: s.obj(
     {
       scaleTargetRef: s.ref(V2 + 'CrossVersionObjectReference', 'The workload to scale.'),
       minReplicas: s.int32('Lowest replica count the autoscaler may set (default 1).'),
       maxReplicas: s.int32('Highest replica count the autoscaler may set.'),
-      metrics: s.list(s.ref(V2 + 'MetricSpec'), 'Metrics whose targets decide the replica count; the largest proposal wins (default: 80% CPU).'),
+      metrics: s.list(
+        s.ref(V2 + 'MetricSpec'),
+        'Metrics whose targets decide the replica count; the largest proposal wins (default: 80% CPU).',
+      ),
       behavior: s.ref(V2 + 'HorizontalPodAutoscalerBehavior', 'How fast to scale up and down.'),
     },
     'The desired behaviour of an autoscaler.',
@@ -104,11 +138,17 @@ const v2: Definitions = {
   [V2 + 'CrossVersionObjectReference']: crossVersionObjectReference,
   [V2 + 'MetricSpec']: s.obj(
     {
-      type: s.enumOf(['ContainerResource', 'External', 'Object', 'Pods', 'Resource'], 'Which metric source is set.'),
+      type: s.enumOf(
+        ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'],
+        'Which metric source is set.',
+      ),
       object: s.ref(V2 + 'ObjectMetricSource', 'A metric describing one Kubernetes object.'),
       pods: s.ref(V2 + 'PodsMetricSource', 'A metric averaged over the target pods.'),
       resource: s.ref(V2 + 'ResourceMetricSource', 'A resource (CPU, memory) of the target pods.'),
-      containerResource: s.ref(V2 + 'ContainerResourceMetricSource', 'A resource of one container in each target pod.'),
+      containerResource: s.ref(
+        V2 + 'ContainerResourceMetricSource',
+        'A resource of one container in each target pod.',
+      ),
       external: s.ref(V2 + 'ExternalMetricSource', 'A metric from outside the cluster.'),
     },
     'One metric and its target.',
@@ -134,12 +174,18 @@ const v2: Definitions = {
     ['describedObject', 'target', 'metric'],
   ),
   [V2 + 'PodsMetricSource']: s.obj(
-    { metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'), target: s.ref(V2 + 'MetricTarget', 'The target value.') },
+    {
+      metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'),
+      target: s.ref(V2 + 'MetricTarget', 'The target value.'),
+    },
     'A metric averaged across the target pods.',
     ['metric', 'target'],
   ),
   [V2 + 'ResourceMetricSource']: s.obj(
-    { name: s.str('The resource, e.g. cpu or memory.'), target: s.ref(V2 + 'MetricTarget', 'The target value.') },
+    {
+      name: s.str('The resource, e.g. cpu or memory.'),
+      target: s.ref(V2 + 'MetricTarget', 'The target value.'),
+    },
     'A resource of the target pods, as reported by the metrics API.',
     ['name', 'target'],
   ),
@@ -153,21 +199,35 @@ const v2: Definitions = {
     ['name', 'target', 'container'],
   ),
   [V2 + 'ExternalMetricSource']: s.obj(
-    { metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'), target: s.ref(V2 + 'MetricTarget', 'The target value.') },
+    {
+      metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'),
+      target: s.ref(V2 + 'MetricTarget', 'The target value.'),
+    },
     'A metric not tied to any Kubernetes object.',
     ['metric', 'target'],
   ),
   [V2 + 'HorizontalPodAutoscalerBehavior']: s.obj(
     {
-      scaleUp: s.ref(V2 + 'HPAScalingRules', 'Rules for scaling up (default: 4 pods or 100% per 15s, no stabilization).'),
-      scaleDown: s.ref(V2 + 'HPAScalingRules', 'Rules for scaling down (default: 100% per 15s after a 300s stabilization window).'),
+      scaleUp: s.ref(
+        V2 + 'HPAScalingRules',
+        'Rules for scaling up (default: 4 pods or 100% per 15s, no stabilization).',
+      ),
+      scaleDown: s.ref(
+        V2 + 'HPAScalingRules',
+        'Rules for scaling down (default: 100% per 15s after a 300s stabilization window).',
+      ),
     },
     'Limits on how fast the replica count changes.',
   ),
   [V2 + 'HPAScalingRules']: s.obj(
     {
-      stabilizationWindowSeconds: s.int32('Seconds of past recommendations considered, to avoid flapping (0–3600).'),
-      selectPolicy: s.enumOf(['Max', 'Min', 'Disabled'], 'Which policy wins when several apply, or Disabled to forbid this direction.'),
+      stabilizationWindowSeconds: s.int32(
+        'Seconds of past recommendations considered, to avoid flapping (0–3600).',
+      ),
+      selectPolicy: s.enumOf(
+        ['Max', 'Min', 'Disabled'],
+        'Which policy wins when several apply, or Disabled to forbid this direction.',
+      ),
       policies: s.list(s.ref(V2 + 'HPAScalingPolicy'), 'Allowed changes per period.'),
     },
     'Scaling rules for one direction.',
@@ -188,7 +248,10 @@ const v2: Definitions = {
       currentReplicas: s.int32('Current number of pods.'),
       desiredReplicas: s.int32('Number of pods the autoscaler last asked for.'),
       currentMetrics: s.list(s.ref(V2 + 'MetricStatus'), 'The last read values of the metrics.'),
-      conditions: conditionsField(V2 + 'HorizontalPodAutoscalerCondition', 'The latest observations of the autoscaler.'),
+      conditions: conditionsField(
+        V2 + 'HorizontalPodAutoscalerCondition',
+        'The latest observations of the autoscaler.',
+      ),
     },
     'The observed state of an autoscaler.',
     ['desiredReplicas'],
@@ -206,11 +269,17 @@ const v2: Definitions = {
   ),
   [V2 + 'MetricStatus']: s.obj(
     {
-      type: s.enumOf(['ContainerResource', 'External', 'Object', 'Pods', 'Resource'], 'Which metric source is set.'),
+      type: s.enumOf(
+        ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'],
+        'Which metric source is set.',
+      ),
       object: s.ref(V2 + 'ObjectMetricStatus', 'Current value of an object metric.'),
       pods: s.ref(V2 + 'PodsMetricStatus', 'Current value of a pods metric.'),
       resource: s.ref(V2 + 'ResourceMetricStatus', 'Current value of a resource metric.'),
-      containerResource: s.ref(V2 + 'ContainerResourceMetricStatus', 'Current value of a container resource metric.'),
+      containerResource: s.ref(
+        V2 + 'ContainerResourceMetricStatus',
+        'Current value of a container resource metric.',
+      ),
       external: s.ref(V2 + 'ExternalMetricStatus', 'Current value of an external metric.'),
     },
     'The last read value of one metric.',
@@ -226,7 +295,10 @@ const v2: Definitions = {
     ['metric', 'current', 'describedObject'],
   ),
   [V2 + 'PodsMetricStatus']: s.obj(
-    { metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'), current: s.ref(V2 + 'MetricValueStatus', 'The current value.') },
+    {
+      metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'),
+      current: s.ref(V2 + 'MetricValueStatus', 'The current value.'),
+    },
     'Current value of a pods metric.',
     ['metric', 'current'],
   ),
@@ -245,7 +317,10 @@ const v2: Definitions = {
     ['name', 'current', 'container'],
   ),
   [V2 + 'ExternalMetricStatus']: s.obj(
-    { metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'), current: s.ref(V2 + 'MetricValueStatus', 'The current value.') },
+    {
+      metric: s.ref(V2 + 'MetricIdentifier', 'The metric.'),
+      current: s.ref(V2 + 'MetricValueStatus', 'The current value.'),
+    },
     'Current value of an external metric.',
     ['metric', 'current'],
   ),

@@ -43,7 +43,10 @@ export function defaultHorizontalPodAutoscaler(o: KubeObject): void {
   setDefault(spec, 'minReplicas', 1);
   if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
     spec.metrics = [
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: defaultCPUUtilization } } },
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: defaultCPUUtilization } },
+      },
     ];
   }
   if (spec.behavior !== undefined && spec.behavior !== null) {

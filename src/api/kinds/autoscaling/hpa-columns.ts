@@ -36,7 +36,8 @@ function formatMetric(spec: Obj, status: Obj | undefined): string {
     if (target.averageValue != null) {
       return `${str(src.name)}: ${current ? qty(current.averageValue) : unknown}/${qty(target.averageValue)}`;
     }
-    const cur = current && typeof current.averageUtilization === 'number' ? `${current.averageUtilization}%` : unknown;
+    const cur =
+      current && typeof current.averageUtilization === 'number' ? `${current.averageUtilization}%` : unknown;
     const tgt = typeof target.averageUtilization === 'number' ? `${target.averageUtilization}%` : '<auto>';
     return `${str(src.name)}: ${cur}/${tgt}`;
   }
@@ -82,8 +83,20 @@ export function hpaColumns(view: (o: KubeObject) => KubeObject): Column[] {
       priority: 0,
       cell: (o) => (typeof spec(o).minReplicas === 'number' ? String(spec(o).minReplicas) : '<unset>'),
     },
-    { name: 'MaxPods', type: 'string', description: 'Highest replica count.', priority: 0, cell: (o) => num(spec(o).maxReplicas) },
-    { name: 'Replicas', type: 'string', description: 'Current replica count.', priority: 0, cell: (o) => num(status(o).currentReplicas) },
+    {
+      name: 'MaxPods',
+      type: 'string',
+      description: 'Highest replica count.',
+      priority: 0,
+      cell: (o) => num(spec(o).maxReplicas),
+    },
+    {
+      name: 'Replicas',
+      type: 'string',
+      description: 'Current replica count.',
+      priority: 0,
+      cell: (o) => num(status(o).currentReplicas),
+    },
     ageColumn,
   ];
 }

@@ -56,16 +56,22 @@ function validateTarget(target: Obj, path: string): FieldError[] {
   else if (!['Utilization', 'Value', 'AverageValue'].includes(type))
     errs.push(fieldError.invalid(`${path}.type`, type, 'must be either Utilization, Value, or AverageValue'));
   for (const f of ['value', 'averageValue'])
-    if (target[f] != null && quantitySign(target[f]) !== 1) errs.push(fieldError.invalid(`${path}.${f}`, target[f], 'must be positive'));
+    if (target[f] != null && quantitySign(target[f]) !== 1)
+      errs.push(fieldError.invalid(`${path}.${f}`, target[f], 'must be positive'));
   if (typeof target.averageUtilization === 'number' && target.averageUtilization < 1)
-    errs.push(fieldError.invalid(`${path}.averageUtilization`, target.averageUtilization, 'must be greater than 0'));
+    errs.push(
+      fieldError.invalid(`${path}.averageUtilization`, target.averageUtilization, 'must be greater than 0'),
+    );
   return errs;
 }
 
 function validateIdentifier(metric: unknown, path: string): FieldError[] {
   const m = obj(metric);
   const name = str(m.name);
-  const errs = name === '' ? [fieldError.required(`${path}.name`, 'must specify a metric name')] : pathSegmentErrors(name, `${path}.name`);
+  const errs =
+    name === ''
+      ? [fieldError.required(`${path}.name`, 'must specify a metric name')]
+      : pathSegmentErrors(name, `${path}.name`);
   if (isObject(m.selector)) errs.push(...validateLabelSelector(m.selector, `${path}.selector`));
   return errs;
 }
@@ -79,17 +85,32 @@ function validateSource(type: string, src: Obj, path: string): FieldError[] {
     if (type === 'ContainerResource' && str(src.container) === '')
       errs.push(fieldError.required(`${path}.container`, 'must specify a container'));
     if (!has('averageUtilization') && !has('averageValue'))
-      errs.push(fieldError.required(`${path}.target.averageUtilization`, 'must set either a target raw value or a target utilization'));
+      errs.push(
+        fieldError.required(
+          `${path}.target.averageUtilization`,
+          'must set either a target raw value or a target utilization',
+        ),
+      );
     if (has('averageUtilization') && has('averageValue'))
-      errs.push(fieldError.forbidden(`${path}.target.averageValue`, 'may not set both a target raw value and a target utilization'));
+      errs.push(
+        fieldError.forbidden(
+          `${path}.target.averageValue`,
+          'may not set both a target raw value and a target utilization',
+        ),
+      );
   } else if (type === 'Pods') {
     errs.push(...validateIdentifier(src.metric, `${path}.metric`));
-    if (!has('averageValue')) errs.push(fieldError.required(`${path}.target.averageValue`, 'must specify a positive target averageValue'));
+    if (!has('averageValue'))
+      errs.push(
+        fieldError.required(`${path}.target.averageValue`, 'must specify a positive target averageValue'),
+      );
   } else {
     if (type === 'Object') errs.push(...validateReference(src.describedObject, `${path}.describedObject`));
     errs.push(...validateIdentifier(src.metric, `${path}.metric`));
     if (!has('value') && !has('averageValue'))
-      errs.push(fieldError.required(`${path}.target.averageValue`, 'must set either a target value or averageValue'));
+      errs.push(
+        fieldError.required(`${path}.target.averageValue`, 'must set either a target value or averageValue'),
+      );
   }
   return errs;
 }
@@ -102,10 +123,14 @@ function validateMetric(spec: Obj, path: string): FieldError[] {
   const expected = sourceField[type];
   const present = Object.values(sourceField).filter((f) => spec[f] != null);
   if (expected && spec[expected] == null)
-    errs.push(fieldError.required(`${path}.${expected}`, 'must populate information for the given metric source'));
-  if (expected && isObject(spec[expected])) errs.push(...validateSource(type, spec[expected] as Obj, `${path}.${expected}`));
+    errs.push(
+      fieldError.required(`${path}.${expected}`, 'must populate information for the given metric source'),
+    );
+  if (expected && isObject(spec[expected]))
+    errs.push(...validateSource(type, spec[expected] as Obj, `${path}.${expected}`));
   for (const f of present)
-    if (f !== expected) errs.push(fieldError.forbidden(`${path}.${f}`, 'must populate the given metric source only'));
+    if (f !== expected)
+      errs.push(fieldError.forbidden(`${path}.${f}`, 'must populate the given metric source only'));
   return errs;
 }
 
@@ -114,22 +139,47 @@ function validateRules(rules: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const window = rules.stabilizationWindowSeconds;
   if (typeof window === 'number') {
-    if (window < 0) errs.push(fieldError.invalid(`${path}.stabilizationWindowSeconds`, window, 'must be greater than or equal to zero'));
+    if (window < 0)
+      errs.push(
+        fieldError.invalid(
+          `${path}.stabilizationWindowSeconds`,
+          window,
+          'must be greater than or equal to zero',
+        ),
+      );
     if (window > maxStabilizationWindowSeconds)
-      errs.push(fieldError.invalid(`${path}.stabilizationWindowSeconds`, window, `must be less than or equal to ${maxStabilizationWindowSeconds}`));
+      errs.push(
+        fieldError.invalid(
+          `${path}.stabilizationWindowSeconds`,
+          window,
+          `must be less than or equal to ${maxStabilizationWindowSeconds}`,
+        ),
+      );
   }
   if (rules.selectPolicy != null && !['Max', 'Min', 'Disabled'].includes(str(rules.selectPolicy)))
-    errs.push(fieldError.notSupported(`${path}.selectPolicy`, rules.selectPolicy, ['Disabled', 'Max', 'Min']));
+    errs.push(
+      fieldError.notSupported(`${path}.selectPolicy`, rules.selectPolicy, ['Disabled', 'Max', 'Min']),
+    );
   const policies = objects(rules.policies);
-  if (policies.length === 0) errs.push(fieldError.required(`${path}.policies`, 'must specify at least one Policy'));
+  if (policies.length === 0)
+    errs.push(fieldError.required(`${path}.policies`, 'must specify at least one Policy'));
   policies.forEach((p, i) => {
     const pp = `${path}.policies[${i}]`;
-    if (p.type !== 'Pods' && p.type !== 'Percent') errs.push(fieldError.notSupported(`${pp}.type`, p.type ?? '', ['Percent', 'Pods']));
-    if (!(typeof p.value === 'number' && p.value > 0)) errs.push(fieldError.invalid(`${pp}.value`, p.value ?? 0, 'must be greater than zero'));
+    if (p.type !== 'Pods' && p.type !== 'Percent')
+      errs.push(fieldError.notSupported(`${pp}.type`, p.type ?? '', ['Percent', 'Pods']));
+    if (!(typeof p.value === 'number' && p.value > 0))
+      errs.push(fieldError.invalid(`${pp}.value`, p.value ?? 0, 'must be greater than zero'));
     const period = typeof p.periodSeconds === 'number' ? p.periodSeconds : 0;
-    if (period <= 0) errs.push(fieldError.invalid(`${pp}.periodSeconds`, period, 'must be greater than zero'));
+    if (period <= 0)
+      errs.push(fieldError.invalid(`${pp}.periodSeconds`, period, 'must be greater than zero'));
     if (period > maxPeriodSeconds)
-      errs.push(fieldError.invalid(`${pp}.periodSeconds`, period, `must be less than or equal to ${maxPeriodSeconds}`));
+      errs.push(
+        fieldError.invalid(
+          `${pp}.periodSeconds`,
+          period,
+          `must be less than or equal to ${maxPeriodSeconds}`,
+        ),
+      );
   });
   return errs;
 }
@@ -140,7 +190,8 @@ export function validateHorizontalPodAutoscaler(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const min = spec.minReplicas;
   const max = typeof spec.maxReplicas === 'number' ? spec.maxReplicas : 0;
-  if (typeof min === 'number' && min < 1) errs.push(fieldError.invalid('spec.minReplicas', min, 'must be greater than or equal to 1'));
+  if (typeof min === 'number' && min < 1)
+    errs.push(fieldError.invalid('spec.minReplicas', min, 'must be greater than or equal to 1'));
   if (max < 1) errs.push(fieldError.invalid('spec.maxReplicas', max, 'must be greater than 0'));
   if (typeof min === 'number' && max < min)
     errs.push(fieldError.invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));

@@ -8,7 +8,9 @@ describe('autoscaling module', () => {
 
   it('defines autoscaling/v1 Scale for the /scale subresources', () => {
     const scale = module.definitions['io.k8s.api.autoscaling.v1.Scale'];
-    assert.deepEqual(scale['x-kubernetes-group-version-kind'], [{ group: 'autoscaling', version: 'v1', kind: 'Scale' }]);
+    assert.deepEqual(scale['x-kubernetes-group-version-kind'], [
+      { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    ]);
     assert.ok(module.definitions['io.k8s.api.autoscaling.v1.ScaleStatus'].properties?.selector);
   });
 

@@ -14,7 +14,8 @@ describe('cron schedules', () => {
     '@daily',
     '@every 1h30m',
   ];
-  for (const s of valid) it(`accepts ${JSON.stringify(s)}`, () => assert.equal(cronScheduleError(s), undefined));
+  for (const s of valid)
+    it(`accepts ${JSON.stringify(s)}`, () => assert.equal(cronScheduleError(s), undefined));
 
   const invalid: [string, RegExp][] = [
     ['', /empty spec string/],
@@ -34,7 +35,8 @@ describe('cron schedules', () => {
     ['@fortnightly', /unrecognized descriptor/],
     ['@every soon', /failed to parse duration/],
   ];
-  for (const [s, re] of invalid) it(`rejects ${JSON.stringify(s)}`, () => assert.match(cronScheduleError(s) ?? '', re));
+  for (const [s, re] of invalid)
+    it(`rejects ${JSON.stringify(s)}`, () => assert.match(cronScheduleError(s) ?? '', re));
 });
 
 describe('time zones', () => {
@@ -47,5 +49,6 @@ describe('time zones', () => {
     ['america/new_york', /unknown time zone/],
     ['Europe/Berlin ', /unknown time zone/],
   ];
-  for (const [z, re] of bad) it(`rejects ${JSON.stringify(z)}`, () => assert.match(timeZoneError(z) ?? '', re));
+  for (const [z, re] of bad)
+    it(`rejects ${JSON.stringify(z)}`, () => assert.match(timeZoneError(z) ?? '', re));
 });

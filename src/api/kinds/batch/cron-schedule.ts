@@ -12,7 +12,18 @@ interface FieldBounds {
 }
 
 const months: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 const weekdays: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 
@@ -78,7 +89,9 @@ export function cronScheduleError(schedule: string): string | undefined {
   if (spec.startsWith('@')) {
     if (spec.startsWith('@every ')) {
       const d = spec.slice('@every '.length).trim();
-      return goDuration.test(d) ? undefined : `failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(d)}`;
+      return goDuration.test(d)
+        ? undefined
+        : `failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(d)}`;
     }
     return macros.has(spec) ? undefined : `unrecognized descriptor: ${spec}`;
   }

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../object.ts';
-import { NOW, TEN_MINUTES_AGO, cells, columnNames, created, createErrorFields, defaultedTemplate, object, podTemplate } from '../apps/fixtures.ts';
+import {
+  NOW,
+  TEN_MINUTES_AGO,
+  cells,
+  columnNames,
+  created,
+  createErrorFields,
+  defaultedTemplate,
+  object,
+  podTemplate,
+} from '../apps/fixtures.ts';
 import { cronJobKind as kind } from './cronjob.ts';
 
 const jobTemplate = (spec: Record<string, unknown> = {}) => ({
@@ -30,14 +40,35 @@ describe('CronJob', () => {
     ['TZ in the schedule', cron({ schedule: 'CRON_TZ=UTC 0 * * * *' }), ['spec.schedule']],
     ['an unknown time zone', cron({ timeZone: 'Moon/Base' }), ['spec.timeZone']],
     ['an unknown concurrencyPolicy', cron({ concurrencyPolicy: 'Sometimes' }), ['spec.concurrencyPolicy']],
-    ['negative history limits', cron({ successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -1 }), ['spec.failedJobsHistoryLimit', 'spec.successfulJobsHistoryLimit']],
-    ['negative startingDeadlineSeconds', cron({ startingDeadlineSeconds: -10 }), ['spec.startingDeadlineSeconds']],
-    ['a job template with restartPolicy Always', cron({ jobTemplate: { spec: { template: podTemplate() } } }), ['spec.jobTemplate.spec.template.spec.restartPolicy']],
-    ['a job template with a selector', cron({ jobTemplate: jobTemplate({ selector: { matchLabels: {} } }) }), ['spec.jobTemplate.spec.selector']],
-    ['a job template with manualSelector', cron({ jobTemplate: jobTemplate({ manualSelector: true }) }), ['spec.jobTemplate.spec.manualSelector']],
+    [
+      'negative history limits',
+      cron({ successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -1 }),
+      ['spec.failedJobsHistoryLimit', 'spec.successfulJobsHistoryLimit'],
+    ],
+    [
+      'negative startingDeadlineSeconds',
+      cron({ startingDeadlineSeconds: -10 }),
+      ['spec.startingDeadlineSeconds'],
+    ],
+    [
+      'a job template with restartPolicy Always',
+      cron({ jobTemplate: { spec: { template: podTemplate() } } }),
+      ['spec.jobTemplate.spec.template.spec.restartPolicy'],
+    ],
+    [
+      'a job template with a selector',
+      cron({ jobTemplate: jobTemplate({ selector: { matchLabels: {} } }) }),
+      ['spec.jobTemplate.spec.selector'],
+    ],
+    [
+      'a job template with manualSelector',
+      cron({ jobTemplate: jobTemplate({ manualSelector: true }) }),
+      ['spec.jobTemplate.spec.manualSelector'],
+    ],
     ['a name over 52 characters', cron({}, 'x'.repeat(53)), ['metadata.name']],
   ];
-  for (const [name, obj, fields] of cases) it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
+  for (const [name, obj, fields] of cases)
+    it(`validates ${name}`, () => assert.deepEqual(createErrorFields(kind, obj), fields));
 
   it('shows SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE', () => {
     assert.deepEqual(columnNames(kind), {
@@ -46,7 +77,17 @@ describe('CronJob', () => {
     });
     const o = created(kind, cron());
     o.metadata.creationTimestamp = TEN_MINUTES_AGO;
-    assert.deepEqual(cells(kind, o, NOW), ['*/5 * * * *', '<none>', 'False', 0, '<none>', '10m', 'web', 'nginx:1.27', '<none>']);
+    assert.deepEqual(cells(kind, o, NOW), [
+      '*/5 * * * *',
+      '<none>',
+      'False',
+      0,
+      '<none>',
+      '10m',
+      'web',
+      'nginx:1.27',
+      '<none>',
+    ]);
     o.status = { active: [{ name: 'backup-1' }], lastScheduleTime: '2025-01-01T11:55:00Z' };
     (o.spec as Record<string, unknown>).timeZone = 'UTC';
     assert.deepEqual(cells(kind, o, NOW).slice(0, 5), ['*/5 * * * *', 'UTC', 'False', 1, '5m']);

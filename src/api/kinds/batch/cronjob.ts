@@ -45,8 +45,10 @@ function validateJobTemplate(spec: Obj): FieldError[] {
   const jobSpec = obj(obj(spec.jobTemplate).spec);
   const path = 'spec.jobTemplate.spec';
   const errs = validateJobSpec(jobSpec, path, { requireSelector: false });
-  if (jobSpec.selector != null) errs.push(fieldError.invalid(`${path}.selector`, jobSpec.selector, '`selector` will be auto-generated'));
-  if (jobSpec.manualSelector === true) errs.push(fieldError.notSupported(`${path}.manualSelector`, true, ['nil', 'false']));
+  if (jobSpec.selector != null)
+    errs.push(fieldError.invalid(`${path}.selector`, jobSpec.selector, '`selector` will be auto-generated'));
+  if (jobSpec.manualSelector === true)
+    errs.push(fieldError.notSupported(`${path}.manualSelector`, true, ['nil', 'false']));
   return errs;
 }
 
@@ -56,7 +58,9 @@ export function validateCronJob(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const name = o.metadata.name ?? '';
   if (name.length > maxCronJobNameLength)
-    errs.push(fieldError.invalid('metadata.name', name, `must be no more than ${maxCronJobNameLength} characters`));
+    errs.push(
+      fieldError.invalid('metadata.name', name, `must be no more than ${maxCronJobNameLength} characters`),
+    );
   errs.push(...validateSchedule(spec));
   if (typeof spec.timeZone === 'string') {
     const err = timeZoneError(spec.timeZone);
@@ -96,7 +100,13 @@ export const cronJobKind: KindDef = {
     validate: validateCronJob,
   },
   columns: [
-    { name: 'Schedule', type: 'string', description: 'The cron schedule.', priority: 0, cell: (o) => String(specOf(o).schedule ?? '') },
+    {
+      name: 'Schedule',
+      type: 'string',
+      description: 'The cron schedule.',
+      priority: 0,
+      cell: (o) => String(specOf(o).schedule ?? ''),
+    },
     {
       name: 'Timezone',
       type: 'string',
@@ -104,7 +114,13 @@ export const cronJobKind: KindDef = {
       priority: 0,
       cell: (o) => (typeof specOf(o).timeZone === 'string' ? (specOf(o).timeZone as string) : '<none>'),
     },
-    { name: 'Suspend', type: 'boolean', description: 'Whether new runs are suspended.', priority: 0, cell: (o) => boolCell(specOf(o).suspend) },
+    {
+      name: 'Suspend',
+      type: 'boolean',
+      description: 'Whether new runs are suspended.',
+      priority: 0,
+      cell: (o) => boolCell(specOf(o).suspend),
+    },
     {
       name: 'Active',
       type: 'integer',

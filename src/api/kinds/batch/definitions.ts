@@ -17,30 +17,60 @@ const job: Definitions = {
   [B + 'JobSpec']: s.obj(
     {
       parallelism: s.int32('Most pods the Job runs at the same time (default 1).'),
-      completions: s.int32('Successful pods needed for the Job to be complete; unset means any one success completes it.'),
-      activeDeadlineSeconds: s.int64('Seconds the Job may run, counted from its start, before the system ends it.'),
-      podFailurePolicy: s.ref(B + 'PodFailurePolicy', 'How pod failures count toward the backoff limit, by exit code or pod condition.'),
-      successPolicy: s.ref(B + 'SuccessPolicy', 'When an Indexed Job may be declared succeeded before all indexes finish.'),
+      completions: s.int32(
+        'Successful pods needed for the Job to be complete; unset means any one success completes it.',
+      ),
+      activeDeadlineSeconds: s.int64(
+        'Seconds the Job may run, counted from its start, before the system ends it.',
+      ),
+      podFailurePolicy: s.ref(
+        B + 'PodFailurePolicy',
+        'How pod failures count toward the backoff limit, by exit code or pod condition.',
+      ),
+      successPolicy: s.ref(
+        B + 'SuccessPolicy',
+        'When an Indexed Job may be declared succeeded before all indexes finish.',
+      ),
       backoffLimit: s.int32('Retries before the Job is marked failed (default 6).'),
       backoffLimitPerIndex: s.int32('Retries allowed for each index of an Indexed Job.'),
-      maxFailedIndexes: s.int32('Failed indexes tolerated before the whole Job fails; needs backoffLimitPerIndex.'),
-      selector: s.ref(META + 'LabelSelector', 'Label query over the pods of this Job; generated unless manualSelector is true.'),
-      manualSelector: s.bool('When true, the selector is taken as given instead of being generated from the Job uid.'),
-      template: s.ref(CORE + 'PodTemplateSpec', 'The pod the Job runs; restartPolicy must be OnFailure or Never.'),
+      maxFailedIndexes: s.int32(
+        'Failed indexes tolerated before the whole Job fails; needs backoffLimitPerIndex.',
+      ),
+      selector: s.ref(
+        META + 'LabelSelector',
+        'Label query over the pods of this Job; generated unless manualSelector is true.',
+      ),
+      manualSelector: s.bool(
+        'When true, the selector is taken as given instead of being generated from the Job uid.',
+      ),
+      template: s.ref(
+        CORE + 'PodTemplateSpec',
+        'The pod the Job runs; restartPolicy must be OnFailure or Never.',
+      ),
       ttlSecondsAfterFinished: s.int32('Seconds after finishing before the Job is deleted automatically.'),
-      completionMode: s.enumOf(['NonIndexed', 'Indexed'], 'NonIndexed (default) or Indexed: whether each pod gets a completion index.'),
+      completionMode: s.enumOf(
+        ['NonIndexed', 'Indexed'],
+        'NonIndexed (default) or Indexed: whether each pod gets a completion index.',
+      ),
       suspend: s.bool('When true, the Job creates no pods and running pods are stopped (default false).'),
       podReplacementPolicy: s.enumOf(
         ['TerminatingOrFailed', 'Failed'],
         'When replacement pods are created: as soon as a pod is terminating, or only once it has fully failed.',
       ),
-      managedBy: s.str('The controller that reconciles this Job; empty or kubernetes.io/job-controller means the built-in one.'),
+      managedBy: s.str(
+        'The controller that reconciles this Job; empty or kubernetes.io/job-controller means the built-in one.',
+      ),
     },
     'The desired state of a Job.',
     ['template'],
   ),
   [B + 'PodFailurePolicy']: s.obj(
-    { rules: s.list(s.ref(B + 'PodFailurePolicyRule'), 'Rules checked in order; the first that matches a failed pod decides.') },
+    {
+      rules: s.list(
+        s.ref(B + 'PodFailurePolicyRule'),
+        'Rules checked in order; the first that matches a failed pod decides.',
+      ),
+    },
     'How failed pods are treated.',
     ['rules'],
   ),
@@ -48,7 +78,10 @@ const job: Definitions = {
     {
       action: s.enumOf(['Count', 'FailIndex', 'FailJob', 'Ignore'], 'What to do when the rule matches.'),
       onExitCodes: s.ref(B + 'PodFailurePolicyOnExitCodesRequirement', 'Match on container exit codes.'),
-      onPodConditions: s.list(s.ref(B + 'PodFailurePolicyOnPodConditionsPattern'), 'Match on pod conditions.'),
+      onPodConditions: s.list(
+        s.ref(B + 'PodFailurePolicyOnPodConditionsPattern'),
+        'Match on pod conditions.',
+      ),
     },
     'One rule of a pod failure policy; exactly one of onExitCodes and onPodConditions is set.',
     ['action'],
@@ -57,7 +90,12 @@ const job: Definitions = {
     {
       containerName: s.str('Only this container is checked; all containers when unset.'),
       operator: s.enumOf(['In', 'NotIn'], 'Whether the exit code must be in, or outside, the values.'),
-      values: { type: 'array', items: s.int32('An exit code.'), 'x-kubernetes-list-type': 'set', description: 'Exit codes, sorted and unique.' },
+      values: {
+        type: 'array',
+        items: s.int32('An exit code.'),
+        'x-kubernetes-list-type': 'set',
+        description: 'Exit codes, sorted and unique.',
+      },
     },
     'Matches failed containers by exit code.',
     ['operator', 'values'],
@@ -100,7 +138,10 @@ const job: Definitions = {
       terminating: s.int32('Pods that are terminating.'),
       completedIndexes: s.str('Completed indexes of an Indexed Job, in compressed range form.'),
       failedIndexes: s.str('Failed indexes of an Indexed Job, in compressed range form.'),
-      uncountedTerminatedPods: s.ref(B + 'UncountedTerminatedPods', 'Finished pods the controller has not counted yet.'),
+      uncountedTerminatedPods: s.ref(
+        B + 'UncountedTerminatedPods',
+        'Finished pods the controller has not counted yet.',
+      ),
       ready: s.int32('Pods with a Ready condition.'),
     },
     'The observed state of a Job.',
@@ -136,8 +177,13 @@ const cronJob: Definitions = {
     {
       schedule: s.str('When to run, in cron format ("*/5 * * * *") or a macro such as @hourly.'),
       timeZone: s.str('IANA time zone the schedule is read in; the controller’s zone when unset.'),
-      startingDeadlineSeconds: s.int64('Seconds after a missed start time during which the Job may still be started.'),
-      concurrencyPolicy: s.enumOf(['Allow', 'Forbid', 'Replace'], 'What to do when a run is due while the previous one is still active (default Allow).'),
+      startingDeadlineSeconds: s.int64(
+        'Seconds after a missed start time during which the Job may still be started.',
+      ),
+      concurrencyPolicy: s.enumOf(
+        ['Allow', 'Forbid', 'Replace'],
+        'What to do when a run is due while the previous one is still active (default Allow).',
+      ),
       suspend: s.bool('When true, no further runs are started (default false).'),
       jobTemplate: s.ref(B + 'JobTemplateSpec', 'The Job created at each run.'),
       successfulJobsHistoryLimit: s.int32('Finished successful Jobs to keep (default 3).'),

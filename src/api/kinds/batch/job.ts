@@ -10,7 +10,16 @@ import { humanDuration } from '../../table/duration.ts';
 import { obj, objects, str, type Obj } from '../../validation/util.ts';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.ts';
 import type { KindDef } from '../types.ts';
-import { ageColumn, child, immutable, num, setDefault, specOf, statusOf, wideTemplateColumns } from '../apps/workload.ts';
+import {
+  ageColumn,
+  child,
+  immutable,
+  num,
+  setDefault,
+  specOf,
+  statusOf,
+  wideTemplateColumns,
+} from '../apps/workload.ts';
 import { validateJobSpec } from './job-spec.ts';
 
 /** Label the generated selector selects on: the Job's uid. */
@@ -88,7 +97,10 @@ function validateGeneratedSelector(o: KubeObject): FieldError[] {
     Object.keys(selector).every((k) => k === 'matchLabels') &&
     Object.keys(matchLabels).length === 1 &&
     matchLabels[controllerUidLabel] === uid;
-  if (!generated) errs.push(fieldError.invalid('spec.selector', spec.selector ?? expected, '`selector` not auto-generated'));
+  if (!generated)
+    errs.push(
+      fieldError.invalid('spec.selector', spec.selector ?? expected, '`selector` not auto-generated'),
+    );
   return errs;
 }
 
@@ -112,8 +124,17 @@ export function validateJobUpdate(o: KubeObject, old: KubeObject): FieldError[] 
   const spec = specOf(o);
   const prev = specOf(old);
   const errs: FieldError[] = [];
-  if (!elasticCompletions(spec, prev)) errs.push(...immutable(spec.completions, prev.completions, 'spec.completions'));
-  for (const f of ['selector', 'template', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'managedBy', 'successPolicy'])
+  if (!elasticCompletions(spec, prev))
+    errs.push(...immutable(spec.completions, prev.completions, 'spec.completions'));
+  for (const f of [
+    'selector',
+    'template',
+    'completionMode',
+    'podFailurePolicy',
+    'backoffLimitPerIndex',
+    'managedBy',
+    'successPolicy',
+  ])
     errs.push(...immutable(spec[f], prev[f], `spec.${f}`));
   return errs;
 }
@@ -171,8 +192,20 @@ export const jobKind: KindDef = {
   },
   columns: [
     { name: 'Status', type: 'string', description: 'Status of the job.', priority: 0, cell: jobStatus },
-    { name: 'Completions', type: 'string', description: 'Succeeded pods out of the required completions.', priority: 0, cell: jobCompletions },
-    { name: 'Duration', type: 'string', description: 'Time the job took (or has taken so far) to complete.', priority: 0, cell: jobDuration },
+    {
+      name: 'Completions',
+      type: 'string',
+      description: 'Succeeded pods out of the required completions.',
+      priority: 0,
+      cell: jobCompletions,
+    },
+    {
+      name: 'Duration',
+      type: 'string',
+      description: 'Time the job took (or has taken so far) to complete.',
+      priority: 0,
+      cell: jobDuration,
+    },
     ageColumn,
     ...wideTemplateColumns(),
   ],

@@ -13,7 +13,9 @@ export const definitions: Definitions = {
   [P + 'LeaseSpec']: s.obj(
     {
       holderIdentity: s.str('Identity of the current holder.'),
-      leaseDurationSeconds: s.int32('How long other candidates wait after the last renewal before taking over.'),
+      leaseDurationSeconds: s.int32(
+        'How long other candidates wait after the last renewal before taking over.',
+      ),
       acquireTime: s.ref(MICRO, 'When the current holder acquired the lease.'),
       renewTime: s.ref(MICRO, 'When the holder last renewed the lease.'),
       leaseTransitions: s.int32('How many times the lease changed holders.'),

@@ -23,11 +23,20 @@ test('lease: valid object has no errors; bad durations are rejected', () => {
   assert.deepEqual(lease.strategy.validate?.(fixture()), []);
   const o = fixture();
   o.spec = { leaseDurationSeconds: 0, leaseTransitions: -1 };
-  assert.deepEqual(lease.strategy.validate?.(o).map((e) => e.field), ['spec.leaseDurationSeconds', 'spec.leaseTransitions']);
+  assert.deepEqual(
+    lease.strategy.validate?.(o).map((e) => e.field),
+    ['spec.leaseDurationSeconds', 'spec.leaseTransitions'],
+  );
 });
 
 test('lease: columns HOLDER AGE', () => {
   const now = Date.parse(CREATED) + 25 * 3600_000;
-  assert.deepEqual(lease.columns?.map((c) => c.cell(fixture(), now)), ['node-1', '25h']);
-  assert.deepEqual(lease.columns?.map((c) => c.cell({ metadata: { creationTimestamp: CREATED }, spec: {} }, now)), ['', '25h']);
+  assert.deepEqual(
+    lease.columns?.map((c) => c.cell(fixture(), now)),
+    ['node-1', '25h'],
+  );
+  assert.deepEqual(
+    lease.columns?.map((c) => c.cell({ metadata: { creationTimestamp: CREATED }, spec: {} }, now)),
+    ['', '25h'],
+  );
 });

@@ -12,7 +12,9 @@ function validateLease(o: KubeObject): FieldError[] {
   const spec = obj(o.spec);
   const errs: FieldError[] = [];
   if (typeof spec.leaseDurationSeconds === 'number' && spec.leaseDurationSeconds <= 0) {
-    errs.push(fieldError.invalid('spec.leaseDurationSeconds', spec.leaseDurationSeconds, 'must be greater than 0'));
+    errs.push(
+      fieldError.invalid('spec.leaseDurationSeconds', spec.leaseDurationSeconds, 'must be greater than 0'),
+    );
   }
   errs.push(...nonNegative(spec.leaseTransitions, 'spec.leaseTransitions'));
   return errs;
@@ -29,7 +31,13 @@ export const lease: KindDef = {
   schema: 'io.k8s.api.coordination.v1.Lease',
   strategy: { validate: validateLease },
   columns: [
-    { name: 'Holder', type: 'string', description: 'Identity of the current holder.', priority: 0, cell: (o) => str(obj(o.spec).holderIdentity) },
+    {
+      name: 'Holder',
+      type: 'string',
+      description: 'Identity of the current holder.',
+      priority: 0,
+      cell: (o) => str(obj(o.spec).holderIdentity),
+    },
     ageColumn,
   ],
 };

@@ -21,12 +21,14 @@ export function validateConfigMap(o: KubeObject): FieldError[] {
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
     errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(`data[${key}]`, key, m)));
-    if (key in binary) errs.push(fieldError.invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
+    if (key in binary)
+      errs.push(fieldError.invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
     size += Buffer.byteLength(String(value));
   }
   for (const [key, value] of Object.entries(binary)) {
     errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(`binaryData[${key}]`, key, m)));
-    if (key in data) errs.push(fieldError.invalid(`binaryData[${key}]`, key, 'duplicate of key present in data'));
+    if (key in data)
+      errs.push(fieldError.invalid(`binaryData[${key}]`, key, 'duplicate of key present in data'));
     size += Buffer.from(String(value), 'base64').length;
   }
   if (size > maxDataSize) errs.push(fieldError.tooLong('', maxDataSize));
@@ -37,9 +39,11 @@ export function validateConfigMap(o: KubeObject): FieldError[] {
 export function validateImmutableData(o: KubeObject, old: KubeObject, fields: string[]): FieldError[] {
   if (old.immutable !== true) return [];
   const errs: FieldError[] = [];
-  if (o.immutable !== true) errs.push(fieldError.forbidden('immutable', 'field is immutable when `immutable` is set'));
+  if (o.immutable !== true)
+    errs.push(fieldError.forbidden('immutable', 'field is immutable when `immutable` is set'));
   for (const f of fields)
-    if (!jsonEqual(o[f] ?? {}, old[f] ?? {})) errs.push(fieldError.forbidden(f, 'field is immutable when `immutable` is set'));
+    if (!jsonEqual(o[f] ?? {}, old[f] ?? {}))
+      errs.push(fieldError.forbidden(f, 'field is immutable when `immutable` is set'));
   return errs;
 }
 

@@ -7,8 +7,17 @@ import { pod, podSpec, service } from './fixtures.ts';
 import { module } from './index.ts';
 
 const metaNames = [
-  'ObjectMeta', 'ListMeta', 'LabelSelector', 'LabelSelectorRequirement', 'Time', 'MicroTime', 'Condition',
-  'OwnerReference', 'ManagedFieldsEntry', 'Status', 'DeleteOptions',
+  'ObjectMeta',
+  'ListMeta',
+  'LabelSelector',
+  'LabelSelectorRequirement',
+  'Time',
+  'MicroTime',
+  'Condition',
+  'OwnerReference',
+  'ManagedFieldsEntry',
+  'Status',
+  'DeleteOptions',
 ].map((n) => `io.k8s.apimachinery.pkg.apis.meta.v1.${n}`);
 const known = new Set([
   ...Object.keys(module.definitions),
@@ -39,14 +48,17 @@ test('core definitions: every kind has its schema, list schema and GVK', () => {
   for (const k of module.kinds) {
     const schema = module.definitions[k.schema];
     assert.ok(schema, `${k.kind}: ${k.schema}`);
-    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: k.group, version: k.version, kind: k.kind }]);
+    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [
+      { group: k.group, version: k.version, kind: k.kind },
+    ]);
     assert.ok(schema.properties?.metadata, `${k.kind} has metadata`);
     if (!k.virtual) assert.ok(module.definitions[`${k.schema}List`], `${k.kind}List`);
   }
 });
 
 test('core definitions: descriptions on every definition and strategic merge keys where kubectl needs them', () => {
-  for (const [name, schema] of Object.entries(module.definitions)) assert.ok(schema.description || schema.allOf, `${name} description`);
+  for (const [name, schema] of Object.entries(module.definitions))
+    assert.ok(schema.description || schema.allOf, `${name} description`);
   const spec = module.definitions['io.k8s.api.core.v1.PodSpec']!.properties!;
   assert.equal(spec.containers!['x-kubernetes-patch-merge-key'], 'name');
   assert.equal(spec.volumes!['x-kubernetes-patch-strategy'], 'merge,retainKeys');

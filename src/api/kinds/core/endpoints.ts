@@ -21,7 +21,11 @@ export function validateEndpoints(o: KubeObject): FieldError[] {
         if (!ip) errs.push(fieldError.required(`${at}.${kind}[${j}].ip`));
         else errs.push(...isValidIP(ip).map((m) => fieldError.invalid(`${at}.${kind}[${j}].ip`, ip, m)));
         if (a.hostname !== undefined && str(a.hostname))
-          errs.push(...isDNS1123Label(str(a.hostname)).map((m) => fieldError.invalid(`${at}.${kind}[${j}].hostname`, a.hostname, m)));
+          errs.push(
+            ...isDNS1123Label(str(a.hostname)).map((m) =>
+              fieldError.invalid(`${at}.${kind}[${j}].hostname`, a.hostname, m),
+            ),
+          );
       });
     const ports = items(ss.ports);
     const names = new Set<string>();
@@ -34,9 +38,12 @@ export function validateEndpoints(o: KubeObject): FieldError[] {
         if (names.has(name)) errs.push(fieldError.duplicate(`${pp}.name`, name));
         names.add(name);
       }
-      errs.push(...isValidPortNum(Number(p.port)).map((m) => fieldError.invalid(`${pp}.port`, p.port ?? 0, m)));
+      errs.push(
+        ...isValidPortNum(Number(p.port)).map((m) => fieldError.invalid(`${pp}.port`, p.port ?? 0, m)),
+      );
       const protocol = str(p.protocol);
-      if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) errs.push(fieldError.notSupported(`${pp}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
+      if (!['TCP', 'UDP', 'SCTP'].includes(protocol))
+        errs.push(fieldError.notSupported(`${pp}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
     });
   });
   return errs;
@@ -64,7 +71,8 @@ export function formatEndpoints(o: KubeObject): string {
     }
     for (const p of ports) {
       count += addrs.length;
-      for (const a of addrs) add(str(a.ip).includes(':') ? `[${str(a.ip)}]:${String(p.port)}` : `${str(a.ip)}:${String(p.port)}`);
+      for (const a of addrs)
+        add(str(a.ip).includes(':') ? `[${str(a.ip)}]:${String(p.port)}` : `${str(a.ip)}:${String(p.port)}`);
     }
   }
   return more ? `${list.join(',')} + ${count - max} more...` : list.join(',');

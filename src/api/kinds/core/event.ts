@@ -17,7 +17,8 @@ export function validateEvent(o: KubeObject): FieldError[] {
   if (ns && o.metadata.namespace && ns !== o.metadata.namespace)
     errs.push(fieldError.invalid('involvedObject.namespace', ns, 'does not match event.namespace'));
   const type = str(o.type);
-  if (type && type !== 'Normal' && type !== 'Warning') errs.push(fieldError.notSupported('type', type, ['Normal', 'Warning']));
+  if (type && type !== 'Normal' && type !== 'Warning')
+    errs.push(fieldError.notSupported('type', type, ['Normal', 'Warning']));
   return errs;
 }
 
@@ -48,7 +49,8 @@ export function eventObject(o: KubeObject): string {
 
 function eventSource(o: KubeObject): string {
   const source = field(o, 'source');
-  if (str(source.component)) return str(source.host) ? `${str(source.component)}, ${str(source.host)}` : str(source.component);
+  if (str(source.component))
+    return str(source.host) ? `${str(source.component)}, ${str(source.host)}` : str(source.component);
   const comp = str(o.reportingComponent);
   return str(o.reportingInstance) ? `${comp}, ${str(o.reportingInstance)}` : comp;
 }
@@ -66,7 +68,13 @@ export const eventColumns: Column[] = [
   col('Source', 'Component that reported the event.', eventSource, 1),
   col('Message', 'What happened.', (o) => str(o.message).trim()),
   col('First Seen', 'Time since the event was first seen.', (o, now) => eventTimes(o, now).first, 1),
-  { name: 'Count', type: 'integer', description: 'How many times it occurred.', priority: 1, cell: (o, now) => eventTimes(o, now).count },
+  {
+    name: 'Count',
+    type: 'integer',
+    description: 'How many times it occurred.',
+    priority: 1,
+    cell: (o, now) => eventTimes(o, now).count,
+  },
   { ...col('Name', 'Name of the event.', (o) => o.metadata.name ?? '', 1), format: 'name' },
 ];
 

@@ -7,7 +7,8 @@ import { validateResourceList } from '../../validation/resources.ts';
 import type { KindDef } from '../types.ts';
 import { field, items, specOf, str } from './util.ts';
 
-const anyName = (name: string, path: string): FieldError[] => isQualifiedName(name).map((m) => fieldError.invalid(path, name, m));
+const anyName = (name: string, path: string): FieldError[] =>
+  isQualifiedName(name).map((m) => fieldError.invalid(path, name, m));
 
 /** LimitRange checks. */
 export function validateLimitRange(o: KubeObject): FieldError[] {
@@ -27,7 +28,8 @@ export function validateLimitRange(o: KubeObject): FieldError[] {
     }
     if (type === 'Pod') {
       for (const f of ['default', 'defaultRequest'])
-        if (Object.keys(field(l, f)).length) errs.push(fieldError.forbidden(`${at}.${f}`, "may not be specified when `type` is 'Pod'"));
+        if (Object.keys(field(l, f)).length)
+          errs.push(fieldError.forbidden(`${at}.${f}`, "may not be specified when `type` is 'Pod'"));
     }
     const raw = (f: string, k: string): string => String(field(l, f)[k]);
     const order: [string, string, string][] = [
@@ -42,7 +44,13 @@ export function validateLimitRange(o: KubeObject): FieldError[] {
       for (const [k, a] of lists[lo]!) {
         const b = lists[hi]!.get(k);
         if (b && compareQuantities(a, b) > 0)
-          errs.push(fieldError.invalid(`${at}.${lo}[${k}]`, raw(lo, k), msg.replace('%a', raw(lo, k)).replace('%b', raw(hi, k))));
+          errs.push(
+            fieldError.invalid(
+              `${at}.${lo}[${k}]`,
+              raw(lo, k),
+              msg.replace('%a', raw(lo, k)).replace('%b', raw(hi, k)),
+            ),
+          );
       }
   });
   return errs;

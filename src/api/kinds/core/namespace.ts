@@ -10,7 +10,8 @@ import { ageColumn, child, col, specOf, statusOf, str, stricterName } from './ut
 
 /** Namespace defaults: the name label Kubernetes adds and phase Active. */
 export function defaultNamespace(o: KubeObject): void {
-  if (o.metadata.name) o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
+  if (o.metadata.name)
+    o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
   if (o.status !== undefined) {
     const status = child(o, 'status');
     if (!status.phase) status.phase = 'Active';
@@ -59,7 +60,9 @@ export const namespaceKind: KindDef = {
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   schema: 'io.k8s.api.core.v1.Namespace',
   hasStatus: true,
-  subresources: [{ name: 'finalize', responseKind: { group: '', version: 'v1', kind: 'Namespace' }, verbs: ['update'] }],
+  subresources: [
+    { name: 'finalize', responseKind: { group: '', version: 'v1', kind: 'Namespace' }, verbs: ['update'] },
+  ],
   strategy: {
     defaults: defaultNamespace,
     prepareForCreate: prepareForCreateNamespace,

@@ -11,7 +11,8 @@ import { ageColumn, col, field, items, jsonEqual, specOf, statusOf, str } from '
 /** Node defaults: status.allocatable copies capacity when unset. */
 export function defaultNode(o: KubeObject): void {
   const status = o.status as Record<string, unknown> | undefined;
-  if (status && status.capacity && status.allocatable === undefined) status.allocatable = { ...(status.capacity as object) };
+  if (status && status.capacity && status.allocatable === undefined)
+    status.allocatable = { ...(status.capacity as object) };
 }
 
 const cidrRe = /^([0-9.]+|[0-9a-fA-F:.]+)\/[0-9]{1,3}$/;
@@ -26,20 +27,33 @@ export function validateNode(o: KubeObject): FieldError[] {
     const key = str(t.key);
     if (!key) errs.push(fieldError.required(`${at}.key`));
     else errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(`${at}.key`, key, m)));
-    if (t.value !== undefined) errs.push(...isValidLabelValue(str(t.value)).map((m) => fieldError.invalid(`${at}.value`, t.value, m)));
+    if (t.value !== undefined)
+      errs.push(...isValidLabelValue(str(t.value)).map((m) => fieldError.invalid(`${at}.value`, t.value, m)));
     const effect = str(t.effect);
     if (!effect) errs.push(fieldError.required(`${at}.effect`));
     else if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect))
-      errs.push(fieldError.notSupported(`${at}.effect`, effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']));
+      errs.push(
+        fieldError.notSupported(`${at}.effect`, effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+      );
     const pair = `${key}/${effect}`;
     if (pairs.has(pair)) errs.push(fieldError.duplicate(at, { key, effect }));
     pairs.add(pair);
   });
   const cidrs = Array.isArray(spec.podCIDRs) ? spec.podCIDRs.map(String) : [];
   cidrs.forEach((c, i) => {
-    if (!cidrRe.test(c)) errs.push(fieldError.invalid(`spec.podCIDRs[${i}]`, c, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+    if (!cidrRe.test(c))
+      errs.push(
+        fieldError.invalid(
+          `spec.podCIDRs[${i}]`,
+          c,
+          'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+        ),
+      );
   });
-  if (cidrs.length > 2) errs.push(fieldError.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
+  if (cidrs.length > 2)
+    errs.push(
+      fieldError.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'),
+    );
   if (spec.podCIDR && cidrs.length && cidrs[0] !== spec.podCIDR)
     errs.push(fieldError.invalid('spec.podCIDRs', cidrs, 'first value must match `spec.podCIDR`'));
   return errs;
@@ -52,9 +66,16 @@ export function validateNodeUpdate(o: KubeObject, old: KubeObject): FieldError[]
   const prev = specOf(old);
   const oldCIDRs = Array.isArray(prev.podCIDRs) ? prev.podCIDRs : [];
   if (oldCIDRs.length && !jsonEqual(spec.podCIDRs, prev.podCIDRs))
-    errs.push(fieldError.forbidden('spec.podCIDRs', 'node updates may not change podCIDR except from "" to valid'));
+    errs.push(
+      fieldError.forbidden('spec.podCIDRs', 'node updates may not change podCIDR except from "" to valid'),
+    );
   if (str(prev.providerID) && spec.providerID !== prev.providerID)
-    errs.push(fieldError.forbidden('spec.providerID', 'node updates may not change providerID except from "" to valid'));
+    errs.push(
+      fieldError.forbidden(
+        'spec.providerID',
+        'node updates may not change providerID except from "" to valid',
+      ),
+    );
   return errs;
 }
 
@@ -105,7 +126,12 @@ export const nodeKind: KindDef = {
     col('External-IP', 'External IP of the node.', (o) => address(o, 'ExternalIP'), 1),
     col('OS-Image', 'Operating system image.', (o) => info(o, 'osImage') || '<unknown>', 1),
     col('Kernel-Version', 'Kernel version.', (o) => info(o, 'kernelVersion') || '<unknown>', 1),
-    col('Container-Runtime', 'Container runtime and version.', (o) => info(o, 'containerRuntimeVersion') || '<unknown>', 1),
+    col(
+      'Container-Runtime',
+      'Container runtime and version.',
+      (o) => info(o, 'containerRuntimeVersion') || '<unknown>',
+      1,
+    ),
   ],
   fieldSelectors: { 'spec.unschedulable': (o) => String(specOf(o).unschedulable === true) },
 };

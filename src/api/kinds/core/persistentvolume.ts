@@ -9,7 +9,19 @@ import { isDNS1123Subdomain } from '../../validation/names.ts';
 import { validateResourceList } from '../../validation/resources.ts';
 import type { KindDef } from '../types.ts';
 import { persistentVolumeSources } from './defs/volume.ts';
-import { accessModesString, ageColumn, canonical, child, col, field, jsonEqual, specOf, statusOf, str, type Obj } from './util.ts';
+import {
+  accessModesString,
+  ageColumn,
+  canonical,
+  child,
+  col,
+  field,
+  jsonEqual,
+  specOf,
+  statusOf,
+  str,
+  type Obj,
+} from './util.ts';
 
 const modes = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 const sourceKeys = Object.keys(persistentVolumeSources);
@@ -47,14 +59,19 @@ export function validatePersistentVolume(o: KubeObject): FieldError[] {
   errs.push(...validateAccessModes(spec.accessModes, 'spec.accessModes'));
   const policy = str(spec.persistentVolumeReclaimPolicy);
   if (!['Retain', 'Recycle', 'Delete'].includes(policy))
-    errs.push(fieldError.notSupported('spec.persistentVolumeReclaimPolicy', policy, ['Delete', 'Recycle', 'Retain']));
+    errs.push(
+      fieldError.notSupported('spec.persistentVolumeReclaimPolicy', policy, ['Delete', 'Recycle', 'Retain']),
+    );
   const set = sourceKeys.filter((k) => spec[k] !== undefined && spec[k] !== null);
   if (set.length === 0) errs.push(fieldError.required('spec', 'must specify a volume type'));
-  for (const k of set.slice(1)) errs.push(fieldError.forbidden(`spec.${k}`, 'may not specify more than 1 volume type'));
-  if (spec.hostPath !== undefined && !str(field(spec, 'hostPath').path)) errs.push(fieldError.required('spec.hostPath.path'));
+  for (const k of set.slice(1))
+    errs.push(fieldError.forbidden(`spec.${k}`, 'may not specify more than 1 volume type'));
+  if (spec.hostPath !== undefined && !str(field(spec, 'hostPath').path))
+    errs.push(fieldError.required('spec.hostPath.path'));
   if (spec.local !== undefined) {
     if (!str(field(spec, 'local').path)) errs.push(fieldError.required('spec.local.path'));
-    if (spec.nodeAffinity === undefined) errs.push(fieldError.required('spec.nodeAffinity', 'Local volumes require node affinity'));
+    if (spec.nodeAffinity === undefined)
+      errs.push(fieldError.required('spec.nodeAffinity', 'Local volumes require node affinity'));
   }
   if (spec.csi !== undefined) {
     const csi = field(spec, 'csi');
@@ -69,11 +86,13 @@ export function validatePersistentVolume(o: KubeObject): FieldError[] {
   const sc = str(spec.storageClassName);
   if (sc) errs.push(...isDNS1123Subdomain(sc).map((m) => fieldError.invalid('spec.storageClassName', sc, m)));
   const vm = str(spec.volumeMode);
-  if (vm && vm !== 'Filesystem' && vm !== 'Block') errs.push(fieldError.notSupported('spec.volumeMode', vm, ['Block', 'Filesystem']));
+  if (vm && vm !== 'Filesystem' && vm !== 'Block')
+    errs.push(fieldError.notSupported('spec.volumeMode', vm, ['Block', 'Filesystem']));
   return errs;
 }
 
-const sourceOf = (spec: Obj): Obj => Object.fromEntries(sourceKeys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
+const sourceOf = (spec: Obj): Obj =>
+  Object.fromEntries(sourceKeys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]]));
 
 /** The volume source and volume mode are fixed after creation. */
 export function validatePersistentVolumeUpdate(o: KubeObject, old: KubeObject): FieldError[] {
@@ -81,7 +100,12 @@ export function validatePersistentVolumeUpdate(o: KubeObject, old: KubeObject): 
   const prev = specOf(old);
   const errs: FieldError[] = [];
   if (!jsonEqual(sourceOf(spec), sourceOf(prev)))
-    errs.push(fieldError.forbidden('spec.persistentvolumesource', 'spec.persistentvolumesource is immutable after creation'));
+    errs.push(
+      fieldError.forbidden(
+        'spec.persistentvolumesource',
+        'spec.persistentvolumesource is immutable after creation',
+      ),
+    );
   if ((spec.volumeMode ?? 'Filesystem') !== (prev.volumeMode ?? 'Filesystem'))
     errs.push(fieldError.invalid('spec.volumeMode', spec.volumeMode, 'field is immutable'));
   return errs;
@@ -89,7 +113,9 @@ export function validatePersistentVolumeUpdate(o: KubeObject, old: KubeObject): 
 
 /** StorageClass of a PV or PVC: the beta annotation wins over spec.storageClassName. */
 export function storageClassOf(o: KubeObject): string {
-  return o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? str(specOf(o).storageClassName);
+  return (
+    o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? str(specOf(o).storageClassName)
+  );
 }
 
 /** The `persistentvolumes` resource of core/v1. */
@@ -115,14 +141,22 @@ export const persistentVolumeKind: KindDef = {
   columns: [
     col('Capacity', 'Size of the volume.', (o) => canonical(field(specOf(o), 'capacity').storage) || '0'),
     col('Access Modes', 'Access modes of the volume.', (o) => accessModesString(specOf(o).accessModes)),
-    col('Reclaim Policy', 'What happens when the claim is released.', (o) => str(specOf(o).persistentVolumeReclaimPolicy)),
-    col('Status', 'Phase of the volume.', (o) => (o.metadata.deletionTimestamp ? 'Terminating' : str(statusOf(o).phase))),
+    col('Reclaim Policy', 'What happens when the claim is released.', (o) =>
+      str(specOf(o).persistentVolumeReclaimPolicy),
+    ),
+    col('Status', 'Phase of the volume.', (o) =>
+      o.metadata.deletionTimestamp ? 'Terminating' : str(statusOf(o).phase),
+    ),
     col('Claim', 'Claim bound to the volume.', (o) => {
       const ref = field(specOf(o), 'claimRef');
       return specOf(o).claimRef ? `${str(ref.namespace)}/${str(ref.name)}` : '';
     }),
     col('StorageClass', 'StorageClass of the volume.', storageClassOf),
-    col('VolumeAttributesClass', 'VolumeAttributesClass of the volume.', (o) => str(specOf(o).volumeAttributesClassName) || '<unset>'),
+    col(
+      'VolumeAttributesClass',
+      'VolumeAttributesClass of the volume.',
+      (o) => str(specOf(o).volumeAttributesClassName) || '<unset>',
+    ),
     col('Reason', 'Reason for a failure.', (o) => str(statusOf(o).reason)),
     ageColumn,
     col('VolumeMode', 'Filesystem or Block.', (o) => str(specOf(o).volumeMode) || '<unset>', 1),

@@ -9,7 +9,19 @@ import { compareQuantities, parseQuantity } from '../../quantity.ts';
 import { isDNS1123Subdomain } from '../../validation/names.ts';
 import { validateResourceList } from '../../validation/resources.ts';
 import type { KindDef } from '../types.ts';
-import { accessModesString, ageColumn, canonical, child, col, field, jsonEqual, specOf, statusOf, str, type Obj } from './util.ts';
+import {
+  accessModesString,
+  ageColumn,
+  canonical,
+  child,
+  col,
+  field,
+  jsonEqual,
+  specOf,
+  statusOf,
+  str,
+  type Obj,
+} from './util.ts';
 import { storageClassOf, validateAccessModes } from './persistentvolume.ts';
 
 /** PVC defaults: Filesystem volume mode, phase Pending. */
@@ -33,15 +45,19 @@ export function validatePersistentVolumeClaimSpec(specValue: unknown, path: stri
   else {
     try {
       if (compareQuantities(parseQuantity(String(storage)), parseQuantity('0')) <= 0)
-        errs.push(fieldError.invalid(`${path}.resources[storage]`, String(storage), 'must be greater than zero'));
+        errs.push(
+          fieldError.invalid(`${path}.resources[storage]`, String(storage), 'must be greater than zero'),
+        );
     } catch {
       // reported by validateResourceList
     }
   }
   const sc = str(spec.storageClassName);
-  if (sc) errs.push(...isDNS1123Subdomain(sc).map((m) => fieldError.invalid(`${path}.storageClassName`, sc, m)));
+  if (sc)
+    errs.push(...isDNS1123Subdomain(sc).map((m) => fieldError.invalid(`${path}.storageClassName`, sc, m)));
   const vm = str(spec.volumeMode);
-  if (vm && vm !== 'Filesystem' && vm !== 'Block') errs.push(fieldError.notSupported(`${path}.volumeMode`, vm, ['Block', 'Filesystem']));
+  if (vm && vm !== 'Filesystem' && vm !== 'Block')
+    errs.push(fieldError.notSupported(`${path}.volumeMode`, vm, ['Block', 'Filesystem']));
   for (const ref of ['dataSource', 'dataSourceRef']) {
     if (spec[ref] === undefined || spec[ref] === null) continue;
     const r = field(spec, ref);
@@ -62,12 +78,23 @@ export function validatePersistentVolumeClaimUpdate(o: KubeObject, old: KubeObje
     return copy;
   };
   if (!jsonEqual(rest(spec), rest(prev)))
-    errs.push(fieldError.forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
+    errs.push(
+      fieldError.forbidden(
+        'spec',
+        'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+      ),
+    );
   const now = field(field(spec, 'resources'), 'requests').storage;
   const was = field(field(prev, 'resources'), 'requests').storage;
   try {
-    if (now !== undefined && was !== undefined && compareQuantities(parseQuantity(String(now)), parseQuantity(String(was))) < 0)
-      errs.push(fieldError.forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
+    if (
+      now !== undefined &&
+      was !== undefined &&
+      compareQuantities(parseQuantity(String(now)), parseQuantity(String(was))) < 0
+    )
+      errs.push(
+        fieldError.forbidden('spec.resources.requests.storage', 'field can not be less than previous value'),
+      );
   } catch {
     // bad quantities are reported by validate
   }
@@ -95,7 +122,9 @@ export const persistentVolumeClaimKind: KindDef = {
     validateUpdate: validatePersistentVolumeClaimUpdate,
   },
   columns: [
-    col('Status', 'Phase of the claim.', (o) => (o.metadata.deletionTimestamp ? 'Terminating' : str(statusOf(o).phase))),
+    col('Status', 'Phase of the claim.', (o) =>
+      o.metadata.deletionTimestamp ? 'Terminating' : str(statusOf(o).phase),
+    ),
     col('Volume', 'Volume bound to the claim.', (o) => str(specOf(o).volumeName)),
     col('Capacity', 'Size of the bound volume.', (o) =>
       str(specOf(o).volumeName) ? canonical(field(statusOf(o), 'capacity').storage) || '0' : '',
@@ -104,7 +133,11 @@ export const persistentVolumeClaimKind: KindDef = {
       str(specOf(o).volumeName) ? accessModesString(statusOf(o).accessModes) : '',
     ),
     col('StorageClass', 'StorageClass of the claim.', storageClassOf),
-    col('VolumeAttributesClass', 'VolumeAttributesClass of the claim.', (o) => str(specOf(o).volumeAttributesClassName) || '<unset>'),
+    col(
+      'VolumeAttributesClass',
+      'VolumeAttributesClass of the claim.',
+      (o) => str(specOf(o).volumeAttributesClassName) || '<unset>',
+    ),
     ageColumn,
     col('VolumeMode', 'Filesystem or Block.', (o) => str(specOf(o).volumeMode) || '<unset>', 1),
   ],

@@ -23,7 +23,8 @@ const time = (v: unknown): number | undefined => {
 };
 const later = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined ? b : b === undefined ? a : Math.max(a, b);
-const lastFinished = (cs: Obj): number | undefined => time(field(field(cs, 'lastState'), 'terminated').finishedAt);
+const lastFinished = (cs: Obj): number | undefined =>
+  time(field(field(cs, 'lastState'), 'terminated').finishedAt);
 const conditionTrue = (status: Obj, type: string): boolean =>
   items(status.conditions).some((c) => c.type === type && c.status === 'True');
 
@@ -33,10 +34,13 @@ export function summarizePod(pod: KubeObject): PodSummary {
   const status = statusOf(pod);
   const initSpecs = new Map(items(spec.initContainers).map((c) => [str(c.name), c]));
   const sidecar = (name: string): boolean => initSpecs.get(name)?.restartPolicy === 'Always';
-  let total = items(spec.containers).length + [...initSpecs.values()].filter((c) => c.restartPolicy === 'Always').length;
+  let total =
+    items(spec.containers).length +
+    [...initSpecs.values()].filter((c) => c.restartPolicy === 'Always').length;
   let ready = 0;
   let reason = str(status.reason) || str(status.phase);
-  if (items(status.conditions).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if (items(status.conditions).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
 
   let restarts = 0;
   let lastRestart: number | undefined;
@@ -90,18 +94,23 @@ export function summarizePod(pod: KubeObject): PodSummary {
       if (str(waiting.reason)) reason = str(waiting.reason);
       else if (isTerminated(state) && str(terminated.reason)) reason = str(terminated.reason);
       else if (isTerminated(state))
-        reason = Number(terminated.signal ?? 0) !== 0 ? `Signal:${Number(terminated.signal)}` : `ExitCode:${Number(terminated.exitCode ?? 0)}`;
+        reason =
+          Number(terminated.signal ?? 0) !== 0
+            ? `Signal:${Number(terminated.signal)}`
+            : `ExitCode:${Number(terminated.exitCode ?? 0)}`;
       else if (cs.ready === true && state.running !== undefined) {
         hasRunning = true;
         ready++;
       }
     }
-    if (reason === 'Completed' && hasRunning) reason = conditionTrue(status, 'Ready') ? 'Running' : 'NotReady';
+    if (reason === 'Completed' && hasRunning)
+      reason = conditionTrue(status, 'Ready') ? 'Running' : 'NotReady';
   }
 
   const phase = str(status.phase);
   if (pod.metadata.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
-  else if (pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
+  else if (pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed')
+    reason = 'Terminating';
   total = Math.max(total, 0);
   return { ready: `${ready}/${total}`, status: reason, restarts, lastRestart };
 }
@@ -112,7 +121,8 @@ function isTerminated(state: Obj): boolean {
 
 /** RESTARTS as kubectl shows it: "3" or "3 (5m ago)". */
 export function formatRestarts(s: PodSummary, now: number): string {
-  if (s.restarts !== 0 && s.lastRestart !== undefined) return `${s.restarts} (${humanDuration(now - s.lastRestart)} ago)`;
+  if (s.restarts !== 0 && s.lastRestart !== undefined)
+    return `${s.restarts} (${humanDuration(now - s.lastRestart)} ago)`;
   return String(s.restarts);
 }
 
@@ -120,7 +130,9 @@ function readinessGates(pod: KubeObject): string {
   const gates = items(specOf(pod).readinessGates);
   if (gates.length === 0) return '<none>';
   const conditions = items(statusOf(pod).conditions);
-  const ok = gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True').length;
+  const ok = gates.filter(
+    (g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True',
+  ).length;
   return `${ok}/${gates.length}`;
 }
 
@@ -128,10 +140,22 @@ function readinessGates(pod: KubeObject): string {
 export const podColumns: Column[] = [
   col('Ready', 'Ready containers out of all containers.', (o) => summarizePod(o).ready),
   col('Status', 'Aggregated status of the pod.', (o) => summarizePod(o).status),
-  col('Restarts', 'Container restarts, with the time of the last one.', (o, now) => formatRestarts(summarizePod(o), now)),
+  col('Restarts', 'Container restarts, with the time of the last one.', (o, now) =>
+    formatRestarts(summarizePod(o), now),
+  ),
   ageColumn,
-  col('IP', 'IP address of the pod.', (o) => str(items(statusOf(o).podIPs)[0]?.ip) || str(statusOf(o).podIP) || '<none>', 1),
+  col(
+    'IP',
+    'IP address of the pod.',
+    (o) => str(items(statusOf(o).podIPs)[0]?.ip) || str(statusOf(o).podIP) || '<none>',
+    1,
+  ),
   col('Node', 'Node the pod is bound to.', (o) => str(specOf(o).nodeName) || '<none>', 1),
-  col('Nominated Node', 'Node nominated for the pod by preemption.', (o) => str(statusOf(o).nominatedNodeName) || '<none>', 1),
+  col(
+    'Nominated Node',
+    'Node nominated for the pod by preemption.',
+    (o) => str(statusOf(o).nominatedNodeName) || '<none>',
+    1,
+  ),
   col('Readiness Gates', 'Readiness gates that are satisfied.', readinessGates, 1),
 ];

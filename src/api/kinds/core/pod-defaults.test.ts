@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultImagePullPolicy, defaultPodOnly, defaultPodSpec, defaultPodTemplateSpec } from './pod-defaults.ts';
+import {
+  defaultImagePullPolicy,
+  defaultPodOnly,
+  defaultPodSpec,
+  defaultPodTemplateSpec,
+} from './pod-defaults.ts';
 
 test('defaultPodSpec: golden', () => {
   const spec: Record<string, unknown> = {
@@ -14,7 +19,11 @@ test('defaultPodSpec: golden', () => {
       },
     ],
     initContainers: [{ name: 'init', image: 'busybox:1.36' }],
-    volumes: [{ name: 'a' }, { name: 'b', secret: { secretName: 's' } }, { name: 'c', hostPath: { path: '/x' } }],
+    volumes: [
+      { name: 'a' },
+      { name: 'b', secret: { secretName: 's' } },
+      { name: 'c', hostPath: { path: '/x' } },
+    ],
     serviceAccount: 'robot',
   };
   defaultPodSpec(spec);
@@ -87,7 +96,10 @@ for (const [image, policy] of pullPolicies)
   test(`defaultImagePullPolicy: ${image}`, () => assert.equal(defaultImagePullPolicy(image), policy));
 
 test('defaultPodTemplateSpec: creates and defaults the spec', () => {
-  const tpl: Record<string, unknown> = { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'b' }] } };
+  const tpl: Record<string, unknown> = {
+    metadata: { labels: { app: 'x' } },
+    spec: { containers: [{ name: 'a', image: 'b' }] },
+  };
   defaultPodTemplateSpec(tpl);
   const spec = tpl.spec as Record<string, unknown>;
   assert.equal(spec.restartPolicy, 'Always');
@@ -97,7 +109,14 @@ test('defaultPodTemplateSpec: creates and defaults the spec', () => {
 test('defaultPodOnly: requests from limits, service links, host ports', () => {
   const spec: Record<string, unknown> = {
     hostNetwork: true,
-    containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 53 }], resources: { limits: { cpu: '1' }, requests: { memory: '1Mi' } } }],
+    containers: [
+      {
+        name: 'a',
+        image: 'b',
+        ports: [{ containerPort: 53 }],
+        resources: { limits: { cpu: '1' }, requests: { memory: '1Mi' } },
+      },
+    ],
   };
   defaultPodOnly(spec);
   const c = (spec.containers as Record<string, Record<string, unknown>>[])[0]!;

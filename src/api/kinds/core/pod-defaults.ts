@@ -53,7 +53,8 @@ function defaultEnv(env: unknown): void {
 
 /** Defaults of one container (also init and ephemeral containers). */
 export function defaultContainer(c: Obj): void {
-  if (typeof c.image === 'string' && c.image !== '') setIfUnset(c, 'imagePullPolicy', defaultImagePullPolicy(c.image));
+  if (typeof c.image === 'string' && c.image !== '')
+    setIfUnset(c, 'imagePullPolicy', defaultImagePullPolicy(c.image));
   setIfUnset(c, 'terminationMessagePath', '/dev/termination-log');
   setIfUnset(c, 'terminationMessagePolicy', 'File');
   for (const port of objects(c.ports)) setIfUnset(port, 'protocol', 'TCP');
@@ -72,10 +73,36 @@ function defaultItemsMode(src: Obj): void {
 }
 
 const volumeSources = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc',
-  'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected',
-  'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
 ];
 
 /** The volume source fields a Volume may hold (exactly one is set). */
@@ -117,8 +144,12 @@ export function defaultVolume(v: Obj): void {
     setIfUnset(v.scaleIO, 'storageMode', 'ThinProvisioned');
     setIfUnset(v.scaleIO, 'fsType', 'xfs');
   }
-  if (isObject(v.image)) setIfUnset(v.image, 'pullPolicy', defaultImagePullPolicy(String(v.image.reference ?? '')));
-  const claimSpec = isObject(v.ephemeral) && isObject(v.ephemeral.volumeClaimTemplate) ? v.ephemeral.volumeClaimTemplate.spec : undefined;
+  if (isObject(v.image))
+    setIfUnset(v.image, 'pullPolicy', defaultImagePullPolicy(String(v.image.reference ?? '')));
+  const claimSpec =
+    isObject(v.ephemeral) && isObject(v.ephemeral.volumeClaimTemplate)
+      ? v.ephemeral.volumeClaimTemplate.spec
+      : undefined;
   if (isObject(claimSpec)) setIfUnset(claimSpec, 'volumeMode', 'Filesystem');
 }
 
@@ -160,7 +191,8 @@ function defaultRequestsFromLimits(c: Obj): void {
 
 function defaultHostNetworkPorts(containers: unknown): void {
   for (const c of objects(containers))
-    for (const p of objects(c.ports)) if (p.hostPort === undefined || p.hostPort === 0) p.hostPort = p.containerPort;
+    for (const p of objects(c.ports))
+      if (p.hostPort === undefined || p.hostPort === 0) p.hostPort = p.containerPort;
 }
 
 /**

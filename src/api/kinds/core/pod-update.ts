@@ -40,16 +40,38 @@ export function validatePodSpecUpdate(obj: KubeObject, old: KubeObject): FieldEr
   const newADS = spec.activeDeadlineSeconds;
   if (typeof oldADS === 'number') {
     if (typeof newADS !== 'number' || newADS === 0)
-      errs.push(fieldError.invalid('spec.activeDeadlineSeconds', newADS ?? null, 'must not update from a positive integer to nil value'));
+      errs.push(
+        fieldError.invalid(
+          'spec.activeDeadlineSeconds',
+          newADS ?? null,
+          'must not update from a positive integer to nil value',
+        ),
+      );
     else if (newADS > oldADS)
-      errs.push(fieldError.invalid('spec.activeDeadlineSeconds', newADS, 'must be less than or equal to previous value'));
+      errs.push(
+        fieldError.invalid(
+          'spec.activeDeadlineSeconds',
+          newADS,
+          'must be less than or equal to previous value',
+        ),
+      );
   }
   const gates = new Set(items(prev.schedulingGates).map((g) => str(g.name)));
   for (const g of items(spec.schedulingGates))
     if (!gates.has(str(g.name)))
-      errs.push(fieldError.forbidden('spec.schedulingGates', `only deletion is allowed, but found new scheduling gate '${str(g.name)}'`));
+      errs.push(
+        fieldError.forbidden(
+          'spec.schedulingGates',
+          `only deletion is allowed, but found new scheduling gate '${str(g.name)}'`,
+        ),
+      );
   if (!tolerationsOnlyAdded(spec.tolerations, prev.tolerations))
-    errs.push(fieldError.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+    errs.push(
+      fieldError.forbidden(
+        'spec.tolerations',
+        'existing toleration can not be modified except its tolerationSeconds',
+      ),
+    );
 
   // Compare everything else: copy the mutable parts of the new spec onto the old one.
   const mutated: Obj = {
@@ -64,7 +86,8 @@ export function validatePodSpecUpdate(obj: KubeObject, old: KubeObject): FieldEr
   const oldGrace = prev.terminationGracePeriodSeconds;
   if (typeof oldGrace === 'number' && oldGrace < 0 && spec.terminationGracePeriodSeconds === 1)
     mutated.terminationGracePeriodSeconds = 1;
-  if (!jsonEqual(stripUndefined(mutated), stripUndefined(spec))) errs.push(fieldError.forbidden('spec', updatableMessage));
+  if (!jsonEqual(stripUndefined(mutated), stripUndefined(spec)))
+    errs.push(fieldError.forbidden('spec', updatableMessage));
   return errs;
 }
 

@@ -11,11 +11,24 @@ const s = podKind.strategy;
 const now = Date.parse('2025-01-01T12:00:00Z');
 
 test('pod: defaults and prepareForCreate', () => {
-  const o: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'd' }, spec: { containers: [{ name: 'a', image: 'nginx' }] } };
+  const o: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'd' },
+    spec: { containers: [{ name: 'a', image: 'nginx' }] },
+  };
   s.defaults!(o);
   s.prepareForCreate!(o);
   assert.deepEqual(o.spec, {
-    containers: [{ name: 'a', image: 'nginx', imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+    containers: [
+      {
+        name: 'a',
+        image: 'nginx',
+        imagePullPolicy: 'Always',
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      },
+    ],
     dnsPolicy: 'ClusterFirst',
     restartPolicy: 'Always',
     securityContext: {},
@@ -37,7 +50,14 @@ test('pod: scheduling gates give a SchedulingGated condition', () => {
 test('pod: invalid objects', () => {
   const o = pod();
   (o.spec as Obj).containers = [{ name: 'a' }];
-  assert.deepEqual(s.validate!(o).map((e) => e.field), ['spec.containers[0].image', 'spec.containers[0].imagePullPolicy', 'spec.containers[0].terminationMessagePolicy']);
+  assert.deepEqual(
+    s.validate!(o).map((e) => e.field),
+    [
+      'spec.containers[0].image',
+      'spec.containers[0].imagePullPolicy',
+      'spec.containers[0].terminationMessagePolicy',
+    ],
+  );
 });
 
 const updates: [string, (spec: Obj) => void, string[]][] = [
@@ -46,14 +66,21 @@ const updates: [string, (spec: Obj) => void, string[]][] = [
   ['tolerations may be added', (sp) => (sp.tolerations = [{ key: 'k', operator: 'Exists' }]), []],
   ['env may not change', (sp) => ((sp.containers as Obj[])[0]!.env = []), ['spec']],
   ['restartPolicy may not change', (sp) => (sp.restartPolicy = 'Never'), ['spec']],
-  ['containers may not be added', (sp) => (sp.containers as Obj[]).push({ name: 'b', image: 'b' }), ['spec.containers']],
+  [
+    'containers may not be added',
+    (sp) => (sp.containers as Obj[]).push({ name: 'b', image: 'b' }),
+    ['spec.containers'],
+  ],
 ];
 for (const [name, mutate, expected] of updates) {
   test(`pod update: ${name}`, () => {
     const old = pod();
     const next = clone(old);
     mutate(next.spec as Obj);
-    assert.deepEqual(s.validateUpdate!(next, old).map((e) => e.field), expected);
+    assert.deepEqual(
+      s.validateUpdate!(next, old).map((e) => e.field),
+      expected,
+    );
   });
 }
 
@@ -61,15 +88,25 @@ test('pod update: the forbidden message lists what may change', () => {
   const old = pod();
   const next = clone(old);
   (next.spec as Obj).hostNetwork = true;
-  assert.match(s.validateUpdate!(next, old)[0]!.message, /^Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/);
+  assert.match(
+    s.validateUpdate!(next, old)[0]!.message,
+    /^Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/,
+  );
 });
 
 test('pod update: activeDeadlineSeconds may only shrink; tolerations not removed', () => {
-  const old = pod({ ...podSpec(), activeDeadlineSeconds: 10, tolerations: [{ key: 'k', operator: 'Exists' }] });
+  const old = pod({
+    ...podSpec(),
+    activeDeadlineSeconds: 10,
+    tolerations: [{ key: 'k', operator: 'Exists' }],
+  });
   const next = clone(old);
   (next.spec as Obj).activeDeadlineSeconds = 20;
   (next.spec as Obj).tolerations = [];
-  assert.deepEqual(s.validateUpdate!(next, old).map((e) => e.field), ['spec.activeDeadlineSeconds', 'spec.tolerations']);
+  assert.deepEqual(
+    s.validateUpdate!(next, old).map((e) => e.field),
+    ['spec.activeDeadlineSeconds', 'spec.tolerations'],
+  );
 });
 
 test('pod update: ephemeral containers are kept from the stored pod', () => {
@@ -90,8 +127,28 @@ const running = { running: { startedAt: '2025-01-01T11:00:00Z' } };
 
 const statusCases: [string, KubeObject, string, string, string][] = [
   ['pending without status', withStatus({ phase: 'Pending' }), '0/1', 'Pending', '0'],
-  ['running and ready', withStatus({ phase: 'Running', containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }] }), '1/1', 'Running', '0'],
-  ['container creating', withStatus({ phase: 'Pending', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] }), '0/1', 'ContainerCreating', '0'],
+  [
+    'running and ready',
+    withStatus({
+      phase: 'Running',
+      containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }],
+    }),
+    '1/1',
+    'Running',
+    '0',
+  ],
+  [
+    'container creating',
+    withStatus({
+      phase: 'Pending',
+      containerStatuses: [
+        { name: 'web', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+      ],
+    }),
+    '0/1',
+    'ContainerCreating',
+    '0',
+  ],
   [
     'crash loop with restart time',
     withStatus({
@@ -110,12 +167,42 @@ const statusCases: [string, KubeObject, string, string, string][] = [
     'CrashLoopBackOff',
     '5 (5m ago)',
   ],
-  ['completed', withStatus({ phase: 'Succeeded', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] }), '0/1', 'Completed', '0'],
-  ['exit code without reason', withStatus({ phase: 'Failed', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, state: { terminated: { exitCode: 2 } } }] }), '0/1', 'ExitCode:2', '0'],
+  [
+    'completed',
+    withStatus({
+      phase: 'Succeeded',
+      containerStatuses: [
+        {
+          name: 'web',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: 'Completed' } },
+        },
+      ],
+    }),
+    '0/1',
+    'Completed',
+    '0',
+  ],
+  [
+    'exit code without reason',
+    withStatus({
+      phase: 'Failed',
+      containerStatuses: [
+        { name: 'web', ready: false, restartCount: 0, state: { terminated: { exitCode: 2 } } },
+      ],
+    }),
+    '0/1',
+    'ExitCode:2',
+    '0',
+  ],
   [
     'init container running',
     withStatus(
-      { phase: 'Pending', initContainerStatuses: [{ name: 'init', ready: false, restartCount: 0, state: running }] },
+      {
+        phase: 'Pending',
+        initContainerStatuses: [{ name: 'init', ready: false, restartCount: 0, state: running }],
+      },
       { ...podSpec(), initContainers: [{ name: 'init', image: 'b' }] },
     ),
     '0/1',
@@ -125,7 +212,17 @@ const statusCases: [string, KubeObject, string, string, string][] = [
   [
     'init container failed',
     withStatus(
-      { phase: 'Pending', initContainerStatuses: [{ name: 'init', ready: false, restartCount: 1, state: { terminated: { exitCode: 1, reason: 'Error' } } }] },
+      {
+        phase: 'Pending',
+        initContainerStatuses: [
+          {
+            name: 'init',
+            ready: false,
+            restartCount: 1,
+            state: { terminated: { exitCode: 1, reason: 'Error' } },
+          },
+        ],
+      },
       { ...podSpec(), initContainers: [{ name: 'init', image: 'b' }] },
     ),
     '0/1',
@@ -138,7 +235,9 @@ const statusCases: [string, KubeObject, string, string, string][] = [
       {
         phase: 'Running',
         conditions: [{ type: 'Initialized', status: 'True' }],
-        initContainerStatuses: [{ name: 'side', ready: true, started: true, restartCount: 0, state: running }],
+        initContainerStatuses: [
+          { name: 'side', ready: true, started: true, restartCount: 0, state: running },
+        ],
         containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }],
       },
       { ...podSpec(), initContainers: [{ name: 'side', image: 'b', restartPolicy: 'Always' }] },
@@ -147,7 +246,20 @@ const statusCases: [string, KubeObject, string, string, string][] = [
     'Running',
     '0',
   ],
-  ['terminating', withStatus({ phase: 'Running', containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }] }, podSpec(), { deletionTimestamp: '2025-01-01T11:59:00Z' }), '1/1', 'Terminating', '0'],
+  [
+    'terminating',
+    withStatus(
+      {
+        phase: 'Running',
+        containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }],
+      },
+      podSpec(),
+      { deletionTimestamp: '2025-01-01T11:59:00Z' },
+    ),
+    '1/1',
+    'Terminating',
+    '0',
+  ],
   ['evicted reason', withStatus({ phase: 'Failed', reason: 'Evicted' }), '0/1', 'Evicted', '0'],
 ];
 
@@ -159,13 +271,27 @@ for (const [name, o, ready, status, restarts] of statusCases) {
 }
 
 test('pod columns: full row including wide cells', () => {
-  const o = withStatus({ phase: 'Running', podIPs: [{ ip: '10.1.0.5' }], containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }] });
+  const o = withStatus({
+    phase: 'Running',
+    podIPs: [{ ip: '10.1.0.5' }],
+    containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: running }],
+  });
   (o.spec as Obj).nodeName = 'node-1';
   const cells = podKind.columns!.map((c) => c.cell(o, now));
   assert.deepEqual(cells, ['1/1', 'Running', '0', '60m', '10.1.0.5', 'node-1', '<none>', '<none>']);
-  assert.deepEqual(podKind.columns!.map((c) => [c.name, c.priority]), [
-    ['Ready', 0], ['Status', 0], ['Restarts', 0], ['Age', 0], ['IP', 1], ['Node', 1], ['Nominated Node', 1], ['Readiness Gates', 1],
-  ]);
+  assert.deepEqual(
+    podKind.columns!.map((c) => [c.name, c.priority]),
+    [
+      ['Ready', 0],
+      ['Status', 0],
+      ['Restarts', 0],
+      ['Age', 0],
+      ['IP', 1],
+      ['Node', 1],
+      ['Nominated Node', 1],
+      ['Readiness Gates', 1],
+    ],
+  );
 });
 
 test('pod field selectors', () => {
@@ -187,7 +313,18 @@ test('pod discovery: names and subresources', () => {
 
 const qos: [string, Obj, string][] = [
   ['best effort', { containers: [{ name: 'a' }] }, 'BestEffort'],
-  ['guaranteed', { containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1Gi' } } }] }, 'Guaranteed'],
+  [
+    'guaranteed',
+    {
+      containers: [
+        {
+          name: 'a',
+          resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1Gi' } },
+        },
+      ],
+    },
+    'Guaranteed',
+  ],
   ['burstable', { containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }, 'Burstable'],
 ];
 for (const [name, spec, cls] of qos) test(`pod qos: ${name}`, () => assert.equal(podQOSClass(spec), cls));

@@ -26,7 +26,14 @@ export function prepareForCreatePod(o: KubeObject): void {
   const status: Record<string, unknown> = { phase: 'Pending', qosClass: podQOSClass(spec) };
   if (items(spec.schedulingGates).length)
     status.conditions = [
-      { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: null },
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'SchedulingGated',
+        message: 'Scheduling is blocked due to non-empty scheduling gates',
+        lastProbeTime: null,
+        lastTransitionTime: null,
+      },
     ];
   o.status = status;
 }
@@ -50,7 +57,9 @@ export function validatePodStatusUpdate(o: KubeObject, old: KubeObject): FieldEr
   const prevPhase = str(statusOf(old).phase);
   const phase = str(statusOf(o).phase);
   if ((prevPhase === 'Succeeded' || prevPhase === 'Failed') && phase !== prevPhase)
-    errs.push(fieldError.forbidden('status.phase', `cannot transition from terminal phase ${prevPhase} to ${phase}`));
+    errs.push(
+      fieldError.forbidden('status.phase', `cannot transition from terminal phase ${prevPhase} to ${phase}`),
+    );
   return errs;
 }
 
@@ -119,7 +128,8 @@ export const bindingKind: KindDef = {
     validate: (o) => {
       const target = (o.target ?? {}) as Record<string, unknown>;
       const errs: FieldError[] = [];
-      if (str(target.kind) !== '' && target.kind !== 'Node') errs.push(fieldError.notSupported('target.kind', target.kind, ['Node', '<empty>']));
+      if (str(target.kind) !== '' && target.kind !== 'Node')
+        errs.push(fieldError.notSupported('target.kind', target.kind, ['Node', '<empty>']));
       if (!str(target.name)) errs.push(fieldError.required('target.name'));
       return errs;
     },

@@ -30,6 +30,8 @@ export const podTemplateKind: KindDef = {
   columns: [
     col('Containers', 'Names of the containers.', (o) => containerCells(tplSpec(o)).names),
     col('Images', 'Images of the containers.', (o) => containerCells(tplSpec(o)).images),
-    col('Pod Labels', 'Labels of the pods.', (o) => formatLabels(field(field(o, 'template'), 'metadata').labels)),
+    col('Pod Labels', 'Labels of the pods.', (o) =>
+      formatLabels(field(field(o, 'template'), 'metadata').labels),
+    ),
   ],
 };

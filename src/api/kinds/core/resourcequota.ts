@@ -6,9 +6,17 @@ import { validateResourceList } from '../../validation/resources.ts';
 import type { KindDef } from '../types.ts';
 import { ageColumn, canonical, col, field, items, specOf, statusOf, str } from './util.ts';
 
-const scopes = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity'];
+const scopes = [
+  'Terminating',
+  'NotTerminating',
+  'BestEffort',
+  'NotBestEffort',
+  'PriorityClass',
+  'CrossNamespacePodAffinity',
+];
 
-const quotaName = (name: string, path: string): FieldError[] => isQualifiedName(name).map((m) => fieldError.invalid(path, name, m));
+const quotaName = (name: string, path: string): FieldError[] =>
+  isQualifiedName(name).map((m) => fieldError.invalid(path, name, m));
 
 /** ResourceQuota checks: hard amounts, scope names and scope selector operators. */
 export function validateResourceQuota(o: KubeObject): FieldError[] {
@@ -19,15 +27,27 @@ export function validateResourceQuota(o: KubeObject): FieldError[] {
   });
   items(field(spec, 'scopeSelector').matchExpressions).forEach((r, i) => {
     const at = `spec.scopeSelector.matchExpressions[${i}]`;
-    if (!scopes.includes(str(r.scopeName))) errs.push(fieldError.notSupported(`${at}.scopeName`, r.scopeName ?? '', scopes));
+    if (!scopes.includes(str(r.scopeName)))
+      errs.push(fieldError.notSupported(`${at}.scopeName`, r.scopeName ?? '', scopes));
     const op = str(r.operator);
     if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op))
       errs.push(fieldError.notSupported(`${at}.operator`, op, ['DoesNotExist', 'Exists', 'In', 'NotIn']));
     const values = Array.isArray(r.values) ? r.values : [];
     if ((op === 'In' || op === 'NotIn') && values.length === 0)
-      errs.push(fieldError.required(`${at}.values`, 'must be at least one value when `operator` is \'In\' or \'NotIn\' for scope selector'));
+      errs.push(
+        fieldError.required(
+          `${at}.values`,
+          "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector",
+        ),
+      );
     if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0)
-      errs.push(fieldError.invalid(`${at}.values`, values, 'must be no value when `operator` is \'Exist\' or \'DoesNotExist\' for scope selector'));
+      errs.push(
+        fieldError.invalid(
+          `${at}.values`,
+          values,
+          "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
+        ),
+      );
   });
   return errs;
 }

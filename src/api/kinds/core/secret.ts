@@ -17,7 +17,8 @@ export function defaultSecret(o: KubeObject): void {
   if (!o.type) o.type = 'Opaque';
   if (isObject(o.stringData)) {
     const data = { ...mapOf(o.data) };
-    for (const [k, v] of Object.entries(o.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    for (const [k, v] of Object.entries(o.stringData))
+      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     o.data = data;
     delete o.stringData;
   }
@@ -98,7 +99,13 @@ export const secretKind: KindDef = {
   strategy: { defaults: defaultSecret, validate: validateSecret, validateUpdate: validateSecretUpdate },
   columns: [
     col('Type', 'Type of the secret.', (o) => str(o.type)),
-    { name: 'Data', type: 'integer', description: 'Number of keys.', priority: 0, cell: (o) => Object.keys(mapOf(o.data)).length },
+    {
+      name: 'Data',
+      type: 'integer',
+      description: 'Number of keys.',
+      priority: 0,
+      cell: (o) => Object.keys(mapOf(o.data)).length,
+    },
     ageColumn,
   ],
   fieldSelectors: { type: (o) => str(o.type) },

@@ -6,9 +6,29 @@
 import { fieldError, type FieldError } from '../../errors.ts';
 import type { KubeObject } from '../../object.ts';
 import { validateLabels } from '../../validation/meta.ts';
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isIPv6, isValidIP, isValidPortName, isValidPortNum } from '../../validation/names.ts';
+import {
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isIPv6,
+  isValidIP,
+  isValidPortName,
+  isValidPortNum,
+} from '../../validation/names.ts';
 import type { KindDef } from '../types.ts';
-import { ageColumn, child, col, formatLabels, items, setDefault, specOf, statusOf, str, stricterName, type Obj } from './util.ts';
+import {
+  ageColumn,
+  child,
+  col,
+  formatLabels,
+  items,
+  setDefault,
+  specOf,
+  statusOf,
+  str,
+  stricterName,
+  type Obj,
+} from './util.ts';
 
 const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const withNodePorts = (t: string): boolean => t === 'NodePort' || t === 'LoadBalancer';
@@ -32,9 +52,11 @@ export function defaultService(o: KubeObject): void {
     setDefault(spec, 'internalTrafficPolicy', 'Cluster');
     const ip = str(spec.clusterIP);
     setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
-    if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0) spec.ipFamilies = [isIPv6(ip) ? 'IPv6' : 'IPv4'];
+    if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0)
+      spec.ipFamilies = [isIPv6(ip) ? 'IPv6' : 'IPv4'];
   }
-  if (type === 'LoadBalancer' && typeof spec.allocateLoadBalancerNodePorts !== 'boolean') spec.allocateLoadBalancerNodePorts = true;
+  if (type === 'LoadBalancer' && typeof spec.allocateLoadBalancerNodePorts !== 'boolean')
+    spec.allocateLoadBalancerNodePorts = true;
 }
 
 function validatePorts(spec: Obj, type: string): FieldError[] {
@@ -54,17 +76,22 @@ function validatePorts(spec: Obj, type: string): FieldError[] {
     }
     errs.push(...isValidPortNum(Number(p.port)).map((m) => fieldError.invalid(`${at}.port`, p.port ?? 0, m)));
     const protocol = str(p.protocol);
-    if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) errs.push(fieldError.notSupported(`${at}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
+    if (!['TCP', 'UDP', 'SCTP'].includes(protocol))
+      errs.push(fieldError.notSupported(`${at}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
     const tp = p.targetPort;
-    if (typeof tp === 'number') errs.push(...isValidPortNum(tp).map((m) => fieldError.invalid(`${at}.targetPort`, tp, m)));
-    else if (typeof tp === 'string') errs.push(...isValidPortName(tp).map((m) => fieldError.invalid(`${at}.targetPort`, tp, m)));
+    if (typeof tp === 'number')
+      errs.push(...isValidPortNum(tp).map((m) => fieldError.invalid(`${at}.targetPort`, tp, m)));
+    else if (typeof tp === 'string')
+      errs.push(...isValidPortName(tp).map((m) => fieldError.invalid(`${at}.targetPort`, tp, m)));
     const key = `${String(p.port)}/${protocol}`;
     if (seen.has(key)) errs.push(fieldError.duplicate(at, { port: p.port, protocol }));
     seen.add(key);
     const np = p.nodePort;
     if (typeof np === 'number' && np !== 0) {
-      if (type === 'ClusterIP') errs.push(fieldError.forbidden(`${at}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
-      else if (type === 'ExternalName') errs.push(fieldError.forbidden(`${at}.nodePort`, "may not be used when `type` is 'ExternalName'"));
+      if (type === 'ClusterIP')
+        errs.push(fieldError.forbidden(`${at}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
+      else if (type === 'ExternalName')
+        errs.push(fieldError.forbidden(`${at}.nodePort`, "may not be used when `type` is 'ExternalName'"));
       errs.push(...isValidPortNum(np).map((m) => fieldError.invalid(`${at}.nodePort`, np, m)));
       const nk = `${np}/${protocol}`;
       if (nodePorts.has(nk)) errs.push(fieldError.duplicate(`${at}.nodePort`, np));
@@ -79,15 +106,26 @@ function validateClusterIPs(spec: Obj, type: string): FieldError[] {
   const ip = str(spec.clusterIP);
   const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map(String) : ip ? [ip] : [];
   if (type === 'ExternalName') {
-    if (ips.length) errs.push(fieldError.forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
+    if (ips.length)
+      errs.push(fieldError.forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
     return errs;
   }
   if (ip && ips.length && ips[0] !== ip)
     errs.push(fieldError.invalid('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
   ips.forEach((v, i) => {
     if (v === 'None') {
-      if (i > 0 || ips.length > 1) errs.push(fieldError.invalid(`spec.clusterIPs[${i}]`, v, 'must not have multiple values if the first is "None"'));
-      if (withNodePorts(type)) errs.push(fieldError.invalid(`spec.clusterIPs[${i}]`, v, `may not be set to 'None' for ${type} services`));
+      if (i > 0 || ips.length > 1)
+        errs.push(
+          fieldError.invalid(
+            `spec.clusterIPs[${i}]`,
+            v,
+            'must not have multiple values if the first is "None"',
+          ),
+        );
+      if (withNodePorts(type))
+        errs.push(
+          fieldError.invalid(`spec.clusterIPs[${i}]`, v, `may not be set to 'None' for ${type} services`),
+        );
       return;
     }
     errs.push(...isValidIP(v).map((m) => fieldError.invalid(`spec.clusterIPs[${i}]`, v, m)));
@@ -105,7 +143,12 @@ export function validateService(o: KubeObject): FieldError[] {
   if (type === 'ExternalName') {
     const ext = str(spec.externalName);
     if (!ext) errs.push(fieldError.required('spec.externalName'));
-    else errs.push(...isDNS1123Subdomain(ext.replace(/\.$/, '')).map((m) => fieldError.invalid('spec.externalName', ext, m)));
+    else
+      errs.push(
+        ...isDNS1123Subdomain(ext.replace(/\.$/, '')).map((m) =>
+          fieldError.invalid('spec.externalName', ext, m),
+        ),
+      );
   } else if (items(spec.ports).length === 0 && spec.clusterIP !== 'None') {
     errs.push(fieldError.required('spec.ports'));
   }
@@ -113,45 +156,97 @@ export function validateService(o: KubeObject): FieldError[] {
   errs.push(...validateClusterIPs(spec, type));
   errs.push(...validateLabels(spec.selector as Record<string, string> | undefined, 'spec.selector'));
   const affinity = str(spec.sessionAffinity);
-  if (!['None', 'ClientIP'].includes(affinity)) errs.push(fieldError.notSupported('spec.sessionAffinity', affinity, ['ClientIP', 'None']));
+  if (!['None', 'ClientIP'].includes(affinity))
+    errs.push(fieldError.notSupported('spec.sessionAffinity', affinity, ['ClientIP', 'None']));
   if (affinity === 'ClientIP') {
     const t = (spec.sessionAffinityConfig as Obj | undefined)?.clientIP as Obj | undefined;
     const secs = t?.timeoutSeconds;
     if (typeof secs !== 'number' || secs <= 0 || secs > 86400)
-      errs.push(fieldError.invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', secs ?? 0, 'must be greater than 0 and less than 86400'));
-  } else if (affinity === 'None' && spec.sessionAffinityConfig !== undefined && spec.sessionAffinityConfig !== null) {
-    errs.push(fieldError.invalid('spec.sessionAffinityConfig', spec.sessionAffinityConfig, 'must not be set when session affinity is None'));
+      errs.push(
+        fieldError.invalid(
+          'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+          secs ?? 0,
+          'must be greater than 0 and less than 86400',
+        ),
+      );
+  } else if (
+    affinity === 'None' &&
+    spec.sessionAffinityConfig !== undefined &&
+    spec.sessionAffinityConfig !== null
+  ) {
+    errs.push(
+      fieldError.invalid(
+        'spec.sessionAffinityConfig',
+        spec.sessionAffinityConfig,
+        'must not be set when session affinity is None',
+      ),
+    );
   }
   (Array.isArray(spec.externalIPs) ? spec.externalIPs : []).forEach((ip, i) =>
     errs.push(...isValidIP(String(ip)).map((m) => fieldError.invalid(`spec.externalIPs[${i}]`, ip, m))),
   );
   const etp = str(spec.externalTrafficPolicy);
   if (etp && !withNodePorts(type))
-    errs.push(fieldError.invalid('spec.externalTrafficPolicy', etp, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"));
-  else if (etp && !['Cluster', 'Local'].includes(etp)) errs.push(fieldError.notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
+    errs.push(
+      fieldError.invalid(
+        'spec.externalTrafficPolicy',
+        etp,
+        "may only be set when `type` is 'NodePort' or 'LoadBalancer'",
+      ),
+    );
+  else if (etp && !['Cluster', 'Local'].includes(etp))
+    errs.push(fieldError.notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
   else if (!etp && withNodePorts(type)) errs.push(fieldError.required('spec.externalTrafficPolicy'));
   const itp = str(spec.internalTrafficPolicy);
   if (type !== 'ExternalName') {
     if (!itp) errs.push(fieldError.required('spec.internalTrafficPolicy'));
-    else if (!['Cluster', 'Local'].includes(itp)) errs.push(fieldError.notSupported('spec.internalTrafficPolicy', itp, ['Cluster', 'Local']));
+    else if (!['Cluster', 'Local'].includes(itp))
+      errs.push(fieldError.notSupported('spec.internalTrafficPolicy', itp, ['Cluster', 'Local']));
   }
-  if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort !== 0 && !(type === 'LoadBalancer' && etp === 'Local'))
-    errs.push(fieldError.invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, 'may only be set when `type` is \'LoadBalancer\' and `externalTrafficPolicy` is \'Local\''));
+  if (
+    typeof spec.healthCheckNodePort === 'number' &&
+    spec.healthCheckNodePort !== 0 &&
+    !(type === 'LoadBalancer' && etp === 'Local')
+  )
+    errs.push(
+      fieldError.invalid(
+        'spec.healthCheckNodePort',
+        spec.healthCheckNodePort,
+        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+      ),
+    );
   if (type !== 'LoadBalancer') {
     for (const f of ['loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'loadBalancerClass'])
-      if (spec[f] !== undefined && spec[f] !== null && !(Array.isArray(spec[f]) && (spec[f] as unknown[]).length === 0))
+      if (
+        spec[f] !== undefined &&
+        spec[f] !== null &&
+        !(Array.isArray(spec[f]) && (spec[f] as unknown[]).length === 0)
+      )
         errs.push(fieldError.forbidden(`spec.${f}`, "may only be used when `type` is 'LoadBalancer'"));
   }
   const policy = str(spec.ipFamilyPolicy);
   if (policy && !['SingleStack', 'PreferDualStack', 'RequireDualStack'].includes(policy))
-    errs.push(fieldError.notSupported('spec.ipFamilyPolicy', policy, ['PreferDualStack', 'RequireDualStack', 'SingleStack']));
+    errs.push(
+      fieldError.notSupported('spec.ipFamilyPolicy', policy, [
+        'PreferDualStack',
+        'RequireDualStack',
+        'SingleStack',
+      ]),
+    );
   const families = Array.isArray(spec.ipFamilies) ? spec.ipFamilies.map(String) : [];
   families.forEach((f, i) => {
-    if (f !== 'IPv4' && f !== 'IPv6') errs.push(fieldError.notSupported(`spec.ipFamilies[${i}]`, f, ['IPv4', 'IPv6']));
+    if (f !== 'IPv4' && f !== 'IPv6')
+      errs.push(fieldError.notSupported(`spec.ipFamilies[${i}]`, f, ['IPv4', 'IPv6']));
     if (families.indexOf(f) !== i) errs.push(fieldError.duplicate(`spec.ipFamilies[${i}]`, f));
   });
   if (policy === 'SingleStack' && families.length > 1)
-    errs.push(fieldError.invalid('spec.ipFamilies', families, 'when spec.ipFamilyPolicy is SingleStack, may only hold up to 1 value'));
+    errs.push(
+      fieldError.invalid(
+        'spec.ipFamilies',
+        families,
+        'when spec.ipFamilyPolicy is SingleStack, may only hold up to 1 value',
+      ),
+    );
   return errs;
 }
 
@@ -165,23 +260,36 @@ export function prepareForUpdateService(o: KubeObject, old: KubeObject): void {
   const type = str(spec.type);
   if (type !== 'ExternalName' && str(prev.type) !== 'ExternalName') {
     if (!str(spec.clusterIP) && str(prev.clusterIP)) spec.clusterIP = prev.clusterIP;
-    if ((!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) && Array.isArray(prev.clusterIPs)) spec.clusterIPs = prev.clusterIPs;
+    if ((!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) && Array.isArray(prev.clusterIPs))
+      spec.clusterIPs = prev.clusterIPs;
   }
   if (withNodePorts(type)) {
     const oldPorts = items(prev.ports);
     for (const p of items(spec.ports)) {
       if (typeof p.nodePort === 'number' && p.nodePort !== 0) continue;
-      const match = oldPorts.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      const match = oldPorts.find(
+        (q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+      );
       if (match && typeof match.nodePort === 'number') p.nodePort = match.nodePort;
     }
-    if (spec.healthCheckNodePort === undefined && prev.healthCheckNodePort !== undefined && spec.externalTrafficPolicy === 'Local')
+    if (
+      spec.healthCheckNodePort === undefined &&
+      prev.healthCheckNodePort !== undefined &&
+      spec.externalTrafficPolicy === 'Local'
+    )
       spec.healthCheckNodePort = prev.healthCheckNodePort;
   } else if (withNodePorts(str(prev.type))) {
     // Leaving NodePort/LoadBalancer: drop what only those types use, when the client left it as it was
     // (what a patch of just `type` does), as Kubernetes' dropTypeDependentFields does.
     const oldNodePorts = new Set(items(prev.ports).map((q) => q.nodePort));
-    for (const p of items(spec.ports)) if (p.nodePort !== undefined && oldNodePorts.has(p.nodePort)) delete p.nodePort;
-    for (const f of ['healthCheckNodePort', 'externalTrafficPolicy', 'allocateLoadBalancerNodePorts', 'loadBalancerClass']) {
+    for (const p of items(spec.ports))
+      if (p.nodePort !== undefined && oldNodePorts.has(p.nodePort)) delete p.nodePort;
+    for (const f of [
+      'healthCheckNodePort',
+      'externalTrafficPolicy',
+      'allocateLoadBalancerNodePorts',
+      'loadBalancerClass',
+    ]) {
       if (spec[f] !== undefined && JSON.stringify(spec[f]) === JSON.stringify(prev[f])) delete spec[f];
     }
   }
@@ -193,13 +301,17 @@ export function validateServiceUpdate(o: KubeObject, old: KubeObject): FieldErro
   const prev = specOf(old);
   if (str(spec.type) === 'ExternalName') return [];
   const was = str(prev.clusterIP);
-  if (was && str(spec.clusterIP) !== was) return [fieldError.invalid('spec.clusterIPs[0]', spec.clusterIP ?? '', 'may not change once set')];
+  if (was && str(spec.clusterIP) !== was)
+    return [fieldError.invalid('spec.clusterIPs[0]', spec.clusterIP ?? '', 'may not change once set')];
   return [];
 }
 
 function loadBalancerIPs(o: KubeObject, wide: boolean): string {
   const ingress = items((statusOf(o).loadBalancer as Obj | undefined)?.ingress);
-  const r = ingress.map((i) => str(i.ip) || str(i.hostname)).filter(Boolean).join(',');
+  const r = ingress
+    .map((i) => str(i.ip) || str(i.hostname))
+    .filter(Boolean)
+    .join(',');
   return !wide && r.length > 16 ? `${r.slice(0, 13)}...` : r;
 }
 
@@ -226,7 +338,11 @@ export function serviceExternalIP(o: KubeObject): string {
 /** PORT(S): "80/TCP" or "80:30080/TCP", comma-separated. */
 export function servicePorts(o: KubeObject): string {
   const s = items(specOf(o).ports)
-    .map((p) => (typeof p.nodePort === 'number' && p.nodePort > 0 ? `${String(p.port)}:${p.nodePort}/${str(p.protocol)}` : `${String(p.port)}/${str(p.protocol)}`))
+    .map((p) =>
+      typeof p.nodePort === 'number' && p.nodePort > 0
+        ? `${String(p.port)}:${p.nodePort}/${str(p.protocol)}`
+        : `${String(p.port)}/${str(p.protocol)}`,
+    )
     .join(',');
   return s || '<none>';
 }

@@ -14,11 +14,21 @@ export const serviceAccountKind: KindDef = {
   shortNames: ['sa'],
   schema: 'io.k8s.api.core.v1.ServiceAccount',
   subresources: [
-    { name: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] },
+    {
+      name: 'token',
+      responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
+      verbs: ['create'],
+    },
   ],
   strategy: {},
   columns: [
-    { name: 'Secrets', type: 'integer', description: 'Number of secrets listed.', priority: 0, cell: (o) => items(o.secrets).length },
+    {
+      name: 'Secrets',
+      type: 'integer',
+      description: 'Number of secrets listed.',
+      priority: 0,
+      cell: (o) => items(o.secrets).length,
+    },
     ageColumn,
   ],
 };

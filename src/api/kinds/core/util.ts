@@ -56,7 +56,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** `field is immutable` when the value changed. */
 export function immutable(value: unknown, old: unknown, path: string): FieldError[] {
-  return jsonEqual(value ?? null, old ?? null) ? [] : [fieldError.invalid(path, value ?? null, 'field is immutable')];
+  return jsonEqual(value ?? null, old ?? null)
+    ? []
+    : [fieldError.invalid(path, value ?? null, 'field is immutable')];
 }
 
 /**
@@ -103,5 +105,8 @@ export function accessModesString(modes: unknown): string {
     ['ReadWriteMany', 'RWX'],
     ['ReadWriteOncePod', 'RWOP'],
   ];
-  return short.filter(([m]) => list.includes(m)).map(([, s]) => s).join(',');
+  return short
+    .filter(([m]) => list.includes(m))
+    .map(([, s]) => s)
+    .join(',');
 }

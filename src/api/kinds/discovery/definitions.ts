@@ -13,19 +13,30 @@ export const definitions: Definitions = {
     'EndpointSlice',
     'A slice of the network endpoints behind a service.',
     {
-      addressType: s.enumOf(['FQDN', 'IPv4', 'IPv6'], 'Kind of address every endpoint of the slice carries; immutable.'),
+      addressType: s.enumOf(
+        ['FQDN', 'IPv4', 'IPv6'],
+        'Kind of address every endpoint of the slice carries; immutable.',
+      ),
       endpoints: s.list(s.ref(P + 'Endpoint'), 'The endpoints; at most 1000.'),
-      ports: s.list(s.ref(P + 'EndpointPort'), 'Ports every endpoint of the slice exposes; empty means none are known.'),
+      ports: s.list(
+        s.ref(P + 'EndpointPort'),
+        'Ports every endpoint of the slice exposes; empty means none are known.',
+      ),
     },
     ['addressType', 'endpoints'],
   ),
   [P + 'EndpointSliceList']: listSchema(G, V, 'EndpointSlice', P + 'EndpointSlice'),
   [P + 'Endpoint']: s.obj(
     {
-      addresses: s.strList('Addresses of the endpoint; consumers use the first.', { 'x-kubernetes-list-type': 'set' }),
+      addresses: s.strList('Addresses of the endpoint; consumers use the first.', {
+        'x-kubernetes-list-type': 'set',
+      }),
       conditions: s.ref(P + 'EndpointConditions', 'Current state of the endpoint.'),
       hostname: s.str('Host name of the endpoint, a DNS label.'),
-      targetRef: s.ref('io.k8s.api.core.v1.ObjectReference', 'The object (usually a pod) behind the endpoint.'),
+      targetRef: s.ref(
+        'io.k8s.api.core.v1.ObjectReference',
+        'The object (usually a pod) behind the endpoint.',
+      ),
       deprecatedTopology: s.strMap('Old per-endpoint topology labels; use nodeName and zone.'),
       nodeName: s.str('Node hosting the endpoint.'),
       zone: s.str('Zone the endpoint is in.'),

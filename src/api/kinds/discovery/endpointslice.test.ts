@@ -12,7 +12,12 @@ function fixture(): KubeObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'web-abc', namespace: 'default', creationTimestamp: CREATED, labels: { 'kubernetes.io/service-name': 'web' } },
+    metadata: {
+      name: 'web-abc',
+      namespace: 'default',
+      creationTimestamp: CREATED,
+      labels: { 'kubernetes.io/service-name': 'web' },
+    },
     addressType: 'IPv4',
     endpoints: [
       { addresses: ['10.1.0.4'], conditions: { ready: true }, nodeName: 'node-1' },
@@ -30,7 +35,10 @@ test('discovery: the core names referenced exist in the core definitions', async
   const missing = await missingCoreNames(['io.k8s.api.core.v1.ObjectReference']);
   if (missing === undefined) return t.skip('core definitions not available');
   assert.deepEqual(missing, []);
-  assert.deepEqual([endpointSlice.resource, endpointSlice.namespaced, endpointSlice.shortNames], ['endpointslices', true, undefined]);
+  assert.deepEqual(
+    [endpointSlice.resource, endpointSlice.namespaced, endpointSlice.shortNames],
+    ['endpointslices', true, undefined],
+  );
 });
 
 test('endpointslice: port defaults name "" and protocol TCP', () => {
@@ -44,7 +52,16 @@ const invalid: [string, Record<string, unknown>, string[]][] = [
   ['bad address type', { addressType: 'IPX' }, ['addressType']],
   ['no addresses', { endpoints: [{ addresses: [] }] }, ['endpoints[0].addresses']],
   ['IPv6 address in IPv4 slice', { endpoints: [{ addresses: ['fd00::1'] }] }, ['endpoints[0].addresses[0]']],
-  ['duplicate port names', { ports: [{ name: 'a', protocol: 'TCP' }, { name: 'a', protocol: 'UDP' }] }, ['ports[1].name']],
+  [
+    'duplicate port names',
+    {
+      ports: [
+        { name: 'a', protocol: 'TCP' },
+        { name: 'a', protocol: 'UDP' },
+      ],
+    },
+    ['ports[1].name'],
+  ],
   ['bad protocol', { ports: [{ name: '', protocol: 'ICMP' }] }, ['ports[0].protocol']],
   ['bad hostname', { endpoints: [{ addresses: ['10.0.0.1'], hostname: 'a.b' }] }, ['endpoints[0].hostname']],
 ];
@@ -52,16 +69,34 @@ for (const [name, patch, fields] of invalid) {
   test(`endpointslice: invalid — ${name}`, () => {
     const o = { ...fixture(), ...patch };
     endpointSlice.strategy.defaults?.(o);
-    assert.deepEqual(endpointSlice.strategy.validate?.(o).map((e) => e.field), fields);
+    assert.deepEqual(
+      endpointSlice.strategy.validate?.(o).map((e) => e.field),
+      fields,
+    );
   });
 }
 
 test('endpointslice: addressType is immutable', () => {
-  assert.deepEqual(endpointSlice.strategy.validateUpdate?.({ ...fixture(), addressType: 'IPv6' }, fixture()).map((e) => e.field), ['addressType']);
+  assert.deepEqual(
+    endpointSlice.strategy
+      .validateUpdate?.({ ...fixture(), addressType: 'IPv6' }, fixture())
+      .map((e) => e.field),
+    ['addressType'],
+  );
 });
 
 test('endpointslice: columns ADDRESSTYPE PORTS ENDPOINTS AGE', () => {
-  assert.deepEqual(endpointSlice.columns?.map((c) => c.cell(fixture(), NOW)), ['IPv4', '8080', '10.1.0.4,10.1.0.5', '90s']);
-  const many = { ...fixture(), endpoints: [{ addresses: ['1.1.1.1', '1.1.1.2'] }, { addresses: ['1.1.1.3', '1.1.1.4', '1.1.1.5'] }], ports: [] };
-  assert.deepEqual(endpointSlice.columns?.map((c) => c.cell(many, NOW)).slice(1, 3), ['<unset>', '1.1.1.1,1.1.1.2,1.1.1.3 + 2 more...']);
+  assert.deepEqual(
+    endpointSlice.columns?.map((c) => c.cell(fixture(), NOW)),
+    ['IPv4', '8080', '10.1.0.4,10.1.0.5', '90s'],
+  );
+  const many = {
+    ...fixture(),
+    endpoints: [{ addresses: ['1.1.1.1', '1.1.1.2'] }, { addresses: ['1.1.1.3', '1.1.1.4', '1.1.1.5'] }],
+    ports: [],
+  };
+  assert.deepEqual(endpointSlice.columns?.map((c) => c.cell(many, NOW)).slice(1, 3), [
+    '<unset>',
+    '1.1.1.1,1.1.1.2,1.1.1.3 + 2 more...',
+  ]);
 });

@@ -36,7 +36,11 @@ export function eventToCore(e: KubeObject): KubeObject {
 
 /** core/v1 (stored) → events.k8s.io/v1. */
 export function eventFromCore(c: KubeObject): KubeObject {
-  const out: KubeObject = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: structuredClone(c.metadata) };
+  const out: KubeObject = {
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    metadata: structuredClone(c.metadata),
+  };
   out.eventTime = c.eventTime ?? null;
   for (const key of SHARED) if (key !== 'eventTime') set(out, key, structuredClone(c[key]));
   set(out, 'reportingController', c.reportingComponent);

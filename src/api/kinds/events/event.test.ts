@@ -44,8 +44,14 @@ function coreEvent(): KubeObject {
 }
 
 test('events: module refs resolve; stored as core events', async () => {
-  assert.deepEqual(checkModule(module, ['io.k8s.api.core.v1.ObjectReference', 'io.k8s.api.core.v1.EventSource']), []);
-  const missing = await missingCoreNames(['io.k8s.api.core.v1.ObjectReference', 'io.k8s.api.core.v1.EventSource']);
+  assert.deepEqual(
+    checkModule(module, ['io.k8s.api.core.v1.ObjectReference', 'io.k8s.api.core.v1.EventSource']),
+    [],
+  );
+  const missing = await missingCoreNames([
+    'io.k8s.api.core.v1.ObjectReference',
+    'io.k8s.api.core.v1.EventSource',
+  ]);
   if (missing !== undefined) assert.deepEqual(missing, []);
   assert.deepEqual(event.storedAs, { group: '', resource: 'events' });
   assert.deepEqual([event.resource, event.shortNames, event.namespaced], ['events', ['ev'], true]);
@@ -87,7 +93,13 @@ test('events: core → v1 conversion', () => {
 
 test('events: round trip keeps a v1 event', () => {
   const back = eventFromCore(eventToCore(v1Event()));
-  assert.deepEqual(back, { ...v1Event(), regarding: v1Event().regarding, deprecatedSource: {}, deprecatedFirstTimestamp: null, deprecatedLastTimestamp: null });
+  assert.deepEqual(back, {
+    ...v1Event(),
+    regarding: v1Event().regarding,
+    deprecatedSource: {},
+    deprecatedFirstTimestamp: null,
+    deprecatedLastTimestamp: null,
+  });
 });
 
 test('events: a strict v1 event is valid', () => {
@@ -95,18 +107,61 @@ test('events: a strict v1 event is valid', () => {
 });
 
 const invalid: [string, (e: KubeObject) => void, string[]][] = [
-  ['no eventTime', (e) => { delete e.eventTime; }, ['eventTime']],
-  ['missing reporting fields', (e) => { delete e.reportingController; delete e.reportingInstance; delete e.action; delete e.reason; }, ['reportingController', 'reportingInstance', 'action', 'reason']],
-  ['bad type', (e) => { e.type = 'Info'; }, ['type']],
-  ['deprecated fields set', (e) => { e.deprecatedCount = 2; e.deprecatedSource = { component: 'x' }; }, ['deprecatedCount', 'deprecatedSource']],
-  ['short series', (e) => { e.series = { count: 1 }; }, ['series.count', 'series.lastObservedTime']],
-  ['note too long', (e) => { e.note = 'x'.repeat(1025); }, ['message']],
+  [
+    'no eventTime',
+    (e) => {
+      delete e.eventTime;
+    },
+    ['eventTime'],
+  ],
+  [
+    'missing reporting fields',
+    (e) => {
+      delete e.reportingController;
+      delete e.reportingInstance;
+      delete e.action;
+      delete e.reason;
+    },
+    ['reportingController', 'reportingInstance', 'action', 'reason'],
+  ],
+  [
+    'bad type',
+    (e) => {
+      e.type = 'Info';
+    },
+    ['type'],
+  ],
+  [
+    'deprecated fields set',
+    (e) => {
+      e.deprecatedCount = 2;
+      e.deprecatedSource = { component: 'x' };
+    },
+    ['deprecatedCount', 'deprecatedSource'],
+  ],
+  [
+    'short series',
+    (e) => {
+      e.series = { count: 1 };
+    },
+    ['series.count', 'series.lastObservedTime'],
+  ],
+  [
+    'note too long',
+    (e) => {
+      e.note = 'x'.repeat(1025);
+    },
+    ['message'],
+  ],
 ];
 for (const [name, mutate, fields] of invalid) {
   test(`events: invalid — ${name}`, () => {
     const e = v1Event();
     mutate(e);
-    assert.deepEqual(event.strategy.validate?.(e).map((x) => x.field), fields);
+    assert.deepEqual(
+      event.strategy.validate?.(e).map((x) => x.field),
+      fields,
+    );
   });
 }
 
@@ -115,21 +170,47 @@ test('events: update may change series but not the note or regarding', () => {
   const ok = { ...v1Event(), series: { count: 2, lastObservedTime: '2024-05-01T10:05:00.000000Z' } };
   assert.deepEqual(event.strategy.validateUpdate?.(ok, old), []);
   const bad = { ...v1Event(), note: 'changed', regarding: { kind: 'Pod', name: 'other' } };
-  assert.deepEqual(event.strategy.validateUpdate?.(bad, old).map((x) => x.field), ['involvedObject', 'message']);
+  assert.deepEqual(
+    event.strategy.validateUpdate?.(bad, old).map((x) => x.field),
+    ['involvedObject', 'message'],
+  );
 });
 
 test('events: columns as kubectl get events shows them', () => {
-  assert.deepEqual(event.columns?.map((c) => c.name), ['Last Seen', 'Type', 'Reason', 'Object', 'Subobject', 'Source', 'Message', 'First Seen', 'Count']);
+  assert.deepEqual(
+    event.columns?.map((c) => c.name),
+    ['Last Seen', 'Type', 'Reason', 'Object', 'Subobject', 'Source', 'Message', 'First Seen', 'Count'],
+  );
   const fromCore = eventFromCore(coreEvent());
-  assert.deepEqual(event.columns?.map((c) => c.cell(fromCore, NOW)), [
-    '60s', 'Normal', 'Pulled', 'pod/web', 'spec.containers{web}', 'kubelet, node-1',
-    'Container image "nginx" already present on machine', '2m', 3,
-  ]);
+  assert.deepEqual(
+    event.columns?.map((c) => c.cell(fromCore, NOW)),
+    [
+      '60s',
+      'Normal',
+      'Pulled',
+      'pod/web',
+      'spec.containers{web}',
+      'kubelet, node-1',
+      'Container image "nginx" already present on machine',
+      '2m',
+      3,
+    ],
+  );
   const v1 = v1Event();
-  assert.deepEqual(event.columns?.map((c) => c.cell(v1, NOW)), [
-    '2m', 'Normal', 'Scheduled', 'pod/web', '', 'berth.io/scheduler, berth-server-1',
-    'Successfully assigned default/web to node-1', '2m', 1,
-  ]);
+  assert.deepEqual(
+    event.columns?.map((c) => c.cell(v1, NOW)),
+    [
+      '2m',
+      'Normal',
+      'Scheduled',
+      'pod/web',
+      '',
+      'berth.io/scheduler, berth-server-1',
+      'Successfully assigned default/web to node-1',
+      '2m',
+      1,
+    ],
+  );
 });
 
 test('events: field selectors read the v1 names', () => {

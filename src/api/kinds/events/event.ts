@@ -19,7 +19,8 @@ function validateSeries(e: KubeObject): FieldError[] {
   if (e.series == null) return [];
   const series = obj(e.series);
   const errs: FieldError[] = [];
-  if (typeof series.count !== 'number' || series.count < 2) errs.push(fieldError.invalid('series.count', '', 'should be at least 2'));
+  if (typeof series.count !== 'number' || series.count < 2)
+    errs.push(fieldError.invalid('series.count', '', 'should be at least 2'));
   if (!series.lastObservedTime) errs.push(fieldError.required('series.lastObservedTime'));
   return errs;
 }
@@ -30,11 +31,19 @@ function validateEvent(e: KubeObject): FieldError[] {
   const regarding = obj(e.regarding);
   if (e.eventTime) {
     if (!str(regarding.namespace) && ns !== 'default' && ns !== 'kube-system') {
-      errs.push(fieldError.invalid('involvedObject.namespace', str(regarding.namespace), 'does not match event.namespace'));
+      errs.push(
+        fieldError.invalid(
+          'involvedObject.namespace',
+          str(regarding.namespace),
+          'does not match event.namespace',
+        ),
+      );
     }
     const controller = str(e.reportingController);
     if (!controller) errs.push(fieldError.required('reportingController'));
-    else for (const m of isQualifiedName(controller)) errs.push(fieldError.invalid('reportingController', controller, m));
+    else
+      for (const m of isQualifiedName(controller))
+        errs.push(fieldError.invalid('reportingController', controller, m));
     for (const [field, limit] of [
       ['reportingInstance', LIMIT_128],
       ['action', LIMIT_128],
@@ -44,19 +53,24 @@ function validateEvent(e: KubeObject): FieldError[] {
       if (!v) errs.push(fieldError.required(field));
       if (v.length > limit) errs.push(fieldError.invalid(field, '', `can have at most ${limit} characters`));
     }
-    if (str(e.note).length > NOTE_LIMIT) errs.push(fieldError.invalid('message', '', `can have at most ${NOTE_LIMIT} characters`));
+    if (str(e.note).length > NOTE_LIMIT)
+      errs.push(fieldError.invalid('message', '', `can have at most ${NOTE_LIMIT} characters`));
   }
   for (const m of isDNS1123Subdomain(ns)) errs.push(fieldError.invalid('namespace', ns, m));
   errs.push(...validateSeries(e));
   if (!e.eventTime) errs.push(fieldError.required('eventTime'));
-  if (e.type !== 'Normal' && e.type !== 'Warning') errs.push(fieldError.invalid('type', '', `has invalid value: ${str(e.type)}`));
-  if (e.deprecatedFirstTimestamp) errs.push(fieldError.invalid('deprecatedFirstTimestamp', '', 'needs to be unset'));
-  if (e.deprecatedLastTimestamp) errs.push(fieldError.invalid('deprecatedLastTimestamp', '', 'needs to be unset'));
+  if (e.type !== 'Normal' && e.type !== 'Warning')
+    errs.push(fieldError.invalid('type', '', `has invalid value: ${str(e.type)}`));
+  if (e.deprecatedFirstTimestamp)
+    errs.push(fieldError.invalid('deprecatedFirstTimestamp', '', 'needs to be unset'));
+  if (e.deprecatedLastTimestamp)
+    errs.push(fieldError.invalid('deprecatedLastTimestamp', '', 'needs to be unset'));
   if (typeof e.deprecatedCount === 'number' && e.deprecatedCount !== 0) {
     errs.push(fieldError.invalid('deprecatedCount', '', 'needs to be unset'));
   }
   const source = obj(e.deprecatedSource);
-  if (str(source.component) || str(source.host)) errs.push(fieldError.invalid('deprecatedSource', '', 'needs to be unset'));
+  if (str(source.component) || str(source.host))
+    errs.push(fieldError.invalid('deprecatedSource', '', 'needs to be unset'));
   return errs;
 }
 
@@ -129,9 +143,27 @@ export const event: KindDef = {
   fromStorage: eventFromCore,
   strategy: { validate: validateEvent, validateUpdate: validateEventUpdate },
   columns: [
-    { name: 'Last Seen', type: 'string', description: 'When the event was last seen.', priority: 0, cell: (e, now) => lastSeen(e, now) },
-    { name: 'Type', type: 'string', description: 'Normal or Warning.', priority: 0, cell: (e) => str(e.type) },
-    { name: 'Reason', type: 'string', description: 'Why the action was taken.', priority: 0, cell: (e) => str(e.reason) },
+    {
+      name: 'Last Seen',
+      type: 'string',
+      description: 'When the event was last seen.',
+      priority: 0,
+      cell: (e, now) => lastSeen(e, now),
+    },
+    {
+      name: 'Type',
+      type: 'string',
+      description: 'Normal or Warning.',
+      priority: 0,
+      cell: (e) => str(e.type),
+    },
+    {
+      name: 'Reason',
+      type: 'string',
+      description: 'Why the action was taken.',
+      priority: 0,
+      cell: (e) => str(e.reason),
+    },
     {
       name: 'Object',
       type: 'string',
@@ -143,10 +175,34 @@ export const event: KindDef = {
         return str(r.name) ? `${kind}/${str(r.name)}` : kind;
       },
     },
-    { name: 'Subobject', type: 'string', description: 'Part of the object concerned.', priority: 1, cell: (e) => str(obj(e.regarding).fieldPath) },
-    { name: 'Source', type: 'string', description: 'Component that reported the event.', priority: 1, cell: formatSource },
-    { name: 'Message', type: 'string', description: 'What happened.', priority: 0, cell: (e) => str(e.note).trim() },
-    { name: 'First Seen', type: 'string', description: 'When the event was first seen.', priority: 1, cell: (e, now) => firstSeen(e, now) },
+    {
+      name: 'Subobject',
+      type: 'string',
+      description: 'Part of the object concerned.',
+      priority: 1,
+      cell: (e) => str(obj(e.regarding).fieldPath),
+    },
+    {
+      name: 'Source',
+      type: 'string',
+      description: 'Component that reported the event.',
+      priority: 1,
+      cell: formatSource,
+    },
+    {
+      name: 'Message',
+      type: 'string',
+      description: 'What happened.',
+      priority: 0,
+      cell: (e) => str(e.note).trim(),
+    },
+    {
+      name: 'First Seen',
+      type: 'string',
+      description: 'When the event was first seen.',
+      priority: 1,
+      cell: (e, now) => firstSeen(e, now),
+    },
     {
       name: 'Count',
       type: 'string',

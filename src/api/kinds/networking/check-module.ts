@@ -58,7 +58,9 @@ export function checkModule(m: GroupModule, external: readonly string[] = []): s
       problems.push(`${k.kind}: schema GVK ${JSON.stringify(gvk)} does not match`);
     }
     if (!k.virtual) {
-      const list = Object.values(defs).find((d) => d['x-kubernetes-group-version-kind']?.[0]?.kind === k.listKind);
+      const list = Object.values(defs).find(
+        (d) => d['x-kubernetes-group-version-kind']?.[0]?.kind === k.listKind,
+      );
       if (!list) problems.push(`${k.kind}: no ${k.listKind} definition`);
     }
   }
@@ -76,7 +78,9 @@ export async function missingCoreNames(names: readonly string[]): Promise<string
   } catch {
     return undefined;
   }
-  const defs = Object.values(core).find((v) => typeof v === 'object' && v !== null && 'io.k8s.api.core.v1.Pod' in v);
+  const defs = Object.values(core).find(
+    (v) => typeof v === 'object' && v !== null && 'io.k8s.api.core.v1.Pod' in v,
+  );
   if (!defs) return undefined;
   return names.filter((n) => !(n in defs));
 }

@@ -12,10 +12,16 @@ const G = 'networking.k8s.io';
 const V = 'v1';
 
 export const definitions: Definitions = {
-  [P + 'Ingress']: kindSchema(G, V, 'Ingress', 'Routes outside HTTP(S) traffic to services inside the cluster.', {
-    spec: s.ref(P + 'IngressSpec', 'What the ingress should route.'),
-    status: s.ref(P + 'IngressStatus', 'What the ingress controller reports.'),
-  }),
+  [P + 'Ingress']: kindSchema(
+    G,
+    V,
+    'Ingress',
+    'Routes outside HTTP(S) traffic to services inside the cluster.',
+    {
+      spec: s.ref(P + 'IngressSpec', 'What the ingress should route.'),
+      status: s.ref(P + 'IngressStatus', 'What the ingress controller reports.'),
+    },
+  ),
   [P + 'IngressList']: listSchema(G, V, 'Ingress', P + 'Ingress'),
   [P + 'IngressSpec']: s.obj(
     {
@@ -29,7 +35,10 @@ export const definitions: Definitions = {
   [P + 'IngressBackend']: s.obj(
     {
       service: s.ref(P + 'IngressServiceBackend', 'A service to send traffic to.'),
-      resource: s.ref('io.k8s.api.core.v1.TypedLocalObjectReference', 'Another object in the namespace to route to.'),
+      resource: s.ref(
+        'io.k8s.api.core.v1.TypedLocalObjectReference',
+        'Another object in the namespace to route to.',
+      ),
     },
     'A destination for matched traffic: a service or a resource.',
   ),
@@ -102,13 +111,21 @@ export const definitions: Definitions = {
     ['port', 'protocol'],
   ),
 
-  [P + 'IngressClass']: kindSchema(G, V, 'IngressClass', 'A class of ingress and the controller that implements it.', {
-    spec: s.ref(P + 'IngressClassSpec', 'Class settings.'),
-  }),
+  [P + 'IngressClass']: kindSchema(
+    G,
+    V,
+    'IngressClass',
+    'A class of ingress and the controller that implements it.',
+    {
+      spec: s.ref(P + 'IngressClassSpec', 'Class settings.'),
+    },
+  ),
   [P + 'IngressClassList']: listSchema(G, V, 'IngressClass', P + 'IngressClass'),
   [P + 'IngressClassSpec']: s.obj(
     {
-      controller: s.str('Domain-prefixed name of the controller, e.g. "example.com/ingress-controller"; immutable.'),
+      controller: s.str(
+        'Domain-prefixed name of the controller, e.g. "example.com/ingress-controller"; immutable.',
+      ),
       parameters: s.ref(P + 'IngressClassParametersReference', 'An object holding controller settings.'),
     },
     'Settings of an ingress class.',
@@ -131,7 +148,10 @@ export const definitions: Definitions = {
   [P + 'NetworkPolicyList']: listSchema(G, V, 'NetworkPolicy', P + 'NetworkPolicy'),
   [P + 'NetworkPolicySpec']: s.obj(
     {
-      podSelector: s.ref(META + 'LabelSelector', 'Pods the policy applies to; empty selects all pods of the namespace.'),
+      podSelector: s.ref(
+        META + 'LabelSelector',
+        'Pods the policy applies to; empty selects all pods of the namespace.',
+      ),
       ingress: s.list(s.ref(P + 'NetworkPolicyIngressRule'), 'Allowed incoming traffic.'),
       egress: s.list(s.ref(P + 'NetworkPolicyEgressRule'), 'Allowed outgoing traffic.'),
       policyTypes: s.strList('Directions the policy governs: Ingress, Egress or both.'),

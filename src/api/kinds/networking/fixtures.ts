@@ -17,7 +17,9 @@ export function ingressFixture(): KubeObject {
         {
           host: 'example.com',
           http: {
-            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+            ],
           },
         },
       ],

@@ -37,11 +37,18 @@ test('networking: fixtures pass strict schema validation', async () => {
   const { checkSchema } = await import('../../schema/validate.ts');
   const { definitions: meta } = await import('../../schema/defs/meta.ts');
   const { ingressFixture, networkPolicyFixture } = await import('./fixtures.ts');
-  const defs: Definitions = { ...meta, ...module.definitions, 'io.k8s.api.core.v1.TypedLocalObjectReference': { type: 'object' } };
+  const defs: Definitions = {
+    ...meta,
+    ...module.definitions,
+    'io.k8s.api.core.v1.TypedLocalObjectReference': { type: 'object' },
+  };
   for (const [name, o] of [
     ['Ingress', ingressFixture()],
     ['NetworkPolicy', networkPolicyFixture()],
   ] as const) {
-    assert.deepEqual(checkSchema(o, defs[`io.k8s.api.networking.v1.${name}`], defs, { strict: true }), { unknown: [], errors: [] });
+    assert.deepEqual(checkSchema(o, defs[`io.k8s.api.networking.v1.${name}`], defs, { strict: true }), {
+      unknown: [],
+      errors: [],
+    });
   }
 });

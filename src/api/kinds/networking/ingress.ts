@@ -5,7 +5,14 @@
  */
 import { fieldError, type FieldError } from '../../errors.ts';
 import type { KubeObject } from '../../object.ts';
-import { isDNS1035Label, isDNS1123Subdomain, isIPv4, isIPv6, isValidPortName, isValidPortNum } from '../../validation/names.ts';
+import {
+  isDNS1035Label,
+  isDNS1123Subdomain,
+  isIPv4,
+  isIPv6,
+  isValidPortName,
+  isValidPortNum,
+} from '../../validation/names.ts';
 import { nameErrors, obj, objects, str, type Obj } from '../../validation/util.ts';
 import type { KindDef } from '../types.ts';
 import { ageColumn } from './kind-schema.ts';
@@ -29,7 +36,8 @@ export function isWildcardOrDNSSubdomain(host: string): string[] {
 }
 
 function validateHost(host: string, path: string): FieldError[] {
-  if (isIPv4(host) || isIPv6(host)) return [fieldError.invalid(path, host, 'must be a DNS name, not an IP address')];
+  if (isIPv4(host) || isIPv6(host))
+    return [fieldError.invalid(path, host, 'must be a DNS name, not an IP address')];
   return nameErrors(host, path, isWildcardOrDNSSubdomain);
 }
 
@@ -37,13 +45,15 @@ function validateHost(host: string, path: string): FieldError[] {
 export function validateIngressBackend(backend: Obj, path: string): FieldError[] {
   const hasService = backend.service != null;
   const hasResource = backend.resource != null;
-  if (hasService && hasResource) return [fieldError.invalid(path, '', 'cannot set both resource and service backends')];
+  if (hasService && hasResource)
+    return [fieldError.invalid(path, '', 'cannot set both resource and service backends')];
   if (hasResource) {
     const res = obj(backend.resource);
     const errs: FieldError[] = [];
     if (!str(res.kind)) errs.push(fieldError.required(`${path}.resource.kind`));
     if (!str(res.name)) errs.push(fieldError.required(`${path}.resource.name`));
-    if (res.apiGroup != null) errs.push(...nameErrors(str(res.apiGroup), `${path}.resource.apiGroup`, isDNS1123Subdomain));
+    if (res.apiGroup != null)
+      errs.push(...nameErrors(str(res.apiGroup), `${path}.resource.apiGroup`, isDNS1123Subdomain));
     return errs;
   }
   if (!hasService) return [fieldError.invalid(path, '', 'resource or service backend is required')];
@@ -55,10 +65,12 @@ export function validateIngressBackend(backend: Obj, path: string): FieldError[]
   const port = obj(svc.port);
   const portName = str(port.name);
   const portNumber = typeof port.number === 'number' ? port.number : 0;
-  if (portName && portNumber) errs.push(fieldError.invalid(path, '', 'cannot set both port name & port number'));
+  if (portName && portNumber)
+    errs.push(fieldError.invalid(path, '', 'cannot set both port name & port number'));
   else if (portName) errs.push(...nameErrors(portName, `${path}.service.port.name`, isValidPortName));
   else if (portNumber) {
-    for (const m of isValidPortNum(portNumber)) errs.push(fieldError.invalid(`${path}.service.port.number`, portNumber, m));
+    for (const m of isValidPortNum(portNumber))
+      errs.push(fieldError.invalid(`${path}.service.port.number`, portNumber, m));
   } else errs.push(fieldError.required(path, 'port name or number is required'));
   return errs;
 }
@@ -68,14 +80,18 @@ function validatePath(p: Obj, path: string): FieldError[] {
   const pathType = str(p.pathType);
   const value = str(p.path);
   if (!pathType) errs.push(fieldError.required(`${path}.pathType`, 'pathType must be specified'));
-  else if (!PATH_TYPES.includes(pathType)) errs.push(fieldError.notSupported(`${path}.pathType`, pathType, PATH_TYPES));
+  else if (!PATH_TYPES.includes(pathType))
+    errs.push(fieldError.notSupported(`${path}.pathType`, pathType, PATH_TYPES));
   if (pathType === 'Exact' || pathType === 'Prefix') {
-    if (!value.startsWith('/')) errs.push(fieldError.invalid(`${path}.path`, value, 'must be an absolute path'));
+    if (!value.startsWith('/'))
+      errs.push(fieldError.invalid(`${path}.path`, value, 'must be an absolute path'));
     for (const bad of ['//', '/./', '/../', '%2f', '%2F']) {
-      if (value.includes(bad)) errs.push(fieldError.invalid(`${path}.path`, value, `must not contain '${bad}'`));
+      if (value.includes(bad))
+        errs.push(fieldError.invalid(`${path}.path`, value, `must not contain '${bad}'`));
     }
     for (const bad of ['/..', '/.']) {
-      if (value.endsWith(bad)) errs.push(fieldError.invalid(`${path}.path`, value, `cannot end with '${bad}'`));
+      if (value.endsWith(bad))
+        errs.push(fieldError.invalid(`${path}.path`, value, `cannot end with '${bad}'`));
     }
   } else if (pathType === 'ImplementationSpecific' && value !== '' && !value.startsWith('/')) {
     errs.push(fieldError.invalid(`${path}.path`, value, 'must be an absolute path'));
@@ -90,9 +106,12 @@ function validateIngress(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const rules = objects(spec.rules);
   if (spec.defaultBackend == null && rules.length === 0) {
-    errs.push(fieldError.invalid('spec', spec.rules ?? null, 'either `defaultBackend` or `rules` must be specified'));
+    errs.push(
+      fieldError.invalid('spec', spec.rules ?? null, 'either `defaultBackend` or `rules` must be specified'),
+    );
   }
-  if (spec.defaultBackend != null) errs.push(...validateIngressBackend(obj(spec.defaultBackend), 'spec.defaultBackend'));
+  if (spec.defaultBackend != null)
+    errs.push(...validateIngressBackend(obj(spec.defaultBackend), 'spec.defaultBackend'));
   rules.forEach((rule, i) => {
     const path = `spec.rules[${i}]`;
     if (str(rule.host)) errs.push(...validateHost(str(rule.host), `${path}.host`));
@@ -104,8 +123,11 @@ function validateIngress(o: KubeObject): FieldError[] {
   });
   objects(spec.tls).forEach((tls, i) => {
     const hosts = Array.isArray(tls.hosts) ? tls.hosts : [];
-    hosts.forEach((h, j) => errs.push(...nameErrors(str(h), `spec.tls[${i}].hosts[${j}]`, isWildcardOrDNSSubdomain)));
-    if (str(tls.secretName)) errs.push(...nameErrors(str(tls.secretName), `spec.tls[${i}].secretName`, isDNS1123Subdomain));
+    hosts.forEach((h, j) =>
+      errs.push(...nameErrors(str(h), `spec.tls[${i}].hosts[${j}]`, isWildcardOrDNSSubdomain)),
+    );
+    if (str(tls.secretName))
+      errs.push(...nameErrors(str(tls.secretName), `spec.tls[${i}].secretName`, isDNS1123Subdomain));
   });
   if (spec.ingressClassName != null) {
     errs.push(...nameErrors(str(spec.ingressClassName), 'spec.ingressClassName', isDNS1123Subdomain));
@@ -159,7 +181,8 @@ export const ingress: KindDef = {
       type: 'string',
       description: 'Name of the IngressClass that handles this ingress.',
       priority: 0,
-      cell: (o) => (typeof obj(o.spec).ingressClassName === 'string' ? str(obj(o.spec).ingressClassName) : '<none>'),
+      cell: (o) =>
+        typeof obj(o.spec).ingressClassName === 'string' ? str(obj(o.spec).ingressClassName) : '<none>',
     },
     {
       name: 'Hosts',
@@ -190,7 +213,13 @@ export const ingress: KindDef = {
 export function validateIngressClassExclusive(o: KubeObject): FieldError[] {
   const ann = o.metadata.annotations?.[CLASS_ANNOTATION];
   if (ann !== undefined && obj(o.spec).ingressClassName != null) {
-    return [fieldError.invalid(`annotations.${CLASS_ANNOTATION}`, ann, 'can not be set when the class field is also set')];
+    return [
+      fieldError.invalid(
+        `annotations.${CLASS_ANNOTATION}`,
+        ann,
+        'can not be set when the class field is also set',
+      ),
+    ];
   }
   return [];
 }

@@ -16,11 +16,18 @@ const SCOPES = ['Cluster', 'Namespace'];
 export function validateDomainPrefixedPath(value: string, path: string): FieldError[] {
   if (value === '') return [fieldError.required(path)];
   const slash = value.indexOf('/');
-  if (slash < 0) return [fieldError.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  if (slash < 0)
+    return [fieldError.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
   const errs = nameErrors(value.slice(0, slash), path, isDNS1123Subdomain);
   const rest = value.slice(slash + 1);
   if (!/^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(rest)) {
-    errs.push(fieldError.invalid(path, rest, "must be a valid path: regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+'"));
+    errs.push(
+      fieldError.invalid(
+        path,
+        rest,
+        "must be a valid path: regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+'",
+      ),
+    );
   }
   return errs;
 }

@@ -21,7 +21,12 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
       }
     } else if (op === 'Exists' || op === 'DoesNotExist') {
       if (values.length > 0) {
-        errs.push(fieldError.forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        errs.push(
+          fieldError.forbidden(
+            `${p}.values`,
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+          ),
+        );
       }
     } else {
       errs.push(fieldError.invalid(`${p}.operator`, op, 'not a valid selector operator'));
@@ -43,7 +48,8 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
 export function formatLabelSelector(selector: unknown): string {
   if (!isObject(selector)) return '<none>';
   const reqs: { key: string; text: string }[] = [];
-  for (const [k, v] of Object.entries(obj(selector.matchLabels))) reqs.push({ key: k, text: `${k}=${str(v)}` });
+  for (const [k, v] of Object.entries(obj(selector.matchLabels)))
+    reqs.push({ key: k, text: `${k}=${str(v)}` });
   for (const e of objects(selector.matchExpressions)) {
     const key = str(e.key);
     const values = (Array.isArray(e.values) ? e.values.map(String) : []).sort();

@@ -42,11 +42,20 @@ function validatePort(port: Obj, path: string): FieldError[] {
   if (typeof port.endPort === 'number') {
     if (port.port == null) errs.push(fieldError.required(`${path}.port`, 'when endPort is specified'));
     else if (typeof port.port === 'string') {
-      errs.push(fieldError.invalid(`${path}.endPort`, port.endPort, 'may not be specified when `port` is non-numeric'));
+      errs.push(
+        fieldError.invalid(
+          `${path}.endPort`,
+          port.endPort,
+          'may not be specified when `port` is non-numeric',
+        ),
+      );
     } else if (typeof port.port === 'number' && port.endPort < port.port) {
-      errs.push(fieldError.invalid(`${path}.endPort`, port.endPort, 'must be greater than or equal to `port`'));
+      errs.push(
+        fieldError.invalid(`${path}.endPort`, port.endPort, 'must be greater than or equal to `port`'),
+      );
     }
-    for (const m of isValidPortNum(port.endPort)) errs.push(fieldError.invalid(`${path}.endPort`, port.endPort, m));
+    for (const m of isValidPortNum(port.endPort))
+      errs.push(fieldError.invalid(`${path}.endPort`, port.endPort, m));
   }
   return errs;
 }
@@ -55,13 +64,22 @@ function validateIPBlock(block: Obj, path: string): FieldError[] {
   const cidrText = str(block.cidr);
   if (!cidrText) return [fieldError.required(`${path}.cidr`)];
   const cidr = parseCidr(cidrText);
-  if (!cidr) return [fieldError.invalid(`${path}.cidr`, cidrText, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')];
+  if (!cidr)
+    return [
+      fieldError.invalid(
+        `${path}.cidr`,
+        cidrText,
+        'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      ),
+    ];
   const errs: FieldError[] = [];
   (Array.isArray(block.except) ? block.except : []).forEach((ex, i) => {
     const p = `${path}.except[${i}]`;
     const exCidr = parseCidr(str(ex));
-    if (!exCidr) errs.push(fieldError.invalid(p, ex, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
-    else if (!isStrictSubset(exCidr, cidr)) errs.push(fieldError.invalid(p, ex, 'must be a strict subset of `cidr`'));
+    if (!exCidr)
+      errs.push(fieldError.invalid(p, ex, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+    else if (!isStrictSubset(exCidr, cidr))
+      errs.push(fieldError.invalid(p, ex, 'must be a strict subset of `cidr`'));
   });
   return errs;
 }
@@ -69,10 +87,12 @@ function validateIPBlock(block: Obj, path: string): FieldError[] {
 function validatePeer(peer: Obj, path: string): FieldError[] {
   const count = ['podSelector', 'namespaceSelector', 'ipBlock'].filter((k) => peer[k] != null).length;
   if (count === 0) return [fieldError.required(path, 'must specify a peer')];
-  if (count > 1 && peer.ipBlock != null) return [fieldError.forbidden(path, 'may not specify both ipBlock and another peer')];
+  if (count > 1 && peer.ipBlock != null)
+    return [fieldError.forbidden(path, 'may not specify both ipBlock and another peer')];
   const errs: FieldError[] = [];
   if (peer.podSelector != null) errs.push(...validateLabelSelector(peer.podSelector, `${path}.podSelector`));
-  if (peer.namespaceSelector != null) errs.push(...validateLabelSelector(peer.namespaceSelector, `${path}.namespaceSelector`));
+  if (peer.namespaceSelector != null)
+    errs.push(...validateLabelSelector(peer.namespaceSelector, `${path}.namespaceSelector`));
   if (peer.ipBlock != null) errs.push(...validateIPBlock(obj(peer.ipBlock), `${path}.ipBlock`));
   return errs;
 }
@@ -92,9 +112,11 @@ function validateNetworkPolicy(o: KubeObject): FieldError[] {
   }
   const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
   types.forEach((t, i) => {
-    if (!POLICY_TYPES.includes(str(t))) errs.push(fieldError.notSupported(`spec.policyTypes[${i}]`, t, POLICY_TYPES));
+    if (!POLICY_TYPES.includes(str(t)))
+      errs.push(fieldError.notSupported(`spec.policyTypes[${i}]`, t, POLICY_TYPES));
   });
-  if (types.length > 2) errs.push(fieldError.forbidden('spec.policyTypes', 'may not specify more than two policyTypes'));
+  if (types.length > 2)
+    errs.push(fieldError.forbidden('spec.policyTypes', 'may not specify more than two policyTypes'));
   return errs;
 }
 

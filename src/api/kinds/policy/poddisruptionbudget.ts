@@ -8,7 +8,14 @@ import { isObject, type KubeObject } from '../../object.ts';
 import { oneOf } from '../../validation/util.ts';
 import type { KindDef } from '../types.ts';
 import { validateLabelSelector } from '../apps/label-selector.ts';
-import { ageColumn, notMoreThan100Percent, num, specOf, statusOf, validatePositiveIntOrPercent } from '../apps/workload.ts';
+import {
+  ageColumn,
+  notMoreThan100Percent,
+  num,
+  specOf,
+  statusOf,
+  validatePositiveIntOrPercent,
+} from '../apps/workload.ts';
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
@@ -17,13 +24,26 @@ export function validatePodDisruptionBudget(o: KubeObject): FieldError[] {
   const spec = specOf(o);
   const errs: FieldError[] = [];
   if (isSet(spec.minAvailable) && isSet(spec.maxUnavailable))
-    errs.push(fieldError.invalid('spec.minAvailable', spec.minAvailable, 'minAvailable and maxUnavailable cannot be both set'));
+    errs.push(
+      fieldError.invalid(
+        'spec.minAvailable',
+        spec.minAvailable,
+        'minAvailable and maxUnavailable cannot be both set',
+      ),
+    );
   for (const f of ['minAvailable', 'maxUnavailable']) {
     errs.push(...validatePositiveIntOrPercent(spec[f], `spec.${f}`));
     errs.push(...notMoreThan100Percent(spec[f], `spec.${f}`));
   }
   if (isObject(spec.selector)) errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-  errs.push(...oneOf(spec.unhealthyPodEvictionPolicy, 'spec.unhealthyPodEvictionPolicy', ['AlwaysAllow', 'IfHealthyBudget'], false));
+  errs.push(
+    ...oneOf(
+      spec.unhealthyPodEvictionPolicy,
+      'spec.unhealthyPodEvictionPolicy',
+      ['AlwaysAllow', 'IfHealthyBudget'],
+      false,
+    ),
+  );
   return errs;
 }
 
@@ -49,8 +69,20 @@ export const podDisruptionBudgetKind: KindDef = {
     validate: validatePodDisruptionBudget,
   },
   columns: [
-    { name: 'Min Available', type: 'string', description: 'Pods that must stay available.', priority: 0, cell: (o) => intOrString(specOf(o).minAvailable) },
-    { name: 'Max Unavailable', type: 'string', description: 'Pods that may be unavailable.', priority: 0, cell: (o) => intOrString(specOf(o).maxUnavailable) },
+    {
+      name: 'Min Available',
+      type: 'string',
+      description: 'Pods that must stay available.',
+      priority: 0,
+      cell: (o) => intOrString(specOf(o).minAvailable),
+    },
+    {
+      name: 'Max Unavailable',
+      type: 'string',
+      description: 'Pods that may be unavailable.',
+      priority: 0,
+      cell: (o) => intOrString(specOf(o).maxUnavailable),
+    },
     {
       name: 'Allowed Disruptions',
       type: 'integer',

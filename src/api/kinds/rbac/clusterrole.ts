@@ -15,7 +15,12 @@ function validateAggregation(o: KubeObject): FieldError[] {
   const selectors = obj(o.aggregationRule).clusterRoleSelectors;
   const list = Array.isArray(selectors) ? selectors : [];
   if (list.length === 0) {
-    return [fieldError.required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil')];
+    return [
+      fieldError.required(
+        'aggregationRule.clusterRoleSelectors',
+        'at least one clusterRoleSelector required if aggregationRule is non-nil',
+      ),
+    ];
   }
   return list.flatMap((sel, i) => validateLabelSelector(sel, `aggregationRule.clusterRoleSelectors[${i}]`));
 }
@@ -29,6 +34,8 @@ export const clusterRole: KindDef = {
   singular: 'clusterrole',
   namespaced: false,
   schema: 'io.k8s.api.rbac.v1.ClusterRole',
-  strategy: { validate: (o) => [...validateRBACName(o), ...validateRules(o, false), ...validateAggregation(o)] },
+  strategy: {
+    validate: (o) => [...validateRBACName(o), ...validateRules(o, false), ...validateAggregation(o)],
+  },
   columns: [createdAtColumn],
 };

@@ -1,6 +1,12 @@
 /** rbac.authorization.k8s.io/v1 ClusterRoleBinding: grants a ClusterRole across the cluster. */
 import type { KindDef } from '../types.ts';
-import { bindingColumns, defaultBinding, validateBinding, validateBindingUpdate, validateRBACName } from './policy.ts';
+import {
+  bindingColumns,
+  defaultBinding,
+  validateBinding,
+  validateBindingUpdate,
+  validateRBACName,
+} from './policy.ts';
 
 export const clusterRoleBinding: KindDef = {
   group: 'rbac.authorization.k8s.io',

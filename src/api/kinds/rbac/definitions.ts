@@ -11,10 +11,19 @@ export const definitions: Definitions = {
     rules: s.list(s.ref(P + 'PolicyRule'), 'The permissions the role grants.'),
   }),
   [P + 'RoleList']: listSchema(G, V, 'Role', P + 'Role'),
-  [P + 'ClusterRole']: kindSchema(G, V, 'ClusterRole', 'A cluster-wide set of permissions, usable in any namespace.', {
-    rules: s.list(s.ref(P + 'PolicyRule'), 'The permissions the role grants.'),
-    aggregationRule: s.ref(P + 'AggregationRule', 'When set, the rules are filled in from the cluster roles it selects.'),
-  }),
+  [P + 'ClusterRole']: kindSchema(
+    G,
+    V,
+    'ClusterRole',
+    'A cluster-wide set of permissions, usable in any namespace.',
+    {
+      rules: s.list(s.ref(P + 'PolicyRule'), 'The permissions the role grants.'),
+      aggregationRule: s.ref(
+        P + 'AggregationRule',
+        'When set, the rules are filled in from the cluster roles it selects.',
+      ),
+    },
+  ),
   [P + 'ClusterRoleList']: listSchema(G, V, 'ClusterRole', P + 'ClusterRole'),
   [P + 'RoleBinding']: kindSchema(
     G,
@@ -46,7 +55,9 @@ export const definitions: Definitions = {
       apiGroups: s.strList('API groups of the resources; "" is the core group, "*" all.'),
       resources: s.strList('Resources the rule applies to, e.g. pods or pods/log; "*" for all.'),
       resourceNames: s.strList('Names of the objects allowed; all when empty.'),
-      nonResourceURLs: s.strList('URL paths (cluster roles only), e.g. /healthz; a trailing * matches a prefix.'),
+      nonResourceURLs: s.strList(
+        'URL paths (cluster roles only), e.g. /healthz; a trailing * matches a prefix.',
+      ),
     },
     'Actions allowed on resources or non-resource URLs.',
     ['verbs'],

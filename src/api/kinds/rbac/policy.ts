@@ -32,12 +32,30 @@ function strings(v: unknown): string[] {
 /** One policy rule: verbs, and either resources (with groups) or non-resource URLs. */
 export function validatePolicyRule(rule: Obj, namespaced: boolean, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (strings(rule.verbs).length === 0) errs.push(fieldError.required(`${path}.verbs`, 'verbs must contain at least one value'));
+  if (strings(rule.verbs).length === 0)
+    errs.push(fieldError.required(`${path}.verbs`, 'verbs must contain at least one value'));
   const urls = strings(rule.nonResourceURLs);
   if (urls.length > 0) {
-    if (namespaced) errs.push(fieldError.invalid(`${path}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs'));
-    if (strings(rule.apiGroups).length || strings(rule.resources).length || strings(rule.resourceNames).length) {
-      errs.push(fieldError.invalid(`${path}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs'));
+    if (namespaced)
+      errs.push(
+        fieldError.invalid(
+          `${path}.nonResourceURLs`,
+          urls,
+          'namespaced rules cannot apply to non-resource URLs',
+        ),
+      );
+    if (
+      strings(rule.apiGroups).length ||
+      strings(rule.resources).length ||
+      strings(rule.resourceNames).length
+    ) {
+      errs.push(
+        fieldError.invalid(
+          `${path}.nonResourceURLs`,
+          urls,
+          'rules cannot apply to both regular resources and non-resource URLs',
+        ),
+      );
     }
     return errs;
   }
@@ -75,11 +93,13 @@ function validateSubject(subject: Obj, namespaced: boolean, path: string): Field
   const group = str(subject.apiGroup);
   switch (kind) {
     case 'ServiceAccount':
-      if (name) for (const m of isDNS1123Subdomain(name)) errs.push(fieldError.invalid(`${path}.name`, name, m));
+      if (name)
+        for (const m of isDNS1123Subdomain(name)) errs.push(fieldError.invalid(`${path}.name`, name, m));
       if (group !== '') errs.push(fieldError.notSupported(`${path}.apiGroup`, group, ['']));
       if (!namespaced && !str(subject.namespace)) errs.push(fieldError.required(`${path}.namespace`));
       else if (str(subject.namespace)) {
-        for (const m of isDNS1123Label(str(subject.namespace))) errs.push(fieldError.invalid(`${path}.namespace`, subject.namespace, m));
+        for (const m of isDNS1123Label(str(subject.namespace)))
+          errs.push(fieldError.invalid(`${path}.namespace`, subject.namespace, m));
       }
       break;
     case 'User':
@@ -96,8 +116,10 @@ function validateSubject(subject: Obj, namespaced: boolean, path: string): Field
 export function validateBinding(o: KubeObject, namespaced: boolean, roleKinds: string[]): FieldError[] {
   const errs: FieldError[] = [];
   const ref = obj(o.roleRef);
-  if (str(ref.apiGroup) !== RBAC_GROUP) errs.push(fieldError.notSupported('roleRef.apiGroup', str(ref.apiGroup), [RBAC_GROUP]));
-  if (!roleKinds.includes(str(ref.kind))) errs.push(fieldError.notSupported('roleRef.kind', str(ref.kind), roleKinds));
+  if (str(ref.apiGroup) !== RBAC_GROUP)
+    errs.push(fieldError.notSupported('roleRef.apiGroup', str(ref.apiGroup), [RBAC_GROUP]));
+  if (!roleKinds.includes(str(ref.kind)))
+    errs.push(fieldError.notSupported('roleRef.kind', str(ref.kind), roleKinds));
   const name = str(ref.name);
   if (!name) errs.push(fieldError.required('roleRef.name'));
   else for (const m of isValidPathSegmentName(name)) errs.push(fieldError.invalid('roleRef.name', name, m));
@@ -107,11 +129,17 @@ export function validateBinding(o: KubeObject, namespaced: boolean, roleKinds: s
 
 /** roleRef may never change: a different grant needs a new binding. */
 export function validateBindingUpdate(o: KubeObject, old: KubeObject): FieldError[] {
-  return isDeepStrictEqual(o.roleRef, old.roleRef) ? [] : [fieldError.invalid('roleRef', o.roleRef ?? null, 'cannot change roleRef')];
+  return isDeepStrictEqual(o.roleRef, old.roleRef)
+    ? []
+    : [fieldError.invalid('roleRef', o.roleRef ?? null, 'cannot change roleRef')];
 }
 
 /** Users, groups and service accounts ("namespace/name") named by a binding's subjects. */
-export function subjectsStrings(o: KubeObject): { users: string[]; groups: string[]; serviceAccounts: string[] } {
+export function subjectsStrings(o: KubeObject): {
+  users: string[];
+  groups: string[];
+  serviceAccounts: string[];
+} {
   const out = { users: [] as string[], groups: [] as string[], serviceAccounts: [] as string[] };
   for (const s of objects(o.subjects)) {
     if (s.kind === 'User') out.users.push(str(s.name));
@@ -132,8 +160,20 @@ export function bindingColumns(what: string): Column[] {
       cell: (o) => `${str(obj(o.roleRef).kind)}/${str(obj(o.roleRef).name)}`,
     },
     ageColumn,
-    { name: 'Users', type: 'string', description: `Users in the ${what}.`, priority: 1, cell: (o) => subjectsStrings(o).users.join(', ') },
-    { name: 'Groups', type: 'string', description: `Groups in the ${what}.`, priority: 1, cell: (o) => subjectsStrings(o).groups.join(', ') },
+    {
+      name: 'Users',
+      type: 'string',
+      description: `Users in the ${what}.`,
+      priority: 1,
+      cell: (o) => subjectsStrings(o).users.join(', '),
+    },
+    {
+      name: 'Groups',
+      type: 'string',
+      description: `Groups in the ${what}.`,
+      priority: 1,
+      cell: (o) => subjectsStrings(o).groups.join(', '),
+    },
     {
       name: 'ServiceAccounts',
       type: 'string',

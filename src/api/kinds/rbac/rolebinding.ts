@@ -1,6 +1,12 @@
 /** rbac.authorization.k8s.io/v1 RoleBinding: grants a Role or ClusterRole within one namespace. */
 import type { KindDef } from '../types.ts';
-import { bindingColumns, defaultBinding, validateBinding, validateBindingUpdate, validateRBACName } from './policy.ts';
+import {
+  bindingColumns,
+  defaultBinding,
+  validateBinding,
+  validateBindingUpdate,
+  validateRBACName,
+} from './policy.ts';
 
 export const roleBinding: KindDef = {
   group: 'rbac.authorization.k8s.io',

@@ -14,7 +14,10 @@ export const definitions: Definitions = {
       value: s.int32('The priority; higher runs first. User classes may go up to 1000000000.'),
       globalDefault: s.bool('Whether pods without a class get this one; at most one class may set it.'),
       description: s.str('When to use this class.'),
-      preemptionPolicy: s.enumOf(['Never', 'PreemptLowerPriority'], 'Whether pods of this class may evict lower-priority pods; immutable.'),
+      preemptionPolicy: s.enumOf(
+        ['Never', 'PreemptLowerPriority'],
+        'Whether pods of this class may evict lower-priority pods; immutable.',
+      ),
     },
     ['value'],
   ),

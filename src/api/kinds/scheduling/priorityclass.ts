@@ -18,8 +18,17 @@ const POLICIES = ['Never', 'PreemptLowerPriority'];
 
 /** The built-in classes every cluster has. */
 export const SYSTEM_PRIORITY_CLASSES: { name: string; value: number; description: string }[] = [
-  { name: 'system-node-critical', value: SYSTEM_CRITICAL_PRIORITY + 1000, description: 'Used for system critical pods that must not be moved from their current node.' },
-  { name: 'system-cluster-critical', value: SYSTEM_CRITICAL_PRIORITY, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+  {
+    name: 'system-node-critical',
+    value: SYSTEM_CRITICAL_PRIORITY + 1000,
+    description: 'Used for system critical pods that must not be moved from their current node.',
+  },
+  {
+    name: 'system-cluster-critical',
+    value: SYSTEM_CRITICAL_PRIORITY,
+    description:
+      'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
+  },
 ];
 
 /** Why a "system-" class is not one of the built-ins as they must be ('' when it is). */
@@ -38,11 +47,19 @@ function validatePriorityClass(o: KubeObject): FieldError[] {
     const problem = systemClassProblem(o);
     if (problem) {
       errs.push(
-        fieldError.forbidden('metadata.name', `priority class names with '${SYSTEM_PREFIX}' prefix are reserved for system use only. error: ${problem}`),
+        fieldError.forbidden(
+          'metadata.name',
+          `priority class names with '${SYSTEM_PREFIX}' prefix are reserved for system use only. error: ${problem}`,
+        ),
       );
     }
   } else if (typeof o.value === 'number' && o.value > HIGHEST_USER_DEFINABLE_PRIORITY) {
-    errs.push(fieldError.forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`));
+    errs.push(
+      fieldError.forbidden(
+        'value',
+        `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`,
+      ),
+    );
   }
   if (o.preemptionPolicy != null && !POLICIES.includes(str(o.preemptionPolicy))) {
     errs.push(fieldError.notSupported('preemptionPolicy', o.preemptionPolicy, POLICIES));
@@ -77,9 +94,27 @@ export const priorityClass: KindDef = {
     validateUpdate: validatePriorityClassUpdate,
   },
   columns: [
-    { name: 'Value', type: 'integer', description: 'The priority value.', priority: 0, cell: (o) => (typeof o.value === 'number' ? o.value : 0) },
-    { name: 'Global-Default', type: 'boolean', description: 'Whether pods without a class get this one.', priority: 0, cell: (o) => o.globalDefault === true },
+    {
+      name: 'Value',
+      type: 'integer',
+      description: 'The priority value.',
+      priority: 0,
+      cell: (o) => (typeof o.value === 'number' ? o.value : 0),
+    },
+    {
+      name: 'Global-Default',
+      type: 'boolean',
+      description: 'Whether pods without a class get this one.',
+      priority: 0,
+      cell: (o) => o.globalDefault === true,
+    },
     ageColumn,
-    { name: 'PreemptionPolicy', type: 'string', description: 'Whether pods of this class may preempt others.', priority: 0, cell: (o) => str(o.preemptionPolicy) },
+    {
+      name: 'PreemptionPolicy',
+      type: 'string',
+      description: 'Whether pods of this class may preempt others.',
+      priority: 0,
+      cell: (o) => str(o.preemptionPolicy),
+    },
   ],
 };

@@ -25,14 +25,25 @@ test('csidriver: defaults as Kubernetes sets them', () => {
 const invalidDrivers: [string, Record<string, unknown>, string[]][] = [
   ['bad mode', { volumeLifecycleModes: ['Forever'] }, ['spec.volumeLifecycleModes[0]']],
   ['bad fsGroupPolicy', { fsGroupPolicy: 'Sometimes' }, ['spec.fsGroupPolicy']],
-  ['short token', { tokenRequests: [{ audience: 'a', expirationSeconds: 60 }] }, ['spec.tokenRequests[0].expirationSeconds']],
-  ['duplicate audience', { tokenRequests: [{ audience: 'a' }, { audience: 'a' }] }, ['spec.tokenRequests[1].audience']],
+  [
+    'short token',
+    { tokenRequests: [{ audience: 'a', expirationSeconds: 60 }] },
+    ['spec.tokenRequests[0].expirationSeconds'],
+  ],
+  [
+    'duplicate audience',
+    { tokenRequests: [{ audience: 'a' }, { audience: 'a' }] },
+    ['spec.tokenRequests[1].audience'],
+  ],
 ];
 for (const [name, spec, fields] of invalidDrivers) {
   test(`csidriver: invalid — ${name}`, () => {
     const o: KubeObject = { metadata: { name: 'd.example.com' }, spec: { ...spec } };
     csiDriver.strategy.defaults?.(o);
-    assert.deepEqual(csiDriver.strategy.validate?.(o).map((e) => e.field), fields);
+    assert.deepEqual(
+      csiDriver.strategy.validate?.(o).map((e) => e.field),
+      fields,
+    );
   });
 }
 
@@ -42,32 +53,55 @@ test('csidriver: attachRequired is immutable, podInfoOnMount is not', () => {
   const o = structuredClone(old);
   (o.spec as Record<string, unknown>).attachRequired = false;
   (o.spec as Record<string, unknown>).podInfoOnMount = true;
-  assert.deepEqual(csiDriver.strategy.validateUpdate?.(o, old).map((e) => e.field), ['spec.attachRequired']);
+  assert.deepEqual(
+    csiDriver.strategy.validateUpdate?.(o, old).map((e) => e.field),
+    ['spec.attachRequired'],
+  );
 });
 
 test('csidriver: columns', () => {
   const o: KubeObject = { metadata: { name: 'd', creationTimestamp: CREATED }, spec: {} };
   csiDriver.strategy.defaults?.(o);
-  assert.deepEqual(csiDriver.columns?.map((c) => c.cell(o, NOW)), [true, false, false, '<unset>', false, 'Persistent', '2d']);
+  assert.deepEqual(
+    csiDriver.columns?.map((c) => c.cell(o, NOW)),
+    [true, false, false, '<unset>', false, 'Persistent', '2d'],
+  );
 });
 
 function node(): KubeObject {
   return {
     metadata: { name: 'node-1', creationTimestamp: CREATED },
-    spec: { drivers: [{ name: 'hostpath.csi.k8s.io', nodeID: 'node-1', topologyKeys: ['topology.hostpath.csi/node'] }] },
+    spec: {
+      drivers: [
+        { name: 'hostpath.csi.k8s.io', nodeID: 'node-1', topologyKeys: ['topology.hostpath.csi/node'] },
+      ],
+    },
   };
 }
 
 test('csinode: valid, invalid drivers, immutable nodeID, columns', () => {
   assert.deepEqual(csiNode.strategy.validate?.(node()), []);
-  const bad: KubeObject = { metadata: {}, spec: { drivers: [{ name: 'a', nodeID: '' }, { name: 'a', nodeID: 'x', topologyKeys: ['k', 'k'] }] } };
-  assert.deepEqual(csiNode.strategy.validate?.(bad).map((e) => e.field), [
-    'spec.drivers[0].nodeID',
-    'spec.drivers[1].name',
-    'spec.drivers[1].topologyKeys[1]',
-  ]);
+  const bad: KubeObject = {
+    metadata: {},
+    spec: {
+      drivers: [
+        { name: 'a', nodeID: '' },
+        { name: 'a', nodeID: 'x', topologyKeys: ['k', 'k'] },
+      ],
+    },
+  };
+  assert.deepEqual(
+    csiNode.strategy.validate?.(bad).map((e) => e.field),
+    ['spec.drivers[0].nodeID', 'spec.drivers[1].name', 'spec.drivers[1].topologyKeys[1]'],
+  );
   const changed = node();
   (changed.spec as { drivers: { nodeID: string }[] }).drivers[0].nodeID = 'other';
-  assert.deepEqual(csiNode.strategy.validateUpdate?.(changed, node()).map((e) => e.field), ['spec.drivers[0].nodeID']);
-  assert.deepEqual(csiNode.columns?.map((c) => c.cell(node(), NOW)), [1, '2d']);
+  assert.deepEqual(
+    csiNode.strategy.validateUpdate?.(changed, node()).map((e) => e.field),
+    ['spec.drivers[0].nodeID'],
+  );
+  assert.deepEqual(
+    csiNode.columns?.map((c) => c.cell(node(), NOW)),
+    [1, '2d'],
+  );
 });

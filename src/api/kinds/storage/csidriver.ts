@@ -50,7 +50,8 @@ function validateCSIDriver(o: KubeObject): FieldError[] {
   }
   const modes = Array.isArray(spec.volumeLifecycleModes) ? spec.volumeLifecycleModes : [];
   modes.forEach((m, i) => {
-    if (!MODES.includes(str(m))) errs.push(fieldError.notSupported(`spec.volumeLifecycleModes[${i}]`, m, MODES));
+    if (!MODES.includes(str(m)))
+      errs.push(fieldError.notSupported(`spec.volumeLifecycleModes[${i}]`, m, MODES));
   });
   const audiences = new Set<string>();
   objects(spec.tokenRequests).forEach((t, i) => {
@@ -60,9 +61,21 @@ function validateCSIDriver(o: KubeObject): FieldError[] {
     audiences.add(aud);
     if (typeof t.expirationSeconds === 'number') {
       if (t.expirationSeconds < MIN_TOKEN_SECONDS) {
-        errs.push(fieldError.invalid(`${p}.expirationSeconds`, t.expirationSeconds, 'may not specify a duration less than 10 minutes'));
+        errs.push(
+          fieldError.invalid(
+            `${p}.expirationSeconds`,
+            t.expirationSeconds,
+            'may not specify a duration less than 10 minutes',
+          ),
+        );
       } else if (t.expirationSeconds > MAX_TOKEN_SECONDS) {
-        errs.push(fieldError.invalid(`${p}.expirationSeconds`, t.expirationSeconds, 'may not specify a duration larger than 2^32 seconds'));
+        errs.push(
+          fieldError.invalid(
+            `${p}.expirationSeconds`,
+            t.expirationSeconds,
+            'may not specify a duration larger than 2^32 seconds',
+          ),
+        );
       }
     }
   });
@@ -95,11 +108,33 @@ export const csiDriver: KindDef = {
   singular: 'csidriver',
   namespaced: false,
   schema: 'io.k8s.api.storage.v1.CSIDriver',
-  strategy: { defaults: defaultCSIDriver, validate: validateCSIDriver, validateUpdate: validateCSIDriverUpdate },
+  strategy: {
+    defaults: defaultCSIDriver,
+    validate: validateCSIDriver,
+    validateUpdate: validateCSIDriverUpdate,
+  },
   columns: [
-    { name: 'AttachRequired', type: 'boolean', description: 'Whether volumes need attaching.', priority: 0, cell: (o) => flag(o, 'attachRequired', true) },
-    { name: 'PodInfoOnMount', type: 'boolean', description: 'Whether pod details are passed on mount.', priority: 0, cell: (o) => flag(o, 'podInfoOnMount', false) },
-    { name: 'StorageCapacity', type: 'boolean', description: 'Whether capacity is considered in scheduling.', priority: 0, cell: (o) => flag(o, 'storageCapacity', false) },
+    {
+      name: 'AttachRequired',
+      type: 'boolean',
+      description: 'Whether volumes need attaching.',
+      priority: 0,
+      cell: (o) => flag(o, 'attachRequired', true),
+    },
+    {
+      name: 'PodInfoOnMount',
+      type: 'boolean',
+      description: 'Whether pod details are passed on mount.',
+      priority: 0,
+      cell: (o) => flag(o, 'podInfoOnMount', false),
+    },
+    {
+      name: 'StorageCapacity',
+      type: 'boolean',
+      description: 'Whether capacity is considered in scheduling.',
+      priority: 0,
+      cell: (o) => flag(o, 'storageCapacity', false),
+    },
     {
       name: 'TokenRequests',
       type: 'string',
@@ -107,10 +142,20 @@ export const csiDriver: KindDef = {
       priority: 0,
       cell: (o) => {
         const t = obj(o.spec).tokenRequests;
-        return Array.isArray(t) ? objects(t).map((r) => str(r.audience)).join(',') : '<unset>';
+        return Array.isArray(t)
+          ? objects(t)
+              .map((r) => str(r.audience))
+              .join(',')
+          : '<unset>';
       },
     },
-    { name: 'RequiresRepublish', type: 'boolean', description: 'Whether volumes are republished periodically.', priority: 0, cell: (o) => flag(o, 'requiresRepublish', false) },
+    {
+      name: 'RequiresRepublish',
+      type: 'boolean',
+      description: 'Whether volumes are republished periodically.',
+      priority: 0,
+      cell: (o) => flag(o, 'requiresRepublish', false),
+    },
     {
       name: 'Modes',
       type: 'string',

@@ -18,10 +18,16 @@ export const definitions: Definitions = {
     {
       provisioner: s.str('Name of the volume plugin that provisions volumes of this class.'),
       parameters: s.strMap('Settings passed to the provisioner.'),
-      reclaimPolicy: s.enumOf(['Delete', 'Recycle', 'Retain'], 'What happens to provisioned volumes when released; Delete by default.'),
+      reclaimPolicy: s.enumOf(
+        ['Delete', 'Recycle', 'Retain'],
+        'What happens to provisioned volumes when released; Delete by default.',
+      ),
       mountOptions: s.strList('Mount options given to provisioned volumes, not validated.'),
       allowVolumeExpansion: s.bool('Whether claims of this class may grow.'),
-      volumeBindingMode: s.enumOf(['Immediate', 'WaitForFirstConsumer'], 'When claims are bound and provisioned; Immediate by default.'),
+      volumeBindingMode: s.enumOf(
+        ['Immediate', 'WaitForFirstConsumer'],
+        'When claims are bound and provisioned; Immediate by default.',
+      ),
       allowedTopologies: s.list(
         s.ref('io.k8s.api.core.v1.TopologySelectorTerm'),
         'Topology domains where volumes may be provisioned; any when empty.',
@@ -31,21 +37,36 @@ export const definitions: Definitions = {
   ),
   [P + 'StorageClassList']: listSchema(G, V, 'StorageClass', P + 'StorageClass'),
 
-  [P + 'CSIDriver']: kindSchema(G, V, 'CSIDriver', 'Capabilities of a CSI volume driver installed in the cluster.', {
-    spec: s.ref(P + 'CSIDriverSpec', 'What the driver supports.'),
-  }, ['spec']),
+  [P + 'CSIDriver']: kindSchema(
+    G,
+    V,
+    'CSIDriver',
+    'Capabilities of a CSI volume driver installed in the cluster.',
+    {
+      spec: s.ref(P + 'CSIDriverSpec', 'What the driver supports.'),
+    },
+    ['spec'],
+  ),
   [P + 'CSIDriverList']: listSchema(G, V, 'CSIDriver', P + 'CSIDriver'),
   [P + 'CSIDriverSpec']: s.obj(
     {
-      attachRequired: s.bool('Whether volumes need an attach step (VolumeAttachment) before mounting; immutable.'),
+      attachRequired: s.bool(
+        'Whether volumes need an attach step (VolumeAttachment) before mounting; immutable.',
+      ),
       podInfoOnMount: s.bool('Whether the driver receives pod details at mount time.'),
       volumeLifecycleModes: {
         ...s.strList('Volume modes the driver supports: Persistent, Ephemeral; immutable.'),
         'x-kubernetes-list-type': 'set',
       },
       storageCapacity: s.bool('Whether the scheduler should consider the capacity the driver reports.'),
-      fsGroupPolicy: s.enumOf(['File', 'None', 'ReadWriteOnceWithFSType'], 'Whether the driver supports changing volume ownership to the pod fsGroup; immutable.'),
-      tokenRequests: s.list(s.ref(P + 'TokenRequest'), 'Service account tokens the kubelet passes to the driver.'),
+      fsGroupPolicy: s.enumOf(
+        ['File', 'None', 'ReadWriteOnceWithFSType'],
+        'Whether the driver supports changing volume ownership to the pod fsGroup; immutable.',
+      ),
+      tokenRequests: s.list(
+        s.ref(P + 'TokenRequest'),
+        'Service account tokens the kubelet passes to the driver.',
+      ),
       requiresRepublish: s.bool('Whether NodePublishVolume is called again periodically.'),
       seLinuxMount: s.bool('Whether the driver supports the SELinux "-o context" mount option.'),
     },
@@ -60,9 +81,16 @@ export const definitions: Definitions = {
     ['audience'],
   ),
 
-  [P + 'CSINode']: kindSchema(G, V, 'CSINode', 'The CSI drivers installed on one node; named after the node.', {
-    spec: s.ref(P + 'CSINodeSpec', 'Drivers on the node.'),
-  }, ['spec']),
+  [P + 'CSINode']: kindSchema(
+    G,
+    V,
+    'CSINode',
+    'The CSI drivers installed on one node; named after the node.',
+    {
+      spec: s.ref(P + 'CSINodeSpec', 'Drivers on the node.'),
+    },
+    ['spec'],
+  ),
   [P + 'CSINodeList']: listSchema(G, V, 'CSINode', P + 'CSINode'),
   [P + 'CSINodeSpec']: s.obj(
     { drivers: s.mapList(s.ref(P + 'CSINodeDriver'), 'name', 'The CSI drivers on the node.') },
@@ -84,10 +112,17 @@ export const definitions: Definitions = {
     'Volume limits of a driver on a node.',
   ),
 
-  [P + 'VolumeAttachment']: kindSchema(G, V, 'VolumeAttachment', 'A request to attach a volume to a node, and its outcome.', {
-    spec: s.ref(P + 'VolumeAttachmentSpec', 'What to attach where; immutable.'),
-    status: s.ref(P + 'VolumeAttachmentStatus', 'Attach and detach outcome.'),
-  }, ['spec']),
+  [P + 'VolumeAttachment']: kindSchema(
+    G,
+    V,
+    'VolumeAttachment',
+    'A request to attach a volume to a node, and its outcome.',
+    {
+      spec: s.ref(P + 'VolumeAttachmentSpec', 'What to attach where; immutable.'),
+      status: s.ref(P + 'VolumeAttachmentStatus', 'Attach and detach outcome.'),
+    },
+    ['spec'],
+  ),
   [P + 'VolumeAttachmentList']: listSchema(G, V, 'VolumeAttachment', P + 'VolumeAttachment'),
   [P + 'VolumeAttachmentSpec']: s.obj(
     {
@@ -101,7 +136,10 @@ export const definitions: Definitions = {
   [P + 'VolumeAttachmentSource']: s.obj(
     {
       persistentVolumeName: s.str('Name of the persistent volume to attach.'),
-      inlineVolumeSpec: s.ref('io.k8s.api.core.v1.PersistentVolumeSpec', 'An inline volume (migrated from an in-tree plugin).'),
+      inlineVolumeSpec: s.ref(
+        'io.k8s.api.core.v1.PersistentVolumeSpec',
+        'An inline volume (migrated from an in-tree plugin).',
+      ),
     },
     'The volume of an attachment: a persistent volume or an inline spec.',
   ),

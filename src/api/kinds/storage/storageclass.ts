@@ -48,7 +48,12 @@ function validateStorageClass(o: KubeObject): FieldError[] {
   objects(o.allowedTopologies).forEach((term, i) => {
     const exprs = objects(term.matchLabelExpressions);
     if (exprs.length === 0) {
-      errs.push(fieldError.required(`allowedTopologies[${i}].matchLabelExpressions`, 'must have at least one label value requirement'));
+      errs.push(
+        fieldError.required(
+          `allowedTopologies[${i}].matchLabelExpressions`,
+          'must have at least one label value requirement',
+        ),
+      );
     }
     exprs.forEach((e, j) => {
       const p = `allowedTopologies[${i}].matchLabelExpressions[${j}]`;

@@ -16,17 +16,29 @@ function fixture(): KubeObject {
 test('volumeattachment: valid object and its columns', () => {
   assert.deepEqual(volumeAttachment.strategy.validate?.(fixture()), []);
   const now = Date.parse(CREATED) + 30_000;
-  assert.deepEqual(volumeAttachment.columns?.map((c) => c.cell(fixture(), now)), ['hostpath.csi.k8s.io', 'pv-1', 'node-1', true, '30s']);
+  assert.deepEqual(
+    volumeAttachment.columns?.map((c) => c.cell(fixture(), now)),
+    ['hostpath.csi.k8s.io', 'pv-1', 'node-1', true, '30s'],
+  );
 });
 
 test('volumeattachment: invalid objects', () => {
-  const o: KubeObject = { metadata: {}, spec: { source: { persistentVolumeName: 'a', inlineVolumeSpec: {} } } };
-  assert.deepEqual(volumeAttachment.strategy.validate?.(o).map((e) => e.field), ['spec.attacher', 'spec.nodeName', 'spec.source']);
+  const o: KubeObject = {
+    metadata: {},
+    spec: { source: { persistentVolumeName: 'a', inlineVolumeSpec: {} } },
+  };
+  assert.deepEqual(
+    volumeAttachment.strategy.validate?.(o).map((e) => e.field),
+    ['spec.attacher', 'spec.nodeName', 'spec.source'],
+  );
 });
 
 test('volumeattachment: spec is immutable', () => {
   const o = fixture();
   (o.spec as Record<string, unknown>).nodeName = 'node-2';
-  assert.deepEqual(volumeAttachment.strategy.validateUpdate?.(o, fixture()).map((e) => e.field), ['spec']);
+  assert.deepEqual(
+    volumeAttachment.strategy.validateUpdate?.(o, fixture()).map((e) => e.field),
+    ['spec'],
+  );
   assert.deepEqual(volumeAttachment.strategy.validateUpdate?.(fixture(), fixture()), []);
 });

@@ -20,9 +20,17 @@ function validateVolumeAttachment(o: KubeObject): FieldError[] {
   const source = obj(spec.source);
   const count = (source.persistentVolumeName != null ? 1 : 0) + (source.inlineVolumeSpec != null ? 1 : 0);
   if (count !== 1) {
-    errs.push(fieldError.invalid('spec.source', source, 'must specify exactly one of inlineVolumeSpec and persistentVolumeName'));
+    errs.push(
+      fieldError.invalid(
+        'spec.source',
+        source,
+        'must specify exactly one of inlineVolumeSpec and persistentVolumeName',
+      ),
+    );
   } else if (source.persistentVolumeName != null && !str(source.persistentVolumeName)) {
-    errs.push(fieldError.required('spec.source.persistentVolumeName', 'must specify non empty persistentVolumeName'));
+    errs.push(
+      fieldError.required('spec.source.persistentVolumeName', 'must specify non empty persistentVolumeName'),
+    );
   }
   return errs;
 }
@@ -40,13 +48,40 @@ export const volumeAttachment: KindDef = {
   strategy: {
     validate: validateVolumeAttachment,
     validateUpdate: (o, old) =>
-      isDeepStrictEqual(o.spec, old.spec) ? [] : [fieldError.invalid('spec', o.spec ?? null, 'field is immutable')],
+      isDeepStrictEqual(o.spec, old.spec)
+        ? []
+        : [fieldError.invalid('spec', o.spec ?? null, 'field is immutable')],
   },
   columns: [
-    { name: 'Attacher', type: 'string', format: 'name', description: 'CSI driver that attaches the volume.', priority: 0, cell: (o) => str(obj(o.spec).attacher) },
-    { name: 'PV', type: 'string', description: 'Persistent volume being attached.', priority: 0, cell: (o) => str(obj(obj(o.spec).source).persistentVolumeName) },
-    { name: 'Node', type: 'string', description: 'Node the volume is attached to.', priority: 0, cell: (o) => str(obj(o.spec).nodeName) },
-    { name: 'Attached', type: 'boolean', description: 'Whether the volume is attached.', priority: 0, cell: (o) => obj(o.status).attached === true },
+    {
+      name: 'Attacher',
+      type: 'string',
+      format: 'name',
+      description: 'CSI driver that attaches the volume.',
+      priority: 0,
+      cell: (o) => str(obj(o.spec).attacher),
+    },
+    {
+      name: 'PV',
+      type: 'string',
+      description: 'Persistent volume being attached.',
+      priority: 0,
+      cell: (o) => str(obj(obj(o.spec).source).persistentVolumeName),
+    },
+    {
+      name: 'Node',
+      type: 'string',
+      description: 'Node the volume is attached to.',
+      priority: 0,
+      cell: (o) => str(obj(o.spec).nodeName),
+    },
+    {
+      name: 'Attached',
+      type: 'boolean',
+      description: 'Whether the volume is attached.',
+      priority: 0,
+      cell: (o) => obj(o.status).attached === true,
+    },
     ageColumn,
   ],
 };

@@ -31,5 +31,8 @@ test('ObjectMeta carries the patch metadata kubectl relies on', () => {
   assert.equal(props.ownerReferences!['x-kubernetes-patch-strategy'], 'merge');
   assert.equal(props.ownerReferences!['x-kubernetes-patch-merge-key'], 'uid');
   assert.equal(resolve(props.creationTimestamp!, definitions).format, 'date-time');
-  assert.equal(props.labels!.additionalProperties && (props.labels!.additionalProperties as Schema).type, 'string');
+  assert.equal(
+    props.labels!.additionalProperties && (props.labels!.additionalProperties as Schema).type,
+    'string',
+  );
 });

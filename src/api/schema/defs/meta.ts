@@ -49,21 +49,33 @@ const finalizers: Schema = s.strList(
 
 const objectMeta = s.obj(
   {
-    name: s.str('Unique name within a namespace (or the cluster, for cluster-scoped kinds). Cannot be changed after creation.'),
+    name: s.str(
+      'Unique name within a namespace (or the cluster, for cluster-scoped kinds). Cannot be changed after creation.',
+    ),
     generateName: s.str('A prefix from which the server builds a unique name when name is empty.'),
     namespace: s.str('The namespace the object lives in. Empty for cluster-scoped objects.'),
     selfLink: s.str('Deprecated and unused; kept for compatibility.'),
     uid: s.str('Unique in time and space, set by the server on creation and never reused.'),
-    resourceVersion: s.str('An opaque value that changes whenever the object changes; used for optimistic concurrency and watches. Clients must not interpret it.'),
+    resourceVersion: s.str(
+      'An opaque value that changes whenever the object changes; used for optimistic concurrency and watches. Clients must not interpret it.',
+    ),
     generation: s.int64('A sequence number of changes to the desired state, set by the server.'),
     creationTimestamp: s.ref(n.Time, 'When the server created the object (RFC 3339, UTC). Read-only.'),
-    deletionTimestamp: s.ref(n.Time, 'When the object was asked to be deleted; it stays until its finalizers are gone. Set by the server.'),
-    deletionGracePeriodSeconds: s.int64('Seconds allowed for graceful termination before the object is removed. Set with deletionTimestamp.'),
+    deletionTimestamp: s.ref(
+      n.Time,
+      'When the object was asked to be deleted; it stays until its finalizers are gone. Set by the server.',
+    ),
+    deletionGracePeriodSeconds: s.int64(
+      'Seconds allowed for graceful termination before the object is removed. Set with deletionTimestamp.',
+    ),
     labels: s.strMap('Key/value pairs for organising and selecting objects; used by label selectors.'),
     annotations: s.strMap('Key/value pairs of arbitrary, non-identifying metadata for tools and people.'),
     ownerReferences,
     finalizers,
-    managedFields: s.list(s.ref(n.ManagedFieldsEntry), 'Which field manager owns which fields, as recorded by server-side apply. Internal; rarely edited by hand.'),
+    managedFields: s.list(
+      s.ref(n.ManagedFieldsEntry),
+      'Which field manager owns which fields, as recorded by server-side apply. Internal; rarely edited by hand.',
+    ),
   },
   'Metadata every persisted object has: identity, labels, annotations, ownership and lifecycle.',
 );
@@ -87,7 +99,9 @@ export const definitions: Definitions = {
       name: s.str('Name of the owner.'),
       uid: s.str('UID of the owner.'),
       controller: s.bool('True when the owner is the managing controller of this object.'),
-      blockOwnerDeletion: s.bool('When true, a foreground deletion of the owner waits for this object to go first.'),
+      blockOwnerDeletion: s.bool(
+        'When true, a foreground deletion of the owner waits for this object to go first.',
+      ),
     },
     'Names an owning object in the same namespace (or a cluster-scoped owner).',
     ['apiVersion', 'kind', 'name', 'uid'],
@@ -102,14 +116,21 @@ export const definitions: Definitions = {
       fieldsV1: s.ref(n.FieldsV1, 'The set of fields this manager owns.'),
       subresource: s.str('The subresource the write went through, or empty for the main resource.'),
     },
-    'One field manager\'s ownership of a set of fields.',
+    "One field manager's ownership of a set of fields.",
   ),
-  [n.FieldsV1]: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, description: 'A set of field paths encoded as a JSON trie.' },
+  [n.FieldsV1]: {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    description: 'A set of field paths encoded as a JSON trie.',
+  },
   [n.LabelSelector]: {
     ...s.obj(
       {
         matchLabels: s.strMap('Labels that must all be present with these values.'),
-        matchExpressions: s.list(s.ref(n.LabelSelectorRequirement), 'Conditions on labels that must all hold.'),
+        matchExpressions: s.list(
+          s.ref(n.LabelSelectorRequirement),
+          'Conditions on labels that must all hold.',
+        ),
       },
       'Selects objects by label. Both parts must match; an empty selector matches everything, a missing one nothing.',
     ),
@@ -124,7 +145,9 @@ export const definitions: Definitions = {
     'One condition of a label selector.',
     ['key', 'operator'],
   ),
-  [n.Time]: s.time('A point in time, written in RFC 3339 with second precision, e.g. "2025-01-01T00:00:00Z".'),
+  [n.Time]: s.time(
+    'A point in time, written in RFC 3339 with second precision, e.g. "2025-01-01T00:00:00Z".',
+  ),
   [n.MicroTime]: s.time('A point in time with microsecond precision, RFC 3339.'),
   [n.Status]: s.obj(
     {
@@ -162,12 +185,18 @@ export const definitions: Definitions = {
     {
       apiVersion,
       kind,
-      gracePeriodSeconds: s.int64('Seconds to wait before deleting; 0 deletes immediately. Empty uses the kind\'s default.'),
+      gracePeriodSeconds: s.int64(
+        "Seconds to wait before deleting; 0 deletes immediately. Empty uses the kind's default.",
+      ),
       preconditions: s.ref(n.Preconditions, 'Conditions the object must meet to be deleted.'),
       orphanDependents: s.bool('Deprecated: use propagationPolicy. When true, dependents are orphaned.'),
-      propagationPolicy: s.str('What happens to dependents: "Orphan", "Background" (delete them after the owner) or "Foreground" (delete them first).'),
+      propagationPolicy: s.str(
+        'What happens to dependents: "Orphan", "Background" (delete them after the owner) or "Foreground" (delete them first).',
+      ),
       dryRun: s.strList('When present, run all stages except persisting. The only valid value is "All".'),
-      ignoreStoreReadErrorWithClusterBreakingPotential: s.bool('Delete even when the stored object cannot be read. Dangerous; needs extra permission.'),
+      ignoreStoreReadErrorWithClusterBreakingPotential: s.bool(
+        'Delete even when the stored object cannot be read. Dangerous; needs extra permission.',
+      ),
     },
     'Options for a delete call.',
   ),
@@ -187,11 +216,13 @@ export const definitions: Definitions = {
       reason: s.str('A CamelCase, machine-readable reason for the last transition.'),
       message: s.str('A human-readable explanation of the last transition.'),
     },
-    'One observation of an aspect of an object\'s state.',
+    "One observation of an aspect of an object's state.",
     ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
   ),
   [n.Quantity]: s.quantityType(
     'A fixed-point number with an optional suffix: "500m", "2", "1.5Gi", "1e3". Decimal suffixes n u m k M G T P E, binary suffixes Ki Mi Gi Ti Pi Ei.',
   ),
-  [n.IntOrString]: s.intOrStringType('Either an integer or a string, e.g. a port number or a port name, or "25%".'),
+  [n.IntOrString]: s.intOrStringType(
+    'Either an integer or a string, e.g. a port number or a port name, or "25%".',
+  ),
 };

@@ -38,7 +38,11 @@ export const clusterDefinitions: Definitions = {
   [V1 + 'NodeSpec']: s.obj(
     {
       podCIDR: s.str('Pod IP range of the node.'),
-      podCIDRs: { ...s.strList('Pod IP ranges of the node, one per family.'), 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'set' },
+      podCIDRs: {
+        ...s.strList('Pod IP ranges of the node, one per family.'),
+        'x-kubernetes-patch-strategy': 'merge',
+        'x-kubernetes-list-type': 'set',
+      },
       providerID: s.str('ID of the machine at its provider.'),
       unschedulable: s.bool('Keep new pods off the node (cordon).'),
       taints: listOf('Taint', 'Taints that repel pods without a matching toleration.'),
@@ -50,7 +54,10 @@ export const clusterDefinitions: Definitions = {
     {
       key: s.str('Taint key.'),
       value: s.str('Taint value.'),
-      effect: s.enumOf(['NoExecute', 'NoSchedule', 'PreferNoSchedule'], 'Effect on pods that do not tolerate it.'),
+      effect: s.enumOf(
+        ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
+        'Effect on pods that do not tolerate it.',
+      ),
       timeAdded: meta('Time', 'When a NoExecute taint was added.'),
     },
     'A mark on a node that repels pods.',
@@ -86,7 +93,10 @@ export const clusterDefinitions: Definitions = {
     ['type', 'status'],
   ),
   [V1 + 'NodeAddress']: s.obj(
-    { type: s.str('Hostname, InternalIP, ExternalIP, InternalDNS or ExternalDNS.'), address: s.str('The address.') },
+    {
+      type: s.str('Hostname, InternalIP, ExternalIP, InternalDNS or ExternalDNS.'),
+      address: s.str('The address.'),
+    },
     'An address of a node.',
     ['type', 'address'],
   ),
@@ -109,7 +119,18 @@ export const clusterDefinitions: Definitions = {
       architecture: s.str('CPU architecture.'),
     },
     'Facts about a node machine.',
-    ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'],
+    [
+      'machineID',
+      'systemUUID',
+      'bootID',
+      'kernelVersion',
+      'osImage',
+      'containerRuntimeVersion',
+      'kubeletVersion',
+      'kubeProxyVersion',
+      'operatingSystem',
+      'architecture',
+    ],
   ),
   [V1 + 'ContainerImage']: s.obj(
     { names: s.strList('Names of the image.'), sizeBytes: s.int64('Size in bytes.') },
@@ -122,7 +143,10 @@ export const clusterDefinitions: Definitions = {
   ),
   [V1 + 'NodeConfigStatus']: s.any('Status of dynamic kubelet configuration (deprecated).'),
   [V1 + 'NodeRuntimeHandler']: s.obj(
-    { name: s.str('Handler name; empty for the default.'), features: core('NodeRuntimeHandlerFeatures', 'Supported features.') },
+    {
+      name: s.str('Handler name; empty for the default.'),
+      features: core('NodeRuntimeHandlerFeatures', 'Supported features.'),
+    },
     'A runtime handler of a node.',
   ),
   [V1 + 'NodeRuntimeHandlerFeatures']: s.obj(

@@ -5,7 +5,10 @@ import { V1, core, coreKind, coreList, listOf } from './helpers.ts';
 export const configDefinitions: Definitions = {
   [V1 + 'ConfigMap']: coreKind('ConfigMap', 'Non-secret configuration data as key-value pairs.', {
     data: s.strMap('UTF-8 values by key.'),
-    binaryData: s.mapOf(s.bytes('Base64-encoded bytes.'), 'Binary values by key; keys may not repeat those of data.'),
+    binaryData: s.mapOf(
+      s.bytes('Base64-encoded bytes.'),
+      'Binary values by key; keys may not repeat those of data.',
+    ),
     immutable: s.bool('When true, data can no longer be changed; only deletion remains.'),
   }),
   [V1 + 'ConfigMapList']: coreList('ConfigMap', 'A list of config maps.'),
@@ -17,8 +20,15 @@ export const configDefinitions: Definitions = {
   }),
   [V1 + 'SecretList']: coreList('Secret', 'A list of secrets.'),
   [V1 + 'ServiceAccount']: coreKind('ServiceAccount', 'An identity processes in pods run as.', {
-    secrets: s.mapList(core('ObjectReference'), 'name', 'Secrets pods of this account may use (legacy token secrets).'),
-    imagePullSecrets: listOf('LocalObjectReference', 'Secrets added to pods of this account for pulling images.'),
+    secrets: s.mapList(
+      core('ObjectReference'),
+      'name',
+      'Secrets pods of this account may use (legacy token secrets).',
+    ),
+    imagePullSecrets: listOf(
+      'LocalObjectReference',
+      'Secrets added to pods of this account for pulling images.',
+    ),
     automountServiceAccountToken: s.bool("Mount the account's API token into pods automatically."),
   }),
   [V1 + 'ServiceAccountList']: coreList('ServiceAccount', 'A list of service accounts.'),

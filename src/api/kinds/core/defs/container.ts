@@ -11,11 +11,18 @@ function containerProps(kind: string): Record<string, Schema> {
     command: s.strList("Entrypoint array; replaces the image's ENTRYPOINT. $(VAR) references are expanded."),
     args: s.strList("Arguments to the entrypoint; replace the image's CMD. $(VAR) references are expanded."),
     workingDir: s.str("Working directory; the image's default when empty."),
-    ports: keyed('ContainerPort', 'containerPort', 'Ports the container exposes (informational, except with hostPort).', ['protocol']),
+    ports: keyed(
+      'ContainerPort',
+      'containerPort',
+      'Ports the container exposes (informational, except with hostPort).',
+      ['protocol'],
+    ),
     envFrom: listOf('EnvFromSource', 'Sources whose keys all become environment variables.'),
     env: keyed('EnvVar', 'name', 'Environment variables to set in the container.'),
     resources: core('ResourceRequirements', 'Compute resources the container requests and is limited to.'),
-    restartPolicy: s.str('Per-container restart policy; only "Always" on init containers, making them sidecars.'),
+    restartPolicy: s.str(
+      'Per-container restart policy; only "Always" on init containers, making them sidecars.',
+    ),
     volumeMounts: keyed('VolumeMount', 'mountPath', "Pod volumes to mount into the container's filesystem."),
     volumeDevices: keyed('VolumeDevice', 'devicePath', 'Block devices the container uses.'),
     livenessProbe: core('Probe', 'Periodic check; the container restarts when it fails.'),
@@ -23,7 +30,10 @@ function containerProps(kind: string): Record<string, Schema> {
     startupProbe: core('Probe', 'Check that must succeed before the other probes start.'),
     lifecycle: core('Lifecycle', 'Actions the system runs on container start and stop.'),
     terminationMessagePath: s.str('File whose contents become the termination message.'),
-    terminationMessagePolicy: s.enumOf(['FallbackToLogsOnError', 'File'], 'How the termination message is filled.'),
+    terminationMessagePolicy: s.enumOf(
+      ['FallbackToLogsOnError', 'File'],
+      'How the termination message is filled.',
+    ),
     imagePullPolicy: s.enumOf(['Always', 'IfNotPresent', 'Never'], 'When the image is pulled.'),
     securityContext: core('SecurityContext', 'Security options for this container.'),
     stdin: s.bool('Allocate a buffer for stdin.'),
@@ -33,7 +43,9 @@ function containerProps(kind: string): Record<string, Schema> {
 }
 
 export const containerDefinitions: Definitions = {
-  [V1 + 'Container']: s.obj(containerProps('container'), 'A single application container in a pod.', ['name']),
+  [V1 + 'Container']: s.obj(containerProps('container'), 'A single application container in a pod.', [
+    'name',
+  ]),
   [V1 + 'EphemeralContainer']: s.obj(
     {
       ...containerProps('ephemeral container'),
@@ -142,10 +154,15 @@ export const containerDefinitions: Definitions = {
     {
       name: s.str('Name of a pod volume.'),
       readOnly: s.bool('Mount read-only.'),
-      recursiveReadOnly: s.str('Whether read-only mounts are read-only recursively: Disabled, IfPossible or Enabled.'),
+      recursiveReadOnly: s.str(
+        'Whether read-only mounts are read-only recursively: Disabled, IfPossible or Enabled.',
+      ),
       mountPath: s.str('Path in the container to mount at; must not contain ":".'),
       subPath: s.str('Path inside the volume to mount instead of its root.'),
-      mountPropagation: s.enumOf(['Bidirectional', 'HostToContainer', 'None'], 'How mounts propagate between host and container.'),
+      mountPropagation: s.enumOf(
+        ['Bidirectional', 'HostToContainer', 'None'],
+        'How mounts propagate between host and container.',
+      ),
       subPathExpr: s.str('Like subPath, with $(VAR) references expanded from the environment.'),
     },
     'A volume mounted into a container.',
@@ -171,7 +188,10 @@ export const containerDefinitions: Definitions = {
     },
     'A health check of a container.',
   ),
-  [V1 + 'ExecAction']: s.obj({ command: s.strList('Command line to run in the container (no shell).') }, 'Runs a command.'),
+  [V1 + 'ExecAction']: s.obj(
+    { command: s.strList('Command line to run in the container (no shell).') },
+    'Runs a command.',
+  ),
   [V1 + 'HTTPGetAction']: s.obj(
     {
       path: s.str('Path to request.'),
@@ -183,14 +203,24 @@ export const containerDefinitions: Definitions = {
     'An HTTP GET request.',
     ['port'],
   ),
-  [V1 + 'HTTPHeader']: s.obj({ name: s.str('Header name.'), value: s.str('Header value.') }, 'An HTTP header.', ['name', 'value']),
+  [V1 + 'HTTPHeader']: s.obj(
+    { name: s.str('Header name.'), value: s.str('Header value.') },
+    'An HTTP header.',
+    ['name', 'value'],
+  ),
   [V1 + 'TCPSocketAction']: s.obj(
-    { port: s.intOrString('Port number or name.'), host: s.str('Host to connect to; the pod IP by default.') },
+    {
+      port: s.intOrString('Port number or name.'),
+      host: s.str('Host to connect to; the pod IP by default.'),
+    },
     'A TCP connection attempt.',
     ['port'],
   ),
   [V1 + 'GRPCAction']: s.obj(
-    { port: s.int32('Port of the gRPC service.'), service: s.str('Service name passed to the health check.') },
+    {
+      port: s.int32('Port of the gRPC service.'),
+      service: s.str('Service name passed to the health check.'),
+    },
     'A gRPC health check call.',
     ['port'],
   ),
@@ -233,7 +263,12 @@ export const containerDefinitions: Definitions = {
     'Linux capabilities changes.',
   ),
   [V1 + 'SELinuxOptions']: s.obj(
-    { user: s.str('SELinux user.'), role: s.str('SELinux role.'), type: s.str('SELinux type.'), level: s.str('SELinux level.') },
+    {
+      user: s.str('SELinux user.'),
+      role: s.str('SELinux role.'),
+      type: s.str('SELinux type.'),
+      level: s.str('SELinux level.'),
+    },
     'An SELinux label.',
   ),
   [V1 + 'WindowsSecurityContextOptions']: s.obj(
@@ -293,7 +328,10 @@ export const containerDefinitions: Definitions = {
     { reason: s.str('Why it is waiting.'), message: s.str('Details.') },
     'A container that is not running yet.',
   ),
-  [V1 + 'ContainerStateRunning']: s.obj({ startedAt: meta('Time', 'When it started.') }, 'A running container.'),
+  [V1 + 'ContainerStateRunning']: s.obj(
+    { startedAt: meta('Time', 'When it started.') },
+    'A running container.',
+  ),
   [V1 + 'ContainerStateTerminated']: s.obj(
     {
       exitCode: s.int32('Exit code of the last run.'),
@@ -317,7 +355,10 @@ export const containerDefinitions: Definitions = {
     'Status of one volume mount.',
     ['name', 'mountPath'],
   ),
-  [V1 + 'ContainerUser']: s.obj({ linux: core('LinuxContainerUser', 'Linux identity.') }, 'Identity of a container process.'),
+  [V1 + 'ContainerUser']: s.obj(
+    { linux: core('LinuxContainerUser', 'Linux identity.') },
+    'Identity of a container process.',
+  ),
   [V1 + 'LinuxContainerUser']: s.obj(
     {
       uid: s.int64('User ID.'),

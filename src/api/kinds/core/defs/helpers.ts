@@ -15,7 +15,8 @@ export const core = (name: string, description?: string): Schema => s.ref(V1 + n
 export const meta = (name: string, description?: string): Schema => s.ref(META + name, description);
 
 /** A map from resource names to quantities (limits, requests, capacity, hard, …). */
-export const resourceList = (description: string): Schema => s.mapOf(s.quantity('An amount of a resource.'), description);
+export const resourceList = (description: string): Schema =>
+  s.mapOf(s.quantity('An amount of a resource.'), description);
 
 /** An atomic list of references to one definition. */
 export const listOf = (name: string, description: string): Schema => s.list(core(name), description);
@@ -37,13 +38,24 @@ export function kindSchema(
 }
 
 /** The `<Kind>List` schema holding items of a kind. */
-export function listSchema(group: string, version: string, kind: string, itemRef: string, description: string): Schema {
+export function listSchema(
+  group: string,
+  version: string,
+  kind: string,
+  itemRef: string,
+  description: string,
+): Schema {
   return sharedListSchema({ group, version, kind }, itemRef, description);
 }
 
 /** A core/v1 kind schema. */
-export const coreKind = (kind: string, description: string, props: Record<string, Schema>, required?: string[]): Schema =>
-  kindSchema('', 'v1', kind, description, props, required);
+export const coreKind = (
+  kind: string,
+  description: string,
+  props: Record<string, Schema>,
+  required?: string[],
+): Schema => kindSchema('', 'v1', kind, description, props, required);
 
 /** A core/v1 list schema for `kind`. */
-export const coreList = (kind: string, description: string): Schema => listSchema('', 'v1', kind, V1 + kind, description);
+export const coreList = (kind: string, description: string): Schema =>
+  listSchema('', 'v1', kind, V1 + kind, description);

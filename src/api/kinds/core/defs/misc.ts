@@ -17,7 +17,10 @@ export const miscDefinitions: Definitions = {
     'The limits of a quota.',
   ),
   [V1 + 'ScopeSelector']: {
-    ...s.obj({ matchExpressions: listOf('ScopedResourceSelectorRequirement', 'Requirements ANDed together.') }, 'Selects quota scopes.'),
+    ...s.obj(
+      { matchExpressions: listOf('ScopedResourceSelectorRequirement', 'Requirements ANDed together.') },
+      'Selects quota scopes.',
+    ),
     'x-kubernetes-map-type': 'atomic',
   },
   [V1 + 'ScopedResourceSelectorRequirement']: s.obj(
@@ -37,7 +40,11 @@ export const miscDefinitions: Definitions = {
     spec: core('LimitRangeSpec', 'The limits.'),
   }),
   [V1 + 'LimitRangeList']: coreList('LimitRange', 'A list of limit ranges.'),
-  [V1 + 'LimitRangeSpec']: s.obj({ limits: listOf('LimitRangeItem', 'Limits by object type.') }, 'The limits of a limit range.', ['limits']),
+  [V1 + 'LimitRangeSpec']: s.obj(
+    { limits: listOf('LimitRangeItem', 'Limits by object type.') },
+    'The limits of a limit range.',
+    ['limits'],
+  ),
   [V1 + 'LimitRangeItem']: s.obj(
     {
       type: s.str('Kind of object limited: Pod, Container or PersistentVolumeClaim.'),
@@ -72,21 +79,34 @@ export const miscDefinitions: Definitions = {
     ['metadata', 'involvedObject'],
   ),
   [V1 + 'EventList']: coreList('Event', 'A list of events.'),
-  [V1 + 'EventSource']: s.obj({ component: s.str('Reporting component.'), host: s.str('Host it runs on.') }, 'Who reported an event.'),
+  [V1 + 'EventSource']: s.obj(
+    { component: s.str('Reporting component.'), host: s.str('Host it runs on.') },
+    'Who reported an event.',
+  ),
   [V1 + 'EventSeries']: s.obj(
-    { count: s.int32('Occurrences so far.'), lastObservedTime: meta('MicroTime', 'Time of the last occurrence.') },
+    {
+      count: s.int32('Occurrences so far.'),
+      lastObservedTime: meta('MicroTime', 'Time of the last occurrence.'),
+    },
     'A series of repeated events.',
   ),
-  [V1 + 'ReplicationController']: coreKind('ReplicationController', 'Keeps a number of pod replicas running (legacy).', {
-    spec: core('ReplicationControllerSpec', 'Desired behaviour.'),
-    status: core('ReplicationControllerStatus', 'Observed status.'),
-  }),
+  [V1 + 'ReplicationController']: coreKind(
+    'ReplicationController',
+    'Keeps a number of pod replicas running (legacy).',
+    {
+      spec: core('ReplicationControllerSpec', 'Desired behaviour.'),
+      status: core('ReplicationControllerStatus', 'Observed status.'),
+    },
+  ),
   [V1 + 'ReplicationControllerList']: coreList('ReplicationController', 'A list of replication controllers.'),
   [V1 + 'ReplicationControllerSpec']: s.obj(
     {
       replicas: s.int32('Desired number of pods; 1 by default.'),
       minReadySeconds: s.int32('Seconds a new pod must be ready to count as available.'),
-      selector: { ...s.strMap('Labels of the pods managed; the template labels by default.'), 'x-kubernetes-map-type': 'atomic' },
+      selector: {
+        ...s.strMap('Labels of the pods managed; the template labels by default.'),
+        'x-kubernetes-map-type': 'atomic',
+      },
       template: core('PodTemplateSpec', 'Template of the pods created.'),
     },
     'The desired state of a replication controller.',

@@ -2,18 +2,40 @@
 import { s, type Definitions, type Schema } from '../../../schema/types.ts';
 import { V1, core, coreKind, coreList, keyed, listOf, meta, resourceList } from './helpers.ts';
 
-const mergeRetain = (schema: Schema): Schema => ({ ...schema, 'x-kubernetes-patch-strategy': 'merge,retainKeys' });
+const mergeRetain = (schema: Schema): Schema => ({
+  ...schema,
+  'x-kubernetes-patch-strategy': 'merge,retainKeys',
+});
 
 const podSpec: Record<string, Schema> = {
   volumes: mergeRetain(keyed('Volume', 'name', 'Volumes the containers of the pod can mount.')),
-  initContainers: keyed('Container', 'name', 'Containers run in order, each to completion, before the app containers.'),
+  initContainers: keyed(
+    'Container',
+    'name',
+    'Containers run in order, each to completion, before the app containers.',
+  ),
   containers: keyed('Container', 'name', 'The application containers; at least one.'),
-  ephemeralContainers: keyed('EphemeralContainer', 'name', 'Debugging containers added through the ephemeralcontainers subresource.'),
-  restartPolicy: s.enumOf(['Always', 'Never', 'OnFailure'], 'When containers are restarted; Always by default.'),
-  terminationGracePeriodSeconds: s.int64('Seconds given to stop gracefully before being killed; 30 by default.'),
+  ephemeralContainers: keyed(
+    'EphemeralContainer',
+    'name',
+    'Debugging containers added through the ephemeralcontainers subresource.',
+  ),
+  restartPolicy: s.enumOf(
+    ['Always', 'Never', 'OnFailure'],
+    'When containers are restarted; Always by default.',
+  ),
+  terminationGracePeriodSeconds: s.int64(
+    'Seconds given to stop gracefully before being killed; 30 by default.',
+  ),
   activeDeadlineSeconds: s.int64('Seconds the pod may be active before it is failed.'),
-  dnsPolicy: s.enumOf(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'], 'How DNS is set up; ClusterFirst by default.'),
-  nodeSelector: { ...s.strMap('Labels a node must carry for the pod to run there.'), 'x-kubernetes-map-type': 'atomic' },
+  dnsPolicy: s.enumOf(
+    ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+    'How DNS is set up; ClusterFirst by default.',
+  ),
+  nodeSelector: {
+    ...s.strMap('Labels a node must carry for the pod to run there.'),
+    'x-kubernetes-map-type': 'atomic',
+  },
   serviceAccountName: s.str('Service account the pod runs as.'),
   serviceAccount: s.str('Deprecated alias of serviceAccountName.'),
   automountServiceAccountToken: s.bool('Mount the service account token automatically.'),
@@ -36,7 +58,10 @@ const podSpec: Record<string, Schema> = {
   readinessGates: listOf('PodReadinessGate', 'Extra conditions that must hold for the pod to be ready.'),
   runtimeClassName: s.str('RuntimeClass used to run the pod.'),
   enableServiceLinks: s.bool('Inject service environment variables; true by default.'),
-  preemptionPolicy: s.enumOf(['Never', 'PreemptLowerPriority'], 'Whether the pod may preempt lower priority pods.'),
+  preemptionPolicy: s.enumOf(
+    ['Never', 'PreemptLowerPriority'],
+    'Whether the pod may preempt lower priority pods.',
+  ),
   overhead: resourceList('Resources the pod sandbox uses beyond its containers.'),
   topologySpreadConstraints: keyed(
     'TopologySpreadConstraint',
@@ -47,7 +72,11 @@ const podSpec: Record<string, Schema> = {
   setHostnameAsFQDN: s.bool("Set the hostname to the pod's FQDN."),
   os: core('PodOS', 'Operating system the pod needs.'),
   hostUsers: s.bool("Use the host's user namespace; true by default."),
-  schedulingGates: keyed('PodSchedulingGate', 'name', 'Gates that hold the pod back from scheduling while present.'),
+  schedulingGates: keyed(
+    'PodSchedulingGate',
+    'name',
+    'Gates that hold the pod back from scheduling while present.',
+  ),
   resourceClaims: mergeRetain(keyed('PodResourceClaim', 'name', 'Resource claims the pod uses.')),
 };
 
@@ -107,7 +136,10 @@ export const podDefinitions: Definitions = {
   [V1 + 'PodIP']: s.obj({ ip: s.str('An IP address.') }, 'An IP of a pod.', ['ip']),
   [V1 + 'HostIP']: s.obj({ ip: s.str('An IP address.') }, 'An IP of a host.', ['ip']),
   [V1 + 'PodResourceClaimStatus']: s.obj(
-    { name: s.str('Entry name in spec.resourceClaims.'), resourceClaimName: s.str('Name of the generated claim.') },
+    {
+      name: s.str('Entry name in spec.resourceClaims.'),
+      resourceClaimName: s.str('Name of the generated claim.'),
+    },
     'The claim created for a pod resource claim.',
     ['name'],
   ),
@@ -120,7 +152,11 @@ export const podDefinitions: Definitions = {
     'A resource claim used by the pod.',
     ['name'],
   ),
-  [V1 + 'PodSchedulingGate']: s.obj({ name: s.str('Gate name.') }, 'A gate that keeps a pod from being scheduled.', ['name']),
+  [V1 + 'PodSchedulingGate']: s.obj(
+    { name: s.str('Gate name.') },
+    'A gate that keeps a pod from being scheduled.',
+    ['name'],
+  ),
   [V1 + 'PodOS']: s.obj({ name: s.str('linux or windows.') }, 'The operating system of a pod.', ['name']),
   [V1 + 'PodReadinessGate']: s.obj(
     { conditionType: s.str('Pod condition type that must be True.') },
@@ -135,7 +171,10 @@ export const podDefinitions: Definitions = {
     },
     'Extra DNS settings of a pod.',
   ),
-  [V1 + 'PodDNSConfigOption']: s.obj({ name: s.str('Option name.'), value: s.str('Option value.') }, 'A resolver option.'),
+  [V1 + 'PodDNSConfigOption']: s.obj(
+    { name: s.str('Option name.'), value: s.str('Option value.') },
+    'A resolver option.',
+  ),
   [V1 + 'HostAlias']: s.obj(
     { ip: s.str('IP address.'), hostnames: s.strList('Host names for the IP.') },
     'An /etc/hosts entry.',
@@ -146,7 +185,10 @@ export const podDefinitions: Definitions = {
       key: s.str('Taint key; empty with Exists matches every taint.'),
       operator: s.enumOf(['Equal', 'Exists'], 'How key and value are compared; Equal by default.'),
       value: s.str('Taint value to match.'),
-      effect: s.enumOf(['NoExecute', 'NoSchedule', 'PreferNoSchedule'], 'Taint effect to match; all when empty.'),
+      effect: s.enumOf(
+        ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
+        'Taint effect to match; all when empty.',
+      ),
       tolerationSeconds: s.int64('How long a NoExecute taint is tolerated.'),
     },
     'Allows a pod onto nodes with a matching taint.',
@@ -155,7 +197,10 @@ export const podDefinitions: Definitions = {
     {
       maxSkew: s.int32('Most the pod count may differ between domains.'),
       topologyKey: s.str('Node label that defines the domains.'),
-      whenUnsatisfiable: s.enumOf(['DoNotSchedule', 'ScheduleAnyway'], 'What to do when the constraint cannot be met.'),
+      whenUnsatisfiable: s.enumOf(
+        ['DoNotSchedule', 'ScheduleAnyway'],
+        'What to do when the constraint cannot be met.',
+      ),
       labelSelector: meta('LabelSelector', 'Pods counted in each domain.'),
       minDomains: s.int32('Least number of eligible domains.'),
       nodeAffinityPolicy: s.enumOf(['Honor', 'Ignore'], 'Whether node affinity limits the domains.'),
@@ -172,7 +217,10 @@ export const podDefinitions: Definitions = {
       runAsUser: s.int64('UID all containers run as.'),
       runAsGroup: s.int64('GID all containers run as.'),
       runAsNonRoot: s.bool('Refuse to run containers as UID 0.'),
-      supplementalGroups: s.list(s.int64('A group ID.'), 'Extra group IDs for the first process of each container.'),
+      supplementalGroups: s.list(
+        s.int64('A group ID.'),
+        'Extra group IDs for the first process of each container.',
+      ),
       fsGroup: s.int64('Group that owns volumes and is added to every container.'),
       sysctls: listOf('Sysctl', 'Namespaced sysctls to set.'),
       fsGroupChangePolicy: s.enumOf(['Always', 'OnRootMismatch'], 'When volume ownership is changed.'),
@@ -181,7 +229,11 @@ export const podDefinitions: Definitions = {
     },
     'Security options for the whole pod.',
   ),
-  [V1 + 'Sysctl']: s.obj({ name: s.str('Sysctl name.'), value: s.str('Sysctl value.') }, 'A kernel parameter.', ['name', 'value']),
+  [V1 + 'Sysctl']: s.obj(
+    { name: s.str('Sysctl name.'), value: s.str('Sysctl value.') },
+    'A kernel parameter.',
+    ['name', 'value'],
+  ),
   [V1 + 'Affinity']: s.obj(
     {
       nodeAffinity: core('NodeAffinity', 'Rules about nodes.'),
@@ -193,12 +245,19 @@ export const podDefinitions: Definitions = {
   [V1 + 'NodeAffinity']: s.obj(
     {
       requiredDuringSchedulingIgnoredDuringExecution: core('NodeSelector', 'Rules a node must meet.'),
-      preferredDuringSchedulingIgnoredDuringExecution: listOf('PreferredSchedulingTerm', 'Weighted rules a node should meet.'),
+      preferredDuringSchedulingIgnoredDuringExecution: listOf(
+        'PreferredSchedulingTerm',
+        'Weighted rules a node should meet.',
+      ),
     },
     'Node affinity rules.',
   ),
   [V1 + 'NodeSelector']: {
-    ...s.obj({ nodeSelectorTerms: listOf('NodeSelectorTerm', 'Terms ORed together.') }, 'A set of node selector terms.', ['nodeSelectorTerms']),
+    ...s.obj(
+      { nodeSelectorTerms: listOf('NodeSelectorTerm', 'Terms ORed together.') },
+      'A set of node selector terms.',
+      ['nodeSelectorTerms'],
+    ),
     'x-kubernetes-map-type': 'atomic',
   },
   [V1 + 'NodeSelectorTerm']: {
@@ -222,7 +281,12 @@ export const podDefinitions: Definitions = {
   ),
   [V1 + 'TopologySelectorTerm']: {
     ...s.obj(
-      { matchLabelExpressions: listOf('TopologySelectorLabelRequirement', 'Label requirements ANDed together.') },
+      {
+        matchLabelExpressions: listOf(
+          'TopologySelectorLabelRequirement',
+          'Label requirements ANDed together.',
+        ),
+      },
       'A topology domain, as label requirements (used by storage classes).',
     ),
     'x-kubernetes-map-type': 'atomic',
@@ -240,14 +304,20 @@ export const podDefinitions: Definitions = {
   [V1 + 'PodAffinity']: s.obj(
     {
       requiredDuringSchedulingIgnoredDuringExecution: listOf('PodAffinityTerm', 'Terms that must hold.'),
-      preferredDuringSchedulingIgnoredDuringExecution: listOf('WeightedPodAffinityTerm', 'Weighted terms that should hold.'),
+      preferredDuringSchedulingIgnoredDuringExecution: listOf(
+        'WeightedPodAffinityTerm',
+        'Weighted terms that should hold.',
+      ),
     },
     'Rules for co-locating pods.',
   ),
   [V1 + 'PodAntiAffinity']: s.obj(
     {
       requiredDuringSchedulingIgnoredDuringExecution: listOf('PodAffinityTerm', 'Terms that must hold.'),
-      preferredDuringSchedulingIgnoredDuringExecution: listOf('WeightedPodAffinityTerm', 'Weighted terms that should hold.'),
+      preferredDuringSchedulingIgnoredDuringExecution: listOf(
+        'WeightedPodAffinityTerm',
+        'Weighted terms that should hold.',
+      ),
     },
     'Rules for keeping pods apart.',
   ),

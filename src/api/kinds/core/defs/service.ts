@@ -16,21 +16,35 @@ export const serviceDefinitions: Definitions = {
       selector: { ...s.strMap('Labels of the pods traffic goes to.'), 'x-kubernetes-map-type': 'atomic' },
       clusterIP: s.str('Virtual IP of the service, "None" for headless; usually allocated.'),
       clusterIPs: s.strList('Virtual IPs of the service, one per family; the first equals clusterIP.'),
-      type: s.enumOf(['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'], 'How the service is exposed; ClusterIP by default.'),
+      type: s.enumOf(
+        ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+        'How the service is exposed; ClusterIP by default.',
+      ),
       externalIPs: s.strList('Extra IPs nodes accept traffic for.'),
       sessionAffinity: s.enumOf(['ClientIP', 'None'], 'Stick clients to one pod; None by default.'),
       loadBalancerIP: s.str('Requested load balancer IP (deprecated).'),
       loadBalancerSourceRanges: s.strList('Client CIDRs allowed through the load balancer.'),
       externalName: s.str('DNS name the service aliases, for type ExternalName.'),
-      externalTrafficPolicy: s.enumOf(['Cluster', 'Local'], 'Whether external traffic may leave the receiving node.'),
+      externalTrafficPolicy: s.enumOf(
+        ['Cluster', 'Local'],
+        'Whether external traffic may leave the receiving node.',
+      ),
       healthCheckNodePort: s.int32('Node port for load balancer health checks with Local policy.'),
       publishNotReadyAddresses: s.bool('Publish addresses of pods that are not ready.'),
       sessionAffinityConfig: core('SessionAffinityConfig', 'Settings of session affinity.'),
       ipFamilies: s.strList('IP families of the service, IPv4 and/or IPv6.'),
-      ipFamilyPolicy: s.enumOf(['PreferDualStack', 'RequireDualStack', 'SingleStack'], 'How many IP families the service gets.'),
-      allocateLoadBalancerNodePorts: s.bool('Allocate node ports for a LoadBalancer service; true by default.'),
+      ipFamilyPolicy: s.enumOf(
+        ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
+        'How many IP families the service gets.',
+      ),
+      allocateLoadBalancerNodePorts: s.bool(
+        'Allocate node ports for a LoadBalancer service; true by default.',
+      ),
       loadBalancerClass: s.str('Load balancer implementation to use.'),
-      internalTrafficPolicy: s.enumOf(['Cluster', 'Local'], 'Whether cluster traffic may leave the sending node.'),
+      internalTrafficPolicy: s.enumOf(
+        ['Cluster', 'Local'],
+        'Whether cluster traffic may leave the sending node.',
+      ),
       trafficDistribution: s.str('Preference for how traffic spreads over endpoints, e.g. PreferClose.'),
     },
     'The desired state of a service.',
@@ -155,7 +169,8 @@ export const serviceDefinitions: Definitions = {
     'A reference to a typed object.',
     ['kind', 'name'],
   ),
-  [V1 + 'ServiceProxyOptions']: s.obj({ path: s.str('Path to proxy to.') }, 'Query options of services/proxy.'),
+  [V1 + 'ServiceProxyOptions']: s.obj(
+    { path: s.str('Path to proxy to.') },
+    'Query options of services/proxy.',
+  ),
 };
-
-

@@ -17,7 +17,10 @@ export const storageDefinitions: Definitions = {
       ...persistentVolumeSourceProps,
       accessModes,
       claimRef: core('ObjectReference', 'The claim bound to this volume.'),
-      persistentVolumeReclaimPolicy: s.enumOf(['Delete', 'Recycle', 'Retain'], 'What happens when the claim is released.'),
+      persistentVolumeReclaimPolicy: s.enumOf(
+        ['Delete', 'Recycle', 'Retain'],
+        'What happens when the claim is released.',
+      ),
       storageClassName: s.str('StorageClass the volume belongs to.'),
       mountOptions: s.strList('Mount options.'),
       volumeMode: s.enumOf(['Block', 'Filesystem'], 'Filesystem (default) or raw Block.'),
@@ -42,7 +45,10 @@ export const storageDefinitions: Definitions = {
     spec: core('PersistentVolumeClaimSpec', 'Desired properties of the claim.'),
     status: core('PersistentVolumeClaimStatus', 'Observed status of the claim.'),
   }),
-  [V1 + 'PersistentVolumeClaimList']: coreList('PersistentVolumeClaim', 'A list of persistent volume claims.'),
+  [V1 + 'PersistentVolumeClaimList']: coreList(
+    'PersistentVolumeClaim',
+    'A list of persistent volume claims.',
+  ),
   [V1 + 'PersistentVolumeClaimSpec']: s.obj(
     {
       accessModes,

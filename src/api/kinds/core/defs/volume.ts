@@ -21,7 +21,10 @@ const podSources: Record<string, [string, string]> = {
   nfs: ['NFSVolumeSource', 'An NFS export.'],
   iscsi: ['ISCSIVolumeSource', 'An iSCSI disk.'],
   glusterfs: ['GlusterfsVolumeSource', 'A Glusterfs mount (removed driver).'],
-  persistentVolumeClaim: ['PersistentVolumeClaimVolumeSource', 'A PersistentVolumeClaim in the same namespace.'],
+  persistentVolumeClaim: [
+    'PersistentVolumeClaimVolumeSource',
+    'A PersistentVolumeClaim in the same namespace.',
+  ],
   rbd: ['RBDVolumeSource', 'A Rados block device (deprecated).'],
   flexVolume: ['FlexVolumeSource', 'A FlexVolume plugin volume (deprecated).'],
   cinder: ['CinderVolumeSource', 'An OpenStack Cinder volume (deprecated).'],
@@ -154,28 +157,44 @@ export const volumeDefinitions: Definitions = {
     ['name'],
   ),
   [V1 + 'LocalObjectReference']: {
-    ...s.obj({ name: s.str('Name of the object in the same namespace.') }, 'A reference to an object in the same namespace.'),
+    ...s.obj(
+      { name: s.str('Name of the object in the same namespace.') },
+      'A reference to an object in the same namespace.',
+    ),
     'x-kubernetes-map-type': 'atomic',
   },
   [V1 + 'SecretReference']: {
-    ...s.obj({ name: s.str('Secret name.'), namespace: s.str('Secret namespace.') }, 'A reference to a Secret in any namespace.'),
+    ...s.obj(
+      { name: s.str('Secret name.'), namespace: s.str('Secret namespace.') },
+      'A reference to a Secret in any namespace.',
+    ),
     'x-kubernetes-map-type': 'atomic',
   },
   [V1 + 'KeyToPath']: s.obj(
-    { key: s.str('Key to project.'), path: s.str('Relative file path to write it to.'), mode: s.int32('File mode bits, 0000 to 0777.') },
+    {
+      key: s.str('Key to project.'),
+      path: s.str('Relative file path to write it to.'),
+      mode: s.int32('File mode bits, 0000 to 0777.'),
+    },
     'Maps a key to a file path.',
     ['key', 'path'],
   ),
   [V1 + 'HostPathVolumeSource']: s.obj(
     {
       path: s.str('Path on the host.'),
-      type: s.enumOf(['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'], 'What must exist at the path.'),
+      type: s.enumOf(
+        ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'],
+        'What must exist at the path.',
+      ),
     },
     'A host path mounted into the pod.',
     ['path'],
   ),
   [V1 + 'EmptyDirVolumeSource']: s.obj(
-    { medium: s.str('Storage medium: "" (node disk) or Memory.'), sizeLimit: s.quantity('Most storage the directory may use.') },
+    {
+      medium: s.str('Storage medium: "" (node disk) or Memory.'),
+      sizeLimit: s.quantity('Most storage the directory may use.'),
+    },
     'An empty directory for the life of the pod.',
   ),
   [V1 + 'GCEPersistentDiskVolumeSource']: s.obj(
@@ -189,12 +208,21 @@ export const volumeDefinitions: Definitions = {
     ['volumeID'],
   ),
   [V1 + 'GitRepoVolumeSource']: s.obj(
-    { repository: s.str('Repository URL.'), revision: s.str('Commit hash.'), directory: s.str('Target directory name.') },
+    {
+      repository: s.str('Repository URL.'),
+      revision: s.str('Commit hash.'),
+      directory: s.str('Target directory name.'),
+    },
     'A git repository cloned into a directory.',
     ['repository'],
   ),
   [V1 + 'SecretVolumeSource']: s.obj(
-    { secretName: s.str('Secret name in the pod namespace.'), items, defaultMode, optional: optional('Secret or key') },
+    {
+      secretName: s.str('Secret name in the pod namespace.'),
+      items,
+      defaultMode,
+      optional: optional('Secret or key'),
+    },
     'A Secret projected as files.',
   ),
   [V1 + 'NFSVolumeSource']: s.obj(
@@ -202,8 +230,16 @@ export const volumeDefinitions: Definitions = {
     'An NFS mount.',
     ['server', 'path'],
   ),
-  [V1 + 'ISCSIVolumeSource']: s.obj(iscsiProps(localRef('CHAP secret.')), 'An iSCSI disk.', ['targetPortal', 'iqn', 'lun']),
-  [V1 + 'ISCSIPersistentVolumeSource']: s.obj(iscsiProps(secretRef('CHAP secret.')), 'An iSCSI disk.', ['targetPortal', 'iqn', 'lun']),
+  [V1 + 'ISCSIVolumeSource']: s.obj(iscsiProps(localRef('CHAP secret.')), 'An iSCSI disk.', [
+    'targetPortal',
+    'iqn',
+    'lun',
+  ]),
+  [V1 + 'ISCSIPersistentVolumeSource']: s.obj(iscsiProps(secretRef('CHAP secret.')), 'An iSCSI disk.', [
+    'targetPortal',
+    'iqn',
+    'lun',
+  ]),
   [V1 + 'GlusterfsVolumeSource']: s.obj(glusterProps, 'A Glusterfs mount.', ['endpoints', 'path']),
   [V1 + 'GlusterfsPersistentVolumeSource']: s.obj(
     { ...glusterProps, endpointsNamespace: s.str('Namespace of the endpoints object.') },
@@ -215,19 +251,49 @@ export const volumeDefinitions: Definitions = {
     'A reference to a PersistentVolumeClaim.',
     ['claimName'],
   ),
-  [V1 + 'RBDVolumeSource']: s.obj(rbdProps(localRef('Authentication secret.')), 'A Rados block device.', ['monitors', 'image']),
-  [V1 + 'RBDPersistentVolumeSource']: s.obj(rbdProps(secretRef('Authentication secret.')), 'A Rados block device.', ['monitors', 'image']),
-  [V1 + 'FlexVolumeSource']: s.obj(flexProps(localRef('Secret passed to the driver.')), 'A FlexVolume plugin volume.', ['driver']),
-  [V1 + 'FlexPersistentVolumeSource']: s.obj(flexProps(secretRef('Secret passed to the driver.')), 'A FlexVolume plugin volume.', ['driver']),
-  [V1 + 'CinderVolumeSource']: s.obj(cinderProps(localRef('OpenStack credentials.')), 'A Cinder volume.', ['volumeID']),
-  [V1 + 'CinderPersistentVolumeSource']: s.obj(cinderProps(secretRef('OpenStack credentials.')), 'A Cinder volume.', ['volumeID']),
-  [V1 + 'CephFSVolumeSource']: s.obj(cephProps(localRef('Authentication secret.')), 'A CephFS mount.', ['monitors']),
-  [V1 + 'CephFSPersistentVolumeSource']: s.obj(cephProps(secretRef('Authentication secret.')), 'A CephFS mount.', ['monitors']),
+  [V1 + 'RBDVolumeSource']: s.obj(rbdProps(localRef('Authentication secret.')), 'A Rados block device.', [
+    'monitors',
+    'image',
+  ]),
+  [V1 + 'RBDPersistentVolumeSource']: s.obj(
+    rbdProps(secretRef('Authentication secret.')),
+    'A Rados block device.',
+    ['monitors', 'image'],
+  ),
+  [V1 + 'FlexVolumeSource']: s.obj(
+    flexProps(localRef('Secret passed to the driver.')),
+    'A FlexVolume plugin volume.',
+    ['driver'],
+  ),
+  [V1 + 'FlexPersistentVolumeSource']: s.obj(
+    flexProps(secretRef('Secret passed to the driver.')),
+    'A FlexVolume plugin volume.',
+    ['driver'],
+  ),
+  [V1 + 'CinderVolumeSource']: s.obj(cinderProps(localRef('OpenStack credentials.')), 'A Cinder volume.', [
+    'volumeID',
+  ]),
+  [V1 + 'CinderPersistentVolumeSource']: s.obj(
+    cinderProps(secretRef('OpenStack credentials.')),
+    'A Cinder volume.',
+    ['volumeID'],
+  ),
+  [V1 + 'CephFSVolumeSource']: s.obj(cephProps(localRef('Authentication secret.')), 'A CephFS mount.', [
+    'monitors',
+  ]),
+  [V1 + 'CephFSPersistentVolumeSource']: s.obj(
+    cephProps(secretRef('Authentication secret.')),
+    'A CephFS mount.',
+    ['monitors'],
+  ),
   [V1 + 'FlockerVolumeSource']: s.obj(
     { datasetName: s.str('Dataset name.'), datasetUUID: s.str('Dataset UUID.') },
     'A Flocker dataset.',
   ),
-  [V1 + 'DownwardAPIVolumeSource']: s.obj({ items: downwardItems, defaultMode }, 'Pod fields projected as files.'),
+  [V1 + 'DownwardAPIVolumeSource']: s.obj(
+    { items: downwardItems, defaultMode },
+    'Pod fields projected as files.',
+  ),
   [V1 + 'DownwardAPIVolumeFile']: s.obj(
     {
       path: s.str('Relative file path.'),
@@ -264,7 +330,12 @@ export const volumeDefinitions: Definitions = {
     ['secretName', 'shareName'],
   ),
   [V1 + 'ConfigMapVolumeSource']: s.obj(
-    { name: s.str('ConfigMap name in the pod namespace.'), items, defaultMode, optional: optional('ConfigMap or key') },
+    {
+      name: s.str('ConfigMap name in the pod namespace.'),
+      items,
+      defaultMode,
+      optional: optional('ConfigMap or key'),
+    },
     'A ConfigMap projected as files.',
   ),
   [V1 + 'VsphereVirtualDiskVolumeSource']: s.obj(
@@ -301,7 +372,9 @@ export const volumeDefinitions: Definitions = {
     'An Azure data disk.',
     ['diskName', 'diskURI'],
   ),
-  [V1 + 'PhotonPersistentDiskVolumeSource']: s.obj({ pdID: s.str('Disk ID.'), fsType }, 'A Photon disk.', ['pdID']),
+  [V1 + 'PhotonPersistentDiskVolumeSource']: s.obj({ pdID: s.str('Disk ID.'), fsType }, 'A Photon disk.', [
+    'pdID',
+  ]),
   [V1 + 'ProjectedVolumeSource']: s.obj(
     { sources: listOf('VolumeProjection', 'Sources to combine.'), defaultMode },
     'Several volume sources projected into one directory.',
@@ -333,11 +406,26 @@ export const volumeDefinitions: Definitions = {
     'A bound service account token written to a file and refreshed.',
     ['path'],
   ),
-  [V1 + 'PortworxVolumeSource']: s.obj({ volumeID: s.str('Volume ID.'), fsType, readOnly }, 'A Portworx volume.', ['volumeID']),
-  [V1 + 'ScaleIOVolumeSource']: s.obj(scaleIOProps(localRef('Gateway credentials.')), 'A ScaleIO volume.', ['gateway', 'system', 'secretRef']),
-  [V1 + 'ScaleIOPersistentVolumeSource']: s.obj(scaleIOProps(secretRef('Gateway credentials.')), 'A ScaleIO volume.', ['gateway', 'system', 'secretRef']),
+  [V1 + 'PortworxVolumeSource']: s.obj(
+    { volumeID: s.str('Volume ID.'), fsType, readOnly },
+    'A Portworx volume.',
+    ['volumeID'],
+  ),
+  [V1 + 'ScaleIOVolumeSource']: s.obj(scaleIOProps(localRef('Gateway credentials.')), 'A ScaleIO volume.', [
+    'gateway',
+    'system',
+    'secretRef',
+  ]),
+  [V1 + 'ScaleIOPersistentVolumeSource']: s.obj(
+    scaleIOProps(secretRef('Gateway credentials.')),
+    'A ScaleIO volume.',
+    ['gateway', 'system', 'secretRef'],
+  ),
   [V1 + 'StorageOSVolumeSource']: s.obj(storageOSProps(localRef('API credentials.')), 'A StorageOS volume.'),
-  [V1 + 'StorageOSPersistentVolumeSource']: s.obj(storageOSProps(core('ObjectReference', 'API credentials.')), 'A StorageOS volume.'),
+  [V1 + 'StorageOSPersistentVolumeSource']: s.obj(
+    storageOSProps(core('ObjectReference', 'API credentials.')),
+    'A StorageOS volume.',
+  ),
   [V1 + 'CSIVolumeSource']: s.obj(
     {
       driver: s.str('CSI driver name.'),
