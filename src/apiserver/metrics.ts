@@ -34,8 +34,33 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Records one finished request. Label children are looked up once per label set and kept, which
+   * spares prom-client's label hashing on the hot path.
+   */
+  observeRequest(verb: string, resource: string, code: number, seconds: number | undefined): void {
+    const rkey = `${verb}|${resource}|${code}`;
+    let counter = this.requestChildren.get(rkey);
+    if (!counter) {
+      counter = this.requests.labels(verb, resource, String(code));
+      this.requestChildren.set(rkey, counter);
+    }
+    counter.inc();
+    if (seconds === undefined) return;
+    const lkey = `${verb}|${resource}`;
+    let histogram = this.latencyChildren.get(lkey);
+    if (!histogram) {
+      histogram = this.latency.labels(verb, resource);
+      this.latencyChildren.set(lkey, histogram);
+    }
+    histogram.observe(seconds);
   }
 
   /** A Store that records the latency of every call. */

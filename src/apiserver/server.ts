@@ -164,11 +164,8 @@ export class ApiServer {
     this.open.add(res);
     res.on('close', () => {
       this.open.delete(res);
-      this.metrics.requests.inc({ verb, resource, code: String(res.statusCode) });
-      if (verb !== 'watch') {
-        const secs = Number(process.hrtime.bigint() - started) / 1e9;
-        this.metrics.latency.observe({ verb, resource }, secs);
-      }
+      const secs = verb === 'watch' ? undefined : Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.observeRequest(verb, resource, res.statusCode, secs);
       this.o.log.debug(
         {
           method: req.method,
