@@ -1,5 +1,5 @@
 /**
- * Protobuf tables for authentication/v1 TokenRequest, authorization/v1 SelfSubjectAccessReview, rbac/v1,
+ * Protobuf tables for authentication/v1 TokenRequest and SelfSubjectReview, authorization/v1 SelfSubjectAccessReview, rbac/v1,
  * networking/v1 Ingress, policy/v1 PodDisruptionBudget and Eviction, scheduling/v1 PriorityClass.
  * Field numbers from Kubernetes' generated.proto; see ../table.ts for the flags.
  */
@@ -12,6 +12,21 @@ export const accessNetworkPolicyMessages: MessageTable = {
     2: ['apiVersion', 'string'],
     3: ['name', 'string'],
     4: ['uid', 'string'],
+  },
+  // kubectl auth whoami sends a SelfSubjectReview with an empty status. ExtraValue's JSON form is a bare
+  // string array, which a table cannot say; its table form ({items}) only appears in a status, which
+  // clients never fill in.
+  'authentication.v1.ExtraValue': { 1: ['items', 'string', 'r'] },
+  'authentication.v1.SelfSubjectReview': {
+    1: ['metadata', 'meta.v1.ObjectMeta'],
+    2: ['status', 'authentication.v1.SelfSubjectReviewStatus'],
+  },
+  'authentication.v1.SelfSubjectReviewStatus': { 1: ['userInfo', 'authentication.v1.UserInfo'] },
+  'authentication.v1.UserInfo': {
+    1: ['username', 'string'],
+    2: ['uid', 'string'],
+    3: ['groups', 'string', 'r'],
+    4: ['extra', 'authentication.v1.ExtraValue', 'm'],
   },
   'authentication.v1.TokenRequest': {
     1: ['metadata', 'meta.v1.ObjectMeta'],
