@@ -6,6 +6,13 @@
  * server's own certificate and key (GET, LIST bytes, watch fan-out, idle RSS); `node -e 0` (start).
  * Args: --quick (short run) --duration S (5) --get-concurrency N (16) --pods N (10000)
  *   --watchers N (1000) --changes N (10) --list-runs N (10) --starts N (5) --idle S (3)
+ *   --datastore sqlite|etcd (sqlite) --compare-sqlite
+ *
+ * With `--datastore etcd` the server runs on a fresh single-member etcd (test/helpers/etcd.ts); the
+ * create baseline becomes raw etcd creates of unique keys through src/store/etcd.ts (32 in flight),
+ * `etcdctl check perf --load=s` runs at the end (about 60 s, Berth stopped), and the fresh-start
+ * section is skipped (it measures a fresh SQLite data dir). `--compare-sqlite` also runs the create
+ * section on a SQLite server in the same run and compares the two create rates.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,13 +23,15 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { httpsClient, type HttpsClient, type Response } from '../test/helpers/https.ts';
 import type { Connection } from '../test/helpers/kubeconfig.ts';
+import { startEtcd, type EtcdCluster } from '../test/helpers/etcd.ts';
 import { startServer, type TestServer } from '../test/helpers/server.ts';
-import { createSuite, runLoad, summarize, percentile } from './harness.ts';
+import { createSuite, runLoad, summarize, percentile, type LoadCaseResult } from './harness.ts';
 import type { CannedAnswer } from './lib/bare-server.ts';
+import { openEtcdPutBaseline, runCheckPerf, type EtcdPutBaseline } from './lib/etcd-baseline.ts';
 import { figuresTable, judge, type Figure } from './lib/figures.ts';
 import { runPaced } from './lib/paced.ts';
 import { berthNode, cpuMs, pidsWithArg, processInfo, timeNodeNoop, timeServerStart } from './lib/proc.ts';
-import { openSqliteBaseline } from './lib/sqlite-baseline.ts';
+import { openSqliteBaseline, type SqliteBaseline } from './lib/sqlite-baseline.ts';
 import { openWatchers, type WatchFanout } from './lib/watch-fanout.ts';
 
 const { values: v } = parseArgs({
@@ -36,8 +45,13 @@ const { values: v } = parseArgs({
     'list-runs': { type: 'string' },
     starts: { type: 'string' },
     idle: { type: 'string' },
+    datastore: { type: 'string', default: 'sqlite' },
+    'compare-sqlite': { type: 'boolean', default: false },
   },
 });
+if (v.datastore !== 'sqlite' && v.datastore !== 'etcd')
+  throw new Error(`--datastore ${v.datastore}: expected sqlite or etcd`);
+const onEtcd = v.datastore === 'etcd';
 const q = v.quick;
 const num = (s: string | undefined, full: number, quick: number): number =>
   s === undefined ? (q ? quick : full) : Number(s);
@@ -51,6 +65,8 @@ const cfg = {
   listRuns: num(v['list-runs'], 10, 3),
   starts: num(v.starts, 5, 2),
   idleMs: num(v.idle, 3, 1) * 1000,
+  datastore: v.datastore,
+  compareSqlite: v['compare-sqlite'],
 };
 
 const JSON_CT = { 'content-type': 'application/json' };
@@ -106,6 +122,9 @@ const work = mkdtempSync(join(tmpdir(), 'bench-api-'));
 const clients: HttpsClient[] = [];
 const watchSets: WatchFanout[] = [];
 let server: TestServer | undefined;
+let sqliteServer: TestServer | undefined;
+let etcd: EtcdCluster | undefined;
+let rawEtcd: EtcdPutBaseline | undefined;
 let bare: { child: ChildProcess; port: number } | undefined;
 const cpuNotes: Record<string, unknown> = {};
 /**
@@ -137,15 +156,82 @@ const client = (conn: Connection, sockets = 1): HttpsClient => {
   return c;
 };
 
-try {
-  // ---- the server under test, its process, and the bare baseline server (idle memory of both) ----
-  server = await startServer();
-  const tlsDir = join(server.dataDir, 'tls');
-  const candidates = pidsWithArg(server.dataDir).filter((pid) => processInfo(pid).ppid === process.pid);
+/** The pid of the `berth server` child serving `srv` (found by its data dir on the command line). */
+function serverPidOf(srv: TestServer): number {
+  const candidates = pidsWithArg(srv.dataDir).filter((pid) => processInfo(pid).ppid === process.pid);
   if (candidates.length !== 1)
     throw new Error(`expected one berth server child, found pids ${candidates.join(',') || 'none'}`);
-  const serverPid = candidates[0]!;
-  suite.note('server process', { pid: serverPid, exe: processInfo(serverPid).exe, berthNode: berthNode() });
+  return candidates[0]!;
+}
+
+const cmPath = '/api/v1/namespaces/bench/configmaps';
+/**
+ * The create section on one server: 32 writers with a keep-alive connection each, warmed, then a
+ * recorded closed-loop run of POST ConfigMap beside `baseline` (given a stored ConfigMap's text).
+ * Namespace `bench` must exist. Returns the writers for later sections.
+ */
+async function createSection(
+  srv: TestServer,
+  pid: number,
+  label: string,
+  baseline: { name: string; fn: (sample: string) => (w: number, seq: number) => Promise<unknown> },
+): Promise<{ create: LoadCaseResult; writers: HttpsClient[]; sample: string }> {
+  const writers = Array.from({ length: cfg.writers }, () => client(srv.connection));
+  await Promise.all(
+    writers.map(async (c, w) =>
+      expect(
+        await c.request('POST', cmPath, { body: configMap(`warm-${w}`), headers: JSON_CT }),
+        201,
+        'warm-up create',
+      ),
+    ),
+  );
+  const sample = expect(await writers[0]!.request('GET', `${cmPath}/warm-0`), 200, 'get warm-0').body;
+  await warm(`create (${label})`, pid, cfg.writers, async (w, seq) =>
+    expect(
+      await writers[w]!.request('POST', cmPath, { body: configMap(`warm-${w}-${seq}`), headers: JSON_CT }),
+      201,
+      'create',
+    ),
+  );
+  const create = await suite.load(`POST ConfigMap ${label}, ${cfg.writers} conns (base: ${baseline.name})`, {
+    concurrency: cfg.writers,
+    durationMs: cfg.durationMs,
+    fn: async (w, seq) =>
+      expect(
+        await writers[w]!.request('POST', cmPath, { body: configMap(`cm-${seq}`), headers: JSON_CT }),
+        201,
+        'create',
+      ),
+    baseline: baseline.fn(sample),
+  });
+  return { create, writers, sample };
+}
+
+/** A raw SQLite insert per create (one row per transaction), the SQLite create baseline. */
+const sqliteOne =
+  (db: SqliteBaseline) =>
+  (sample: string) =>
+  async (_w: number, seq: number): Promise<void> =>
+    db.insertOne(`/registry/configmaps/bench/one-${seq}`, sample);
+
+try {
+  // ---- the server under test, its process, and the bare baseline server (idle memory of both) ----
+  let etcdUrl = '';
+  if (onEtcd) {
+    etcd = await startEtcd();
+    etcdUrl = etcd.endpoints[0]!;
+    suite.note('etcd', { endpoint: etcdUrl, members: 1, dataOn: '/dev/shm when present (fsync ~free)' });
+  }
+  server = await startServer(onEtcd ? { args: ['--datastore', `etcd://${new URL(etcdUrl).host}`] } : {});
+  const tlsDir = join(server.dataDir, 'tls');
+  const serverPid = serverPidOf(server);
+  suite.note('server process', {
+    pid: serverPid,
+    exe: processInfo(serverPid).exe,
+    berthNode: berthNode(),
+    datastore: cfg.datastore,
+  });
   bare = await startBare(tlsDir);
   const bareConn: Connection = { ...server.connection, server: `https://127.0.0.1:${bare.port}` };
   await sleep(cfg.idleMs);
@@ -180,59 +266,57 @@ try {
   }
 
   // ---- 1. create: 32 writers, one keep-alive connection each ----
-  const cmPath = '/api/v1/namespaces/bench/configmaps';
-  const writers = Array.from({ length: cfg.writers }, () => client(server!.connection));
-  await Promise.all(
-    writers.map(async (c, w) =>
-      expect(
-        await c.request('POST', cmPath, { body: configMap(`warm-${w}`), headers: JSON_CT }),
-        201,
-        'warm-up create',
-      ),
-    ),
-  );
-  const sample = expect(await setup.request('GET', `${cmPath}/warm-0`), 200, 'get warm-0').body;
   const db = openSqliteBaseline(work);
-  await warm('create (berth)', serverPid, cfg.writers, async (w, seq) =>
-    expect(
-      await writers[w]!.request('POST', cmPath, { body: configMap(`warm-${w}-${seq}`), headers: JSON_CT }),
-      201,
-      'create',
-    ),
-  );
-  const create = await suite.load(`POST ConfigMap, ${cfg.writers} conns (base: sqlite 1 row/tx)`, {
-    concurrency: cfg.writers,
-    durationMs: cfg.durationMs,
-    fn: async (w, seq) =>
-      expect(
-        await writers[w]!.request('POST', cmPath, { body: configMap(`cm-${seq}`), headers: JSON_CT }),
-        201,
-        'create',
-      ),
-    baseline: async (_w, seq) => db.insertOne(`/registry/configmaps/bench/one-${seq}`, sample),
-  });
-  const grouped = await suite.load(`sqlite insert, ${cfg.writers} writers batched per turn`, {
-    concurrency: cfg.writers,
-    durationMs: cfg.durationMs,
-    fn: (_w, seq) => db.insertBatched(`/registry/configmaps/bench/batch-${seq}`, sample),
-  });
-  suite.note('sqlite baseline', db.stats());
-  db.close();
-  figures.push({
-    name: `create ConfigMap (${cfg.writers} clients)`,
-    value: create.subject.throughput,
-    unit: '/s',
-    baselineName: 'sqlite 1 INSERT per tx',
-    baseline: create.baseline!.throughput,
-    target: { op: '>=', value: 3000 },
-  });
-  figures.push({
-    name: '  same',
-    value: create.subject.throughput,
-    unit: '/s',
-    baselineName: `sqlite ${cfg.writers} writers, tx per turn`,
-    baseline: grouped.subject.throughput,
-  });
+  let writers: HttpsClient[];
+  let create: LoadCaseResult;
+  /** Where later create comparisons go in the figures table, so they sit under the create figure. */
+  let createFigureEnd = 0;
+  if (onEtcd) {
+    const raw = await openEtcdPutBaseline(etcdUrl);
+    rawEtcd = raw;
+    const section = await createSection(server, serverPid, 'on etcd', {
+      name: 'etcd raw create',
+      fn: (sample) => (_w, seq) => raw.create(`cm-${seq}`, sample),
+    });
+    ({ writers, create } = section);
+    figures.push({
+      name: `create ConfigMap on etcd (${cfg.writers} clients)`,
+      value: create.subject.throughput,
+      unit: '/s',
+      baselineName: `etcd raw create, ${cfg.writers} in flight`,
+      baseline: create.baseline!.throughput,
+      target: { op: '>=', value: 3000 },
+    });
+    createFigureEnd = figures.length;
+    await raw.close();
+    rawEtcd = undefined;
+  } else {
+    const section = await createSection(server, serverPid, 'on sqlite', {
+      name: 'sqlite 1 row/tx',
+      fn: sqliteOne(db),
+    });
+    ({ writers, create } = section);
+    const grouped = await suite.load(`sqlite insert, ${cfg.writers} writers batched per turn`, {
+      concurrency: cfg.writers,
+      durationMs: cfg.durationMs,
+      fn: (_w, seq) => db.insertBatched(`/registry/configmaps/bench/batch-${seq}`, section.sample),
+    });
+    figures.push({
+      name: `create ConfigMap (${cfg.writers} clients)`,
+      value: create.subject.throughput,
+      unit: '/s',
+      baselineName: 'sqlite 1 INSERT per tx',
+      baseline: create.baseline!.throughput,
+      target: { op: '>=', value: 3000 },
+    });
+    figures.push({
+      name: '  same',
+      value: create.subject.throughput,
+      unit: '/s',
+      baselineName: `sqlite ${cfg.writers} writers, tx per turn`,
+      baseline: grouped.subject.throughput,
+    });
+  }
 
   // ---- 2. GET one object: closed-loop peak vs bare server, then p99 at half that rate ----
   const getPath = `${cmPath}/get-target`;
@@ -507,33 +591,99 @@ try {
   await server.stop();
   server = undefined;
 
-  // ---- 5. time to ready on fresh data dirs, alternating with `node -e 0` ----
-  const ready: number[] = [];
-  const noop: number[] = [];
-  const rssAtReady: number[] = [];
-  let startExe = '';
-  await timeNodeNoop();
-  for (let i = 0; i < cfg.starts; i++) {
-    const t = await timeServerStart();
-    ready.push(t.readyMs);
-    rssAtReady.push(+mb(t.hwmKb).toFixed(1));
-    startExe = t.exe;
-    noop.push(await timeNodeNoop());
+  // ---- 5 (etcd). the create section on a SQLite server in the same run, for the ratio ----
+  if (onEtcd && cfg.compareSqlite) {
+    sqliteServer = await startServer();
+    const setupSqlite = client(sqliteServer.connection);
+    expect(
+      await setupSqlite.request('POST', '/api/v1/namespaces', {
+        body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }),
+        headers: JSON_CT,
+      }),
+      201,
+      'create namespace bench (sqlite)',
+    );
+    const onSqlite = await createSection(sqliteServer, serverPidOf(sqliteServer), 'on sqlite', {
+      name: 'sqlite 1 row/tx',
+      fn: sqliteOne(db),
+    });
+    figures.splice(createFigureEnd, 0, {
+      name: `  same, berth on etcd vs on sqlite`,
+      value: create.subject.throughput,
+      unit: '/s',
+      baselineName: 'berth on sqlite, same run',
+      baseline: onSqlite.create.subject.throughput,
+    });
+    figures.splice(createFigureEnd + 1, 0, {
+      name: `create ConfigMap on sqlite (${cfg.writers} clients)`,
+      value: onSqlite.create.subject.throughput,
+      unit: '/s',
+      baselineName: 'sqlite 1 INSERT per tx',
+      baseline: onSqlite.create.baseline!.throughput,
+      target: { op: '>=', value: 3000 },
+    });
+    for (const c of clients.splice(0)) c.close();
+    await sqliteServer.stop();
+    sqliteServer = undefined;
+  } else if (cfg.compareSqlite) {
+    suite.note('--compare-sqlite', 'ignored: the server under test already runs on sqlite');
   }
-  suite.note('fresh starts', {
-    readyMs: ready.map((x) => Math.round(x)),
-    nodeNoopMs: noop.map((x) => Math.round(x)),
-    peakRssAtReadyMB: rssAtReady,
-    childExe: startExe,
-  });
-  figures.push({
-    name: `spawn to /readyz 200 (median of ${cfg.starts})`,
-    value: percentile(ready, 50),
-    unit: 'ms',
-    baselineName: 'node -e 0 spawn to exit',
-    baseline: percentile(noop, 50),
-    target: { op: '<=', value: 1500 },
-  });
+  suite.note('sqlite baseline', db.stats());
+  db.close();
+
+  // ---- 6 (etcd). etcd's own verdict, with Berth stopped: etcdctl check perf --load=s ----
+  if (etcd) {
+    const perf = await runCheckPerf(etcdUrl, 's');
+    suite.note('etcdctl check perf --load=s', {
+      ...perf,
+      elapsedMs: Math.round(perf.elapsedMs),
+      note: 'etcd 3.4 prints throughput, slowest request and stddev; no 99th percentile. Load s paces 50 clients at 150 writes/s, so throughput is capped at 150/s.',
+    });
+    figures.push({
+      name: `etcdctl check perf --load=s${perf.pass ? '' : ' (FAIL)'}`,
+      value: perf.writesPerSec ?? NaN,
+      unit: '/s',
+      baselineName: 'load s pace (cap)',
+      baseline: 150,
+    });
+    figures.push({
+      name: '  same, slowest request (3.4 prints no p99)',
+      value: perf.slowestMs ?? NaN,
+      unit: 'ms',
+    });
+  }
+
+  // ---- 7. time to ready on fresh data dirs (SQLite only: it measures a fresh embedded store) ----
+  if (onEtcd) suite.note('fresh starts', 'skipped on etcd (the section times a fresh SQLite data dir)');
+  else {
+    // ---- 5. time to ready on fresh data dirs, alternating with `node -e 0` ----
+    const ready: number[] = [];
+    const noop: number[] = [];
+    const rssAtReady: number[] = [];
+    let startExe = '';
+    await timeNodeNoop();
+    for (let i = 0; i < cfg.starts; i++) {
+      const t = await timeServerStart();
+      ready.push(t.readyMs);
+      rssAtReady.push(+mb(t.hwmKb).toFixed(1));
+      startExe = t.exe;
+      noop.push(await timeNodeNoop());
+    }
+    suite.note('fresh starts', {
+      readyMs: ready.map((x) => Math.round(x)),
+      nodeNoopMs: noop.map((x) => Math.round(x)),
+      peakRssAtReadyMB: rssAtReady,
+      childExe: startExe,
+    });
+    figures.push({
+      name: `spawn to /readyz 200 (median of ${cfg.starts})`,
+      value: percentile(ready, 50),
+      unit: 'ms',
+      baselineName: 'node -e 0 spawn to exit',
+      baseline: percentile(noop, 50),
+      target: { op: '<=', value: 1500 },
+    });
+  }
 
   const file = suite.finish();
   const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -554,5 +704,8 @@ try {
   for (const c of clients) c.close();
   bare?.child.kill('SIGTERM');
   await server?.stop();
+  await sqliteServer?.stop();
+  await rawEtcd?.close();
+  await etcd?.stop();
   rmSync(work, { recursive: true, force: true });
 }
