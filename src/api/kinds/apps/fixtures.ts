@@ -9,6 +9,7 @@ import type { KubeObject } from '../../object.ts';
 import { refName, type Definitions, type Schema } from '../../schema/types.ts';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.ts';
 import type { GroupModule, KindDef } from '../types.ts';
+import { definitions as metaDefinitions } from '../../schema/defs/meta.ts';
 
 /** "Now" for table tests: 2025-01-01T12:00:00Z. */
 export const NOW = Date.parse('2025-01-01T12:00:00Z');
@@ -87,21 +88,7 @@ export function cells(kind: KindDef, o: KubeObject, now = NOW): (string | number
 }
 
 /** Apimachinery definitions other groups may reference (written in src/api/schema/defs/meta.ts). */
-export const metaNames = [
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Condition',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
-  'io.k8s.apimachinery.pkg.api.resource.Quantity',
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
-];
+export const metaNames: string[] = Object.keys(metaDefinitions);
 
 /** Core/v1 definitions the workload groups reference (written by the core group). */
 export const coreNames = [

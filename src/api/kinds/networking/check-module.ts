@@ -5,23 +5,10 @@
  */
 import { refName, type Definitions, type Schema } from '../../schema/types.ts';
 import type { GroupModule } from '../types.ts';
+import { definitions as metaDefinitions } from '../../schema/defs/meta.ts';
 
 /** Names the meta helper publishes in src/api/schema/defs/meta.ts. */
-export const META_NAMES = [
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Condition',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions',
-  'io.k8s.apimachinery.pkg.api.resource.Quantity',
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
-];
+export const META_NAMES: string[] = Object.keys(metaDefinitions);
 
 /** Every definition name referenced anywhere under `schema`. */
 export function collectRefs(schema: Schema, out = new Set<string>()): Set<string> {
