@@ -22,13 +22,13 @@ import { rbacEscalation } from './authz/escalation.ts';
 import { ensureBootstrapPolicy } from './authz/bootstrap-policy.ts';
 import { ClusterRoleAggregator } from './authz/aggregation.ts';
 import { ApiServer, type Logger } from './server.ts';
+import { podEviction } from './handlers/eviction.ts';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.ts';
 import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
 import { handleScale } from './handlers/scale.ts';
 import {
   namespaceFinalize,
   podBinding,
-  podEviction,
   podStreamUnavailable,
   serviceAccountToken,
 } from './handlers/pod-subresources.ts';

@@ -13,6 +13,7 @@ import { ControllerManager } from './manager.ts';
 import { replicaSetController } from './replicaset/controller.ts';
 import { deploymentController } from './deployment/controller.ts';
 import { NamespaceController } from './namespace/controller.ts';
+import { DisruptionController } from './disruption/controller.ts';
 import type { Controller } from './types.ts';
 
 /** The user the controller manager authenticates as. */
@@ -36,7 +37,13 @@ export interface StartControllerManagerOptions {
 
 /** The controllers `berth server` runs. */
 export function defaultControllers(): Controller[] {
-  return [new GarbageCollector(), new NamespaceController(), replicaSetController(), deploymentController()];
+  return [
+    new GarbageCollector(),
+    new NamespaceController(),
+    replicaSetController(),
+    deploymentController(),
+    new DisruptionController(),
+  ];
 }
 
 /** Starts campaigning and, once leader, the controllers; `stop` stops them and releases the lease. */

@@ -1,6 +1,6 @@
 /**
  * Subresources of core kinds served by the API server itself: pods/binding (the scheduler's write),
- * pods/eviction (a delete that disruption budgets may refuse — budgets arrive with the controllers),
+ * pods/eviction (in eviction.ts),
  * serviceaccounts/token (TokenRequest: a bound, expiring JWT), and namespaces/finalize (the namespace
  * controller's last step). Streams (log, exec, attach, portforward) are proxied to the node agent,
  * which arrives with the agent issue; until then they answer 503 naming why.
@@ -11,7 +11,6 @@ import { isObject, type KubeObject } from '../../api/object.ts';
 import { signServiceAccountToken } from '../authn/serviceaccount-token.ts';
 import { decodeBody, readBody } from '../http/body.ts';
 import { writeJson } from '../http/respond.ts';
-import { deleteObject } from '../registry/delete.ts';
 import { requestContext, type ResourceHandlerContext, type SubresourceHandler } from './resource.ts';
 import type { ResourceRequest } from '../request-info.ts';
 import type { KindDef } from '../../api/kinds/types.ts';
@@ -82,19 +81,6 @@ export const podBinding: SubresourceHandler = async (req, res, info, kind, c, q)
       throw err;
     }
   }
-  writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-};
-
-/** POST pods/NAME/eviction: deletes the pod with the eviction's delete options. */
-export const podEviction: SubresourceHandler = async (req, res, info, kind, c, q) => {
-  onlyCreate(info);
-  const body = await bodyOf(req);
-  const meta = isObject(body.metadata) ? body.metadata : {};
-  if (meta.name !== undefined && meta.name !== info.name)
-    throw badRequest(`name in URL does not match name in Eviction object`);
-  const ctx = requestContext(c.user, q, req.headers['user-agent']);
-  const opts = isObject(body.deleteOptions) ? body.deleteOptions : {};
-  await deleteObject(c.api.storeFor(kind), info.namespace, info.name, opts, ctx);
   writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 };
 

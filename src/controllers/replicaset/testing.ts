@@ -17,6 +17,8 @@ const resources: Record<string, [string, string, string]> = {
   pods: ['', 'v1', 'pods'],
   replicasets: ['apps', 'v1', 'replicasets'],
   deployments: ['apps', 'v1', 'deployments'],
+  statefulsets: ['apps', 'v1', 'statefulsets'],
+  poddisruptionbudgets: ['policy', 'v1', 'poddisruptionbudgets'],
 };
 
 export class Rig {
