@@ -20,6 +20,7 @@ import {
 } from './authz/authorizer.ts';
 import { impersonate, wantsImpersonation } from './authz/impersonation.ts';
 import { Discovery } from './handlers/discovery.ts';
+import { InProcessConnections } from './in-process.ts';
 import { OpenApi } from './handlers/openapi.ts';
 import { handleResource, type ResourceHandlerContext, type SubresourceHandler } from './handlers/resource.ts';
 import { aggregatedDiscoveryType, wantsAggregatedDiscovery } from './http/negotiate.ts';
@@ -69,6 +70,8 @@ export class ApiServer {
   private readonly openapi: OpenApi;
   private readonly authorizer: Authorizer;
   readonly subresources: Map<string, SubresourceHandler>;
+  /** Connections for components in this process: same request path, no network, no TLS. */
+  readonly inProcess: InProcessConnections;
   private ready = false;
   private readonly open = new Set<ServerResponse>();
 
@@ -91,14 +94,9 @@ export class ApiServer {
         rejectUnauthorized: false,
         keepAliveTimeout: 75_000,
       },
-      (req, res) =>
-        this.handle(req, res).catch((err: unknown) => {
-          // Last line of defence: a bug in a handler must never take the server down.
-          o.log.error({ err }, 'unhandled request failure');
-          if (!res.headersSent) writeStatus(res, toStatus(err));
-          else res.end();
-        }),
+      (req, res) => this.serve(req, res),
     );
+    this.inProcess = new InProcessConnections((req, res) => this.serve(req, res));
     this.server.keepAliveTimeout = 75_000;
     this.server.headersTimeout = 80_000;
     this.server.requestTimeout = 0;
@@ -127,6 +125,16 @@ export class ApiServer {
     const deadline = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;
     clearTimeout(deadline);
+    this.inProcess.close();
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    this.handle(req, res).catch((err: unknown) => {
+      // Last line of defence: a bug in a handler must never take the server down.
+      this.o.log.error({ err }, 'unhandled request failure');
+      if (!res.headersSent) writeStatus(res, toStatus(err));
+      else res.end();
+    });
   }
 
   invalidateDiscovery(): void {
@@ -180,7 +188,7 @@ export class ApiServer {
     try {
       // Health and version answer without credentials, as on every Kubernetes API server.
       if (this.serveAnonymous(url.pathname, res)) return;
-      user = await this.o.authenticator.authenticate(req);
+      user = this.inProcess.userOf(req.socket) ?? (await this.o.authenticator.authenticate(req));
       if (!user) throw unauthorized();
       if (wantsImpersonation(req)) user = await impersonate(req, user, this.authorizer);
       const attrs: Attributes = info.isResourceRequest

@@ -25,6 +25,11 @@ export interface HttpTransportOptions {
   /** Maximum sockets per host (default 16). */
   maxSockets?: number;
   userAgent?: string;
+  /**
+   * Connections from this agent instead of the network (an API server's in-process agent, whose
+   * connections carry their identity). Only with an http:// server URL and no credentials.
+   */
+  agent?: http.Agent;
 }
 
 /** A Transport over HTTP(S) that owns a connection pool; `close` destroys pooled sockets. */
@@ -41,16 +46,19 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
   if (!secure && (kc.token !== undefined || kc.clientKey !== undefined)) {
     throw new Error(`refusing to send credentials over plain http to ${kc.server}`);
   }
+  if (opts.agent && secure) throw new Error('an in-process agent takes an http:// server URL');
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
-  const agent = secure
-    ? new https.Agent({
-        ...agentOpts,
-        ca: kc.caCert,
-        cert: kc.clientCert,
-        key: kc.clientKey,
-        rejectUnauthorized: !kc.insecureSkipTlsVerify,
-      })
-    : new http.Agent(agentOpts);
+  const agent = opts.agent
+    ? opts.agent
+    : secure
+      ? new https.Agent({
+          ...agentOpts,
+          ca: kc.caCert,
+          cert: kc.clientCert,
+          key: kc.clientKey,
+          rejectUnauthorized: !kc.insecureSkipTlsVerify,
+        })
+      : new http.Agent(agentOpts);
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
