@@ -15,6 +15,8 @@ import { ensureClusterPki, type ClusterPki } from './pki/cluster-pki.ts';
 import { x509Authenticator } from './authn/x509.ts';
 import { loadTokenFile, tokenFileAuthenticator } from './authn/token-file.ts';
 import { serviceAccountAuthenticator } from './authn/serviceaccount.ts';
+import { legacyServiceAccountAuthenticator, type LegacySecretState } from './authn/legacy-serviceaccount.ts';
+import { ensureApiServerEndpoints, publishedAddress } from './kubernetes-endpoints.ts';
 import { unionAuthenticator } from './authn/union.ts';
 import type { Authenticator } from './authn/authenticator.ts';
 import { clusterAuthorization } from './authz/setup.ts';
@@ -24,7 +26,14 @@ import { ClusterRoleAggregator } from './authz/aggregation.ts';
 import { ApiServer, type Logger } from './server.ts';
 import { podEviction } from './handlers/eviction.ts';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.ts';
+import { defaultStorageClass } from './admission/default-storage-class.ts';
+import { storageObjectInUseProtection } from './admission/storage-object-in-use-protection.ts';
+import { defaultTolerationSeconds } from './admission/default-toleration-seconds.ts';
 import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
+import { limitRanger } from './admission/limit-ranger.ts';
+import { priorityAdmission } from './admission/priority.ts';
+import { resourceQuotaAdmission } from './admission/resource-quota.ts';
+import { SYSTEM_PRIORITY_CLASSES } from '../api/kinds/scheduling/priorityclass.ts';
 import { handleScale } from './handlers/scale.ts';
 import {
   namespaceFinalize,
@@ -46,6 +55,9 @@ export interface ControlPlaneOptions {
   tokenAuthFile?: string;
   serviceCidr?: string;
   nodePortRange?: { first: number; last: number };
+  /** tolerationSeconds DefaultTolerationSeconds gives new pods for not-ready / unreachable (300). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
   /** The address written into the kubeconfig (defaults to https://HOST:PORT, 127.0.0.1 for wildcard hosts). */
   advertiseUrl?: string;
   log: Logger;
@@ -79,10 +91,26 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       tokenAuthenticators.push(tokenFileAuthenticator(await loadTokenFile(o.tokenAuthFile)));
     // The service-account authenticator needs the API for lookups; it is created after the server.
     let lookup: (ns: string, name: string) => Promise<{ uid: string } | undefined> = async () => undefined;
+    let lookupBound: (
+      kind: string,
+      ns: string,
+      name: string,
+    ) => Promise<{ uid: string } | undefined> = async () => undefined;
     tokenAuthenticators.push(
       serviceAccountAuthenticator({
         publicKeys: [pki.saPublicKey],
         lookupServiceAccount: (ns, name) => lookup(ns, name),
+        lookupBoundObject: (kind, ns, name) => lookupBound(kind, ns, name),
+      }),
+    );
+    // Legacy token Secrets: valid exactly while the Secret holding the token exists.
+    let lookupSecret: (ns: string, name: string) => Promise<LegacySecretState | undefined> = async () =>
+      undefined;
+    tokenAuthenticators.push(
+      legacyServiceAccountAuthenticator({
+        publicKeys: [pki.saPublicKey],
+        lookupServiceAccount: (ns, name) => lookup(ns, name),
+        lookupSecret: (ns, name) => lookupSecret(ns, name),
       }),
     );
     const tokens = unionAuthenticator(tokenAuthenticators);
@@ -121,6 +149,27 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         return undefined;
       }
     };
+    const boundResources: Record<string, string> = { Pod: 'pods', Secret: 'secrets', Node: 'nodes' };
+    lookupBound = async (kind, ns, name) => {
+      try {
+        const obj = await api.resource('', boundResources[kind] ?? kind).get(ns, name);
+        return obj.metadata.deletionTimestamp ? undefined : { uid: obj.metadata.uid! };
+      } catch {
+        return undefined;
+      }
+    };
+    lookupSecret = async (ns, name) => {
+      let secret: KubeObject;
+      try {
+        secret = await api.resource('', 'secrets').get(ns, name);
+      } catch {
+        return undefined;
+      }
+      const data = (secret.data ?? {}) as Record<string, unknown>;
+      const token =
+        typeof data.token === 'string' ? Buffer.from(data.token, 'base64').toString('utf8') : undefined;
+      return { token, deleting: !!secret.metadata.deletionTimestamp };
+    };
     const allocator = new ServiceAllocator({
       serviceCidr: o.serviceCidr ?? '10.96.0.0/12',
       nodePortRange: o.nodePortRange ?? { first: 30000, last: 32767 },
@@ -130,11 +179,30 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       serviceAllocation(api, allocator),
       rbacEscalation(authz.rbac, authorizer),
     );
+    api.admission.push(
+      defaultTolerationSeconds({
+        notReadySeconds: o.defaultNotReadyTolerationSeconds,
+        unreachableSeconds: o.defaultUnreachableTolerationSeconds,
+      }),
+    );
+    api.admission.push(defaultStorageClass(api), storageObjectInUseProtection());
+    api.admission.push(limitRanger(api), priorityAdmission(api));
+    // ResourceQuota charges what an object finally asks for, so it must come after every mutating
+    // plugin (LimitRanger, Priority, DefaultTolerationSeconds, DefaultStorageClass, ...), and no plugin
+    // may refuse after it has charged (the charge would not be released): keep it LAST.
+    api.admission.push(resourceQuotaAdmission(api));
     const addr = await server.listen(o.host, o.port);
     await startCrdController(server, o.log);
     const host = o.host === '0.0.0.0' || o.host === '::' || o.host === '' ? '127.0.0.1' : o.host;
     const url = o.advertiseUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     await bootstrapObjects(server, allocator.cidr);
+    // A wildcard listen publishes this machine's external address, as kube-apiserver does.
+    const advertised = o.advertiseUrl ? new URL(o.advertiseUrl) : undefined;
+    await ensureApiServerEndpoints(
+      api,
+      publishedAddress(advertised ? advertised.hostname : o.host),
+      advertised ? Number(advertised.port || 443) : addr.port,
+    );
     await ensureBootstrapPolicy(api);
     const aggregator = new ClusterRoleAggregator(api, { log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
     await aggregator.start();
@@ -183,6 +251,26 @@ async function bootstrapObjects(server: ApiServer, serviceCidr: string): Promise
   for (const name of systemNamespaces) {
     await ensure('', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  // The built-in PriorityClasses (system-node-critical, system-cluster-critical).
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    await ensure('scheduling.k8s.io', 'priorityclasses', '', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: pc.name },
+      value: pc.value,
+      description: pc.description,
+      preemptionPolicy: 'PreemptLowerPriority',
+    });
+  }
+  // The default StorageClass: node-local directories made by the local-path provisioner.
+  await ensure('storage.k8s.io', 'storageclasses', '', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'berth.io/local-path',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  });
   const first = serviceCidr.replace(/\.0\/\d+$/, '.1');
   await ensure('', 'services', 'default', {
     apiVersion: 'v1',

@@ -1,6 +1,7 @@
 /** The `berth` command: one program for every Berth process. */
 import { Command, Option } from 'commander';
 import { CliError, runServer, stopOnSignals } from './server.ts';
+import type { NodeFlags } from './node-flags.ts';
 import { runSim, type SimFlags } from './sim.ts';
 import { runUp } from './up.ts';
 import { createUser } from './user.ts';
@@ -25,16 +26,29 @@ program
   )
   .option('--token-auth-file <file>', 'static bearer tokens (CSV: token,user,uid,"group1,group2")')
   .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
+  .option('--cluster-cidr <cidr>', 'range node pod CIDRs come from (default 10.244.0.0/16)')
+  .option('--node-cidr-mask-size <bits>', 'prefix length of each node pod CIDR (default 24)')
+  .option('--node-monitor-grace-period <duration>', 'silence before a node is marked Unknown (default 40s)')
+  .option(
+    '--default-not-ready-toleration-seconds <n>',
+    'tolerationSeconds new pods get for node.kubernetes.io/not-ready:NoExecute (default 300)',
+  )
+  .option(
+    '--default-unreachable-toleration-seconds <n>',
+    'tolerationSeconds new pods get for node.kubernetes.io/unreachable:NoExecute (default 300)',
+  )
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(
-    async (opts: {
-      dataDir: string;
-      listen: string;
-      datastore: string;
-      tokenAuthFile?: string;
-      serviceCidr: string;
-      logLevel: string;
-    }) => {
+    async (
+      opts: {
+        dataDir: string;
+        listen: string;
+        datastore: string;
+        tokenAuthFile?: string;
+        serviceCidr: string;
+        logLevel: string;
+      } & NodeFlags,
+    ) => {
       const cp = await runServer(opts);
       stopOnSignals(() => cp.close());
     },
@@ -82,6 +96,17 @@ program
   .option('--taints <k=v:Effect,...>', 'node taints')
   .option('--ready-delay <duration>', 'time from binding to Running/Ready', '1s')
   .option('--job-duration <duration>', 'time from Running to Succeeded for Job-like pods', '2s')
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Pod annotations:',
+      '  berth.io/sim-duration: 5s    finish after this long instead of --job-duration (any pod)',
+      '  berth.io/sim-exit-code: 1    exit with this code: with restartPolicy Never the pod ends Failed;',
+      '                               with OnFailure/Always its containers restart (restartCount goes up)',
+    ].join('\n'),
+  )
+  .option('--lease-renew <duration>', 'how often each node renews its Lease (heartbeat)', '10s')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: SimFlags) => {
     await runSim(opts);

@@ -10,8 +10,9 @@ import { startControlPlane, type ControlPlane } from '../apiserver/start.ts';
 import { StoreError } from '../store/types.ts';
 import { createLogger } from './log.ts';
 import { parseListen } from './listen.ts';
+import { parseNodeFlags, type NodeFlags } from './node-flags.ts';
 
-export interface ServerFlags {
+export interface ServerFlags extends NodeFlags {
   dataDir: string;
   listen: string;
   datastore: string;
@@ -25,6 +26,12 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
   const log = createLogger(flags.logLevel);
   const { host, port } = parseListen(flags.listen);
   const dataDir = resolve(flags.dataDir);
+  let node: ReturnType<typeof parseNodeFlags>;
+  try {
+    node = parseNodeFlags(flags);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   const started = Date.now();
   let cp: ControlPlane;
   try {
@@ -35,6 +42,8 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
       datastore: flags.datastore,
       tokenAuthFile: flags.tokenAuthFile,
       serviceCidr: flags.serviceCidr,
+      defaultNotReadyTolerationSeconds: node.defaultNotReadyTolerationSeconds,
+      defaultUnreachableTolerationSeconds: node.defaultUnreachableTolerationSeconds,
       log,
     });
   } catch (err) {
@@ -57,6 +66,9 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     cert: cmCert.cert,
     key: cmCert.key,
     log,
+    ...node.controllers,
+    // Legacy service-account token Secrets are signed with the key this server verifies.
+    serviceAccountSigningKey: cp.pki.saPrivateKey,
   });
   // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
   const schedCert = await ensureComponentCert(

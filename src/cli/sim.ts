@@ -24,6 +24,8 @@ export interface SimFlags {
   taints?: string;
   readyDelay: string;
   jobDuration: string;
+  /** How often node Leases are renewed (the heartbeat; default 10s, as kubelets do). */
+  leaseRenew?: string;
   logLevel?: string;
 }
 
@@ -70,6 +72,14 @@ function duration(flag: string, v: string): number {
   }
 }
 
+/** The heartbeat period: at least 100 ms, so a typo cannot flood the API with renewals. */
+function leaseRenew(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = duration('lease-renew', v);
+  if (ms < 100) throw new CliError(`--lease-renew must be at least 100ms, got ${JSON.stringify(v)}`);
+  return ms;
+}
+
 /** Runs the simulated nodes until SIGINT/SIGTERM. */
 export async function runSim(flags: SimFlags): Promise<void> {
   const n = Number(flags.nodes);
@@ -88,6 +98,7 @@ export async function runSim(flags: SimFlags): Promise<void> {
     taints: parseTaints(flags.taints),
     readyDelayMs: duration('ready-delay', flags.readyDelay),
     jobDurationMs: duration('job-duration', flags.jobDuration),
+    leaseRenewMs: leaseRenew(flags.leaseRenew),
     logger: log,
   });
   await sim.start();

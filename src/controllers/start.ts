@@ -10,16 +10,32 @@ import { httpTransport } from '../client/http.ts';
 import type { ClientLogger } from '../client/logger.ts';
 import { GarbageCollector } from './garbagecollector/controller.ts';
 import { ControllerManager } from './manager.ts';
+import { nodeControllers, type NodeControllerOptions } from './nodelifecycle/node-controllers.ts';
 import { replicaSetController } from './replicaset/controller.ts';
 import { deploymentController } from './deployment/controller.ts';
+import { jobController } from './job/controller.ts';
+import { cronJobController } from './cronjob/controller.ts';
+import { ttlAfterFinishedController } from './ttlafterfinished/controller.ts';
 import { NamespaceController } from './namespace/controller.ts';
 import { DisruptionController } from './disruption/controller.ts';
+import { PodAutoscalerController } from './podautoscaler/controller.ts';
+import { statefulSetController } from './statefulset/controller.ts';
+import { daemonSetController } from './daemonset/controller.ts';
+import { endpointSliceController } from './endpointslice/controller.ts';
+import { endpointsController } from './endpoints/controller.ts';
+import {
+  serviceAccountControllers,
+  type ServiceAccountControllerOptions,
+} from './serviceaccount/controllers.ts';
+import { volumeControllers } from './persistentvolume/volume-controllers.ts';
 import type { Controller } from './types.ts';
+import { resourceQuotaController } from './resourcequota/controller.ts';
 
 /** The user the controller manager authenticates as. */
 export const controllerManagerUser = 'system:kube-controller-manager';
 
-export interface StartControllerManagerOptions {
+export interface StartControllerManagerOptions
+  extends NodeControllerOptions, ServiceAccountControllerOptions {
   /** The API server's URL (loopback). */
   url: string;
   caCert: string;
@@ -36,13 +52,27 @@ export interface StartControllerManagerOptions {
 }
 
 /** The controllers `berth server` runs. */
-export function defaultControllers(): Controller[] {
+export function defaultControllers(
+  o: NodeControllerOptions & ServiceAccountControllerOptions = {},
+): Controller[] {
   return [
     new GarbageCollector(),
     new NamespaceController(),
     replicaSetController(),
     deploymentController(),
+    jobController(),
+    cronJobController(),
+    ttlAfterFinishedController(),
     new DisruptionController(),
+    new PodAutoscalerController(),
+    statefulSetController(),
+    daemonSetController(),
+    ...nodeControllers(o),
+    endpointsController(),
+    endpointSliceController(),
+    ...serviceAccountControllers(o),
+    ...volumeControllers(),
+    resourceQuotaController(),
   ];
 }
 
@@ -66,7 +96,7 @@ export async function startControllerManager(
   );
   const manager = new ControllerManager({
     client: new Client(transport),
-    controllers: o.controllers ?? defaultControllers(),
+    controllers: o.controllers ?? defaultControllers(o),
     log: o.log,
     lease: o.leaseName ? { name: o.leaseName } : undefined,
   });

@@ -5,7 +5,8 @@
  *   preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2
  *   Preemption is not helpful for scheduling.
  * Each reason is counted over the nodes that gave it ("N reason"), and the entries are sorted as
- * strings.
+ * strings. A preFilter refusal names its reason once, uncounted:
+ *   0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.
  */
 import type { FilterStatus } from './plugins/types.ts';
 
@@ -13,6 +14,8 @@ import type { FilterStatus } from './plugins/types.ts';
 export interface Diagnosis {
   numAllNodes: number;
   nodeToStatus: Map<string, FilterStatus>;
+  /** Set when a preFilter refused the pod: the message replaces the per-node histogram. */
+  preFilterMsg?: string;
 }
 
 /** "N reason, M reason" over a map of reason → count, sorted as strings. */
@@ -28,6 +31,7 @@ export function fitErrorMessage(d: Diagnosis): string {
   const counts = new Map<string, number>();
   for (const s of d.nodeToStatus.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   if (d.numAllNodes === 0) return 'no nodes available to schedule pods';
+  if (d.preFilterMsg) return `0/${d.numAllNodes} nodes are available: ${d.preFilterMsg}.`;
   return `0/${d.numAllNodes} nodes are available: ${reasonHistogram(counts)}.`;
 }
 

@@ -1,8 +1,9 @@
 /**
- * One scheduling decision: filter every node through the filter plugins (a node stops at its first
- * failing plugin), score the feasible ones with the score plugins (each normalized to 0..100 and
- * weighted), and pick the best — ties go to the node listed first. When nothing fits, the
- * Diagnosis records every node's reasons for the FailedScheduling message and for preemption.
+ * One scheduling decision: run the preFilters (any of which may refuse the pod everywhere), filter
+ * every node through the filter plugins (a node stops at its first failing plugin), score the
+ * feasible ones with the score plugins (each normalized to 0..100 and weighted), and pick the best —
+ * ties go to the node listed first. When nothing fits, the Diagnosis records every node's reasons
+ * for the FailedScheduling message and for preemption.
  */
 import type { Diagnosis } from './diagnosis.ts';
 import type { NodeInfo, Snapshot } from './node-info.ts';
@@ -56,7 +57,20 @@ export function schedulePod(
   profile: Profile = defaultProfile,
 ): ScheduleResult {
   const state = cycleState(pod, snapshot);
-  for (const f of profile.filters) f.preFilter?.(state);
+  for (const f of profile.filters) {
+    const refused = f.preFilter?.(state);
+    if (refused) {
+      // Nothing about any one node can help: every node carries the status, the message names it once.
+      const status: FilterStatus = { reasons: refused.reasons, unresolvable: true };
+      const nodeToStatus = new Map(snapshot.nodes.map((n) => [n.name, status]));
+      const diagnosis = {
+        numAllNodes: snapshot.nodes.length,
+        nodeToStatus,
+        preFilterMsg: refused.reasons.join(', '),
+      };
+      return { diagnosis, state };
+    }
+  }
   const feasible: NodeInfo[] = [];
   const nodeToStatus = new Map<string, FilterStatus>();
   for (const n of snapshot.nodes) {

@@ -9,6 +9,7 @@ import { silentLogger } from '../client/logger.ts';
 import type { ControllerContext } from '../controllers/types.ts';
 import { makeNode, makePod } from './fixtures.ts';
 import { schedulerController } from './scheduler.ts';
+import { storageFakeResources } from '../controllers/persistentvolume/testing.ts';
 import type { Node, Pod } from './types.ts';
 
 interface Rig {
@@ -30,7 +31,7 @@ afterEach(async () => {
  * server does; without it bindings are accepted but never show up (the informer lags forever).
  */
 async function rig(nodes: Node[], pods: Pod[], applyBindings = true): Promise<Rig> {
-  const fake = new FakeApi();
+  const fake = new FakeApi(storageFakeResources);
   fake.reactors.push((req, a) => {
     if (a.subresource !== 'binding' || a.verb !== 'create') return undefined;
     const node = (a.body as { target: { name: string } }).target.name;

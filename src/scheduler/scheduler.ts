@@ -2,7 +2,8 @@
  * The scheduler as a controller (the `Controller` contract of src/controllers/types.ts): it watches
  * pods and nodes through the shared informers, queues unassigned pods that name this scheduler
  * (spec.schedulerName, `default-scheduler` unless told), and decides one pod at a time:
- * snapshot the cache → filter → score → assume the pod onto the node → bind in the background.
+ * snapshot the cache → filter → score → assume the pod onto the node → bind in the background
+ * (after the pod's WaitForFirstConsumer volumes are bound for that node: volume-binder.ts).
  * A pod that fits nowhere gets a FailedScheduling event and PodScheduled=False/Unschedulable
  * with the same message, tries preemption, and waits in the queue for a cluster event that may
  * help (node added or changed, a placed pod deleted or finished).
@@ -20,6 +21,7 @@ import { defaultProfile, schedulePod, type Profile } from './framework.ts';
 import { findPreemption } from './preemption.ts';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue.ts';
 import { podKey, type Node, type Pod, type RNode, type RPod } from './types.ts';
+import { PreBindError, SchedulerVolumeBinder, withVolumeBinding } from './volume-binder.ts';
 
 export interface SchedulerOptions {
   /** Pods naming another scheduler are ignored (default `default-scheduler`). */
@@ -28,6 +30,8 @@ export interface SchedulerOptions {
   queue?: Omit<SchedulingQueueOptions, 'clock'>;
   /** Try preemption when a pod fits nowhere (default true). */
   preemption?: boolean;
+  /** How long binding waits for a pod's volumes to be bound (default 20 s). */
+  volumeBindTimeoutMs?: number;
 }
 
 /** Which pods this scheduler should place. */
@@ -63,6 +67,7 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly pods: SharedInformer<Pod>;
   private readonly nodes: SharedInformer<Node>;
+  private readonly volumes: SchedulerVolumeBinder;
   private readonly inflight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private readonly removers: (() => void)[] = [];
@@ -70,10 +75,14 @@ export class Scheduler {
   constructor(ctx: ControllerContext, opts: SchedulerOptions = {}) {
     this.ctx = ctx;
     this.name = opts.schedulerName ?? 'default-scheduler';
-    this.profile = opts.profile ?? defaultProfile;
     this.preemption = opts.preemption ?? true;
     this.recorder = ctx.recorder(this.name);
     this.queue = new SchedulingQueue({ ...opts.queue, clock: ctx.clock });
+    // Storage changes (a claim bound, a volume or class added) may make waiting pods fit.
+    this.volumes = new SchedulerVolumeBinder(ctx, () => this.queue.moveAllToActiveOrBackoff(), {
+      bindTimeoutMs: opts.volumeBindTimeoutMs,
+    });
+    this.profile = opts.profile ?? withVolumeBinding(defaultProfile, this.volumes.plugin);
     this.cache = new SchedulerCache({ clock: ctx.clock });
     this.pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
     this.nodes = ctx.informers.forResource<Node>('', 'v1', 'nodes');
@@ -121,7 +130,8 @@ export class Scheduler {
     this.loop ??= (async () => {
       const okPods = await this.pods.waitForSync(this.ctx.signal);
       const okNodes = await this.nodes.waitForSync(this.ctx.signal);
-      if (!okPods || !okNodes) return;
+      const okVolumes = await this.volumes.waitForSync(this.ctx.signal);
+      if (!okPods || !okNodes || !okVolumes) return;
       for (;;) {
         const info = await this.queue.pop();
         if (!info) return;
@@ -139,6 +149,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     for (const r of this.removers) r();
+    this.volumes.stop();
     this.queue.close();
     await this.loop;
     await this.drain();
@@ -215,6 +226,8 @@ export class Scheduler {
 
   private async bind(info: QueuedPodInfo, pod: RPod, node: string): Promise<void> {
     try {
+      const labels = this.nodes.lister.get('', node)?.metadata.labels ?? {};
+      await this.volumes.preBind(pod, { name: node, labels });
       await bindPod(this.ctx.client, pod, node);
       this.recorder.event(
         pod,
@@ -227,11 +240,14 @@ export class Scheduler {
       // Gone, or bound by someone else: nothing left to do for this pod.
       if (isNotFound(err) || (err instanceof StatusError && err.code === 409)) return;
       this.ctx.log.error({ err, pod: info.key, node }, 'binding failed');
+      const msg = err instanceof Error ? err.message : String(err);
       this.recorder.event(
         pod,
         'Warning',
         'FailedScheduling',
-        `Binding rejected: ${err instanceof Error ? err.message : String(err)}`,
+        err instanceof PreBindError
+          ? `running PreBind plugin "VolumeBinding": ${msg}`
+          : `Binding rejected: ${msg}`,
       );
       const latest = this.pods.lister.get(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       if (latest && responsibleFor(latest, this.name)) this.queue.add(info.key, latest);

@@ -182,7 +182,7 @@ spec:
     const k = kubectlSession(t, s.server.kubeconfig);
     const cases: { selector: string; want: string[] }[] = [
       { selector: 'tier=front', want: ['c-1', 'c-3'] },
-      { selector: 'tier!=front', want: ['c-2'] },
+      { selector: 'tier!=front', want: ['c-2', 'kube-root-ca.crt'] }, // every namespace has the root CA ConfigMap
       { selector: 'tier in (back,middle)', want: ['c-2'] },
       { selector: 'tier notin (back),e2e=get', want: ['c-1', 'c-3'] },
       { selector: 'tier', want: ['c-1', 'c-2', 'c-3'] },

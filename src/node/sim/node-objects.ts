@@ -1,7 +1,9 @@
 /**
  * The API objects of a simulated node: the Node (capacity = allocatable, labels a real node has,
- * a Ready condition, addresses, nodeInfo, a pod CIDR) and its heartbeat Lease in kube-node-lease.
- * Addresses come from the node's index so thousands of nodes get distinct, stable ones.
+ * a Ready condition, addresses, nodeInfo) and its heartbeat Lease in kube-node-lease. Addresses
+ * come from the node's index so thousands of nodes get distinct, stable ones. The Node's podCIDR is
+ * left to the node IPAM controller, as a kubelet leaves it, so nodes of several sim processes never
+ * share one.
  */
 import type { KubeObject } from '../../api/object.ts';
 import type { Node, Taint } from '../../scheduler/types.ts';
@@ -30,7 +32,7 @@ export function nodeAddress(index: number): string {
   return `10.${200 + ((n >> 16) & 31)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-/** The node's pod CIDR: 10.(64 + index / 256).(index % 256).0/24. */
+/** The range the sim draws pod IPs from: 10.(64 + index / 256).(index % 256).0/24. */
 export function nodePodCIDR(index: number): { cidr: string; prefix: string } {
   const a = 64 + ((index >> 8) & 127);
   const b = index & 255;
@@ -72,7 +74,6 @@ export function simNode(s: SimNodeSpec, now: number): Node {
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', [simLabel]: 'true' },
     },
     spec: {
-      podCIDR: nodePodCIDR(s.index).cidr,
       providerID: `sim://${s.name}`,
       ...(s.taints?.length ? { taints: s.taints } : {}),
     },

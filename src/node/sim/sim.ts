@@ -16,7 +16,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../client/status.ts'
 import { podKey, type Node, type Pod, type RPod, type Taint } from '../../scheduler/types.ts';
 import { StageEngine } from './engine.ts';
 import { nodeLeaseNamespace, nodePodCIDR, simLease, simNode, type SimNodeSpec } from './node-objects.ts';
-import { runningStatus, succeededStatus } from './pod-status.ts';
+import { statusFor } from './pod-status.ts';
 import { defaultStages, type Stage, type StageOptions } from './stages.ts';
 
 export interface SimOptions extends StageOptions {
@@ -219,14 +219,12 @@ export class SimNodes {
       }
       const node = this.nodes.get(pod.spec?.nodeName ?? '');
       if (!node) return;
-      const status =
-        stage.next.status === 'running'
-          ? runningStatus(
-              pod,
-              { hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) },
-              this.clock.now(),
-            )
-          : succeededStatus(pod, this.clock.now());
+      const status = statusFor(
+        stage.next.status,
+        pod,
+        () => ({ hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) }),
+        this.clock.now(),
+      );
       await pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
     } catch (err) {
       // The pod went away (or was replaced) meanwhile: nothing to do.

@@ -24,7 +24,14 @@ export interface StageDelay {
   durationFromAnnotation?: string;
 }
 
-export type StageNext = { status: 'running' | 'succeeded' } | { delete: true };
+/**
+ * The status templates (pod-status.ts): `running` (started and Ready), `succeeded` (exit 0),
+ * `finished` (exit with the pod's sim exit code: Succeeded for 0, Failed otherwise) and
+ * `restarted` (the containers exited with the sim exit code and were restarted in place).
+ */
+export type StageStatus = 'running' | 'succeeded' | 'finished' | 'restarted';
+
+export type StageNext = { status: StageStatus } | { delete: true };
 
 export interface Stage {
   name: string;
@@ -74,6 +81,13 @@ export function stageMatches(stage: Stage, pod: DeepReadonly<Pod>): boolean {
 /** The annotation that makes any pod finish (Succeeded) after the given duration. */
 export const simDurationAnnotation = 'berth.io/sim-duration';
 
+/**
+ * The annotation giving the exit code a pod's containers finish with (default 0). Non-zero: a pod
+ * with restartPolicy Never ends Failed; with OnFailure or Always its containers are restarted in
+ * place (restartCount goes up) every duration, like a crash loop.
+ */
+export const simExitCodeAnnotation = 'berth.io/sim-exit-code';
+
 export interface StageOptions {
   /** Bound → Running/Ready (default 1 s). */
   readyDelayMs?: number;
@@ -83,7 +97,10 @@ export interface StageOptions {
   jitter?: number;
 }
 
-/** The default lifecycle: delete when deleting, start when bound, finish Job-like pods. */
+/**
+ * The default lifecycle: delete when deleting, start when bound, restart crashing containers of
+ * pods that may restart, finish Job-like pods (with their sim exit code).
+ */
 export function defaultStages(o: StageOptions = {}): Stage[] {
   const ready = o.readyDelayMs ?? 1000;
   const job = o.jobDurationMs ?? 2000;
@@ -91,6 +108,10 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
   const notDeleting: StageExpression = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
   const running: StageExpression = { key: '.status.phase', operator: 'In', values: ['Running'] };
   const finish = { durationMs: job, jitterMs: job * jitter, durationFromAnnotation: simDurationAnnotation };
+  const exitsNonZero: StageExpression[] = [
+    { key: `.metadata.annotations["${simExitCodeAnnotation}"]`, operator: 'Exists' },
+    { key: `.metadata.annotations["${simExitCodeAnnotation}"]`, operator: 'NotIn', values: ['0'] },
+  ];
   return [
     {
       name: 'pod-delete',
@@ -110,6 +131,19 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
       next: { status: 'running' },
     },
     {
+      name: 'pod-restart-failed-container',
+      selector: {
+        matchExpressions: [
+          notDeleting,
+          running,
+          ...exitsNonZero,
+          { key: '.spec.restartPolicy', operator: 'NotIn', values: ['Never'] },
+        ],
+      },
+      delay: finish,
+      next: { status: 'restarted' },
+    },
+    {
       name: 'pod-complete-job',
       selector: {
         matchExpressions: [
@@ -119,7 +153,7 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
         ],
       },
       delay: finish,
-      next: { status: 'succeeded' },
+      next: { status: 'finished' },
     },
     {
       name: 'pod-complete-annotated',
@@ -131,7 +165,7 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
         ],
       },
       delay: finish,
-      next: { status: 'succeeded' },
+      next: { status: 'finished' },
     },
   ];
 }

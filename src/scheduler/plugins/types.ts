@@ -1,9 +1,10 @@
 /**
  * The scheduling framework's plugin shapes. A cycle runs every plugin's optional `preFilter` once
- * (to precompute what filters need, kept in `CycleState`), then `filter` per node, then `score`
- * per feasible node. A filter answers undefined for "fits" or a FilterStatus naming the reasons in
- * Kubernetes' wording; `unresolvable` marks reasons preemption cannot fix (a node whose taints or
- * labels do not fit stays unfit however many pods are removed from it).
+ * (to precompute what filters need, kept in `CycleState`, or to refuse the pod on every node at
+ * once), then `filter` per node, then `score` per feasible node. A filter answers undefined for
+ * "fits" or a FilterStatus naming the reasons in Kubernetes' wording; `unresolvable` marks reasons
+ * preemption cannot fix (a node whose taints or labels do not fit stays unfit however many pods are
+ * removed from it).
  */
 import type { NodeInfo, Snapshot } from '../node-info.ts';
 import type { RPod } from '../types.ts';
@@ -28,7 +29,8 @@ export function cycleState(pod: RPod, snapshot: Snapshot): CycleState {
 
 export interface FilterPlugin {
   name: string;
-  preFilter?(state: CycleState): void;
+  /** May refuse the pod outright (on every node, e.g. an unbound immediate claim) by returning a status. */
+  preFilter?(state: CycleState): FilterStatus | void;
   filter(state: CycleState, node: NodeInfo): FilterStatus | undefined;
 }
 

@@ -172,6 +172,7 @@ const statefulSet: Definitions = {
       partition: s.int32(
         'Pods with an ordinal at or above this number are updated; the rest keep the old revision (default 0).',
       ),
+      maxUnavailable: s.intOrString('Most pods that may be unavailable during the update (default 1).'),
     },
     'Parameters of a StatefulSet rolling update.',
   ),

@@ -79,6 +79,38 @@ describe('StatefulSet', () => {
     ],
     ['unknown update strategy', valid({ updateStrategy: { type: 'Blue' } }), ['spec.updateStrategy']],
     [
+      'maxUnavailable 0',
+      valid({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } } }),
+      ['spec.updateStrategy.rollingUpdate.maxUnavailable'],
+    ],
+    [
+      'maxUnavailable 50%',
+      valid({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } } }),
+      [],
+    ],
+    [
+      'a volumeMount naming a claim template',
+      valid({
+        volumeClaimTemplates: [claim],
+        template: podTemplate(
+          { app: 'web' },
+          { containers: [{ name: 'c', image: 'nginx', volumeMounts: [{ name: 'data', mountPath: '/d' }] }] },
+        ),
+      }),
+      [],
+    ],
+    [
+      'a volumeMount naming nothing',
+      valid({
+        volumeClaimTemplates: [claim],
+        template: podTemplate(
+          { app: 'web' },
+          { containers: [{ name: 'c', image: 'nginx', volumeMounts: [{ name: 'nope', mountPath: '/d' }] }] },
+        ),
+      }),
+      ['spec.template.spec.containers[0].volumeMounts[0].name'],
+    ],
+    [
       'bad retention policy',
       valid({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep' } }),
       ['spec.persistentVolumeClaimRetentionPolicy.whenDeleted'],

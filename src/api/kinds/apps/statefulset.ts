@@ -11,11 +11,14 @@ import {
   ageColumn,
   child,
   deepEqual,
+  intOrPercentValue,
+  notMoreThan100Percent,
   num,
   setDefault,
   specOf,
   statusOf,
   validateReplicaTemplate,
+  validatePositiveIntOrPercent,
   validateSelectorAndTemplate,
   wideTemplateColumns,
 } from './workload.ts';
@@ -41,6 +44,15 @@ export function defaultStatefulSet(o: KubeObject): void {
   }
 }
 
+/** maxUnavailable, when given, is a positive integer or a percentage of at most 100%. */
+function validateMaxUnavailable(v: unknown, path: string): FieldError[] {
+  if (v === undefined || v === null) return [];
+  const errs = [...validatePositiveIntOrPercent(v, path), ...notMoreThan100Percent(v, path)];
+  if (errs.length === 0 && intOrPercentValue(v) === 0)
+    errs.push(fieldError.invalid(path, v, 'must be greater than 0'));
+  return errs;
+}
+
 function validateUpdateStrategy(strategy: Obj, path: string): FieldError[] {
   const type = str(strategy.type);
   const ru = strategy.rollingUpdate;
@@ -58,10 +70,32 @@ function validateUpdateStrategy(strategy: Obj, path: string): FieldError[] {
             ),
           ];
     case 'RollingUpdate':
-      return isObject(ru) ? nonNegative(ru.partition, `${path}.rollingUpdate.partition`) : [];
+      return isObject(ru)
+        ? [
+            ...nonNegative(ru.partition, `${path}.rollingUpdate.partition`),
+            ...validateMaxUnavailable(ru.maxUnavailable, `${path}.rollingUpdate.maxUnavailable`),
+          ]
+        : [];
     default:
       return [fieldError.invalid(path, strategy, "must be 'RollingUpdate' or 'OnDelete'")];
   }
+}
+
+/**
+ * The template as its pods will have it: each volumeClaimTemplate becomes a volume of the same name
+ * (the controller mounts the pod's claim there), so volumeMounts may name the claim templates.
+ */
+function withClaimVolumes(spec: Obj): unknown {
+  const template = spec.template;
+  const claims = objects(spec.volumeClaimTemplates).map((c) => str(obj(c.metadata).name));
+  if (!isObject(template) || claims.length === 0) return template;
+  const podSpec = obj(template.spec);
+  const volumes = objects(podSpec.volumes);
+  const have = new Set(volumes.map((v) => str(v.name)));
+  const added = claims
+    .filter((n) => n !== '' && !have.has(n))
+    .map((n) => ({ name: n, persistentVolumeClaim: { claimName: n } }));
+  return { ...template, spec: { ...podSpec, volumes: [...volumes, ...added] } };
 }
 
 /** Semantic checks of a StatefulSet's spec (Kubernetes' ValidateStatefulSetSpec). */
@@ -82,7 +116,7 @@ export function validateStatefulSet(o: KubeObject): FieldError[] {
   errs.push(...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   errs.push(...validateSelectorAndTemplate(spec, 'spec', 'statefulset'));
-  errs.push(...validateReplicaTemplate(spec.template, 'spec.template', 'StatefulSet'));
+  errs.push(...validateReplicaTemplate(withClaimVolumes(spec), 'spec.template', 'StatefulSet'));
   objects(spec.volumeClaimTemplates).forEach((claim, i) => {
     if (!str(obj(claim.metadata).name))
       errs.push(fieldError.required(`spec.volumeClaimTemplates[${i}].metadata.name`));

@@ -12,7 +12,8 @@ describe('cron schedules', () => {
     '59 23 31 12 6',
     '@hourly',
     '@daily',
-    '@every 1h30m',
+    '0 0 * * 7',
+    '0 12 * * 5-7',
   ];
   for (const s of valid)
     it(`accepts ${JSON.stringify(s)}`, () => assert.equal(cronScheduleError(s), undefined));
@@ -25,7 +26,7 @@ describe('cron schedules', () => {
     ['* 24 * * *', /above maximum \(23\)/],
     ['* * 0 * *', /beginning of range \(0\) below minimum \(1\)/],
     ['* * * 13 *', /above maximum \(12\)/],
-    ['* * * * 7', /above maximum \(6\)/],
+    ['* * * * 8', /above maximum \(7\)/],
     ['5-1 * * * *', /beginning of range \(5\) beyond end of range \(1\)/],
     ['*/0 * * * *', /step of range should be a positive number/],
     ['1-2-3 * * * *', /too many hyphens/],
@@ -33,7 +34,8 @@ describe('cron schedules', () => {
     ['x * * * *', /failed to parse int from x/],
     ['* * * FOO *', /failed to parse int from FOO/],
     ['@fortnightly', /unrecognized descriptor/],
-    ['@every soon', /failed to parse duration/],
+    ['@every 1h30m', /@every is not supported/],
+    ['@reboot', /@reboot is not supported/],
   ];
   for (const [s, re] of invalid)
     it(`rejects ${JSON.stringify(s)}`, () => assert.match(cronScheduleError(s) ?? '', re));

@@ -1,8 +1,9 @@
 /**
  * Checks CronJob schedules and time zones the way the Kubernetes API accepts them: five standard
  * cron fields (minute hour day-of-month month day-of-week; `*`, `?`, lists, ranges, steps, month
- * and weekday names) or a macro (@yearly … @hourly, `@every <duration>`), and an IANA zone name.
- * Only validity is decided here; computing run times belongs to the CronJob controller.
+ * and weekday names, day-of-week 7 as Sunday like Vixie cron) or a macro (@yearly … @hourly), and
+ * an IANA zone name. `@every` and `@reboot` are refused: the CronJob controller (which computes the
+ * run times, src/controllers/cronjob/schedule.ts) cannot honour them, so the API says so up front.
  */
 
 interface FieldBounds {
@@ -32,11 +33,10 @@ const fields: FieldBounds[] = [
   { min: 0, max: 23 },
   { min: 1, max: 31 },
   { min: 1, max: 12, names: months },
-  { min: 0, max: 6, names: weekdays },
+  { min: 0, max: 7, names: weekdays }, // 7 is Sunday too
 ];
 
 const macros = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-const goDuration = /^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
 
 function parseNumber(text: string, bounds: FieldBounds): number | string {
   const named = bounds.names?.[text.toLowerCase()];
@@ -87,12 +87,9 @@ export function cronScheduleError(schedule: string): string | undefined {
   const spec = schedule.trim();
   if (spec === '') return 'empty spec string';
   if (spec.startsWith('@')) {
-    if (spec.startsWith('@every ')) {
-      const d = spec.slice('@every '.length).trim();
-      return goDuration.test(d)
-        ? undefined
-        : `failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(d)}`;
-    }
+    if (spec === '@every' || spec.startsWith('@every '))
+      return '@every is not supported: write the interval as five fields, e.g. "*/5 * * * *" for every 5 minutes';
+    if (spec === '@reboot') return '@reboot is not supported: a CronJob has no boot to run at';
     return macros.has(spec) ? undefined : `unrecognized descriptor: ${spec}`;
   }
   const parts = spec.split(/\s+/);

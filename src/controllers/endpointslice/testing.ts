@@ -1,0 +1,119 @@
+/**
+ * Test rig for the service-networking and service-account controllers: a FakeApi serving the
+ * resources they use behind a real Client, an informer factory that is never started (tests fill
+ * the caches), a FakeClock, and helpers to seed objects into both the fake API and the caches.
+ * Only for *.test.ts files.
+ */
+import type { KubeObject } from '../../api/object.ts';
+import { Client } from '../../client/client.ts';
+import { FakeClock } from '../../client/clock.ts';
+import { EventRecorder } from '../../client/events.ts';
+import { defaultFakeResources, FakeApi, type FakeAction, type FakeResource } from '../../client/fake-api.ts';
+import { informerFactory, type InformerFactory } from '../../client/informer.ts';
+import { silentLogger } from '../../client/logger.ts';
+import type { ControllerContext } from '../types.ts';
+
+const extra: FakeResource[] = [
+  { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
+  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
+  { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    resource: 'endpointslices',
+    kind: 'EndpointSlice',
+    namespaced: true,
+  },
+];
+const all = [...defaultFakeResources, ...extra];
+
+function groupVersion(resource: string): [string, string] {
+  const r = all.find((x) => x.resource === resource);
+  if (!r) throw new Error(`rig: unknown resource ${resource}`);
+  return [r.group, r.version];
+}
+
+export class Rig {
+  readonly api = new FakeApi(all);
+  readonly client = new Client(this.api);
+  readonly clock = new FakeClock(Date.UTC(2026, 0, 1));
+  readonly informers: InformerFactory = informerFactory(this.client, {
+    clock: this.clock,
+    logger: silentLogger,
+  });
+  readonly ctx: ControllerContext;
+
+  constructor() {
+    this.ctx = {
+      client: this.client,
+      informers: this.informers,
+      recorder: (component) =>
+        new EventRecorder({ client: this.client, component, clock: this.clock, logger: silentLogger }),
+      log: silentLogger,
+      clock: this.clock,
+      signal: new AbortController().signal,
+    };
+  }
+
+  private informer(resource: string) {
+    const [g, v] = groupVersion(resource);
+    return this.informers.forResource(g, v, resource);
+  }
+
+  /** Creates `obj` in the fake API, then caches what was stored (with `overrides` applied to the cached copy). */
+  async seed<T extends KubeObject>(
+    resource: string,
+    obj: T,
+    overrides: (stored: T) => void = () => {},
+  ): Promise<T> {
+    const [g, v] = groupVersion(resource);
+    const created = await this.client.resource<T>(g, v, resource).create(obj.metadata.namespace, obj);
+    overrides(created);
+    this.informer(resource).store.upsert(created);
+    return created;
+  }
+
+  /** Delivers a watch event to the informer (runs the handlers, as a real watch would). */
+  event(resource: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void {
+    this.informer(resource).apply(type, obj);
+  }
+
+  /**
+   * Brings the cache of `resource` to what the fake API holds now, through watch events (so the
+   * handlers see them, as they would over a real watch).
+   */
+  syncCache(resource: string): void {
+    const inf = this.informer(resource);
+    const live = this.api.list(resource);
+    const liveKeys = new Set(live.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
+    for (const cached of inf.store.list())
+      if (!liveKeys.has(`${cached.metadata.namespace ?? ''}/${cached.metadata.name ?? ''}`))
+        inf.apply('DELETED', structuredClone(cached) as KubeObject);
+    for (const o of live) {
+      const key = o.metadata.namespace
+        ? `${o.metadata.namespace}/${o.metadata.name}`
+        : (o.metadata.name ?? '');
+      const cached = inf.store.get(key);
+      if (cached?.metadata.resourceVersion === o.metadata.resourceVersion) continue;
+      inf.apply(cached ? 'MODIFIED' : 'ADDED', o);
+    }
+  }
+
+  /** Stored objects of `resource` in `namespace`. */
+  stored<T extends KubeObject>(resource: string, namespace = ''): T[] {
+    return this.api.list(resource, namespace) as T[];
+  }
+
+  /** Recorded writes without Events, as `verb resource[/name]`. */
+  writes(): string[] {
+    return this.writeActions().map((a) => `${a.verb} ${a.resource}${a.name ? '/' + a.name : ''}`);
+  }
+
+  writeActions(): FakeAction[] {
+    return this.api.writes().filter((a) => a.resource !== 'events');
+  }
+
+  reset(): void {
+    this.api.actions.length = 0;
+  }
+}

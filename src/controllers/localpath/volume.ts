@@ -1,0 +1,83 @@
+/**
+ * The PersistentVolume the local-path provisioner makes for a claim: named `pvc-<claim uid>`, a
+ * `local` volume at `<basePath>/<pv name>_<namespace>_<claim name>` on the node the scheduler chose,
+ * pinned there by required node affinity on kubernetes.io/hostname, sized as the claim asks,
+ * pre-bound to the claim (claimRef with its uid) so the binder binds exactly this pair.
+ *
+ * The directory itself belongs to the node. The agent (a later issue) will make it: when it mounts
+ * a `local` volume whose PV carries `pv.kubernetes.io/provisioned-by: berth.io/local-path`, it
+ * creates the directory (mode 0777, as a hostPath DirectoryOrCreate would) before starting the
+ * pod's containers. Removal: before deleting a Released PV the provisioner calls its `removeData`
+ * hook, which today only logs (TODO, agent issue). The plan for the agent: the PVs made here get a
+ * finalizer `berth.io/local-path-data`; the agent of the PV's node sees the PV being deleted,
+ * removes the directory, then the finalizer — so a node that is down keeps the PV Terminating
+ * instead of silently leaking the data.
+ */
+import { posix } from 'node:path';
+import type { Node } from '../../scheduler/types.ts';
+import type { PersistentVolume, PersistentVolumeClaim, RO, StorageClass } from '../persistentvolume/types.ts';
+import { annProvisionedBy, requestedStorage, storageClassName } from '../persistentvolume/types.ts';
+
+/** The provisioner name classes use to ask for local-path volumes. */
+export const localPathProvisioner = 'berth.io/local-path';
+/** Where volumes go unless the class's `basePath` parameter says otherwise. */
+export const defaultBasePath = '/var/lib/berth/storage';
+
+/** The PV name for a claim. */
+export function volumeNameFor(claim: RO<PersistentVolumeClaim>): string {
+  return `pvc-${claim.metadata.uid ?? ''}`;
+}
+
+/** The directory of a volume: `<base>/<pv name>_<namespace>_<claim name>`. */
+export function volumePath(base: string, pvName: string, claim: RO<PersistentVolumeClaim>): string {
+  return posix.join(base, `${pvName}_${claim.metadata.namespace ?? ''}_${claim.metadata.name ?? ''}`);
+}
+
+/** The base path for a class: its `basePath` parameter, else `fallback`; must be absolute. */
+export function basePathOf(sc: RO<StorageClass>, fallback = defaultBasePath): string {
+  return sc.parameters?.basePath || fallback;
+}
+
+/** The hostname label value of a node (its name when the node or the label is unknown). */
+export function hostnameOf(nodeName: string, node: RO<Node> | undefined): string {
+  return node?.metadata.labels?.['kubernetes.io/hostname'] ?? nodeName;
+}
+
+/** The PV for `claim` on `hostname` (see the file comment). */
+export function localPathVolume(
+  claim: RO<PersistentVolumeClaim>,
+  sc: RO<StorageClass>,
+  hostname: string,
+  base: string,
+): PersistentVolume {
+  const name = volumeNameFor(claim);
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, annotations: { [annProvisionedBy]: localPathProvisioner } },
+    spec: {
+      capacity: { storage: requestedStorage(claim) },
+      accessModes: [...(claim.spec?.accessModes ?? ['ReadWriteOnce'])],
+      persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+      storageClassName: storageClassName(claim),
+      volumeMode: 'Filesystem',
+      ...(sc.mountOptions?.length ? { mountOptions: [...sc.mountOptions] } : {}),
+      local: { path: volumePath(base, name, claim) },
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [hostname] }] },
+          ],
+        },
+      },
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace: claim.metadata.namespace ?? '',
+        name: claim.metadata.name ?? '',
+        uid: claim.metadata.uid ?? '',
+        ...(claim.metadata.resourceVersion ? { resourceVersion: claim.metadata.resourceVersion } : {}),
+      },
+    },
+  };
+}
