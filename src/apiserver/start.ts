@@ -30,6 +30,7 @@ import { defaultStorageClass } from './admission/default-storage-class.ts';
 import { storageObjectInUseProtection } from './admission/storage-object-in-use-protection.ts';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.ts';
 import { ServiceAllocator, serviceAllocation } from './admission/service-allocation.ts';
+import { ServiceAllocationRepair } from './admission/service-allocation-repair.ts';
 import { limitRanger } from './admission/limit-ranger.ts';
 import { priorityAdmission } from './admission/priority.ts';
 import { resourceQuotaAdmission } from './admission/resource-quota.ts';
@@ -170,9 +171,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         typeof data.token === 'string' ? Buffer.from(data.token, 'base64').toString('utf8') : undefined;
       return { token, deleting: !!secret.metadata.deletionTimestamp };
     };
-    const allocator = new ServiceAllocator({
+    // Allocation state lives in the datastore (shared by every API server on it).
+    const allocator = new ServiceAllocator(api.store, {
       serviceCidr: o.serviceCidr ?? '10.96.0.0/12',
       nodePortRange: o.nodePortRange ?? { first: 30000, last: 32767 },
+      log: (msg, extra) => o.log.warn(extra ?? {}, msg),
     });
     api.admission.push(
       namespaceLifecycle(api),
@@ -206,6 +209,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await ensureBootstrapPolicy(api);
     const aggregator = new ClusterRoleAggregator(api, { log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
     await aggregator.start();
+    // Rebuilds the ClusterIP / NodePort bitmaps from the Services now and every few minutes.
+    const allocationRepair = new ServiceAllocationRepair(api, allocator);
+    await allocationRepair.start();
     // The listening address, not advertiseUrl: in-process components stay on this host's own socket.
     const localUrl = `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
     const kubeconfig = join(o.dataDir, 'kubeconfig');
@@ -225,6 +231,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       kubeconfig,
       async close() {
         aggregator.stop();
+        allocationRepair.stop();
         await server.close();
         await store.close();
       },
@@ -246,7 +253,17 @@ async function bootstrapObjects(server: ApiServer, serviceCidr: string): Promise
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
     }
-    await rs.create(ns, obj, systemContext());
+    try {
+      await rs.create(ns, obj, systemContext());
+    } catch (err) {
+      // Another API server on the same datastore made it first (AlreadyExists, or for the
+      // kubernetes Service its address "already allocated"): that is the same outcome.
+      const made = await rs.get(ns, obj.metadata.name!).then(
+        () => true,
+        () => false,
+      );
+      if (!made) throw err;
+    }
   };
   for (const name of systemNamespaces) {
     await ensure('', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtinRegistry } from '../../api/kinds/index.ts';
 import type { KubeObject } from '../../api/object.ts';
+import { Api } from '../api.ts';
 import { deleteObject } from '../registry/delete.ts';
 import { patchObject } from '../registry/patch.ts';
 import { ctx, json, newApi, rejectsStatus, service } from '../test-fixtures.ts';
@@ -20,7 +22,7 @@ const specOf = (o: KubeObject) => o.spec as unknown as Spec;
 
 function withAllocator(path = ':memory:') {
   const t = newApi(path);
-  const allocator = new ServiceAllocator({
+  const allocator = new ServiceAllocator(t.store, {
     serviceCidr: '10.96.0.0/12',
     nodePortRange: { first: 30000, last: 32767 },
   });
@@ -67,21 +69,21 @@ test('explicit cluster IPs: a taken one or one out of range is 422; headless get
   assert.match(out.message, /not in the valid range/);
   const headless = (await svcs.create('default', service('h', { clusterIP: 'None' }), ctx())).obj;
   assert.equal(specOf(headless).clusterIP, 'None');
-  assert.equal(allocator.ips.usedCount(), 1);
+  assert.equal((await allocator.ips.allocated()).length, 1);
   // A failed write (name taken) gives its address back; so does a dry run.
   await rejectsStatus(svcs.create('default', service('a'), ctx()), 409, 'AlreadyExists');
   await svcs.create('default', service('dry'), ctx({ dryRun: true }));
-  assert.equal(allocator.ips.usedCount(), 1);
+  assert.equal((await allocator.ips.allocated()).length, 1);
   // Deleting frees the address for reuse.
   await deleteObject(svcs, 'default', 'a', {}, ctx());
-  assert.equal(allocator.ips.usedCount(), 0);
+  assert.equal((await allocator.ips.allocated()).length, 0);
   await svcs.create('default', service('b', { clusterIP: '10.96.0.10' }), ctx());
   // An update that leaves clusterIP out keeps it; changing it is refused.
   const replaced = (await svcs.update('default', 'b', service('b'), ctx())).obj;
   assert.equal(specOf(replaced).clusterIP, '10.96.0.10');
   await rejectsStatus(svcs.update('default', 'b', service('b', { clusterIP: '10.96.0.11' }), ctx()), 422);
-  assert.equal(allocator.ips.usedCount(), 1);
-  assert.equal(allocator.ips.has(ipToNumber('10.96.0.11')!), false);
+  assert.equal((await allocator.ips.allocated()).length, 1);
+  assert.equal((await allocator.ips.allocated()).includes(ipToNumber('10.96.0.11')!), false);
   await done();
 });
 
@@ -98,7 +100,7 @@ test('node ports come from 30000-32767, are freed on delete and when the type dr
   const ports = specOf(obj).ports.map((p) => p.nodePort!);
   for (const p of ports) assert.ok(p >= 30000 && p <= 32767, String(p));
   assert.notEqual(ports[0], ports[1]);
-  assert.equal(allocator.ports.usedCount(), 2);
+  assert.equal((await allocator.ports.allocated()).length, 2);
   // Explicit: taken → 422, out of range → 422.
   await rejectsStatus(
     svcs.create(
@@ -114,7 +116,7 @@ test('node ports come from 30000-32767, are freed on delete and when the type dr
     422,
     'Invalid',
   );
-  assert.equal(allocator.ports.usedCount(), 2);
+  assert.equal((await allocator.ports.allocated()).length, 2);
   // An unconditional replace without node ports keeps them.
   const kept = (await svcs.update('default', 'np', service('np', two), ctx())).obj;
   assert.deepEqual(
@@ -123,7 +125,7 @@ test('node ports come from 30000-32767, are freed on delete and when the type dr
   );
   // Delete frees both.
   await deleteObject(svcs, 'default', 'np', {}, ctx());
-  assert.equal(allocator.ports.usedCount(), 0);
+  assert.equal((await allocator.ports.allocated()).length, 0);
   const again = (
     await svcs.create(
       'default',
@@ -137,7 +139,7 @@ test('node ports come from 30000-32767, are freed on delete and when the type dr
     await svcs.update('default', 'np2', service('np2', { type: 'ClusterIP', ports: [{ port: 80 }] }), ctx())
   ).obj;
   assert.equal(specOf(asClusterIP).ports[0].nodePort, undefined);
-  assert.equal(allocator.ports.usedCount(), 0);
+  assert.equal((await allocator.ports.allocated()).length, 0);
   await done();
 });
 
@@ -146,7 +148,7 @@ test('node ports come from 30000-32767, are freed on delete and when the type dr
 test('a patch of type NodePort → ClusterIP drops and frees the node ports', async () => {
   const { svcs, allocator, done } = withAllocator();
   await svcs.create('default', service('np', { type: 'NodePort' }), ctx());
-  assert.equal(allocator.ports.usedCount(), 1);
+  assert.equal((await allocator.ports.allocated()).length, 1);
   const { obj } = await patchObject(
     svcs,
     'default',
@@ -158,7 +160,7 @@ test('a patch of type NodePort → ClusterIP drops and frees the node ports', as
   );
   assert.equal(specOf(obj).type, 'ClusterIP');
   assert.equal(specOf(obj).ports[0].nodePort, undefined);
-  assert.equal(allocator.ports.usedCount(), 0);
+  assert.equal((await allocator.ports.allocated()).length, 0);
   await done();
 });
 
@@ -184,8 +186,8 @@ test('allocations are rebuilt from the stored services after a restart', async (
       ),
       422,
     );
-    assert.equal(second.allocator.ips.usedCount(), 5);
-    assert.equal(second.allocator.ports.usedCount(), 5);
+    assert.equal((await second.allocator.ips.allocated()).length, 5);
+    assert.equal((await second.allocator.ports.allocated()).length, 5);
     // New allocations never collide with the old ones.
     for (let i = 0; i < 20; i++) {
       const s = specOf(
@@ -208,6 +210,63 @@ test('ExternalName services hold nothing', async () => {
     ctx(),
   );
   assert.equal(specOf(obj).clusterIP, undefined);
-  assert.equal(allocator.ips.usedCount(), 0);
+  assert.equal((await allocator.ips.allocated()).length, 0);
+  await done();
+});
+
+test('two API servers on one datastore never hand out the same address or port', async () => {
+  const first = withAllocator();
+  const api2 = new Api(builtinRegistry(), first.store, () => {});
+  const allocator2 = new ServiceAllocator(first.store, {
+    serviceCidr: '10.96.0.0/12',
+    nodePortRange: { first: 30000, last: 32767 },
+  });
+  api2.admission.push(serviceAllocation(api2, allocator2));
+  const svcs2 = api2.resource('', 'services');
+  const made = await Promise.all(
+    Array.from({ length: 60 }, (_, i) =>
+      (i % 2 ? first.svcs : svcs2).create('default', service(`s${i}`, { type: 'NodePort' }), ctx()),
+    ),
+  );
+  const ips = made.map((r) => specOf(r.obj).clusterIP!);
+  const ports = made.map((r) => specOf(r.obj).ports[0].nodePort!);
+  assert.equal(new Set(ips).size, 60);
+  assert.equal(new Set(ports).size, 60);
+  // An address one server handed out is refused by the other.
+  await rejectsStatus(svcs2.create('default', service('dup', { clusterIP: ips[1] }), ctx()), 422, 'Invalid');
+  // A port freed through one server can be claimed through the other at once.
+  await deleteObject(first.svcs, 'default', 's1', {}, ctx());
+  await svcs2.create(
+    'default',
+    service('again', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[1] }] }),
+    ctx(),
+  );
+  api2.stop();
+  await first.done();
+});
+
+test('a dry run shows the address it would get and writes no allocation', async () => {
+  const { svcs, store, allocator, done } = withAllocator();
+  await svcs.create('default', service('real'), ctx());
+  const rev = await store.currentRevision();
+  const { obj } = await svcs.create('default', service('dry', { type: 'NodePort' }), ctx({ dryRun: true }));
+  assert.ok(inRange(specOf(obj).clusterIP!));
+  assert.ok(specOf(obj).ports[0].nodePort! >= 30000);
+  assert.equal(await store.currentRevision(), rev);
+  assert.equal((await allocator.ips.allocated()).length, 1);
+  await done();
+});
+
+test('a Service with a finalizer frees what it holds when the last finalizer goes', async () => {
+  const { svcs, allocator, done } = withAllocator();
+  const svc = service('fin', { type: 'NodePort' });
+  svc.metadata.finalizers = ['example.com/hold'];
+  await svcs.create('default', svc, ctx());
+  await deleteObject(svcs, 'default', 'fin', {}, ctx());
+  assert.equal((await allocator.ports.allocated()).length, 1, 'still held while terminating');
+  await patchObject(svcs, 'default', 'fin', 'merge', json({ metadata: { finalizers: null } }), ctx(), '');
+  await assert.rejects(svcs.get('default', 'fin'));
+  assert.equal((await allocator.ips.allocated()).length, 0);
+  assert.equal((await allocator.ports.allocated()).length, 0);
   await done();
 });

@@ -44,6 +44,8 @@ interface SimNodeState {
   spec: SimNodeSpec;
   hostIP: string;
   podPrefix: string;
+  /** True once podPrefix comes from the podCIDR node IPAM assigned. */
+  cidrFromIpam?: boolean;
   nextIP: number;
   lease?: KubeObject;
 }
@@ -200,8 +202,24 @@ export class SimNodes {
     });
   }
 
-  /** The pod's IP on its node: the node's /24, handed out in turn (.2 … .254). */
-  private podIP(n: SimNodeState): string {
+  /**
+   * The pod's IP on its node, handed out in turn (.2 … .254): from the podCIDR node IPAM assigned
+   * (read once, when the node's first pod needs an address) so that pods of nodes in different sim
+   * processes never share an address; from the index-based range while no podCIDR is assigned.
+   */
+  private async podIP(n: SimNodeState): Promise<string> {
+    if (!n.cidrFromIpam) {
+      try {
+        const node = await this.o.client.resource<Node>('', 'v1', 'nodes').get(undefined, n.spec.name);
+        const m = /^(\d+\.\d+\.\d+\.)0\/(\d+)$/.exec((node.spec as { podCIDR?: string })?.podCIDR ?? '');
+        if (m && Number(m[2]) <= 24) {
+          n.podPrefix = m[1]!;
+          n.cidrFromIpam = true;
+        }
+      } catch {
+        // Keep the index-based range; the next pod asks again.
+      }
+    }
     const ip = `${n.podPrefix}${(n.nextIP % 253) + 2}`;
     n.nextIP++;
     return ip;
@@ -219,10 +237,11 @@ export class SimNodes {
       }
       const node = this.nodes.get(pod.spec?.nodeName ?? '');
       if (!node) return;
+      const podIP = pod.status?.podIP ?? (await this.podIP(node));
       const status = statusFor(
         stage.next.status,
         pod,
-        () => ({ hostIP: node.hostIP, podIP: pod.status?.podIP ?? this.podIP(node) }),
+        () => ({ hostIP: node.hostIP, podIP }),
         this.clock.now(),
       );
       await pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
