@@ -18,6 +18,16 @@ import { serviceAccountAuthenticator } from './authn/serviceaccount.ts';
 import { legacyServiceAccountAuthenticator, type LegacySecretState } from './authn/legacy-serviceaccount.ts';
 import { ensureApiServerEndpoints, publishedAddress } from './kubernetes-endpoints.ts';
 import { unionAuthenticator } from './authn/union.ts';
+import {
+  bootstrapSecretFrom,
+  bootstrapTokenAuthenticator,
+  bootstrapTokenNamespace,
+  type BootstrapTokenSecret,
+} from './authn/bootstrap-token.ts';
+import { nodeRestriction } from './admission/node-restriction.ts';
+import { certificateRequester } from './admission/certificate-requester.ts';
+import { handleCsrApproval } from './handlers/csr-approval.ts';
+import { ensureJoinObjects } from './join/join-objects.ts';
 import type { Authenticator } from './authn/authenticator.ts';
 import { clusterAuthorization } from './authz/setup.ts';
 import { rbacEscalation } from './authz/escalation.ts';
@@ -114,6 +124,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         lookupSecret: (ns, name) => lookupSecret(ns, name),
       }),
     );
+    // Bootstrap tokens (node joins): valid while their kube-system Secret says so.
+    let lookupBootstrapSecret: (name: string) => Promise<BootstrapTokenSecret | undefined> = async () =>
+      undefined;
+    tokenAuthenticators.push(bootstrapTokenAuthenticator({ lookupSecret: (n) => lookupBootstrapSecret(n) }));
     const tokens = unionAuthenticator(tokenAuthenticators);
     const authenticator = unionAuthenticator([x509Authenticator(), tokens]);
     // RBAC reads the API's watch caches; the API is made by the server below.
@@ -128,6 +142,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       ['/pods/portforward', podStreamUnavailable],
       ['/serviceaccounts/token', serviceAccountToken(pki.saPrivateKey)],
       ['/namespaces/finalize', namespaceFinalize],
+      ['certificates.k8s.io/certificatesigningrequests/approval', handleCsrApproval],
       ...reviewHandlers(authorizer, tokens),
     ]);
     for (const k of registry.kinds())
@@ -135,7 +150,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     const server = new ApiServer({
       registry,
       store,
-      tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert },
+      // The chain includes the CA so a joining agent can check it against its --ca-cert-hash pin
+      // before it sends its bootstrap token.
+      tls: { cert: `${pki.serverCert.trimEnd()}\n${pki.caCert}`, key: pki.serverKey, ca: pki.caCert },
       authenticator,
       authorizer,
       subresources,
@@ -155,6 +172,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       try {
         const obj = await api.resource('', boundResources[kind] ?? kind).get(ns, name);
         return obj.metadata.deletionTimestamp ? undefined : { uid: obj.metadata.uid! };
+      } catch {
+        return undefined;
+      }
+    };
+    lookupBootstrapSecret = async (name) => {
+      try {
+        return bootstrapSecretFrom(await api.resource('', 'secrets').get(bootstrapTokenNamespace, name));
       } catch {
         return undefined;
       }
@@ -182,6 +206,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       serviceAllocation(api, allocator),
       rbacEscalation(authz.rbac, authorizer),
     );
+    api.admission.push(nodeRestriction(), certificateRequester());
     api.admission.push(
       defaultTolerationSeconds({
         notReadySeconds: o.defaultNotReadyTolerationSeconds,
@@ -207,6 +232,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       advertised ? Number(advertised.port || 443) : addr.port,
     );
     await ensureBootstrapPolicy(api);
+    await ensureJoinObjects(api, url, pki.caCert);
     const aggregator = new ClusterRoleAggregator(api, { log: (msg, extra) => o.log.warn(extra ?? {}, msg) });
     await aggregator.start();
     // Rebuilds the ClusterIP / NodePort bitmaps from the Services now and every few minutes.

@@ -112,6 +112,109 @@ program
     await runSim(opts);
   });
 
+const registry = program
+  .command('registry')
+  .description('Run or maintain the image repository (OCI registry).');
+registry
+  .command('serve')
+  .description('Serve the image repository (OCI Distribution API) from DATA_DIR/registry.')
+  .requiredOption('--data-dir <dir>', 'where the registry keeps blobs, metadata and its certificate')
+  .option('--listen <host:port>', 'address to listen on', '127.0.0.1:5000')
+  .option(
+    '--cert <file>',
+    'TLS certificate (PEM); default: issued from a registry CA in DATA_DIR/registry/tls',
+  )
+  .option('--key <file>', 'TLS private key (PEM) for --cert')
+  .option('--plain-http', 'serve plain HTTP instead of TLS')
+  .option(
+    '--insecure-allow-all',
+    'accept non-loopback clients without authentication (trusted networks only)',
+  )
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../registry/cli.ts').ServeFlags & { logLevel: string }) => {
+    const { runRegistryServe } = await import('../registry/cli.ts');
+    const { createLogger } = await import('./log.ts');
+    const reg = await runRegistryServe(opts, createLogger(opts.logLevel, 'berth-registry'));
+    stopOnSignals(() => reg.close());
+  });
+registry
+  .command('gc')
+  .description('Delete blobs no manifest references (safe while the registry serves).')
+  .requiredOption('--data-dir <dir>', 'the data dir given to `registry serve`')
+  .option('--dry-run', 'list what would be deleted, delete nothing')
+  .option('--grace <duration>', 'keep blobs younger than this (default 1h)')
+  .option('--delete-untagged', 'also delete manifests no tag reaches')
+  .action(async (opts: import('../registry/cli.ts').GcFlags) => {
+    const { runRegistryGc } = await import('../registry/cli.ts');
+    await runRegistryGc(opts);
+  });
+
+program
+  .command('agent')
+  .description('Run a node agent: join a cluster, register this machine as a Node and keep it reported.')
+  .option('--kubeconfig <file>', "join with this kubeconfig (an admin's, or the node's own)")
+  .option('--server <url>', 'API server to join with a bootstrap token, e.g. https://HOST:6443')
+  .option('--token <token>', 'bootstrap token from `berth token create` (ID.SECRET)')
+  .option(
+    '--ca-cert-hash <sha256:hex>',
+    'pin of the cluster CA public key, as `berth token create` prints it',
+  )
+  .option('--node-name <name>', 'the Node name (default: this host name)')
+  .option(
+    '--data-dir <dir>',
+    'where the agent keeps its identity (default /var/lib/berth/agent, ~/.berth/agent)',
+  )
+  .option('--node-ip <ip>', "the InternalIP to report (default: the default route's IPv4 address)")
+  .option('--node-labels <k=v,...>', 'extra labels to register the Node with')
+  .option(
+    '--runtime <name>',
+    'container runtime: containerd, or none (tests, control-plane-only: no pods)',
+    'containerd',
+  )
+  .option('--lease-renew <duration>', 'how often the node Lease is renewed', '10s')
+  .option(
+    '--node-status-update-frequency <duration>',
+    'how often the host is checked for status changes',
+    '10s',
+  )
+  .option(
+    '--node-status-report-frequency <duration>',
+    'longest time between status posts when nothing changed',
+    '5m',
+  )
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Joining with a token (see `berth token create`):',
+      '  berth agent --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef \\',
+      '      --ca-cert-hash sha256:<hex>',
+      'The agent obtains its own client certificate (CN system:node:NAME, O system:nodes) through a',
+      'CertificateSigningRequest and keeps it in DATA_DIR/kubeconfig; it never runs with the join credentials.',
+    ].join('\n'),
+  )
+  .action(async (opts: import('./agent.ts').AgentFlags) => {
+    const { runAgent } = await import('./agent.ts');
+    await runAgent(opts);
+  });
+
+const token = program
+  .command('token')
+  .description('Manage bootstrap tokens that let nodes join the cluster.');
+token
+  .command('create')
+  .description('Create a bootstrap token and print it with the `berth agent` join command.')
+  .option('--ttl <duration>', 'how long the token is valid (e.g. 30m, 24h; 0 = never expires)', '24h')
+  .option('--description <text>', 'a note stored with the token')
+  .option('--kubeconfig <file>', 'an administrator kubeconfig (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--data-dir <dir>', 'use the admin kubeconfig of this `berth server` data directory')
+  .action(async (opts: import('./token.ts').TokenCreateFlags) => {
+    const { createToken } = await import('./token.ts');
+    const t = await createToken(opts);
+    process.stdout.write(`${t.token}\n${t.joinCommand}\n`);
+  });
+
 program
   .command('version')
   .description('Print the Berth version and the Kubernetes API version it serves.')

@@ -69,6 +69,8 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     ...node.controllers,
     // Legacy service-account token Secrets are signed with the key this server verifies.
     serviceAccountSigningKey: cp.pki.saPrivateKey,
+    // The CSR signer issues node (and user) client certificates from the cluster CA.
+    clusterSigning: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
   });
   // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
   const schedCert = await ensureComponentCert(

@@ -30,12 +30,13 @@ import {
 import { volumeControllers } from './persistentvolume/volume-controllers.ts';
 import type { Controller } from './types.ts';
 import { resourceQuotaController } from './resourcequota/controller.ts';
+import { certificateControllers, type CertificateControllerOptions } from './certificates/controllers.ts';
 
 /** The user the controller manager authenticates as. */
 export const controllerManagerUser = 'system:kube-controller-manager';
 
 export interface StartControllerManagerOptions
-  extends NodeControllerOptions, ServiceAccountControllerOptions {
+  extends NodeControllerOptions, ServiceAccountControllerOptions, CertificateControllerOptions {
   /** The API server's URL (loopback). */
   url: string;
   caCert: string;
@@ -53,7 +54,7 @@ export interface StartControllerManagerOptions
 
 /** The controllers `berth server` runs. */
 export function defaultControllers(
-  o: NodeControllerOptions & ServiceAccountControllerOptions = {},
+  o: NodeControllerOptions & ServiceAccountControllerOptions & CertificateControllerOptions = {},
 ): Controller[] {
   return [
     new GarbageCollector(),
@@ -73,6 +74,7 @@ export function defaultControllers(
     ...serviceAccountControllers(o),
     ...volumeControllers(),
     resourceQuotaController(),
+    ...certificateControllers(o),
   ];
 }
 

@@ -1,9 +1,12 @@
 /**
  * Opening the SQLite file: pragmas, the single-process lock and the schema.
  *
- * Durability: journal_mode=WAL with synchronous=FULL. In WAL mode synchronous=NORMAL only fsyncs at
- * checkpoints, so the last commits can vanish on power loss even though they were acknowledged;
- * FULL fsyncs the WAL at every commit. Group commit (see sqlite.ts) pays that fsync once per batch.
+ * Durability: journal_mode=WAL. SQLite's synchronous=FULL would fsync the WAL inside COMMIT — on
+ * the event loop, where one slow fsync stalls every request. So files run synchronous=NORMAL (COMMIT
+ * only writes the WAL into the page cache) and the store fsyncs the WAL itself, on libuv's thread
+ * pool, acknowledging a batch's writes and publishing its watch events only once that fsync has
+ * returned (see sqlite.ts): an acknowledged write is on disk exactly as with FULL. `walPath` names the
+ * file to fsync; it is undefined for ':memory:'.
  *
  * Single process: locking_mode=EXCLUSIVE plus a write transaction at open makes this connection hold
  * the file's lock until it closes; the kernel drops the lock if the process dies (even on kill -9), so
@@ -44,6 +47,8 @@ CREATE TABLE IF NOT EXISTS meta (
 
 export interface OpenedDatabase {
   db: DatabaseSync;
+  /** The WAL file the store must fsync before acknowledging writes (undefined in memory). */
+  walPath?: string;
   /** Removes the pid side file; call after db.close(). */
   release(): void;
 }
@@ -57,7 +62,7 @@ export function openDatabase(path: string): OpenedDatabase {
   try {
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
+    db.exec(`PRAGMA synchronous = ${memory ? 'FULL' : 'NORMAL'}`);
     db.exec('BEGIN IMMEDIATE');
     db.exec(SCHEMA);
     db.exec('COMMIT');
@@ -84,6 +89,7 @@ export function openDatabase(path: string): OpenedDatabase {
   writeFileSync(pidFile, `${process.pid}\n`);
   return {
     db,
+    walPath: `${path}-wal`,
     release: () => rmSync(pidFile, { force: true }),
   };
 }

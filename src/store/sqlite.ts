@@ -8,11 +8,19 @@
  * failed check appends nothing, so one caller's Conflict never fails the others. Only a failure of the
  * transaction itself (disk full, I/O error) fails the whole batch, and then nothing of it was written.
  *
- * Revision invariants: `#revision` is the newest committed revision. Inside a batch the next row's id
- * is #revision + 1, +2, ...; on rollback #revision goes back. Watch events of a batch are published in
- * the same synchronous step as its COMMIT, so the log and what watchers have seen never disagree at
- * any point another task can observe (see watch-hub.ts).
+ * Durability off the event loop: COMMIT only writes the WAL (synchronous=NORMAL, see sqlite-open.ts);
+ * the WAL is then fsynced on libuv's thread pool, one fsync at a time covering every batch committed
+ * before it started, and only after it returns are those batches' callers answered and their watch
+ * events published, in revision order. Later batches commit meanwhile (pipelining), so a slow disk
+ * delays answers but never blocks the event loop.
+ *
+ * Revision invariants: `#revision` is the newest committed revision: reads and the conditions of new
+ * writes see it. Inside a batch the next row's id is #revision + 1, +2, ...; on rollback #revision
+ * goes back. `#published` is the newest revision watchers have been sent (committed and durable);
+ * watch replay reads history up to it, so the log and what watchers have seen never disagree at any
+ * point another task can observe (see watch-hub.ts).
  */
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { StoreError } from './types.ts';
 import type { KeyValue, ListOptions, ListResult, Store, Watch, WatchEvent, WatchHandlers } from './types.ts';
@@ -53,6 +61,14 @@ interface Pending {
   reject: (err: StoreError) => void;
 }
 
+/** A committed batch waiting for its WAL fsync before it is answered and published. */
+interface Committed {
+  revision: number;
+  batch: Pending[];
+  outcomes: WriteOutcome[];
+  events: WatchEvent[];
+}
+
 /** A `Store` on one SQLite file, owned by this process alone. */
 export class SqliteStore implements Store {
   readonly path: string;
@@ -63,7 +79,13 @@ export class SqliteStore implements Store {
   readonly #logger: (msg: string, extra?: object) => void;
   readonly #compactKeep: number;
   #revision: number;
+  #published: number;
   #compacted: number;
+  /** An fd of the WAL file for fsync (undefined in memory: nothing to sync). */
+  #walFd: number | undefined;
+  #unsynced: Committed[] = [];
+  #syncing = false;
+  #drained: (() => void)[] = [];
   #queue: Pending[] = [];
   #flushScheduled = false;
   #closed = false;
@@ -74,16 +96,19 @@ export class SqliteStore implements Store {
     this.path = opts.path;
     this.#logger = opts.log ?? (() => {});
     this.#compactKeep = opts.compactKeep ?? 1000;
-    const { db, release } = openDatabase(opts.path);
+    const { db, release, walPath } = openDatabase(opts.path);
     this.#db = db;
     this.#release = release;
+    // The WAL exists once journal_mode=WAL is set; its fd stays valid across WAL resets.
+    this.#walFd = walPath ? openSync(walPath, 'r+') : undefined;
     this.#log = new RevisionLog(db);
     this.#compacted = this.#log.compactedRevision();
     this.#revision = Math.max(this.#log.lastRevision(), this.#compacted);
+    this.#published = this.#revision;
     this.#hub = new WatchHub(
       {
         history: (prefix, after, upTo, limit) => this.#log.history(prefix, after, upTo, limit),
-        committedRevision: () => this.#revision,
+        committedRevision: () => this.#published,
         compactedRevision: () => this.#compacted,
       },
       this.#logger,
@@ -165,8 +190,20 @@ export class SqliteStore implements Store {
     if (this.#timer) clearInterval(this.#timer);
     // Pending writes were promised durability or an answer: commit them before closing.
     while (this.#queue.length > 0) this.#flushOne();
+    if (this.#syncing) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    if (this.#unsynced.length > 0) {
+      const batches = this.#unsynced.splice(0);
+      let err: unknown;
+      try {
+        if (this.#walFd !== undefined) fsyncSync(this.#walFd);
+      } catch (e) {
+        err = e;
+      }
+      this.#settle(batches, err);
+    }
     this.#closed = true;
     this.#hub.failAll(closedError());
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
     this.#db.close();
     this.#release();
   }
@@ -241,8 +278,52 @@ export class SqliteStore implements Store {
     this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);
     const events: WatchEvent[] = [];
     for (const o of outcomes) if ('event' in o) events.push(o.event);
-    this.#hub.publish(events);
-    outcomes.forEach((o, i) => ('error' in o ? batch[i].reject(o.error) : batch[i].resolve(o.kv)));
+    const committed: Committed = { revision: this.#revision, batch, outcomes, events };
+    if (this.#walFd === undefined) {
+      this.#settle([committed]);
+      return;
+    }
+    this.#unsynced.push(committed);
+    this.#startSync();
+  }
+
+  /** Fsyncs the WAL for every batch committed so far, unless an fsync is already running. */
+  #startSync(): void {
+    if (this.#syncing || this.#unsynced.length === 0 || this.#walFd === undefined) return;
+    this.#syncing = true;
+    const batches = this.#unsynced.splice(0);
+    fsync(this.#walFd, (err) => {
+      this.#syncing = false;
+      this.#settle(batches, err ?? undefined);
+      if (this.#unsynced.length > 0 && !this.#closed) this.#startSync();
+      else for (const d of this.#drained.splice(0)) d();
+    });
+  }
+
+  /**
+   * Answers durable batches and publishes their events, in revision order. If the fsync failed the
+   * writes' fate on disk is unknown: callers get Unavailable (as for a failed transaction) and the
+   * events are still published, because the rows are in the log other reads already see.
+   */
+  #settle(batches: Committed[], syncError?: unknown): void {
+    if (syncError) {
+      this.#logger('store WAL fsync failed', { error: String(syncError) });
+      const failure = new StoreError(
+        'Unavailable',
+        `store write not confirmed on disk: ${String(syncError)}`,
+      );
+      for (const c of batches) {
+        this.#published = c.revision;
+        this.#hub.publish(c.events);
+        for (const p of c.batch) p.reject(failure);
+      }
+      return;
+    }
+    for (const c of batches) {
+      this.#published = c.revision;
+      this.#hub.publish(c.events);
+      c.outcomes.forEach((o, i) => ('error' in o ? c.batch[i].reject(o.error) : c.batch[i].resolve(o.kv)));
+    }
   }
 
   #backgroundCompact(): void {

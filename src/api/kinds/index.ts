@@ -20,6 +20,7 @@ import { module as authorization } from './authorization/index.ts';
 import { module as authentication } from './authentication/index.ts';
 import { module as scheduling } from './scheduling/index.ts';
 import { module as apiextensions } from './apiextensions/index.ts';
+import { module as certificates } from './certificates/index.ts';
 
 export const builtinModules: GroupModule[] = [
   { kinds: [], definitions: metaDefinitions },
@@ -29,6 +30,7 @@ export const builtinModules: GroupModule[] = [
   authentication,
   authorization,
   autoscaling,
+  certificates,
   batch,
   networking,
   policy,

@@ -97,7 +97,11 @@ function kubectlDescriptors(): { fields: Map<string, Map<number, DescField>>; ma
     }
     if (!file.includes('generated.proto') || !file.includes('k8s.io')) continue;
     try {
-      const parts = readFields(file);
+      // gunzip also inflates any gzip member that directly follows: keep only the first file
+      // (each serialized FileDescriptorProto starts with its name, field 1).
+      const all = readFields(file);
+      const second = all.findIndex((p, i) => i > 0 && p.field === 1);
+      const parts = second < 0 ? all : all.slice(0, second);
       const pkg = parts.find((p) => p.field === 2);
       if (!pkg || !str(pkg.value).startsWith('k8s.io.')) continue;
       for (const p of parts) if (p.field === 4 && p.wire === 2) visit(p.value, `.${str(pkg.value)}`);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newApi, pod } from '../test-fixtures.ts';
+import { ctx, newApi, pod } from '../test-fixtures.ts';
+import type { KubeObject } from '../../api/object.ts';
 import type { UserInfo } from '../authn/user.ts';
 import type { Attributes } from './authorizer.ts';
 import { NodeAuthorizer, nodeNameOf } from './node-authorizer.ts';
@@ -19,6 +20,26 @@ function a(
   return { user, verb, isResourceRequest: true, group, resource, ...extra };
 }
 
+const ns = { namespace: 'default' };
+const named = (name: string, extra: Partial<Attributes> = {}): Partial<Attributes> => ({
+  ...ns,
+  name,
+  ...extra,
+});
+
+/** A pod on n1 that references a secret, a configmap, a claim and a service account. */
+function richPod(): KubeObject {
+  const p = pod('rich', 'n1');
+  const spec = p.spec as Record<string, unknown>;
+  spec.serviceAccountName = 'builder';
+  spec.volumes = [
+    { name: 's', secret: { secretName: 'app-secret' } },
+    { name: 'c', configMap: { name: 'app-config' } },
+    { name: 'd', persistentVolumeClaim: { claimName: 'data' } },
+  ];
+  return p;
+}
+
 test('nodeNameOf needs the name prefix and the system:nodes group', () => {
   assert.equal(nodeNameOf(n1), 'n1');
   assert.equal(nodeNameOf(notANode), undefined);
@@ -31,13 +52,28 @@ describe('NodeAuthorizer', () => {
   const z = new NodeAuthorizer(() => api);
   before(async () => {
     await api.warm();
-    await createAll(api, [pod('mine', 'n1'), pod('theirs', 'n2'), pod('pending')]);
+    await createAll(api, [pod('mine', 'n1'), pod('theirs', 'n2'), pod('pending'), richPod()]);
+    await api.resource('', 'persistentvolumeclaims').create(
+      'default',
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', namespace: 'default' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+          volumeName: 'pv-1',
+        },
+      },
+      ctx(),
+    );
   });
   after(done);
 
   const cases: [string, Attributes, boolean][] = [
     ['get own node', a('get', '', 'nodes', { name: 'n1' }), true],
-    ['get another node', a('get', '', 'nodes', { name: 'n2' }), false],
+    ['get another node (read is allowed)', a('get', '', 'nodes', { name: 'n2' }), true],
+    ['patch another node', a('patch', '', 'nodes', { name: 'n2' }), false],
     ['patch own node status', a('patch', '', 'nodes', { name: 'n1', subresource: 'status' }), true],
     ['update another node status', a('update', '', 'nodes', { name: 'n2', subresource: 'status' }), false],
     ['delete own node', a('delete', '', 'nodes', { name: 'n1' }), false],
@@ -59,26 +95,53 @@ describe('NodeAuthorizer', () => {
       a('get', 'coordination.k8s.io', 'leases', { namespace: 'kube-system', name: 'n1' }),
       false,
     ],
-    ['get bound pod', a('get', '', 'pods', { namespace: 'default', name: 'mine' }), true],
+    ['get bound pod', a('get', '', 'pods', named('mine')), true],
+    ['get pod on another node (read is allowed)', a('get', '', 'pods', named('theirs')), true],
+    ['update bound pod status', a('update', '', 'pods', named('mine', { subresource: 'status' })), true],
+    ['update unbound pod status', a('patch', '', 'pods', named('pending', { subresource: 'status' })), false],
     [
-      'update bound pod status',
-      a('update', '', 'pods', { namespace: 'default', name: 'mine', subresource: 'status' }),
-      true,
-    ],
-    ['get pod on another node', a('get', '', 'pods', { namespace: 'default', name: 'theirs' }), false],
-    [
-      'update unbound pod status',
-      a('patch', '', 'pods', { namespace: 'default', name: 'pending', subresource: 'status' }),
+      'update status of a pod on another node',
+      a('update', '', 'pods', named('theirs', { subresource: 'status' })),
       false,
     ],
-    ['missing pod', a('get', '', 'pods', { namespace: 'default', name: 'ghost' }), false],
-    ['update bound pod spec', a('update', '', 'pods', { namespace: 'default', name: 'mine' }), false],
+    ['delete bound pod', a('delete', '', 'pods', named('mine')), true],
+    ['delete pod on another node', a('delete', '', 'pods', named('theirs')), false],
+    ['delete missing pod', a('delete', '', 'pods', named('ghost')), false],
+    ['evict bound pod', a('create', '', 'pods', named('mine', { subresource: 'eviction' })), true],
+    ['create a (mirror) pod: admission decides', a('create', '', 'pods', ns), true],
+    ['update bound pod spec', a('update', '', 'pods', named('mine')), false],
     ['list pods', a('list', '', 'pods', { namespace: '' }), true],
-    ['create events', a('create', '', 'events', { namespace: 'default' }), true],
-    ['create events.k8s.io events', a('create', 'events.k8s.io', 'events', { namespace: 'default' }), true],
-    ['delete events', a('delete', '', 'events', { namespace: 'default', name: 'e' }), false],
+    ['get a secret a bound pod references', a('get', '', 'secrets', named('app-secret')), true],
+    ['get an unreferenced secret', a('get', '', 'secrets', named('other')), false],
+    ['list secrets', a('list', '', 'secrets', ns), false],
+    [
+      'get a referenced secret in another namespace',
+      a('get', '', 'secrets', { namespace: 'kube-system', name: 'app-secret' }),
+      false,
+    ],
+    ['get a referenced configmap', a('get', '', 'configmaps', named('app-config')), true],
+    ['update a referenced configmap', a('update', '', 'configmaps', named('app-config')), false],
+    ['get an unreferenced configmap', a('get', '', 'configmaps', named('x')), false],
+    ['get a referenced claim', a('get', '', 'persistentvolumeclaims', named('data')), true],
+    ['get the volume bound to a referenced claim', a('get', '', 'persistentvolumes', { name: 'pv-1' }), true],
+    ['get another volume', a('get', '', 'persistentvolumes', { name: 'pv-2' }), false],
+    [
+      'token for a bound pod service account',
+      a('create', '', 'serviceaccounts', named('builder', { subresource: 'token' })),
+      true,
+    ],
+    [
+      'token for another service account',
+      a('create', '', 'serviceaccounts', named('admin', { subresource: 'token' })),
+      false,
+    ],
+    ['create CSRs', a('create', 'certificates.k8s.io', 'certificatesigningrequests'), true],
+    ['create events', a('create', '', 'events', ns), true],
+    ['create events.k8s.io events', a('create', 'events.k8s.io', 'events', ns), true],
+    ['delete events', a('delete', '', 'events', named('e')), false],
     ['static rules: watch services', a('watch', '', 'services'), true],
-    ['static rules: no secrets', a('get', '', 'secrets', { namespace: 'default', name: 's' }), false],
+    ['static rules: read endpointslices', a('list', 'discovery.k8s.io', 'endpointslices'), true],
+    ['no deployments', a('list', 'apps', 'deployments'), false],
     ['not a node: no opinion', a('get', '', 'nodes', { name: 'n1' }, notANode), false],
     [
       'non-resource requests: no opinion',

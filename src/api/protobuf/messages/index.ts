@@ -6,6 +6,7 @@ import type { MessageTable } from '../table.ts';
 import { accessNetworkPolicyMessages } from './access-network-policy.ts';
 import { appsBatchMessages } from './apps-batch.ts';
 import { autoscalingMessages } from './autoscaling.ts';
+import { certificatesMessages } from './certificates.ts';
 import { coreObjectMessages } from './core-objects.ts';
 import { corePodMessages } from './core-pod.ts';
 import { coreVolumeMessages } from './core-volumes.ts';
@@ -19,4 +20,5 @@ export const messages: MessageTable = {
   ...appsBatchMessages,
   ...autoscalingMessages,
   ...accessNetworkPolicyMessages,
+  ...certificatesMessages,
 };

@@ -1,0 +1,167 @@
+/**
+ * `berth agent`: turns this machine into a node of a cluster. It first makes sure it has its own node
+ * identity (a client certificate for system:node:NAME, via TLS bootstrap — see
+ * src/node/agent/node-identity.ts), then registers the Node and keeps it reported (src/node/agent).
+ * Joining: `--kubeconfig FILE` (an admin's or the node's own), or a bootstrap token with
+ * `--server https://HOST:PORT --token ID.SECRET --ca-cert-hash sha256:HEX` (see `berth token create`).
+ * `--runtime none` runs without a container runtime — for tests and control-plane-only machines: the
+ * node reports `unknown` as its runtime and runs no pods. Stops cleanly on SIGTERM/SIGINT.
+ */
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { Client } from '../client/client.ts';
+import { httpTransport } from '../client/http.ts';
+import { loadKubeconfig } from '../client/kubeconfig.ts';
+import { parseDuration } from '../node/sim/duration.ts';
+import { Agent } from '../node/agent/agent.ts';
+import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../node/agent/node-identity.ts';
+import { parsePin } from '../node/agent/ca-pin.ts';
+import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
+import { createLogger } from './log.ts';
+import { CliError, stopOnSignals } from './server.ts';
+import { parseLabels } from './sim.ts';
+
+export interface AgentFlags {
+  kubeconfig?: string;
+  server?: string;
+  token?: string;
+  caCertHash?: string;
+  nodeName?: string;
+  dataDir?: string;
+  nodeIp?: string;
+  nodeLabels?: string;
+  runtime: string;
+  leaseRenew?: string;
+  nodeStatusUpdateFrequency?: string;
+  nodeStatusReportFrequency?: string;
+  logLevel?: string;
+}
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The node name: --node-name, else this host's name in lower case; must be a DNS subdomain. */
+export function nodeNameFrom(flag: string | undefined, host = hostname()): string {
+  const name = (flag ?? host).toLowerCase();
+  if (!dns1123Subdomain.test(name) || name.length > 253)
+    throw new CliError(`node name ${JSON.stringify(name)} is not a valid DNS subdomain: pass --node-name`);
+  return name;
+}
+
+/** The bootstrap credentials the flags describe; exactly one way of joining. */
+export async function credentialsFrom(f: AgentFlags): Promise<BootstrapCredentials> {
+  const tokenFlags = [f.server, f.token, f.caCertHash].filter((v) => v !== undefined).length;
+  if (f.kubeconfig && tokenFlags)
+    throw new CliError('use either --kubeconfig or --server/--token/--ca-cert-hash, not both');
+  if (f.kubeconfig) {
+    try {
+      return { kind: 'kubeconfig', kubeconfig: await loadKubeconfig(f.kubeconfig) };
+    } catch (err) {
+      throw new CliError(`cannot read --kubeconfig: ${(err as Error).message}`);
+    }
+  }
+  if (tokenFlags !== 3)
+    throw new CliError('to join, pass --kubeconfig FILE, or all of --server, --token and --ca-cert-hash');
+  try {
+    parsePin(f.caCertHash!);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  if (!/^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(f.token!))
+    throw new CliError('--token must look like abcdef.0123456789abcdef (see berth token create)');
+  let url: URL;
+  try {
+    url = new URL(f.server!);
+  } catch {
+    throw new CliError(`--server must be a URL like https://HOST:6443, got ${JSON.stringify(f.server)}`);
+  }
+  if (url.protocol !== 'https:') throw new CliError(`--server must be an https:// URL, got ${f.server}`);
+  return { kind: 'token', server: url.origin, token: f.token!, caCertHash: f.caCertHash! };
+}
+
+/**
+ * The container runtime for `--runtime`. `none` is built in; `containerd` comes from the CRI layer
+ * (src/node/cri), which plugs in here.
+ */
+export async function runtimeFor(name: string): Promise<RuntimeInfo> {
+  if (name === 'none') return noRuntime;
+  if (name === 'containerd')
+    throw new CliError(
+      'the containerd runtime is not available in this build yet: run with --runtime none (no pods will run)',
+    );
+  throw new CliError(`--runtime must be containerd or none, got ${JSON.stringify(name)}`);
+}
+
+function ms(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  let n: number;
+  try {
+    n = parseDuration(v);
+  } catch (err) {
+    throw new CliError(`--${flag}: ${(err as Error).message}`);
+  }
+  if (n < min) throw new CliError(`--${flag} must be at least ${min} ms, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Joins (if needed), registers and reports until a signal stops it. */
+export async function runAgent(f: AgentFlags): Promise<void> {
+  const log = createLogger(f.logLevel, 'berth-agent');
+  const nodeName = nodeNameFrom(f.nodeName);
+  const dataDir = resolve(
+    f.dataDir ?? (process.getuid?.() === 0 ? '/var/lib/berth/agent' : join(homedir(), '.berth', 'agent')),
+  );
+  const runtime = await runtimeFor(f.runtime);
+  const timing = {
+    leaseRenewIntervalMs: ms('lease-renew', f.leaseRenew, 100),
+    statusUpdateIntervalMs: ms('node-status-update-frequency', f.nodeStatusUpdateFrequency, 100),
+    statusReportIntervalMs: ms('node-status-report-frequency', f.nodeStatusReportFrequency, 100),
+  };
+  const labels = parseLabels(f.nodeLabels);
+  const bootstrap = await credentialsFrom(f);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // The client machinery's timers are unref'd; this one keeps the process up until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let identity;
+  try {
+    identity = await ensureNodeIdentity({ nodeName, dataDir, bootstrap, log });
+  } catch (err) {
+    clearInterval(keepAlive);
+    if (err instanceof JoinError) throw new CliError(err.message);
+    throw new CliError(`joining failed: ${(err as Error).message}`);
+  }
+  const transport = httpTransport(identity.kubeconfig, {
+    userAgent: `berth-agent/0.1 (${nodeName})`,
+    maxSockets: Infinity,
+  });
+  const agent = new Agent({
+    client: new Client(transport),
+    nodeName,
+    dataDir,
+    runtime,
+    log,
+    nodeIP: f.nodeIp,
+    labels,
+    ...timing,
+  });
+  try {
+    await agent.start();
+  } catch (err) {
+    transport.close();
+    clearInterval(keepAlive);
+    throw new CliError(`cannot register node ${nodeName}: ${(err as Error).message}`);
+  }
+  process.stdout.write(
+    `berth agent: node ${nodeName} registered with ${identity.kubeconfig.server} as system:node:${nodeName}` +
+      (identity.path ? ` (kubeconfig: ${identity.path})` : '') +
+      '\n',
+  );
+  stopOnSignals(async () => {
+    try {
+      await agent.stop();
+    } finally {
+      transport.close();
+      clearInterval(keepAlive);
+    }
+  });
+}

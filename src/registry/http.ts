@@ -1,0 +1,98 @@
+/**
+ * Small HTTP helpers shared by the handlers: sending a response with the registry's standard
+ * headers, reading a bounded request body, parsing the `n` pagination parameter, and the access
+ * check that turns an authorizer's refusal into the spec's error.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Access } from './auth.ts';
+import type { RegistryContext } from './context.ts';
+import { RegistryError } from './errors.ts';
+import { isValidName } from './reference.ts';
+
+/** Sent on every response: clients use it to recognise a v2 registry. */
+export const API_VERSION_HEADER = { 'Docker-Distribution-API-Version': 'registry/2.0' } as const;
+
+/** Ends the response with `status`, `headers` and an optional body (Content-Length always set). */
+export function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number> = {},
+  body?: string | Uint8Array,
+): void {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, {
+    ...API_VERSION_HEADER,
+    'Content-Length': payload?.byteLength ?? 0,
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** Sends a JSON document. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  doc: unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, { 'Content-Type': 'application/json', ...headers }, JSON.stringify(doc));
+}
+
+/** Sends a RegistryError as the spec's JSON error body. */
+export function sendError(res: ServerResponse, err: RegistryError): void {
+  send(res, err.status, { 'Content-Type': 'application/json', ...err.headers }, err.body());
+}
+
+/** Reads the whole body, refusing (413 SIZE_INVALID) past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = (): RegistryError =>
+    new RegistryError('SIZE_INVALID', `request body exceeds ${limit} bytes`, { status: 413 });
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    total += (chunk as Buffer).length;
+    if (total > limit) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Whether the request carries a body (a non-zero Content-Length, or chunked encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  if (len !== undefined) return Number(len) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** The `n` query parameter: undefined when absent; 400 when not a non-negative integer. */
+export function pageSize(query: URLSearchParams, max: number): number | undefined {
+  const raw = query.get('n');
+  if (raw === null || raw === '') return undefined;
+  if (!/^\d+$/.test(raw))
+    throw new RegistryError('UNSUPPORTED', `n must be a non-negative integer, got ${raw}`, { status: 400 });
+  return Math.min(Number(raw), max);
+}
+
+/** Throws NAME_INVALID unless `name` is a valid repository name. */
+export function checkName(name: string): void {
+  if (!isValidName(name))
+    throw new RegistryError('NAME_INVALID', `invalid repository name ${JSON.stringify(name)}`);
+}
+
+/** Asks the authorizer for `access`; throws its error when refused. */
+export async function requireAccess(
+  ctx: RegistryContext,
+  req: IncomingMessage,
+  access: Access[],
+): Promise<void> {
+  const decision = await ctx.authorize(req, access);
+  if (!decision.allowed) throw decision.error;
+}
+
+/** Throws NAME_UNKNOWN unless the repository exists. */
+export function requireRepository(ctx: RegistryContext, name: string): void {
+  if (!ctx.meta.repositoryExists(name))
+    throw new RegistryError('NAME_UNKNOWN', `repository ${name} not known to registry`);
+}

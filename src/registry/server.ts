@@ -1,0 +1,185 @@
+/**
+ * The image repository's HTTP(S) server: the OCI Distribution Spec v1.1 API over node:http or
+ * node:https. `openRegistry` opens the storage under a directory (blobs and uploads on the
+ * filesystem, metadata in SQLite); `handle` serves one request and can be mounted in another server
+ * (the platform process will); `listen` runs it standalone. Every failure is answered with the
+ * spec's JSON error body; an unexpected one is logged and answered 500 UNKNOWN, and the server goes
+ * on serving.
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loopbackOnly, type Authorizer } from './auth.ts';
+import { silentLogger, type RegistryContext, type RegistryLogger } from './context.ts';
+import { isNoSpace, RegistryError } from './errors.ts';
+import { collectGarbage, type GcOptions, type GcReport } from './gc.ts';
+import { getBlob, deleteBlob } from './handlers/blobs.ts';
+import { catalog, listTags, referrers } from './handlers/listing.ts';
+import { deleteManifest, getManifest, putManifest } from './handlers/manifests.ts';
+import { cancelUpload, patchUpload, putUpload, startUpload, uploadStatus } from './handlers/uploads.ts';
+import { requireAccess, sendError, sendJson } from './http.ts';
+import { matchRoute, type Route } from './router.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { createFsBlobStore } from './storage/fs-blob-store.ts';
+import { RegistryMetadata } from './storage/metadata.ts';
+
+export interface RegistryOptions {
+  /** Root of the registry's storage (blobs/, uploads/, registry.db). */
+  root: string;
+  /** Defaults to loopbackOnly (see auth.ts). */
+  authorize?: Authorizer;
+  log?: RegistryLogger;
+  /** A different blob store (object storage); the filesystem one under `root` otherwise. */
+  blobs?: BlobStore;
+}
+
+/** An open registry: storage plus the request handler. */
+export interface Registry {
+  readonly root: string;
+  readonly context: RegistryContext;
+  /** Serves one request (never rejects; failures become error responses). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Listens on host:port (port 0 = any), over TLS when `tls` is given; resolves with the URL. */
+  listen(opts: { host: string; port: number; tls?: { cert: string; key: string } }): Promise<string>;
+  /** Runs the garbage collector over this registry's storage. */
+  gc(opts?: GcOptions): Promise<GcReport>;
+  /** Stops listening (if it was) and closes the storage. */
+  close(): Promise<void>;
+}
+
+const METHODS: Record<Route['kind'], readonly string[]> = {
+  base: ['GET', 'HEAD'],
+  catalog: ['GET'],
+  tags: ['GET'],
+  manifest: ['GET', 'HEAD', 'PUT', 'DELETE'],
+  blob: ['GET', 'HEAD', 'DELETE'],
+  uploads: ['POST'],
+  upload: ['GET', 'PATCH', 'PUT', 'DELETE'],
+  referrers: ['GET'],
+};
+
+async function dispatch(ctx: RegistryContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://registry');
+  const route = matchRoute(url.pathname);
+  if (!route) {
+    sendJson(res, 404, { errors: [{ code: 'UNSUPPORTED', message: `no such endpoint ${url.pathname}` }] });
+    return;
+  }
+  const method = req.method ?? 'GET';
+  if (!METHODS[route.kind].includes(method)) {
+    throw new RegistryError('UNSUPPORTED', `${method} is not supported on this endpoint`, {
+      headers: { Allow: METHODS[route.kind].join(', ') },
+    });
+  }
+  const q = url.searchParams;
+  switch (route.kind) {
+    case 'base':
+      await requireAccess(ctx, req, []);
+      return sendJson(res, 200, {});
+    case 'catalog':
+      return catalog(ctx, req, res, q);
+    case 'tags':
+      return listTags(ctx, req, res, route.name, q);
+    case 'referrers':
+      return referrers(ctx, req, res, route.name, route.digest, q);
+    case 'manifest':
+      if (method === 'PUT') return putManifest(ctx, req, res, route.name, route.reference);
+      if (method === 'DELETE') return deleteManifest(ctx, req, res, route.name, route.reference);
+      return getManifest(ctx, req, res, route.name, route.reference);
+    case 'blob':
+      if (method === 'DELETE') return deleteBlob(ctx, req, res, route.name, route.digest);
+      return getBlob(ctx, req, res, route.name, route.digest);
+    case 'uploads':
+      return startUpload(ctx, req, res, route.name, q);
+    case 'upload':
+      if (method === 'PATCH') return patchUpload(ctx, req, res, route.name, route.id);
+      if (method === 'PUT') return putUpload(ctx, req, res, route.name, route.id, q);
+      if (method === 'DELETE') return cancelUpload(ctx, req, res, route.name, route.id);
+      return uploadStatus(ctx, req, res, route.name, route.id);
+  }
+}
+
+/** Opens the registry stored under `opts.root` (created if needed). */
+export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
+  const blobs = opts.blobs ?? (await createFsBlobStore(opts.root));
+  const meta = RegistryMetadata.open(join(opts.root, 'registry.db'));
+  const ctx: RegistryContext = {
+    meta,
+    blobs,
+    authorize: opts.authorize ?? loopbackOnly,
+    log: opts.log ?? silentLogger,
+  };
+  let server: Server | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await dispatch(ctx, req, res);
+    } catch (err) {
+      let e: RegistryError;
+      if (err instanceof RegistryError) e = err;
+      else if (isNoSpace(err))
+        e = new RegistryError('UNKNOWN', 'no space left on the registry volume', { status: 507 });
+      else if (!res.socket || res.socket.destroyed) {
+        // The client went away (an interrupted upload); what arrived is kept for a resume.
+        ctx.log.debug({ err, method: req.method, url: req.url }, 'client disconnected');
+        return;
+      } else {
+        ctx.log.error({ err, method: req.method, url: req.url }, 'registry request failed');
+        e = new RegistryError('UNKNOWN', err instanceof Error ? err.message : String(err));
+      }
+      // (req.destroyed says nothing here: a fully read body is auto-destroyed; the socket tells.)
+      if (res.headersSent || !res.socket || res.socket.destroyed) {
+        res.destroy();
+        return;
+      }
+      // Do not read the rest of a refused upload: answer now and close the connection.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      sendError(res, e);
+    }
+  };
+
+  return {
+    root: opts.root,
+    context: ctx,
+    handle,
+    listen({ host, port, tls }) {
+      const onRequest = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+      const srv = tls
+        ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
+        : createHttpServer(onRequest);
+      // Large blobs stream for minutes; only idle connections are timed out.
+      srv.requestTimeout = 0;
+      srv.keepAliveTimeout = 65_000;
+      server = srv;
+      return new Promise((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(port, host, () => {
+          srv.off('error', reject);
+          const a = srv.address() as AddressInfo;
+          const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+          resolve(`${tls ? 'https' : 'http'}://${h}:${a.port}`);
+        });
+      });
+    },
+    gc(gcOpts) {
+      return collectGarbage(meta, blobs, gcOpts);
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        server = undefined;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      meta.close();
+    },
+  };
+}
