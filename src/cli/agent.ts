@@ -18,6 +18,7 @@ import { Agent } from '../node/agent/agent.ts';
 import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../node/agent/node-identity.ts';
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
+import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
 import { createLogger } from './log.ts';
 import { CliError, stopOnSignals } from './server.ts';
 import { parseLabels } from './sim.ts';
@@ -111,7 +112,8 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   const dataDir = resolve(
     f.dataDir ?? (process.getuid?.() === 0 ? '/var/lib/berth/agent' : join(homedir(), '.berth', 'agent')),
   );
-  const runtime = await runtimeFor(f.runtime);
+  // `containerd` starts after joining (startNodePods below); other values are checked here.
+  const runtimeNone = f.runtime === 'containerd' ? undefined : await runtimeFor(f.runtime);
   const timing = {
     leaseRenewIntervalMs: ms('lease-renew', f.leaseRenew, 100),
     statusUpdateIntervalMs: ms('node-status-update-frequency', f.nodeStatusUpdateFrequency, 100),
@@ -134,11 +136,30 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     userAgent: `berth-agent/0.1 (${nodeName})`,
     maxSockets: Infinity,
   });
+  // Pods: the node's containerd and the pod sync loop (src/node/pods), plugged in as a pod worker.
+  let pods: NodePods | undefined;
+  if (!runtimeNone) {
+    try {
+      const caCert = identity.kubeconfig.caCert;
+      pods = await startNodePods({
+        dataDir,
+        loop: { clusterCA: () => caCert, nodeIP: f.nodeIp },
+        // The stream server answers on the node's address.
+        containerd: { streamServerAddress: f.nodeIp },
+      });
+    } catch (err) {
+      transport.close();
+      clearInterval(keepAlive);
+      throw new CliError(`cannot start the container runtime: ${(err as Error).message}`);
+    }
+  }
+  const runtime = pods ? pods.info : runtimeNone!;
   const agent = new Agent({
     client: new Client(transport),
     nodeName,
     dataDir,
     runtime,
+    workers: pods ? [pods.worker] : [],
     log,
     nodeIP: f.nodeIp,
     labels,
@@ -147,6 +168,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   try {
     await agent.start();
   } catch (err) {
+    await pods?.runtime.stop();
     transport.close();
     clearInterval(keepAlive);
     throw new CliError(`cannot register node ${nodeName}: ${(err as Error).message}`);

@@ -59,9 +59,26 @@ program
   .description('Start Berth on this machine: a local cluster on the embedded datastore, with defaults.')
   .option('--data-dir <dir>', 'where Berth keeps its data (default ~/.berth)')
   .option('--listen <host:port>', 'address for the cluster API', '0.0.0.0:6443')
+  .option('--console-listen <host:port>', 'address for the web console (HTTPS)', '127.0.0.1:9443')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
-  .action(async (opts: { dataDir?: string; listen: string; logLevel: string }) => {
+  .action(async (opts: { dataDir?: string; listen: string; consoleListen: string; logLevel: string }) => {
     await runUp(opts);
+  });
+
+program
+  .command('console')
+  .description('Serve the web console for the cluster of a `berth server` data directory.')
+  .requiredOption('--server-data-dir <dir>', 'the cluster data directory (its kubeconfig and tls/ca.*)')
+  .option(
+    '--data-dir <dir>',
+    'where the console keeps admin-password and its certificate (default: --server-data-dir)',
+  )
+  .option('--listen <host:port>', 'address for the console (HTTPS)', '127.0.0.1:9443')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('./console.ts').ConsoleFlags) => {
+    const { runConsole } = await import('./console.ts');
+    const web = await runConsole(opts);
+    stopOnSignals(() => web.close());
   });
 
 const user = program.command('user').description('Manage users who authenticate with client certificates.');
@@ -213,6 +230,35 @@ token
     const { createToken } = await import('./token.ts');
     const t = await createToken(opts);
     process.stdout.write(`${t.token}\n${t.joinCommand}\n`);
+  });
+
+program
+  .command('proxy')
+  .description('Run the service proxy (ClusterIP, NodePort, LoadBalancer rules on nftables) for one node.')
+  .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--node-name <name>', 'the Node this proxy serves (its addresses carry NodePorts)')
+  .option('--cluster-cidr <cidr>', 'pod network; ClusterIP traffic from outside it is masqueraded')
+  .option(
+    '--service-cidr <cidr>',
+    'Service ClusterIP range; unknown addresses in it are refused',
+    '10.96.0.0/12',
+  )
+  .option(
+    '--lb-pool <cidr>',
+    'LoadBalancer address pool, e.g. 172.31.0.0/24 (addresses go to Service status)',
+  )
+  .option('--nodeport-addresses <ip,...>', "more addresses NodePorts answer on, besides the Node's own")
+  .option('--table <name>', 'the nft table (family ip) the proxy owns', 'berth')
+  .option('--netns <name>', 'program the rules inside network namespace /run/netns/NAME (tests)')
+  .option('--min-sync-interval <duration>', 'least time between two rule syncs', '100ms')
+  .option('--full-sync-interval <duration>', 'how often every chain is rewritten', '60s')
+  .option('--cleanup', "delete the proxy's nft table and exit")
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../node/proxy/cli.ts').ProxyFlags & { logLevel: string }) => {
+    const { runProxy } = await import('../node/proxy/cli.ts');
+    const { createLogger } = await import('./log.ts');
+    const p = await runProxy(opts, createLogger(opts.logLevel, 'berth-proxy'));
+    if (p) stopOnSignals(() => p.stop());
   });
 
 program

@@ -2,8 +2,7 @@
  * `berth server`: one cluster's control plane in this process, on a data directory. Prints one line
  * saying where the API listens and where the admin kubeconfig is; stops cleanly on SIGTERM/SIGINT.
  */
-import { join, resolve } from 'node:path';
-import { ensureComponentCert } from '../apiserver/pki/component-cert.ts';
+import { resolve } from 'node:path';
 import { controllerManagerUser, startControllerManager } from '../controllers/start.ts';
 import { schedulerController } from '../scheduler/scheduler.ts';
 import { startControlPlane, type ControlPlane } from '../apiserver/start.ts';
@@ -49,22 +48,14 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
   } catch (err) {
     throw new CliError(describeStartError(err, dataDir, flags.listen));
   }
-  // The controller manager runs in this process as a client of the API it just started.
-  const cmCert = await ensureComponentCert(
-    join(dataDir, 'tls'),
-    { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
-    {
-      file: 'controller-manager',
-      commonName: controllerManagerUser,
-      // Full access until the bootstrap policy has roles for each controller.
-      organizations: ['system:masters'],
-    },
-  );
+  // The controller manager and the scheduler run in this process as clients of the API it just
+  // started, over in-process connections (the same request path, without TCP and TLS). Full access
+  // (system:masters) until the bootstrap policy has roles for each controller.
+  const inProcess = (name: string) => ({
+    agent: cp.server.inProcess.agent({ name, groups: ['system:masters', 'system:authenticated'] }),
+  });
   const controllers = await startControllerManager({
-    url: cp.localUrl,
-    caCert: cp.pki.caCert,
-    cert: cmCert.cert,
-    key: cmCert.key,
+    connection: inProcess(controllerManagerUser),
     log,
     ...node.controllers,
     // Legacy service-account token Secrets are signed with the key this server verifies.
@@ -73,20 +64,8 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     clusterSigning: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
   });
   // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
-  const schedCert = await ensureComponentCert(
-    join(dataDir, 'tls'),
-    { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
-    {
-      file: 'scheduler',
-      commonName: 'system:kube-scheduler',
-      organizations: ['system:masters'],
-    },
-  );
   const scheduler = await startControllerManager({
-    url: cp.localUrl,
-    caCert: cp.pki.caCert,
-    cert: schedCert.cert,
-    key: schedCert.key,
+    connection: inProcess('system:kube-scheduler'),
     log,
     controllers: [schedulerController()],
     leaseName: 'kube-scheduler',

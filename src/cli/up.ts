@@ -4,11 +4,16 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runServer, stopOnSignals } from './server.ts';
+import { consoleBanner, startConsole } from '../platform/start-console.ts';
+import { parseListen } from './listen.ts';
+import { createLogger } from './log.ts';
+import { CliError, runServer, stopOnSignals } from './server.ts';
 
 export interface UpFlags {
   dataDir?: string;
   listen: string;
+  /** HOST:PORT of the web console (HTTPS). */
+  consoleListen?: string;
   logLevel?: string;
 }
 
@@ -24,8 +29,37 @@ export async function runUp(flags: UpFlags): Promise<void> {
     },
     'berth up',
   );
+  // The console: admin password in DATA_DIR/admin-password, certificate from the cluster CA.
+  const consoleListen = flags.consoleListen ?? '127.0.0.1:9443';
+  let consoleAddr: { host: string; port: number };
+  try {
+    consoleAddr = parseListen(consoleListen);
+  } catch (err) {
+    await cp.close();
+    throw new CliError((err as Error).message.replace('--listen', '--console-listen'));
+  }
+  const web = await startConsole({
+    dataDir,
+    ...consoleAddr,
+    ca: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
+    kubeconfig: cp.kubeconfig,
+    log: createLogger(flags.logLevel, 'berth-console'),
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await cp.close();
+    if (err.code === 'EADDRINUSE') {
+      throw new CliError(`cannot listen on ${consoleListen}: the address is already in use`);
+    }
+    throw err;
+  });
+  const closeServer = cp.close;
+  cp.close = async () => {
+    await web.close();
+    await closeServer();
+  };
   process.stdout.write(
     [
+      '',
+      ...consoleBanner(web),
       '',
       'Berth is up. Next:',
       `  export KUBECONFIG=${cp.kubeconfig}`,

@@ -1,10 +1,12 @@
 /**
- * Runs the controller manager beside `berth server`: it talks to the server's API over loopback HTTPS
- * like any other client, authenticating with a client certificate for the user
- * `system:kube-controller-manager` (issued by the process that starts it). For now that certificate
- * also carries O=system:masters (full access) until the bootstrap RBAC policy grants the controllers'
- * own roles.
+ * Runs the controller manager beside `berth server`. It talks to the API like any other client —
+ * through the same authentication, authorization, admission and watch code — either over an
+ * in-process connection (no TCP, no TLS: what `berth server` uses, since both live in one process)
+ * or over HTTPS with a client certificate. Its user is `system:kube-controller-manager`, for now in
+ * group system:masters (full access) until the bootstrap RBAC policy grants each controller its own
+ * role.
  */
+import type { Agent as HttpAgent } from 'node:http';
 import { Client } from '../client/client.ts';
 import { httpTransport } from '../client/http.ts';
 import type { ClientLogger } from '../client/logger.ts';
@@ -37,12 +39,11 @@ export const controllerManagerUser = 'system:kube-controller-manager';
 
 export interface StartControllerManagerOptions
   extends NodeControllerOptions, ServiceAccountControllerOptions, CertificateControllerOptions {
-  /** The API server's URL (loopback). */
-  url: string;
-  caCert: string;
-  /** Client certificate and key (PEM) for system:kube-controller-manager. */
-  cert: string;
-  key: string;
+  /**
+   * How to reach the API: an in-process agent (ApiServer.inProcess.agent(user), identity bound to
+   * its connections), or the server's URL with its CA and a client certificate and key (PEM).
+   */
+  connection: { agent: HttpAgent } | { url: string; caCert: string; cert: string; key: string };
   log: ClientLogger;
   /** Controllers to run; defaultControllers() unless told. */
   controllers?: Controller[];
@@ -82,19 +83,23 @@ export function defaultControllers(
 export async function startControllerManager(
   o: StartControllerManagerOptions,
 ): Promise<{ stop(): Promise<void> }> {
+  const c = o.connection;
+  const inProcess = 'agent' in c;
   const transport = httpTransport(
     {
       context: 'controller-manager',
-      server: o.url,
-      caCert: o.caCert,
-      clientCert: o.cert,
-      clientKey: o.key,
+      server: inProcess ? 'http://in-process' : c.url,
+      ...(inProcess ? {} : { caCert: c.caCert, clientCert: c.cert, clientKey: c.key }),
       insecureSkipTlsVerify: false,
       namespace: 'default',
     },
     // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
     // a capped pool would leave ordinary requests queued behind long-lived watches.
-    { userAgent: o.userAgent ?? 'berth-controller-manager/0.1', maxSockets: Infinity },
+    {
+      userAgent: o.userAgent ?? 'berth-controller-manager/0.1',
+      maxSockets: Infinity,
+      ...(inProcess ? { agent: c.agent } : {}),
+    },
   );
   const manager = new ControllerManager({
     client: new Client(transport),

@@ -4,8 +4,11 @@
  */
 import { globSync } from 'node:fs';
 
-/** The folders whose `*.test.ts` files make up the suite (bench/ tests its own harness). */
-export const testRoots = ['src', 'test', 'bench'] as const;
+/**
+ * The folders whose `*.test.ts` files make up the suite (bench/ tests its own harness; console/
+ * holds the web console's logic tests, plain TypeScript beside the pages).
+ */
+export const testRoots = ['src', 'test', 'bench', 'console'] as const;
 
 /** All test files under `root`, as root-relative POSIX paths, sorted. */
 export function findTestFiles(root: string): string[] {

@@ -18,6 +18,12 @@ export interface CniConfigOptions {
   ipamDataDir: string;
   /** Interface MTU; omitted = the kernel's default. */
   mtu?: number;
+  /**
+   * Let the bridge plugin masquerade everything leaving the pod CIDR (default true). Multi-node pod
+   * networks turn it off and masquerade only traffic leaving the cluster CIDR (src/node/network),
+   * so pod-to-pod traffic across nodes keeps its source address.
+   */
+  ipMasq?: boolean;
 }
 
 export const DEFAULT_BRIDGE = 'berth0';
@@ -38,7 +44,7 @@ export function cniConflist(o: CniConfigOptions): object {
         type: 'bridge',
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: o.ipMasq ?? true,
         hairpinMode: true,
         ...(o.mtu ? { mtu: o.mtu } : {}),
         ipam: {

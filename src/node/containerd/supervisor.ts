@@ -26,6 +26,8 @@ export interface ContainerdSupervisorOptions {
   /** CNI bridge device (default berth0) and network name (default berth). */
   bridge?: string;
   networkName?: string;
+  /** The CNI bridge plugin's ipMasq (default true; see CniConfigOptions.ipMasq). */
+  ipMasq?: boolean;
   /** Pause image for sandboxes (default berth.local/pause:1, built by src/node/images). */
   sandboxImage?: string;
   /** Images to import after every start, e.g. the pause and busybox layouts from ensureLocalImages. */
@@ -149,6 +151,7 @@ export class ContainerdSupervisor {
       bridge: this.#o.bridge,
       networkName: this.#o.networkName,
       ipamDataDir: this.paths.cniIpamDir,
+      ipMasq: this.#o.ipMasq,
     });
   }
 

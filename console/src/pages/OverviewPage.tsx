@@ -1,0 +1,122 @@
+/**
+ * Overview of one cluster: nodes ready of total, pods by phase, workload counts, and the newest
+ * warning events — all from live watches, so the figures move as the cluster does.
+ */
+import { Card, Col, Progress, Row, Space, Statistic, Table, Typography } from 'antd';
+import { useParams } from 'react-router';
+import { kinds } from '../api/kinds.ts';
+import type { KubeEvent, KubeObject, NodeObject, Pod } from '../api/types.ts';
+import { useWatchList } from '../api/use-watch-list.ts';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { age } from '../lib/format.ts';
+import { useNow } from '../lib/hooks.ts';
+import { eventTime, nodeReadiness, podPhases, podsByPhase, recentWarnings } from '../lib/overview.ts';
+import { t } from '../texts.ts';
+
+const phaseColors: Record<string, string> = {
+  Running: '#52c41a',
+  Pending: '#1677ff',
+  Succeeded: '#8c8c8c',
+  Failed: '#ff4d4f',
+  Unknown: '#faad14',
+};
+
+export default function OverviewPage() {
+  const { cluster = 'local' } = useParams();
+  const now = useNow(10_000);
+  const nodes = useWatchList<NodeObject>(cluster, kinds.nodes);
+  const pods = useWatchList<Pod>(cluster, kinds.pods);
+  const events = useWatchList<KubeEvent>(cluster, kinds.events);
+  const workloads = [
+    { title: t.overview.deployments, list: useWatchList<KubeObject>(cluster, kinds.deployments) },
+    { title: t.overview.statefulSets, list: useWatchList<KubeObject>(cluster, kinds.statefulsets) },
+    { title: t.overview.daemonSets, list: useWatchList<KubeObject>(cluster, kinds.daemonsets) },
+    { title: t.overview.jobs, list: useWatchList<KubeObject>(cluster, kinds.jobs) },
+    { title: t.overview.cronJobs, list: useWatchList<KubeObject>(cluster, kinds.cronjobs) },
+  ];
+  const readiness = nodeReadiness(nodes.items);
+  const phases = podsByPhase(pods.items);
+  const warnings = recentWarnings(events.items, 10);
+  const firstError = [nodes, pods, events, ...workloads.map((w) => w.list)].find((l) => l.error)?.error;
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t.overview.title}
+      </Typography.Title>
+      {firstError ? <ErrorAlert error={firstError} /> : null}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={8}>
+          <Card loading={nodes.loading}>
+            <Statistic
+              title={t.overview.nodes}
+              value={readiness.ready}
+              suffix={`/ ${readiness.total}`}
+              valueStyle={{ color: readiness.ready < readiness.total ? '#faad14' : undefined }}
+              data-testid="overview-nodes"
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={16}>
+          <Card
+            loading={pods.loading}
+            title={t.overview.podsByPhase}
+            size="small"
+            data-testid="overview-pods"
+          >
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {podPhases.map((phase) => (
+                <Row key={phase} align="middle" gutter={8}>
+                  <Col flex="96px">{phase}</Col>
+                  <Col flex="auto">
+                    <Progress
+                      percent={pods.items.length ? (phases[phase] / pods.items.length) * 100 : 0}
+                      showInfo={false}
+                      strokeColor={phaseColors[phase]}
+                    />
+                  </Col>
+                  <Col flex="48px" style={{ textAlign: 'right' }} data-testid={`pods-${phase}`}>
+                    {phases[phase]}
+                  </Col>
+                </Row>
+              ))}
+            </Space>
+          </Card>
+        </Col>
+      </Row>
+      <Card title={t.overview.workloads} size="small">
+        <Row gutter={[16, 16]}>
+          {workloads.map((w) => (
+            <Col key={w.title} xs={12} sm={8} md={4}>
+              <Statistic title={w.title} value={w.list.loading ? '-' : w.list.items.length} />
+            </Col>
+          ))}
+        </Row>
+      </Card>
+      <Card title={t.overview.warnings} size="small">
+        <Table<KubeEvent>
+          size="small"
+          rowKey={(e) => e.metadata.uid ?? e.metadata.name}
+          dataSource={warnings}
+          pagination={false}
+          loading={events.loading}
+          locale={{ emptyText: t.overview.noWarnings }}
+          scroll={{ x: 800 }}
+          columns={[
+            { title: t.overview.last, width: 90, render: (_, e) => age(eventTime(e), now) },
+            {
+              title: t.overview.object,
+              width: 240,
+              render: (_, e) =>
+                `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}` +
+                (e.involvedObject?.namespace ? ` (${e.involvedObject.namespace})` : ''),
+            },
+            { title: t.overview.reason, dataIndex: 'reason', width: 160 },
+            { title: t.overview.message, dataIndex: 'message', ellipsis: true },
+            { title: t.overview.count, dataIndex: 'count', width: 70 },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,274 @@
+/**
+ * The service proxy's rules as data: a pure function from ProxyState to a Ruleset (chains with
+ * their rule lines, sets and maps with their elements) in one nftables table of family `ip`.
+ * nft-text.ts turns a Ruleset, or the difference between two, into one `nft -f` transaction.
+ *
+ * Packet path. Every new connection passes `services` (from the nat prerouting and output hooks):
+ * a verdict map keyed by daddr . l4proto . dport sends ClusterIPs to the port's `svc-` chain and
+ * LoadBalancer and external IPs to its `fw-`/`ext-` chain; a second map keyed by l4proto . dport
+ * (only for daddr in this node's addresses) sends NodePorts to `ext-`. Anything else addressed to
+ * the service range or the load-balancer pool is rejected (TCP reset, ICMP port unreachable), so a
+ * missing rule is a refusal rather than a stray route. Backends are picked by a cascade of
+ * `numgen random mod n == 0` rules (1/n, then 1/(n-1) of the rest, ...: uniform), with DNAT inline;
+ * anonymous verdict maps (`numgen ... vmap {...}`) were measured to cost the kernel quadratic time
+ * at a few thousand services, so none are used. Masquerade is a mark (0x4000) set on the way in and
+ * acted on in postrouting, plus a set of (ip . ip) pairs for hairpin traffic (a pod reaching itself
+ * through its own service).
+ */
+import { createHash } from 'node:crypto';
+import { parseIpv4Cidr } from './ipv4.ts';
+import { usableEndpoints } from './model.ts';
+import type { ProxyEndpoint, ProxyState, ServicePortInfo } from './types.ts';
+
+/** One chain: `spec` is the base-chain header (type, hook, priority) or absent for a regular chain. */
+export interface ChainDef {
+  spec?: string;
+  rules: string[];
+}
+
+/**
+ * One set or map. `dynamic` sets are filled by the packet path (affinity): the proxy creates and
+ * deletes them but never manages their elements.
+ */
+export interface SetDef {
+  kind: 'set' | 'map';
+  spec: string;
+  dynamic: boolean;
+}
+
+/** A rendered table. `elements` maps a set name to its elements by key (the text before " : "). */
+export interface Ruleset {
+  table: string;
+  chains: Map<string, ChainDef>;
+  sets: Map<string, SetDef>;
+  elements: Map<string, Map<string, string>>;
+}
+
+/** Packet mark bit that asks postrouting to masquerade. */
+export const masqueradeMark = '0x4000';
+
+/** Names of the fixed chains and sets. */
+export const names = {
+  services: 'services',
+  markForMasquerade: 'mark-for-masquerade',
+  masquerading: 'masquerading',
+  reject: 'reject-chain',
+  serviceIPs: 'service-ips',
+  nodePorts: 'service-nodeports',
+  nodePortIPs: 'nodeport-ips',
+  hairpin: 'hairpin-pairs',
+} as const;
+
+const hashCache = new Map<string, string>();
+
+/** A short, stable, name-safe digest of a service port id: keeps chain names unique and bounded. */
+export function portHash(id: string): string {
+  let h = hashCache.get(id);
+  if (h === undefined) {
+    h = createHash('sha256').update(id).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x').toUpperCase();
+    if (hashCache.size > 100_000) hashCache.clear();
+    hashCache.set(id, h);
+  }
+  return h;
+}
+
+/** The chain names of one service port: ClusterIP entry, external entry, source-range firewall. */
+export function chainNames(sp: Pick<ServicePortInfo, 'id'>): { svc: string; ext: string; fw: string } {
+  const h = portHash(sp.id);
+  return { svc: `svc-${h}-${sp.id}`, ext: `ext-${h}-${sp.id}`, fw: `fw-${h}-${sp.id}` };
+}
+
+/** Name of the affinity set remembering clients of endpoint `e` of `sp` (timeout in the name). */
+export function affinitySetName(sp: ServicePortInfo, e: ProxyEndpoint): string {
+  return `aff-${portHash(sp.id)}-${e.ip.replace(/\./g, '-')}-${e.port}-t${sp.affinitySeconds}`;
+}
+
+function fixedChains(rs: Ruleset, st: ProxyState): void {
+  const s = st.settings;
+  const add = (name: string, rules: string[], spec?: string): void => {
+    rs.chains.set(name, spec ? { spec, rules } : { rules });
+  };
+  add(
+    'nat-prerouting',
+    [`jump ${names.services}`],
+    '{ type nat hook prerouting priority -100; policy accept; }',
+  );
+  add('nat-output', [`jump ${names.services}`], '{ type nat hook output priority -100; policy accept; }');
+  add(
+    'nat-postrouting',
+    [`jump ${names.masquerading}`],
+    '{ type nat hook postrouting priority 100; policy accept; }',
+  );
+  const services = [
+    `ip daddr . meta l4proto . th dport vmap @${names.serviceIPs}`,
+    `ip daddr @${names.nodePortIPs} meta l4proto . th dport vmap @${names.nodePorts}`,
+  ];
+  if (s.serviceCIDR) services.push(`ip daddr ${parseIpv4Cidr(s.serviceCIDR).text} goto ${names.reject}`);
+  if (s.lbPool) services.push(`ip daddr ${parseIpv4Cidr(s.lbPool).text} goto ${names.reject}`);
+  add(names.services, services);
+  add(names.markForMasquerade, [`meta mark set meta mark | ${masqueradeMark}`]);
+  add(names.masquerading, [
+    `ct status dnat ip saddr . ip daddr @${names.hairpin} masquerade`,
+    `meta mark & ${masqueradeMark} == 0 return`,
+    `meta mark set meta mark ^ ${masqueradeMark}`,
+    'ct status dnat masquerade fully-random',
+  ]);
+  add(names.reject, ['meta l4proto tcp reject with tcp reset', 'reject']);
+  rs.sets.set(names.serviceIPs, {
+    kind: 'map',
+    spec: '{ type ipv4_addr . inet_proto . inet_service : verdict; }',
+    dynamic: false,
+  });
+  rs.sets.set(names.nodePorts, {
+    kind: 'map',
+    spec: '{ type inet_proto . inet_service : verdict; }',
+    dynamic: false,
+  });
+  rs.sets.set(names.nodePortIPs, { kind: 'set', spec: '{ type ipv4_addr; }', dynamic: false });
+  rs.sets.set(names.hairpin, { kind: 'set', spec: '{ type ipv4_addr . ipv4_addr; }', dynamic: false });
+  for (const n of [names.serviceIPs, names.nodePorts, names.nodePortIPs, names.hairpin])
+    rs.elements.set(n, new Map());
+  for (const ip of s.nodeIPs) rs.elements.get(names.nodePortIPs)!.set(ip, ip);
+}
+
+/**
+ * Rules that DNAT to one of `eps`, uniformly at random; with affinity, a client remembered for an
+ * endpoint goes back to it first, and every pick (re)arms the client's entry in that endpoint's set.
+ */
+function selection(rs: Fragment, sp: ServicePortInfo, eps: readonly ProxyEndpoint[]): string[] {
+  const proto = sp.protocol.toLowerCase();
+  const rules: string[] = [];
+  const aff = sp.affinitySeconds > 0;
+  if (aff) {
+    for (const e of eps) {
+      const set = affinitySetName(sp, e);
+      rs.sets.set(set, {
+        kind: 'set',
+        spec: `{ type ipv4_addr; flags dynamic,timeout; timeout ${sp.affinitySeconds}s; }`,
+        dynamic: true,
+      });
+      rules.push(
+        `meta l4proto ${proto} ip saddr @${set} update @${set} { ip saddr } dnat to ${e.ip}:${e.port}`,
+      );
+    }
+  }
+  eps.forEach((e, i) => {
+    const left = eps.length - i;
+    const pick = left > 1 ? `numgen random mod ${left} == 0 ` : '';
+    const remember = aff ? ` update @${affinitySetName(sp, e)} { ip saddr }` : '';
+    rules.push(`${pick}meta l4proto ${proto}${remember} dnat to ${e.ip}:${e.port}`);
+  });
+  return rules;
+}
+
+/**
+ * What one service port contributes: its chains, its affinity sets, and its elements of the shared
+ * maps and sets as [set, key, text]. Fragments are cached per ServicePortInfo object, so a sync
+ * re-renders only the ports whose Service or EndpointSlices changed.
+ */
+interface Fragment {
+  chains: Map<string, ChainDef>;
+  sets: Map<string, SetDef>;
+  elements: [string, string, string][];
+}
+
+function servicePortRules(rs: Fragment, cidr: string | undefined, sp: ServicePortInfo): void {
+  const { svc, ext, fw } = chainNames(sp);
+  const proto = sp.protocol.toLowerCase();
+  const serviceIPs = names.serviceIPs;
+  const setElement = (set: string, key: string, verdict: string): void => {
+    rs.elements.push([set, key, `${key} : ${verdict}`]);
+  };
+
+  const internal = usableEndpoints(sp.endpoints, sp.internalLocal);
+  const svcRules = cidr ? [`ip saddr != ${cidr} jump ${names.markForMasquerade}`] : [];
+  svcRules.push(...(internal.length ? selection(rs, sp, internal) : [`goto ${names.reject}`]));
+  rs.chains.set(svc, { rules: svcRules });
+  if (sp.clusterIP) setElement(serviceIPs, `${sp.clusterIP} . ${proto} . ${sp.port}`, `goto ${svc}`);
+
+  const external = sp.nodePort !== undefined || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
+  if (!external) return;
+  const extRules: string[] = [];
+  if (!sp.externalLocal) {
+    const all = usableEndpoints(sp.endpoints, false);
+    extRules.push(`jump ${names.markForMasquerade}`);
+    extRules.push(...(all.length ? selection(rs, sp, all) : [`goto ${names.reject}`]));
+  } else {
+    // Local policy keeps the client address, so only this node's endpoints qualify. Pods and the
+    // node itself are not "external": they take the ClusterIP path (masqueraded when from the node).
+    if (cidr) extRules.push(`ip saddr ${cidr} goto ${svc}`);
+    extRules.push(`fib saddr type local jump ${names.markForMasquerade}`, `fib saddr type local goto ${svc}`);
+    const local = usableEndpoints(sp.endpoints, true);
+    extRules.push(...(local.length ? selection(rs, sp, local) : ['drop']));
+  }
+  rs.chains.set(ext, { rules: extRules });
+  for (const ip of sp.externalIPs) setElement(serviceIPs, `${ip} . ${proto} . ${sp.port}`, `goto ${ext}`);
+  if (sp.nodePort !== undefined) setElement(names.nodePorts, `${proto} . ${sp.nodePort}`, `goto ${ext}`);
+  if (sp.loadBalancerIPs.length === 0) return;
+  let lbTarget = ext;
+  const ranges = sp.loadBalancerSourceRanges.flatMap((r) => {
+    try {
+      return [parseIpv4Cidr(r).text];
+    } catch {
+      return [];
+    }
+  });
+  if (sp.loadBalancerSourceRanges.length > 0) {
+    // Any range given (even one this proxy cannot read) closes the address to everyone else.
+    rs.chains.set(fw, { rules: [...ranges.map((r) => `ip saddr ${r} goto ${ext}`), 'drop'] });
+    lbTarget = fw;
+  }
+  for (const ip of sp.loadBalancerIPs)
+    setElement(serviceIPs, `${ip} . ${proto} . ${sp.port}`, `goto ${lbTarget}`);
+}
+
+/**
+ * Memo of rendered fragments, keyed by ServicePortInfo object identity; valid for one cluster CIDR.
+ * Only a speed-up: rendering with or without it gives the same Ruleset.
+ */
+export interface RenderCache {
+  clusterCIDR?: string;
+  fragments: WeakMap<ServicePortInfo, Fragment>;
+}
+
+/** An empty RenderCache. */
+export function renderCache(): RenderCache {
+  return { fragments: new WeakMap() };
+}
+
+function fragmentOf(sp: ServicePortInfo, cidr: string | undefined, cache: RenderCache | undefined): Fragment {
+  let f = cache?.fragments.get(sp);
+  if (!f) {
+    f = { chains: new Map(), sets: new Map(), elements: [] };
+    servicePortRules(f, cidr, sp);
+    for (const e of sp.endpoints) f.elements.push([names.hairpin, `${e.ip} . ${e.ip}`, `${e.ip} . ${e.ip}`]);
+    cache?.fragments.set(sp, f);
+  }
+  return f;
+}
+
+/**
+ * Renders the whole table for `st`. Pure: the same state gives the same Ruleset (chain and set
+ * objects of unchanged ports are shared with earlier renders through `cache`, which lets the diff
+ * skip them by identity). When two ports claim the same map key, the first by id wins.
+ */
+export function renderRuleset(st: ProxyState, cache?: RenderCache): Ruleset {
+  const rs: Ruleset = { table: st.settings.table, chains: new Map(), sets: new Map(), elements: new Map() };
+  fixedChains(rs, st);
+  const cidr = st.settings.clusterCIDR ? parseIpv4Cidr(st.settings.clusterCIDR).text : undefined;
+  if (cache && cache.clusterCIDR !== cidr) {
+    cache.clusterCIDR = cidr;
+    cache.fragments = new WeakMap();
+  }
+  const sorted = [...st.services].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const sp of sorted) {
+    const f = fragmentOf(sp, cidr, cache);
+    for (const [name, def] of f.chains) rs.chains.set(name, def);
+    for (const [name, def] of f.sets) rs.sets.set(name, def);
+    for (const [set, key, text] of f.elements) {
+      const m = rs.elements.get(set)!;
+      if (!m.has(key)) m.set(key, text);
+    }
+  }
+  return rs;
+}
