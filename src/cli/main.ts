@@ -262,6 +262,45 @@ program
   });
 
 program
+  .command('ingress')
+  .description('Run the ingress controller: route Ingresses of class `berth` through a supervised nginx.')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to serve')
+  .requiredOption('--data-dir <dir>', "where nginx's configuration, certificates and logs live")
+  .option('--http-listen <[ip:]port>', 'HTTP address', '0.0.0.0:80')
+  .option('--https-listen <[ip:]port>', 'HTTPS address', '0.0.0.0:443')
+  .option('--http-port <port>', 'override the port of --http-listen')
+  .option('--https-port <port>', 'override the port of --https-listen')
+  .option('--publish-address <ip|host>', 'address written to status.loadBalancer.ingress of served Ingresses')
+  .option('--nginx <path>', 'the nginx binary (default /usr/sbin/nginx)')
+  .option('--nginx-user <user>', 'user for nginx worker processes when running as root (default root)')
+  .option('--worker-processes <n|auto>', 'nginx worker processes', 'auto')
+  .option('--no-access-log', 'do not write DATA_DIR/nginx/logs/access.log')
+  .option('--ingress-class <name>', 'the IngressClass to create when missing', 'berth')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../ingress/cli.ts').IngressFlags) => {
+    const { runIngress } = await import('../ingress/cli.ts');
+    const { createLogger } = await import('./log.ts');
+    const ingress = await runIngress(opts, createLogger(opts.logLevel, 'berth-ingress'));
+    stopOnSignals(() => ingress.close());
+  });
+
+program
+  .command('dns')
+  .description('Serve cluster DNS (<svc>.<ns>.svc.cluster.local, ...) for a cluster.')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to serve')
+  .option('--listen <ip:port>', 'UDP and TCP address to answer on', '127.0.0.1:5353')
+  .option('--cluster-domain <domain>', 'the cluster domain', 'cluster.local')
+  .option('--upstream <ip[:port],...>', 'resolvers for other names (default: --resolv-conf)')
+  .option('--resolv-conf <file>', 'where the host resolvers are read from', '/etc/resolv.conf')
+  .option('--ttl <seconds>', 'TTL of cluster records and negative answers', '5')
+  .option('--service-ip <ip|none>', 'ClusterIP of kube-system/kube-dns, made if missing', '10.96.0.10')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../dns/cli.ts').DnsFlags) => {
+    const { runDns } = await import('../dns/cli.ts');
+    await runDns(opts);
+  });
+
+program
   .command('version')
   .description('Print the Berth version and the Kubernetes API version it serves.')
   .action(() => {
