@@ -19,6 +19,7 @@ import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../nod
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
 import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
+import { PodNetworkWorker } from '../node/network/pod-network.ts';
 import { createLogger } from './log.ts';
 import { CliError, stopOnSignals } from './server.ts';
 import { parseLabels } from './sim.ts';
@@ -33,6 +34,12 @@ export interface AgentFlags {
   nodeIp?: string;
   nodeLabels?: string;
   runtime: string;
+  /** The cluster's pod network (pod egress leaving it is masqueraded). */
+  clusterCidr?: string;
+  /** cgroupfs parent of this node's pods (default /berth). */
+  cgroupRoot?: string;
+  /** `host-gw` (routes to the other nodes' pod CIDRs, egress masquerade) or `none`. */
+  podNetwork?: string;
   leaseRenew?: string;
   nodeStatusUpdateFrequency?: string;
   nodeStatusReportFrequency?: string;
@@ -93,6 +100,19 @@ export async function runtimeFor(name: string): Promise<RuntimeInfo> {
   throw new CliError(`--runtime must be containerd or none, got ${JSON.stringify(name)}`);
 }
 
+/** The pod network worker for `--pod-network` (host-gw by default; none with `--runtime none`). */
+export function podNetworkFor(f: AgentFlags): PodNetworkWorker | undefined {
+  const mode = f.podNetwork ?? 'host-gw';
+  if (mode !== 'host-gw' && mode !== 'none')
+    throw new CliError(`--pod-network must be host-gw or none, got ${JSON.stringify(mode)}`);
+  if (f.clusterCidr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(f.clusterCidr))
+    throw new CliError(
+      `--cluster-cidr must be an IPv4 CIDR like 10.244.0.0/16, got ${JSON.stringify(f.clusterCidr)}`,
+    );
+  if (mode === 'none' || f.runtime !== 'containerd') return undefined;
+  return new PodNetworkWorker({ clusterCidr: f.clusterCidr });
+}
+
 function ms(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   let n: number;
@@ -121,6 +141,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   };
   const labels = parseLabels(f.nodeLabels);
   const bootstrap = await credentialsFrom(f);
+  const podNetwork = podNetworkFor(f);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // The client machinery's timers are unref'd; this one keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -143,9 +164,10 @@ export async function runAgent(f: AgentFlags): Promise<void> {
       const caCert = identity.kubeconfig.caCert;
       pods = await startNodePods({
         dataDir,
-        loop: { clusterCA: () => caCert, nodeIP: f.nodeIp },
-        // The stream server answers on the node's address.
-        containerd: { streamServerAddress: f.nodeIp },
+        loop: { clusterCA: () => caCert, nodeIP: f.nodeIp, cgroupRoot: f.cgroupRoot },
+        // The stream server answers on the node's address; with the host-gw pod network the
+        // bridge must not NAT pod-to-pod traffic (the network worker masquerades egress instead).
+        containerd: { streamServerAddress: f.nodeIp, ipMasq: podNetwork ? false : undefined },
       });
     } catch (err) {
       transport.close();
@@ -159,7 +181,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     nodeName,
     dataDir,
     runtime,
-    workers: pods ? [pods.worker] : [],
+    workers: pods ? [...(podNetwork ? [podNetwork] : []), pods.worker] : [],
     log,
     nodeIP: f.nodeIp,
     labels,

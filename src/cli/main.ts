@@ -188,6 +188,13 @@ program
     'container runtime: containerd, or none (tests, control-plane-only: no pods)',
     'containerd',
   )
+  .option(
+    '--cluster-cidr <cidr>',
+    "the cluster's pod network; pod egress leaving it is masqueraded",
+    '10.244.0.0/16',
+  )
+  .option('--pod-network <mode>', "host-gw (routes to the other nodes' pod CIDRs) or none", 'host-gw')
+  .option('--cgroup-root <path>', "cgroupfs parent of this node's pods", '/berth')
   .option('--lease-renew <duration>', 'how often the node Lease is renewed', '10s')
   .option(
     '--node-status-update-frequency <duration>',
@@ -298,6 +305,72 @@ program
   .action(async (opts: import('../dns/cli.ts').DnsFlags) => {
     const { runDns } = await import('../dns/cli.ts');
     await runDns(opts);
+  });
+
+const machine = program
+  .command('machine')
+  .description(
+    'Machines on this host (network namespaces, each running a berth agent): see docs/machines.md.',
+  );
+const machineNet = (c: Command): Command =>
+  c
+    .option(
+      '--data-dir <dir>',
+      'Berth data directory; machines live in DIR/machines (default /var/lib/berth)',
+    )
+    .option('--bridge <name>', 'host bridge the machines hang off (default berth-br0)')
+    .option(
+      '--subnet <cidr>',
+      "the bridge's subnet; the bridge takes the first address (default 172.30.0.0/24)",
+    );
+machineNet(
+  machine
+    .command('create <name>')
+    .description('Create a machine NAME and start a berth agent in it that joins the cluster as node NAME.'),
+)
+  .option(
+    '--cluster-kubeconfig <file>',
+    'join with this (administrator) kubeconfig; also lets delete remove the Node',
+  )
+  .option('--server <url>', 'API server to join with a bootstrap token')
+  .option('--token <token>', 'bootstrap token from `berth token create`')
+  .option('--ca-cert-hash <sha256:hex>', 'pin of the cluster CA public key')
+  .option('--cluster-cidr <cidr>', "the cluster's pod network (the server's --cluster-cidr)", '10.244.0.0/16')
+  .option('--node-labels <k=v,...>', 'extra labels for the Node')
+  .option(
+    '--agent-flag <flags>',
+    'extra `berth agent` flags, e.g. --agent-flag="--lease-renew 2s" (repeatable)',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .option('--no-wait', 'return once the agent started, without waiting for the Node')
+  .action(async (name: string, opts: import('../node/machines/cli.ts').MachineCreateFlags) => {
+    const { runMachineCreate } = await import('../node/machines/cli.ts');
+    await runMachineCreate(name, opts);
+  });
+machineNet(
+  machine.command('list').description('List the machines: name, address, state, agent pid, pod CIDR.'),
+)
+  .option('-o, --output <format>', 'table or json', 'table')
+  .action(async (opts: import('../node/machines/cli.ts').MachineCommonFlags & { output?: string }) => {
+    const { runMachineList } = await import('../node/machines/cli.ts');
+    await runMachineList(opts);
+  });
+machineNet(
+  machine
+    .command('delete <names...>')
+    .description(
+      'Stop and remove machines with every trace (processes, pods, namespace, veth, routes, files).',
+    ),
+)
+  .option(
+    '--cluster-kubeconfig <file>',
+    'kubeconfig allowed to delete the Node (default: the one given at create)',
+  )
+  .option('--keep-node', 'leave the Node object in the cluster')
+  .action(async (names: string[], opts: import('../node/machines/cli.ts').MachineDeleteFlags) => {
+    const { runMachineDelete } = await import('../node/machines/cli.ts');
+    await runMachineDelete(names, opts);
   });
 
 program
