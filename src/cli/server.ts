@@ -60,6 +60,8 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     ...node.controllers,
     // Legacy service-account token Secrets are signed with the key this server verifies.
     serviceAccountSigningKey: cp.pki.saPrivateKey,
+    // The root CA every namespace's kube-root-ca.crt ConfigMap and legacy token Secret carry.
+    caCert: cp.pki.caCert,
     // The CSR signer issues node (and user) client certificates from the cluster CA.
     clusterSigning: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
   });
