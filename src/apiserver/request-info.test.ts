@@ -48,6 +48,27 @@ const cases: [string, string, string, RequestInfo][] = [
     '',
     res('get', '', 'v1', 'default', 'pods', 'web', 'log'),
   ],
+  // Stream subresources: a GET (WebSocket upgrade) is authorized as create, like POST (SPDY).
+  ...(['exec', 'attach', 'portforward'] as const).flatMap((sub): [string, string, string, RequestInfo][] => [
+    [
+      'GET',
+      `/api/v1/namespaces/default/pods/web/${sub}`,
+      '',
+      res('create', '', 'v1', 'default', 'pods', 'web', sub),
+    ],
+    [
+      'POST',
+      `/api/v1/namespaces/default/pods/web/${sub}`,
+      '',
+      res('create', '', 'v1', 'default', 'pods', 'web', sub),
+    ],
+  ]),
+  [
+    'GET',
+    '/apis/example.com/v1/namespaces/default/pods/web/exec',
+    '',
+    res('get', 'example.com', 'v1', 'default', 'pods', 'web', 'exec'),
+  ],
   [
     'POST',
     '/api/v1/namespaces/default/pods/web/eviction',

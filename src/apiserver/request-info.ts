@@ -31,6 +31,13 @@ export type RequestInfo = ResourceRequest | NonResourceRequest;
 
 const namespaceSubresources = new Set(['status', 'finalize']);
 
+/**
+ * Pod subresources that open a stream into the pod. kubectl asks for them with a GET carrying a
+ * WebSocket upgrade (POST for SPDY); either way Kubernetes authorizes them as `create`, so a
+ * read-only role (`get pods/exec`) never opens a shell.
+ */
+const podConnectSubresources = new Set(['exec', 'attach', 'portforward']);
+
 const verbs: Record<string, Verb> = {
   POST: 'create',
   PUT: 'update',
@@ -79,6 +86,7 @@ export function requestInfo(method: string, pathname: string, query: URLSearchPa
     const watch = query.get('watch');
     verb = name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
     if (name && (watch === 'true' || watch === '1')) verb = 'watch';
+    if (group === '' && resource === 'pods' && podConnectSubresources.has(subresource)) verb = 'create';
   } else if (m === 'DELETE') {
     verb = name ? 'delete' : 'deletecollection';
   } else if (verbs[m]) {

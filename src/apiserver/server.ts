@@ -25,6 +25,7 @@ import { OpenApi } from './handlers/openapi.ts';
 import { handleResource, type ResourceHandlerContext, type SubresourceHandler } from './handlers/resource.ts';
 import { aggregatedDiscoveryType, wantsAggregatedDiscovery } from './http/negotiate.ts';
 import { writeJson, writeStatus, writeText } from './http/respond.ts';
+import { upgradeResponse } from './http/upgrade-proxy.ts';
 import { ApiMetrics } from './metrics.ts';
 import { requestInfo, type RequestInfo } from './request-info.ts';
 import type { AdmissionPlugin } from './admission/types.ts';
@@ -95,6 +96,12 @@ export class ApiServer {
         keepAliveTimeout: 75_000,
       },
       (req, res) => this.serve(req, res),
+    );
+    // Upgrade requests (exec, attach, port-forward over WebSocket or SPDY) take the same path —
+    // authentication, authorization, the subresource handler — with a response on the raw socket
+    // that the handler may take over (see http/upgrade-proxy.ts).
+    this.server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) =>
+      this.serve(req, upgradeResponse(req, socket, head)),
     );
     this.inProcess = new InProcessConnections((req, res) => this.serve(req, res));
     this.server.keepAliveTimeout = 75_000;

@@ -46,12 +46,9 @@ import { priorityAdmission } from './admission/priority.ts';
 import { resourceQuotaAdmission } from './admission/resource-quota.ts';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/kinds/scheduling/priorityclass.ts';
 import { handleScale } from './handlers/scale.ts';
-import {
-  namespaceFinalize,
-  podBinding,
-  podStreamUnavailable,
-  serviceAccountToken,
-} from './handlers/pod-subresources.ts';
+import { namespaceFinalize, podBinding, serviceAccountToken } from './handlers/pod-subresources.ts';
+import { podStreamHandlers } from './handlers/pod-streams.ts';
+import { ensureComponentCert } from './pki/component-cert.ts';
 import { reviewHandlers } from './handlers/reviews.ts';
 import type { SubresourceHandler } from './handlers/resource.ts';
 import { systemContext } from './registry/context.ts';
@@ -96,6 +93,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     const pki = await ensureClusterPki(join(o.dataDir, 'tls'), {
       ips: o.host && o.host !== '0.0.0.0' && o.host !== '::' ? [o.host] : [],
     });
+    // The API server's client certificate for node agents (logs, exec, port-forward): the one
+    // identity agents accept (kube-apiserver-kubelet-client, which the CSR signer never issues).
+    const kubeletClient = await ensureComponentCert(
+      pki.dir,
+      { caCert: pki.caCert, caKey: pki.caKey },
+      { file: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organizations: [] },
+    );
     const registry = builtinRegistry();
     const tokenAuthenticators: Authenticator[] = [];
     if (o.tokenAuthFile)
@@ -136,10 +140,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     const subresources = new Map<string, SubresourceHandler>([
       ['/pods/binding', podBinding],
       ['/pods/eviction', podEviction],
-      ['/pods/log', podStreamUnavailable],
-      ['/pods/exec', podStreamUnavailable],
-      ['/pods/attach', podStreamUnavailable],
-      ['/pods/portforward', podStreamUnavailable],
+      ...podStreamHandlers({
+        caCert: pki.caCert,
+        clientCert: kubeletClient.cert,
+        clientKey: kubeletClient.key,
+      }),
       ['/serviceaccounts/token', serviceAccountToken(pki.saPrivateKey)],
       ['/namespaces/finalize', namespaceFinalize],
       ['certificates.k8s.io/certificatesigningrequests/approval', handleCsrApproval],

@@ -19,6 +19,7 @@ import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../nod
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
 import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
+import { StreamsWorker } from '../node/streams/worker.ts';
 import { PodNetworkWorker } from '../node/network/pod-network.ts';
 import { createLogger } from './log.ts';
 import { CliError, stopOnSignals } from './server.ts';
@@ -44,6 +45,8 @@ export interface AgentFlags {
   nodeStatusUpdateFrequency?: string;
   nodeStatusReportFrequency?: string;
   logLevel?: string;
+  /** Port of the agent's HTTPS endpoint for logs, exec and port-forward (10250; 0 = any free port). */
+  kubeletPort?: string;
 }
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -113,6 +116,22 @@ export function podNetworkFor(f: AgentFlags): PodNetworkWorker | undefined {
   return new PodNetworkWorker({ clusterCidr: f.clusterCidr });
 }
 
+/** --kubelet-port: 0..65535, 10250 unless told. */
+export function kubeletPortFrom(v: string | undefined): number {
+  if (v === undefined) return 10250;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CliError(`--kubelet-port must be a port number (0 = any free port), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** The logs/exec/port-forward endpoint (src/node/streams) as a pod worker over the node's CRI. */
+function streamsWorker(pods: NodePods, caCert: string | undefined, port: number): StreamsWorker {
+  if (!caCert)
+    throw new CliError('the node kubeconfig has no certificate-authority: cannot serve logs and exec');
+  return new StreamsWorker({ cri: pods.runtime.cri, caCert, port });
+}
+
 function ms(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   let n: number;
@@ -142,6 +161,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   const labels = parseLabels(f.nodeLabels);
   const bootstrap = await credentialsFrom(f);
   const podNetwork = podNetworkFor(f);
+  const kubeletPort = kubeletPortFrom(f.kubeletPort);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // The client machinery's timers are unref'd; this one keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -181,7 +201,14 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     nodeName,
     dataDir,
     runtime,
-    workers: pods ? [...(podNetwork ? [podNetwork] : []), pods.worker] : [],
+    workers: pods
+      ? [
+          ...(podNetwork ? [podNetwork] : []),
+          pods.worker,
+          streamsWorker(pods, identity.kubeconfig.caCert, kubeletPort),
+        ]
+      : [],
+    kubeletPort,
     log,
     nodeIP: f.nodeIp,
     labels,

@@ -195,6 +195,11 @@ program
   )
   .option('--pod-network <mode>', "host-gw (routes to the other nodes' pod CIDRs) or none", 'host-gw')
   .option('--cgroup-root <path>', "cgroupfs parent of this node's pods", '/berth')
+  .option(
+    '--kubelet-port <port>',
+    'port of the HTTPS endpoint the API server uses for logs, exec and port-forward',
+    '10250',
+  )
   .option('--lease-renew <duration>', 'how often the node Lease is renewed', '10s')
   .option(
     '--node-status-update-frequency <duration>',

@@ -2,8 +2,8 @@
  * Subresources of core kinds served by the API server itself: pods/binding (the scheduler's write),
  * pods/eviction (in eviction.ts),
  * serviceaccounts/token (TokenRequest: a bound, expiring JWT), and namespaces/finalize (the namespace
- * controller's last step). Streams (log, exec, attach, portforward) are proxied to the node agent,
- * which arrives with the agent issue; until then they answer 503 naming why.
+ * controller's last step). Streams (log, exec, attach, portforward) are proxied to the node agent
+ * (pod-streams.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, conflict, invalid, StatusError } from '../../api/errors.ts';
@@ -11,9 +11,8 @@ import { isObject, type KubeObject } from '../../api/object.ts';
 import { signServiceAccountToken } from '../authn/serviceaccount-token.ts';
 import { decodeBody, readBody } from '../http/body.ts';
 import { writeJson } from '../http/respond.ts';
-import { requestContext, type ResourceHandlerContext, type SubresourceHandler } from './resource.ts';
+import { requestContext, type SubresourceHandler } from './resource.ts';
 import type { ResourceRequest } from '../request-info.ts';
-import type { KindDef } from '../../api/kinds/types.ts';
 
 async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
   const b = decodeBody(await readBody(req), req.headers['content-type']);
@@ -155,35 +154,6 @@ export const namespaceFinalize: SubresourceHandler = async (req, res, info, kind
     return writeJson(res, 200, gone);
   }
   writeJson(res, 200, await rs.writeRaw('', info.name, next, rev));
-};
-
-/**
- * Pod streams need a node agent (a later issue). The pod must exist (404) and the verb fit (405);
- * a pod with no node answers 400 as Kubernetes does; a bound pod answers 503 naming why.
- */
-export const podStreamUnavailable: SubresourceHandler = async (
-  _req,
-  _res,
-  info: ResourceRequest,
-  kind: KindDef,
-  c: ResourceHandlerContext,
-) => {
-  const allowed = info.subresource === 'log' ? ['get'] : ['get', 'create'];
-  if (!allowed.includes(info.verb)) {
-    throw new StatusError(
-      405,
-      'MethodNotAllowed',
-      `${info.verb} is not supported on pods/${info.subresource}`,
-    );
-  }
-  const pod = await c.api.storeFor(kind).get(info.namespace, info.name);
-  const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-  if (!node) throw badRequest(`pod ${info.name} does not have a host assigned`);
-  throw new StatusError(
-    503,
-    'ServiceUnavailable',
-    `pods "${info.name}" ${info.subresource}: no node agent serves node "${node}" (Berth's node agent is not part of this server yet)`,
-  );
 };
 
 /** Reads an IncomingMessage body for handlers outside this file. */

@@ -13,6 +13,10 @@ import type { CertificateAuthority } from './issue.ts';
 export interface CsrSubject {
   commonName: string;
   organizations: string[];
+  /** DNS names asked for as subjectAltNames (serving certificates). */
+  dnsNames?: string[];
+  /** IP addresses asked for as subjectAltNames (serving certificates). */
+  ips?: string[];
 }
 
 /** What the signer and approver need to know about a request. */
@@ -30,10 +34,15 @@ export async function createCertificateRequest(subject: CsrSubject): Promise<{ c
     { CN: [subject.commonName] },
     ...subject.organizations.map((o) => ({ O: [o] })),
   ];
+  const sans: x509.JsonGeneralNames = [
+    ...(subject.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(subject.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
   const req = await x509.Pkcs10CertificateRequestGenerator.create({
     name,
     keys,
     signingAlgorithm: ecdsaP256,
+    extensions: sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : [],
   });
   return { csr: req.toString('pem'), key: await privateKeyToPem(keys.privateKey) };
 }
@@ -66,6 +75,11 @@ export interface SignOptions {
   seconds: number;
   /** Kubernetes key usage names from the request (`client auth`, `digital signature`, ...). */
   usages: string[];
+  /**
+   * Copy the request's subjectAltName extension into the certificate (serving certificates). Only
+   * for signers that have checked the names first: the requester chose them.
+   */
+  copySubjectAltNames?: boolean;
 }
 
 const extendedUsages: Record<string, x509.ExtendedKeyUsageType> = {
@@ -92,6 +106,7 @@ export async function signCertificateRequest(
   if (o.usages.includes('key encipherment')) flags |= x509.KeyUsageFlags.keyEncipherment;
   const eku = o.usages.map((u) => extendedUsages[u]).filter((u): u is x509.ExtendedKeyUsageType => !!u);
   const caKeyId = caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  const san = o.copySubjectAltNames ? req.getExtension(subjectAltNameOid) : null;
   const now = Date.now();
   const notAfter = Math.min(now + o.seconds * 1000, caCert.notAfter.getTime());
   const serial = randomBytes(16);
@@ -112,6 +127,9 @@ export async function signCertificateRequest(
       caKeyId
         ? new x509.AuthorityKeyIdentifierExtension(caKeyId)
         : await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
+      ...(san instanceof x509.SubjectAlternativeNameExtension
+        ? [new x509.SubjectAlternativeNameExtension(san.names.toJSON())]
+        : []),
     ],
   });
   return cert.toString('pem');

@@ -11,7 +11,7 @@ import { informerFactory } from '../../client/informer.ts';
 import { silentLogger } from '../../client/logger.ts';
 import type { ControllerContext } from '../types.ts';
 import { autoApproval, csrApprovingController } from './approver.ts';
-import { apiserverClientSigner, kubeletClientSigner, type Csr } from './csr.ts';
+import { apiserverClientSigner, kubeletClientSigner, kubeletServingSigner, type Csr } from './csr.ts';
 import { csrSigningController } from './signer.ts';
 
 const G = 'certificates.k8s.io';
@@ -181,4 +181,107 @@ test('signer: kube-apiserver-client requests get a user certificate', async () =
   await s.reconcile('alice');
   const got = await r.stored('alice');
   assert.match(new X509Certificate(Buffer.from(got.status!.certificate!, 'base64')).subject, /CN=alice/);
+});
+
+const servingSubject = (o: { dns?: string[]; ips?: string[] } = {}): CsrSubject => ({
+  ...nodeSubject,
+  dnsNames: o.dns ?? ['n1'],
+  ips: o.ips ?? ['10.0.0.5'],
+});
+const nodeN1 = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: 'n1' },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: '10.0.0.5' },
+      { type: 'Hostname', address: 'n1' },
+    ],
+  },
+};
+
+test('approver: kubelet-serving requests are approved only for the node itself and its own addresses', async () => {
+  const self = { signer: kubeletServingSigner, user: 'system:node:n1', groups: ['system:nodes'] };
+  const usages = ['digital signature', 'server auth'];
+  const cases: [string, Csr, boolean][] = [
+    ['own names', await csr('a', { ...self, usages, subject: servingSubject() }), true],
+    ['IP only', await csr('b', { ...self, usages, subject: servingSubject({ dns: [] }) }), true],
+    [
+      'an IP the node does not have',
+      await csr('c', { ...self, usages, subject: servingSubject({ ips: ['10.0.0.5', '10.0.0.6'] }) }),
+      false,
+    ],
+    [
+      'a DNS name the node does not have',
+      await csr('d', { ...self, usages, subject: servingSubject({ dns: ['api.example.com'] }) }),
+      false,
+    ],
+    [
+      'another node asking',
+      await csr('e', { ...self, user: 'system:node:n2', usages, subject: servingSubject() }),
+      false,
+    ],
+    [
+      'a bootstrap token asking',
+      await csr('f', { signer: kubeletServingSigner, usages, subject: servingSubject() }),
+      false,
+    ],
+    [
+      'client usage',
+      await csr('g', { ...self, usages: ['digital signature', 'client auth'], subject: servingSubject() }),
+      false,
+    ],
+    ['no names at all', await csr('h', { ...self, usages, subject: nodeSubject }), false],
+  ];
+  const lookup = (name: string) => (name === 'n1' ? nodeN1 : undefined);
+  for (const [name, c, want] of cases) assert.equal(!!(await autoApproval(c, lookup)), want, name);
+  // Without the Node (not registered yet) nothing is approved.
+  assert.equal(await autoApproval(cases[0][1]), undefined);
+});
+
+test('signer: kubelet-serving certificates carry the requested names and server auth', async () => {
+  const ca = await createCertificateAuthority();
+  const r = rig();
+  const s = csrSigningController({ ca: { caCert: ca.cert, caKey: ca.key } });
+  s.init(r.ctx);
+  await r.seed(
+    await csr('serving', {
+      approved: true,
+      signer: kubeletServingSigner,
+      usages: ['digital signature', 'server auth'],
+      subject: servingSubject(),
+    }),
+  );
+  await s.reconcile('serving');
+  const got = await r.stored('serving');
+  const cert = new X509Certificate(Buffer.from(got.status!.certificate!, 'base64'));
+  assert.equal(cert.subjectAltName, 'DNS:n1, IP Address:10.0.0.5');
+  assert.equal(cert.checkIP('10.0.0.5'), '10.0.0.5');
+  assert.ok(cert.verify(new X509Certificate(ca.cert).publicKey));
+  // A client request never gets names copied in.
+  await r.seed(await csr('client', { approved: true }));
+  await s.reconcile('client');
+  const client = await r.stored('client');
+  assert.equal(
+    new X509Certificate(Buffer.from(client.status!.certificate!, 'base64')).subjectAltName,
+    undefined,
+  );
+});
+
+test('signer: the API server kubelet-client name is never issued through a CSR', async () => {
+  const ca = await createCertificateAuthority();
+  const r = rig();
+  const s = csrSigningController({ ca: { caCert: ca.cert, caKey: ca.key } });
+  s.init(r.ctx);
+  await r.seed(
+    await csr('impostor', {
+      approved: true,
+      signer: apiserverClientSigner,
+      subject: { commonName: 'kube-apiserver-kubelet-client', organizations: [] },
+    }),
+  );
+  await s.reconcile('impostor');
+  const got = await r.stored('impostor');
+  assert.equal(got.status?.certificate, undefined);
+  assert.match(got.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? '', /reserved/);
 });

@@ -1,6 +1,7 @@
 /**
  * The CSR signer: issues certificates from the cluster CA for approved requests addressed to
- * kubernetes.io/kube-apiserver-client-kubelet (node client certificates) and
+ * kubernetes.io/kube-apiserver-client-kubelet (node client certificates),
+ * kubernetes.io/kubelet-serving (node agents' serving certificates, with their subjectAltNames) and
  * kubernetes.io/kube-apiserver-client (user client certificates). A request that breaks its signer's
  * rules gets a Failed condition instead. The validity is spec.expirationSeconds when given, capped by
  * the signing duration (one year unless told) and by the CA's own expiry.
@@ -22,13 +23,15 @@ import {
   apiserverClientSigner,
   hasCondition,
   kubeletClientSigner,
+  kubeletServingProblem,
+  kubeletServingSigner,
   nodeClientProblem,
   requestPem,
   timestamp,
   type Csr,
 } from './csr.ts';
 
-const signers = new Set([kubeletClientSigner, apiserverClientSigner]);
+const signers = new Set([kubeletClientSigner, apiserverClientSigner, kubeletServingSigner]);
 const yearSeconds = 365 * 24 * 3600;
 
 export interface CsrSigningOptions {
@@ -110,14 +113,21 @@ export class CsrSigningController implements Controller {
       problem =
         csr.spec.signerName === kubeletClientSigner
           ? nodeClientProblem(parsed, usages)
-          : apiserverClientProblem(usages);
+          : csr.spec.signerName === kubeletServingSigner
+            ? kubeletServingProblem(parsed, usages)
+            : apiserverClientProblem(usages, parsed);
     } catch (err) {
       problem = (err as Error).message;
     }
     if (!problem) {
       const max = this.opts.signingDurationSeconds ?? yearSeconds;
       const seconds = Math.min(csr.spec.expirationSeconds ?? max, max);
-      pem = await signCertificateRequest(this.opts.ca, requestPem(csr), { seconds, usages });
+      pem = await signCertificateRequest(this.opts.ca, requestPem(csr), {
+        seconds,
+        usages,
+        // Serving names were checked above (and by the approver against the Node's addresses).
+        copySubjectAltNames: csr.spec.signerName === kubeletServingSigner,
+      });
     }
     const status = (csr.status ??= {});
     if (problem) {

@@ -49,6 +49,11 @@ export interface AgentContext {
   node(): DeepReadonly<Node> | undefined;
   /** Called whenever a newly read Node differs (e.g. spec.podCIDR assigned); returns an unsubscribe. */
   onNodeChange(fn: (node: DeepReadonly<Node>) => void): () => void;
+  /**
+   * Publishes the port the agent's HTTPS endpoint listens on (status.daemonEndpoints), for a worker
+   * that learns it only once listening (port 0); the Node status is posted at once.
+   */
+  setKubeletPort?(port: number): void;
 }
 
 /** Something that runs on the node once it is registered (the pod sync loop, networking, proxy). */
@@ -71,6 +76,8 @@ export interface AgentOptions {
   nodeIP?: string;
   /** Labels added at registration. */
   labels?: Record<string, string>;
+  /** The port published in status.daemonEndpoints.kubeletEndpoint (10250). */
+  kubeletPort?: number;
   workers?: PodWorker[];
   /** How often the host is looked at (10 s). */
   statusUpdateIntervalMs?: number;
@@ -94,6 +101,7 @@ export class Agent {
   private current: Node | undefined;
   private lastPosted = { digest: '', at: 0 };
   private running = false;
+  private kubeletPort: number | undefined;
 
   constructor(o: AgentOptions) {
     this.o = o;
@@ -102,6 +110,7 @@ export class Agent {
     this.runtime = o.runtime ?? noRuntime;
     this.lease = new NodeLease(o.client, o.nodeName);
     this.workers = [...(o.workers ?? [])];
+    this.kubeletPort = o.kubeletPort;
   }
 
   get nodeName(): string {
@@ -173,6 +182,16 @@ export class Agent {
         this.listeners.add(fn);
         return () => this.listeners.delete(fn);
       },
+      setKubeletPort: (port) => {
+        if (port === this.kubeletPort) return;
+        this.kubeletPort = port;
+        this.syncStatus().catch((err: unknown) =>
+          this.log.warn(
+            { err, node: this.nodeName },
+            'posting the kubelet port failed; the next heartbeat retries',
+          ),
+        );
+      },
     };
   }
 
@@ -205,6 +224,7 @@ export class Agent {
       kubeletVersion,
       nodeIP: this.o.nodeIP,
       hostnameOverride: this.nodeName,
+      kubeletPort: this.kubeletPort,
     };
   }
 

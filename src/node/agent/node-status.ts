@@ -38,6 +38,8 @@ export interface NodeStatusInput {
   /** Overrides the detected InternalIP. */
   nodeIP?: string;
   hostnameOverride?: string;
+  /** The port of the agent's HTTPS endpoint (logs, exec, port-forward) the API server dials (10250). */
+  kubeletPort?: number;
 }
 
 const kib = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
@@ -172,7 +174,7 @@ export function nodeStatus(
       ...(ip ? [{ type: 'InternalIP', address: ip }] : []),
       { type: 'Hostname', address: i.hostnameOverride ?? h.hostname },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: i.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: h.machineID,
       systemUUID: h.systemUUID,
