@@ -274,6 +274,27 @@ program
   });
 
 program
+  .command('netpol')
+  .description("Enforce NetworkPolicies for one node's pods (nftables table, family inet).")
+  .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--node-name <name>', 'the Node whose pods are enforced')
+  .option('--pod-cidr <cidr>', "this node's pod CIDR: only local pods inside it are enforced")
+  .option('--bridge <ifname>', "this node's pod bridge: only traffic through it is filtered")
+  .option('--deny <drop|reject>', 'what denied traffic gets', 'drop')
+  .option('--table <name>', 'the nft table (family inet) it owns', 'berth-netpol')
+  .option('--netns <name>', 'program the rules inside network namespace /run/netns/NAME (tests)')
+  .option('--min-sync-interval <duration>', 'least time between two rule syncs', '100ms')
+  .option('--full-sync-interval <duration>', 'how often every chain is rewritten', '60s')
+  .option('--cleanup', 'delete the nft table and exit')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../node/netpol/cli.ts').NetpolFlags & { logLevel: string }) => {
+    const { runNetpol } = await import('../node/netpol/cli.ts');
+    const { createLogger } = await import('./log.ts');
+    const p = await runNetpol(opts, createLogger(opts.logLevel, 'berth-netpol'));
+    if (p) stopOnSignals(() => p.stop());
+  });
+
+program
   .command('ingress')
   .description('Run the ingress controller: route Ingresses of class `berth` through a supervised nginx.')
   .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to serve')
