@@ -7,25 +7,47 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { Spin } from 'antd';
 import { RequireSession } from './layout/RequireSession.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { workloadResources, type WorkloadResource } from './lib/workloads.ts';
 
 const loaders = {
   login: () => import('./pages/LoginPage.tsx'),
   overview: () => import('./pages/OverviewPage.tsx'),
   namespaces: () => import('./pages/NamespacesPage.tsx'),
   deployments: () => import('./pages/DeploymentsPage.tsx'),
+  statefulsets: () => import('./pages/StatefulSetsPage.tsx'),
+  daemonsets: () => import('./pages/DaemonSetsPage.tsx'),
+  jobs: () => import('./pages/JobsPage.tsx'),
+  cronjobs: () => import('./pages/CronJobsPage.tsx'),
   pods: () => import('./pages/PodsPage.tsx'),
+  services: () => import('./pages/ServicesPage.tsx'),
+  configmaps: () => import('./pages/ConfigMapsPage.tsx'),
+  secrets: () => import('./pages/SecretsPage.tsx'),
+  detail: () => import('./pages/WorkloadDetailPage.tsx'),
   yaml: () => import('./pages/ObjectYamlPage.tsx'),
 };
 const LoginPage = lazy(loaders.login);
 const OverviewPage = lazy(loaders.overview);
 const NamespacesPage = lazy(loaders.namespaces);
 const DeploymentsPage = lazy(loaders.deployments);
+const StatefulSetsPage = lazy(loaders.statefulsets);
+const DaemonSetsPage = lazy(loaders.daemonsets);
+const JobsPage = lazy(loaders.jobs);
+const CronJobsPage = lazy(loaders.cronjobs);
 const PodsPage = lazy(loaders.pods);
+const ServicesPage = lazy(loaders.services);
+const ConfigMapsPage = lazy(loaders.configmaps);
+const SecretsPage = lazy(loaders.secrets);
+const WorkloadDetailPage = lazy(loaders.detail);
 const ObjectYamlPage = lazy(loaders.yaml);
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
-const firstPage = /^\/(?:c\/[^/]+\/)?([a-z]+)/.exec(window.location.pathname)?.[1] ?? 'overview';
+// A workload's own page is /c/CLUSTER/RESOURCE/NAMESPACE/NAME.
+const firstMatch = /^\/(?:c\/[^/]+\/)?([a-z]+)(\/[^/]+\/[^/]+)?/.exec(window.location.pathname);
+const firstPage =
+  firstMatch?.[2] && workloadResources.some((r) => r === firstMatch[1])
+    ? 'detail'
+    : (firstMatch?.[1] ?? 'overview');
 if (Object.hasOwn(loaders, firstPage)) void loaders[firstPage as keyof typeof loaders]();
 
 /** The cluster shown first. */
@@ -37,6 +59,18 @@ function page(Page: ComponentType) {
       <Page />
     </Suspense>
   );
+}
+
+/** The detail page of one workload kind; `key` makes a new kind a fresh page. */
+function detail(resource: WorkloadResource) {
+  return {
+    path: `${resource}/:namespace/:name`,
+    element: (
+      <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+        <WorkloadDetailPage key={resource} resource={resource} />
+      </Suspense>
+    ),
+  };
 }
 
 export const router = createBrowserRouter([
@@ -54,7 +88,15 @@ export const router = createBrowserRouter([
       { path: 'overview', element: page(OverviewPage) },
       { path: 'namespaces', element: page(NamespacesPage) },
       { path: 'deployments', element: page(DeploymentsPage) },
+      { path: 'statefulsets', element: page(StatefulSetsPage) },
+      { path: 'daemonsets', element: page(DaemonSetsPage) },
+      { path: 'jobs', element: page(JobsPage) },
+      { path: 'cronjobs', element: page(CronJobsPage) },
+      ...workloadResources.map(detail),
       { path: 'pods', element: page(PodsPage) },
+      { path: 'services', element: page(ServicesPage) },
+      { path: 'configmaps', element: page(ConfigMapsPage) },
+      { path: 'secrets', element: page(SecretsPage) },
       { path: 'yaml/:resource/:namespace/:name', element: page(ObjectYamlPage) },
       { path: '*', element: page(NotFoundPage) },
     ],

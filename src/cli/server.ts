@@ -3,7 +3,9 @@
  * saying where the API listens and where the admin kubeconfig is; stops cleanly on SIGTERM/SIGINT.
  */
 import { resolve } from 'node:path';
-import { controllerManagerUser, startControllerManager } from '../controllers/start.ts';
+import { controllerIdentity, controllerManagerUser, schedulerUser } from '../controllers/identities.ts';
+import { startControllerManager } from '../controllers/start.ts';
+import { withAuthenticatedGroup } from '../apiserver/authn/user.ts';
 import { schedulerController } from '../scheduler/scheduler.ts';
 import { startControlPlane, type ControlPlane } from '../apiserver/start.ts';
 import { StoreError } from '../store/types.ts';
@@ -49,13 +51,15 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     throw new CliError(describeStartError(err, dataDir, flags.listen));
   }
   // The controller manager and the scheduler run in this process as clients of the API it just
-  // started, over in-process connections (the same request path, without TCP and TLS). Full access
-  // (system:masters) until the bootstrap policy has roles for each controller.
-  const inProcess = (name: string) => ({
-    agent: cp.server.inProcess.agent({ name, groups: ['system:masters', 'system:authenticated'] }),
+  // started, over in-process connections (the same request path, without TCP and TLS). None of them
+  // is in system:masters: the manager (lease, shared informers), each controller (its own service
+  // account in kube-system) and the scheduler hold only their bootstrap ClusterRoles.
+  const inProcess = (user: { name: string; groups: string[] }) => ({
+    agent: cp.server.inProcess.agent({ ...user, groups: withAuthenticatedGroup(user.groups) }),
   });
   const controllers = await startControllerManager({
-    connection: inProcess(controllerManagerUser),
+    connection: inProcess({ name: controllerManagerUser, groups: [] }),
+    connectionFor: (name) => inProcess(controllerIdentity(name)),
     log,
     ...node.controllers,
     // Legacy service-account token Secrets are signed with the key this server verifies.
@@ -67,7 +71,7 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
   });
   // The scheduler elects its own leader (kube-system/kube-scheduler), as kube-scheduler does.
   const scheduler = await startControllerManager({
-    connection: inProcess('system:kube-scheduler'),
+    connection: inProcess({ name: schedulerUser, groups: [] }),
     log,
     controllers: [schedulerController()],
     leaseName: 'kube-scheduler',

@@ -124,3 +124,38 @@ test('controller manager: a second candidate runs nothing while the first holds 
   assert.equal(a.lease()?.spec?.holderIdentity, 'second');
   await b.stop();
 });
+
+test('controller manager: each controller writes through its own client; informers and the lease use the manager’s', async () => {
+  const api = new FakeApi();
+  const managerClient = new Client(api);
+  const own = new Map<string, Client>();
+  const asked: string[] = [];
+  const first = new Probe();
+  const second = Object.assign(new Probe(), { name: 'second' });
+  const m = new ControllerManager({
+    client: managerClient,
+    clientFor: (name) => {
+      asked.push(name);
+      const c = new Client(api);
+      own.set(name, c);
+      return c;
+    },
+    controllers: [first, second],
+    clock: new FakeClock(),
+    identity: 'me',
+    log: silentLogger,
+  });
+  m.start();
+  await m.whenRunning();
+  assert.deepEqual(asked, ['probe', 'second']);
+  assert.equal(first.contexts[0].client, own.get('probe'));
+  assert.equal(second.contexts[0].client, own.get('second'));
+  assert.notEqual(first.contexts[0].client, managerClient);
+  assert.equal(first.contexts[0].informers, second.contexts[0].informers, 'informers stay shared');
+  assert.notEqual(
+    first.contexts[0].recorder('x'),
+    second.contexts[0].recorder('x'),
+    'recorders per controller',
+  );
+  await m.stop();
+});

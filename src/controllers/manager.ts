@@ -23,7 +23,13 @@ export interface LeaseOptions {
 }
 
 export interface ControllerManagerOptions {
+  /** The manager's own client: leader election and the shared informers. */
   client: Client;
+  /**
+   * The client a controller writes (and records events) through, by Controller.name — its own
+   * identity, as --use-service-account-credentials gives each controller; `client` unless told.
+   */
+  clientFor?: (controllerName: string) => Client;
   controllers: Controller[];
   log?: ClientLogger;
   clock?: Clock;
@@ -131,28 +137,35 @@ export class ControllerManager {
       logger: this.log,
       resyncPeriodMs: this.o.resyncPeriodMs,
     });
-    const recorders = new Map<string, EventRecorder>();
-    const ctx: ControllerContext = {
-      client: this.o.client,
-      informers,
-      log: this.log,
-      clock: this.clock,
-      signal,
-      recorder: (component) => {
-        let r = recorders.get(component);
-        if (!r) {
-          r = new EventRecorder({ client: this.o.client, component, clock: this.clock, logger: this.log });
-          recorders.set(component, r);
-        }
-        return r;
-      },
+    const recorders: EventRecorder[] = [];
+    // One context per controller: the informers are shared, the client (and so the identity its
+    // writes and events carry) is the controller's own.
+    const contextFor = (c: Controller): ControllerContext => {
+      const client = this.o.clientFor?.(c.name) ?? this.o.client;
+      const mine = new Map<string, EventRecorder>();
+      return {
+        client,
+        informers,
+        log: this.log,
+        clock: this.clock,
+        signal,
+        recorder: (component) => {
+          let r = mine.get(component);
+          if (!r) {
+            r = new EventRecorder({ client, component, clock: this.clock, logger: this.log });
+            mine.set(component, r);
+            recorders.push(r);
+          }
+          return r;
+        },
+      };
     };
     const started: Controller[] = [];
     try {
       for (const c of this.o.controllers) {
         if (signal.aborted) break;
         try {
-          await c.start(ctx);
+          await c.start(contextFor(c));
           started.push(c);
         } catch (err) {
           this.log.error(
@@ -186,7 +199,7 @@ export class ControllerManager {
         ),
       );
       await informers.shutdown();
-      await Promise.all([...recorders.values()].map((r) => r.flush()));
+      await Promise.all(recorders.map((r) => r.flush()));
     }
   }
 }

@@ -1,14 +1,15 @@
 /**
  * Runs the controller manager beside `berth server`. It talks to the API like any other client —
- * through the same authentication, authorization, admission and watch code — either over an
- * in-process connection (no TCP, no TLS: what `berth server` uses, since both live in one process)
- * or over HTTPS with a client certificate. Its user is `system:kube-controller-manager`, for now in
- * group system:masters (full access) until the bootstrap RBAC policy grants each controller its own
- * role.
+ * through the same authentication, authorization, admission and watch code — either over in-process
+ * connections (no TCP, no TLS: what `berth server` uses, since both live in one process) or over
+ * HTTPS with a client certificate. In-process, the manager (lease, shared informers) is
+ * `system:kube-controller-manager` and each controller gets a connection of its own identity
+ * (`connectionFor`, see identities.ts), each held to its bootstrap ClusterRole; over HTTPS every
+ * controller shares the one certificate.
  */
 import type { Agent as HttpAgent } from 'node:http';
 import { Client } from '../client/client.ts';
-import { httpTransport } from '../client/http.ts';
+import { httpTransport, type HttpTransport } from '../client/http.ts';
 import type { ClientLogger } from '../client/logger.ts';
 import { GarbageCollector } from './garbagecollector/controller.ts';
 import { ControllerManager } from './manager.ts';
@@ -34,8 +35,10 @@ import type { Controller } from './types.ts';
 import { resourceQuotaController } from './resourcequota/controller.ts';
 import { certificateControllers, type CertificateControllerOptions } from './certificates/controllers.ts';
 
-/** The user the controller manager authenticates as. */
-export const controllerManagerUser = 'system:kube-controller-manager';
+export { controllerManagerUser } from './identities.ts';
+
+/** How to reach the API: an in-process agent, or HTTPS with a client certificate and key (PEM). */
+export type ApiConnection = { agent: HttpAgent } | { url: string; caCert: string; cert: string; key: string };
 
 export interface StartControllerManagerOptions
   extends NodeControllerOptions, ServiceAccountControllerOptions, CertificateControllerOptions {
@@ -43,7 +46,12 @@ export interface StartControllerManagerOptions
    * How to reach the API: an in-process agent (ApiServer.inProcess.agent(user), identity bound to
    * its connections), or the server's URL with its CA and a client certificate and key (PEM).
    */
-  connection: { agent: HttpAgent } | { url: string; caCert: string; cert: string; key: string };
+  connection: ApiConnection;
+  /**
+   * The connection a controller (by Controller.name) writes through, so its requests carry its own
+   * identity; `connection` for every controller unless told. Called once per controller name.
+   */
+  connectionFor?: (controllerName: string) => ApiConnection;
   log: ClientLogger;
   /** Controllers to run; defaultControllers() unless told. */
   controllers?: Controller[];
@@ -83,26 +91,28 @@ export function defaultControllers(
 export async function startControllerManager(
   o: StartControllerManagerOptions,
 ): Promise<{ stop(): Promise<void> }> {
-  const c = o.connection;
-  const inProcess = 'agent' in c;
-  const transport = httpTransport(
-    {
-      context: 'controller-manager',
-      server: inProcess ? 'http://in-process' : c.url,
-      ...(inProcess ? {} : { caCert: c.caCert, clientCert: c.cert, clientKey: c.key }),
-      insecureSkipTlsVerify: false,
-      namespace: 'default',
-    },
-    // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
-    // a capped pool would leave ordinary requests queued behind long-lived watches.
-    {
-      userAgent: o.userAgent ?? 'berth-controller-manager/0.1',
-      maxSockets: Infinity,
-      ...(inProcess ? { agent: c.agent } : {}),
-    },
-  );
+  const userAgent = o.userAgent ?? 'berth-controller-manager/0.1';
+  const transports: HttpTransport[] = [];
+  const clientOf = (c: ApiConnection, context: string): Client => {
+    const t = transportFor(c, context, userAgent);
+    transports.push(t);
+    return new Client(t);
+  };
+  const client = clientOf(o.connection, 'controller-manager');
+  const perController = new Map<string, Client>();
+  const clientFor = o.connectionFor
+    ? (name: string): Client => {
+        let c = perController.get(name);
+        if (!c) {
+          c = clientOf(o.connectionFor!(name), name);
+          perController.set(name, c);
+        }
+        return c;
+      }
+    : undefined;
   const manager = new ControllerManager({
-    client: new Client(transport),
+    client,
+    clientFor,
     controllers: o.controllers ?? defaultControllers(o),
     log: o.log,
     lease: o.leaseName ? { name: o.leaseName } : undefined,
@@ -113,8 +123,25 @@ export async function startControllerManager(
       try {
         await manager.stop();
       } finally {
-        transport.close();
+        for (const t of transports) t.close();
       }
     },
   };
+}
+
+/** One HTTP transport over `c`. */
+function transportFor(c: ApiConnection, context: string, userAgent: string): HttpTransport {
+  const inProcess = 'agent' in c;
+  return httpTransport(
+    {
+      context,
+      server: inProcess ? 'http://in-process' : c.url,
+      ...(inProcess ? {} : { caCert: c.caCert, clientCert: c.cert, clientKey: c.key }),
+      insecureSkipTlsVerify: false,
+      namespace: 'default',
+    },
+    // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
+    // a capped pool would leave ordinary requests queued behind long-lived watches.
+    { userAgent, maxSockets: Infinity, ...(inProcess ? { agent: c.agent } : {}) },
+  );
 }

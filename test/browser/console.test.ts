@@ -2,7 +2,9 @@
  * The console in a real browser against a real control plane with simulated nodes: a wrong password
  * is refused; log in; the overview counts the nodes; create a namespace; create a Deployment from
  * YAML and watch its pods go Running without reloading; a duplicate create shows the server's
- * message; scale it from the UI; view its YAML; delete it and the namespace; log out. Screenshots of
+ * message; scale it from the UI; on its detail page roll out a new image, see the revision history
+ * grow and roll back; view its YAML; create a CronJob from YAML, suspend and resume it, run it by hand
+ * and find the Job on the Jobs page; delete the Deployment and the namespace; log out. Screenshots of
  * each main page go to test-artifacts/console/. The browser must log no errors along the way.
  */
 import { after, before, describe, test } from 'node:test';
@@ -30,6 +32,31 @@ spec:
         - name: web
           image: nginx:1.27
 `;
+
+const cronManifest = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tick
+  namespace: ${ns}
+spec:
+  schedule: "0 0 1 1 *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: tick
+              image: busybox:1.36
+              command: ["echo", "tick"]
+`;
+
+/**
+ * Browser errors that come from the host, not the console: other processes creating network
+ * interfaces (container bridges, veths) make chromium abort in-flight requests with
+ * ERR_NETWORK_CHANGED; the live lists reconnect on their own.
+ */
+const hostNoise = /net::ERR_NETWORK_CHANGED/;
 
 const many = 'e2e-many';
 const jsonHeaders = { 'content-type': 'application/json' };
@@ -67,7 +94,7 @@ async function createManyPods(env: ConsoleEnv): Promise<void> {
   }
 }
 
-describe('console in a browser', { skip: browserSkip(), timeout: 90_000 }, () => {
+describe('console in a browser', { skip: browserSkip(), timeout: 150_000 }, () => {
   let env: ConsoleEnv;
   let context: BrowserContext;
   let page: Page;
@@ -88,7 +115,7 @@ describe('console in a browser', { skip: browserSkip(), timeout: 90_000 }, () =>
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') browserErrors.push(m.text());
+      if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
     });
     page.on('pageerror', (e) => browserErrors.push(e.message));
   });
@@ -186,8 +213,39 @@ describe('console in a browser', { skip: browserSkip(), timeout: 90_000 }, () =>
     await page.getByTestId('ready-web').filter({ hasText: '3/3' }).waitFor();
   });
 
-  test('the YAML view shows the object', async () => {
+  test('detail page: a new image adds a revision, rolling back restores the old template', async () => {
     await row('web').getByRole('link', { name: 'web', exact: true }).click();
+    await page.waitForURL(/\/deployments\/e2e-shop\/web$/);
+    await page.getByTestId('detail-counts').filter({ hasText: '3/3' }).waitFor();
+    await page.getByTestId('detail-pods').locator('.ant-table-row').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Revision history' }).click();
+    const revisions = page.getByTestId('detail-revisions');
+    await revisions.getByTestId('revision-1').filter({ hasText: 'current' }).waitFor();
+
+    await page.getByRole('button', { name: 'Update image' }).click();
+    await page.getByTestId('image-web').fill('nginx:1.28');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await revisions.getByTestId('revision-2').filter({ hasText: 'current' }).waitFor();
+    await page.getByTestId('detail-images').filter({ hasText: 'nginx:1.28' }).waitFor();
+    assert.equal(await revisions.locator('.ant-table-row').count(), 2);
+    await shot('deployment-detail');
+
+    // Back to revision 1: its ReplicaSet becomes current again under the next number, 3.
+    await page.getByRole('button', { name: 'Roll back 1' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Roll back' }).click();
+    await revisions.getByTestId('revision-3').filter({ hasText: 'current' }).waitFor();
+    await page.getByTestId('detail-images').filter({ hasText: 'nginx:1.27' }).waitFor();
+    assert.match(await revisions.innerText(), /nginx:1\.28/);
+    assert.equal(await revisions.getByTestId('revision-1').count(), 0);
+
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await page.getByTestId('detail-events').filter({ hasText: 'ScalingReplicaSet' }).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.waitForURL(/\/deployments\?namespace=e2e-shop/);
+  });
+
+  test('the YAML view shows the object', async () => {
+    await row('web').getByRole('link', { name: 'YAML web' }).click();
     await page.waitForURL(/\/yaml\/deployments\/e2e-shop\/web/);
     const yaml = page.getByTestId('object-yaml');
     await yaml.filter({ hasText: 'kind: Deployment' }).waitFor();
@@ -198,7 +256,53 @@ describe('console in a browser', { skip: browserSkip(), timeout: 90_000 }, () =>
     await page.waitForURL(/\/deployments/);
   });
 
+  test('CronJob: create from YAML, suspend, resume, run now; the Job is listed', async () => {
+    await page.getByRole('menuitem', { name: 'CronJobs' }).click();
+    await page.waitForURL(/\/cronjobs/);
+    await page.goto(`${env.consoleUrl}/c/local/cronjobs?namespace=${ns}`);
+    await page.getByRole('button', { name: 'Create from YAML' }).click();
+    await page.getByTestId('yaml-editor').fill(cronManifest);
+    await page.getByRole('dialog').getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByTestId('status-tick').filter({ hasText: 'Scheduled' }).waitFor();
+    await row('tick').filter({ hasText: '0 0 1 1 *' }).waitFor();
+
+    await page.getByRole('button', { name: 'Suspend tick' }).click();
+    await page.getByTestId('status-tick').filter({ hasText: 'Suspended' }).waitFor();
+    await page.getByRole('button', { name: 'Resume tick' }).click();
+    await page.getByTestId('status-tick').filter({ hasText: 'Scheduled' }).waitFor();
+    await shot('cronjobs');
+
+    await page.getByRole('button', { name: 'Run now tick' }).click();
+    await page.getByTestId('trigger-job-name').fill('tick-by-hand');
+    await page.getByRole('dialog').getByRole('button', { name: 'Run now' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    await page.getByRole('menuitem', { name: 'Jobs', exact: true }).click();
+    await page.waitForURL(/\/jobs$/);
+    await row('tick-by-hand').getByRole('link', { name: 'tick', exact: true }).waitFor();
+    await shot('jobs');
+  });
+
+  test('Secrets: keys listed, a value shown only once revealed', async () => {
+    await page.getByRole('menuitem', { name: 'Secrets' }).click();
+    await page.waitForURL(/\/secrets/);
+    await page.goto(`${env.consoleUrl}/c/local/secrets?namespace=${ns}`);
+    await page.getByRole('button', { name: 'Create from YAML' }).click();
+    // The starter manifest: Secret "credentials" with password "change-me".
+    await page.getByRole('dialog').getByRole('button', { name: 'Create', exact: true }).click();
+    await row('credentials').filter({ hasText: 'password' }).waitFor();
+    await page.getByRole('button', { name: 'Keys and values credentials' }).click();
+    const value = page.getByTestId('secret-value-password');
+    await value.waitFor();
+    assert.doesNotMatch(await page.content(), /change-me|Y2hhbmdlLW1l/);
+    await page.getByRole('button', { name: 'Reveal password' }).click();
+    await value.filter({ hasText: 'change-me' }).waitFor();
+    await shot('secrets');
+    await page.keyboard.press('Escape');
+  });
+
   test('delete the Deployment, then the namespace', async () => {
+    await page.goto(`${env.consoleUrl}/c/local/deployments?namespace=${ns}`);
     await page.getByRole('button', { name: 'Delete web' }).click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: 'Delete' }).click();
     await row('web').waitFor({ state: 'detached' });

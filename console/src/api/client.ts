@@ -58,6 +58,9 @@ export function clusterApi(cluster: string) {
         body,
         contentType: 'application/merge-patch+json',
       }),
+    /** PATCH with any patch type (JSON patch, strategic merge patch, merge patch). */
+    patch: <T>(path: string, body: unknown, contentType: string) =>
+      requestJson<T>(clusterUrl(cluster, path), { method: 'PATCH', body, contentType }),
     remove: <T>(path: string, body?: unknown) =>
       requestJson<T>(clusterUrl(cluster, path), { method: 'DELETE', body }),
   };

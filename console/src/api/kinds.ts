@@ -41,6 +41,7 @@ export const kinds = {
   persistentvolumeclaims: k('PersistentVolumeClaim', '', 'v1', 'persistentvolumeclaims', true),
   deployments: k('Deployment', 'apps', 'v1', 'deployments', true),
   replicasets: k('ReplicaSet', 'apps', 'v1', 'replicasets', true),
+  controllerrevisions: k('ControllerRevision', 'apps', 'v1', 'controllerrevisions', true),
   statefulsets: k('StatefulSet', 'apps', 'v1', 'statefulsets', true),
   daemonsets: k('DaemonSet', 'apps', 'v1', 'daemonsets', true),
   jobs: k('Job', 'batch', 'v1', 'jobs', true),

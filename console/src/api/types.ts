@@ -15,7 +15,13 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   managedFields?: unknown[];
-  ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
+  ownerReferences?: {
+    apiVersion?: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }[];
 }
 
 export interface KubeObject {

@@ -6,12 +6,14 @@ import { Suspense } from 'react';
 import { Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { Button, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
 import {
+  ApiOutlined,
   AppstoreOutlined,
   ClusterOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
   FolderOutlined,
   LogoutOutlined,
+  SettingOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { logout, useClusters, useSession } from '../api/session.ts';
@@ -37,7 +39,26 @@ export function AppLayout() {
       label: t.nav.workloads,
       children: [
         { key: 'deployments', icon: <DeploymentUnitOutlined />, label: t.nav.deployments },
+        { key: 'statefulsets', label: t.nav.statefulSets },
+        { key: 'daemonsets', label: t.nav.daemonSets },
+        { key: 'jobs', label: t.nav.jobs },
+        { key: 'cronjobs', label: t.nav.cronJobs },
         { key: 'pods', label: t.nav.pods },
+      ],
+    },
+    {
+      key: 'network',
+      icon: <ApiOutlined />,
+      label: t.nav.network,
+      children: [{ key: 'services', label: t.nav.services }],
+    },
+    {
+      key: 'config',
+      icon: <SettingOutlined />,
+      label: t.nav.config,
+      children: [
+        { key: 'configmaps', label: t.nav.configMaps },
+        { key: 'secrets', label: t.nav.secrets },
       ],
     },
   ];
@@ -82,7 +103,7 @@ export function AppLayout() {
           <Menu
             mode="inline"
             selectedKeys={[section]}
-            defaultOpenKeys={['workloads']}
+            defaultOpenKeys={['workloads', 'network', 'config']}
             items={items}
             onClick={({ key }) => navigate(`/c/${cluster}/${key}`)}
             style={{ height: '100%', borderInlineEnd: 0 }}

@@ -70,11 +70,18 @@ export function podRestarts(pod: Pod): number {
 
 /** Colour family for a status word (antd Tag colours). */
 export function statusColor(status: string): 'success' | 'processing' | 'warning' | 'error' | 'default' {
-  if (['Running', 'Succeeded', 'Active', 'Available', 'Ready', 'Completed'].includes(status))
+  if (
+    ['Running', 'Succeeded', 'Active', 'Available', 'Ready', 'Completed', 'Complete', 'Scheduled'].includes(
+      status,
+    )
+  )
     return 'success';
   if (['Pending', 'ContainerCreating', 'Progressing', 'PodInitializing'].includes(status))
     return 'processing';
-  if (['Terminating', 'Scaled to zero', 'Paused', 'Unknown'].includes(status) || status.startsWith('Init:'))
+  if (
+    ['Terminating', 'Scaled to zero', 'Paused', 'Suspended', 'Unknown'].includes(status) ||
+    status.startsWith('Init:')
+  )
     return 'warning';
   if (/Err|BackOff|Failed|Error|OOMKilled|Evicted|ExitCode|Unavailable/.test(status)) return 'error';
   return 'default';

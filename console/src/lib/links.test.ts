@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterByName, yamlLink } from './links.ts';
+import { detailLink, filterByName, yamlLink } from './links.ts';
 
 test('yamlLink: namespaced, cluster-scoped, escaped', () => {
   assert.equal(yamlLink('local', 'pods', 'shop', 'web-1'), '/c/local/yaml/pods/shop/web-1');
@@ -19,4 +19,9 @@ test('filterByName', () => {
     filterByName(items, 'WEB').map((o) => o.metadata.name),
     ['web', 'Web-2'],
   );
+});
+
+test('detailLink', () => {
+  assert.equal(detailLink('local', 'deployments', 'shop', 'web'), '/c/local/deployments/shop/web');
+  assert.equal(detailLink('a b', 'jobs', 'n', 'x/y'), '/c/a%20b/jobs/n/x%2Fy');
 });

@@ -14,6 +14,17 @@ export function yamlLink(
   return `/c/${encodeURIComponent(cluster)}/yaml/${resource}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`;
 }
 
+/** The detail page of one workload (`resource` is deployments, statefulsets, ...). */
+export function detailLink(
+  cluster: string,
+  resource: string,
+  namespace: string | undefined,
+  name: string,
+): string {
+  const ns = namespace && namespace !== '' ? namespace : noNamespace;
+  return `/c/${encodeURIComponent(cluster)}/${resource}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`;
+}
+
 /** Objects whose name contains `query` (case-insensitive); all when the query is blank. */
 export function filterByName<T extends { metadata: { name: string } }>(items: T[], query: string): T[] {
   const q = query.trim().toLowerCase();

@@ -8,7 +8,10 @@ import {
   bootstrapClusterRoleBindings,
   bootstrapClusterRoles,
   ensureBootstrapPolicy,
+  reconciled,
 } from './bootstrap-policy.ts';
+import type { KubeObject } from '../../api/object.ts';
+import { systemContext } from '../registry/context.ts';
 import { RBACAuthorizer } from './rbac.ts';
 import { createAll, roleBinding } from './test-fixtures.ts';
 
@@ -98,4 +101,53 @@ describe('bootstrap policy', () => {
   for (const [name, a, want] of cases) {
     test(name, () => assert.equal(rbac.authorize(a).allowed, want));
   }
+});
+
+describe('bootstrap policy reconciliation', () => {
+  const wantedRole = bootstrapClusterRoles().find(
+    (r) => r.metadata.name === 'system:controller:job-controller',
+  )!;
+  const wantedBinding = bootstrapClusterRoleBindings().find(
+    (b) => b.metadata.name === 'system:controller:job-controller',
+  )!;
+  const auto = (o: KubeObject, value: string, patch: Partial<KubeObject>): KubeObject => ({
+    ...structuredClone(o),
+    metadata: { ...o.metadata, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': value } },
+    ...patch,
+  });
+
+  test('an up-to-date object is left alone', () => {
+    assert.equal(reconciled(wantedRole, wantedRole), undefined);
+    assert.equal(reconciled(wantedBinding, wantedBinding), undefined);
+  });
+  test('a role missing rules gets them appended, keeping its own', () => {
+    const extra = { verbs: ['get'], apiGroups: [''], resources: ['configmaps'] };
+    const old = auto(wantedRole, 'true', { rules: [extra] });
+    const next = reconciled(old, wantedRole);
+    assert.ok(next);
+    assert.deepEqual((next.rules as unknown[])[0], extra);
+    assert.equal((next.rules as unknown[]).length, 1 + (wantedRole.rules as unknown[]).length);
+  });
+  test('a binding missing a subject gets it added', () => {
+    const next = reconciled(auto(wantedBinding, 'true', { subjects: [] }), wantedBinding);
+    assert.deepEqual(next?.subjects, wantedBinding.subjects);
+  });
+  test('autoupdate=false opts out', () => {
+    assert.equal(reconciled(auto(wantedRole, 'false', { rules: [] }), wantedRole), undefined);
+  });
+  test('ensureBootstrapPolicy tops up a stale stored role', async () => {
+    const { api, done } = newApi();
+    try {
+      await api.warm();
+      await ensureBootstrapPolicy(api);
+      const rs = api.resource('rbac.authorization.k8s.io', 'clusterroles');
+      const stored = await rs.get('', 'system:controller:job-controller');
+      await rs.update('', stored.metadata.name!, { ...stored, rules: [] }, systemContext());
+      await ensureBootstrapPolicy(api);
+      const after = await rs.get('', 'system:controller:job-controller');
+      assert.equal((after.rules as unknown[]).length, (wantedRole.rules as unknown[]).length);
+    } finally {
+      await done();
+    }
+  });
 });

@@ -3,15 +3,24 @@
  * cluster-admin (bound to system:masters), the user-facing admin/edit/view roles (aggregated from
  * the system:aggregate-to-* roles by label, so CRDs can extend them the same way), system:basic-user,
  * system:discovery, system:public-info-viewer (bound to every authenticated, and for public info also
- * unauthenticated, user), system:monitoring and system:node. `ensureBootstrapPolicy` creates what is
- * missing at start; it never overwrites objects an administrator changed.
+ * unauthenticated, user), system:monitoring, system:node, and the control plane's own roles
+ * (controller-roles.ts: each controller, the controller manager, the scheduler).
+ * `ensureBootstrapPolicy` creates what is missing at start and tops up what lacks rules or subjects;
+ * it never removes anything, nor touches objects an administrator marked autoupdate=false.
  */
 import { StatusError } from '../../api/errors.ts';
-import type { KubeObject } from '../../api/object.ts';
+import { isObject, type KubeObject } from '../../api/object.ts';
 import type { Api } from '../api.ts';
 import { groupAuthenticated, groupMasters, groupUnauthenticated } from '../authn/user.ts';
 import { systemContext } from '../registry/context.ts';
-import { ruleToJson, type PolicyRule } from './rules.ts';
+import {
+  componentGrants,
+  controllerGrants,
+  type ComponentGrant,
+  type PolicySubject,
+} from './controller-roles.ts';
+import { uncovered } from './coverage.ts';
+import { rulesOf, ruleToJson, type PolicyRule } from './rules.ts';
 
 export const rbacGroup = 'rbac.authorization.k8s.io';
 /** Labels that feed the aggregated user-facing roles. */
@@ -20,7 +29,8 @@ export const aggregateToEdit = 'rbac.authorization.k8s.io/aggregate-to-edit';
 export const aggregateToView = 'rbac.authorization.k8s.io/aggregate-to-view';
 
 const bootstrapLabels = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
-const autoupdate = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
+const autoupdateAnnotation = 'rbac.authorization.kubernetes.io/autoupdate';
+const autoupdate = { [autoupdateAnnotation]: 'true' };
 
 const read = ['get', 'list', 'watch'];
 const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -55,13 +65,30 @@ function clusterRole(
 }
 
 function clusterRoleBinding(name: string, role: string, groups: string[]): KubeObject {
+  return bindingTo(
+    name,
+    role,
+    groups.map((g) => ({ kind: 'Group', name: g })),
+  );
+}
+
+function bindingTo(name: string, role: string, subjects: PolicySubject[]): KubeObject {
   return {
     apiVersion: `${rbacGroup}/v1`,
     kind: 'ClusterRoleBinding',
     metadata: { name, labels: { ...bootstrapLabels }, annotations: { ...autoupdate } },
     roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name: role },
-    subjects: groups.map((g) => ({ apiGroup: rbacGroup, kind: 'Group', name: g })),
+    subjects: subjects.map((s) =>
+      s.kind === 'ServiceAccount'
+        ? { kind: s.kind, name: s.name, namespace: s.namespace }
+        : { apiGroup: rbacGroup, kind: s.kind, name: s.name },
+    ),
   };
+}
+
+/** The control plane's own roles: the controller manager, the scheduler and every controller. */
+function componentPolicy(): ComponentGrant[] {
+  return [...componentGrants(), ...controllerGrants()];
 }
 
 /** What view grants: read access to the common namespaced workload objects, never secrets. */
@@ -236,6 +263,7 @@ export function bootstrapClusterRoles(): KubeObject[] {
       ),
     ]),
     clusterRole('system:node', nodeRules()),
+    ...componentPolicy().map((g) => clusterRole(g.role, g.rules)),
   ];
 }
 
@@ -251,23 +279,56 @@ export function bootstrapClusterRoleBindings(): KubeObject[] {
     ]),
     clusterRoleBinding('system:monitoring', 'system:monitoring', ['system:monitoring']),
     clusterRoleBinding('system:node', 'system:node', []),
+    ...componentPolicy().map((g) => bindingTo(g.role, g.role, g.subjects)),
   ];
 }
 
-/** Creates each default ClusterRole and ClusterRoleBinding that does not exist yet. */
+/**
+ * What a stored default object lacks of its bootstrap version, or undefined when nothing: the
+ * permissions of rules not covered (roles), the subjects not named (bindings). Only objects still
+ * annotated autoupdate=true are topped up, as Kubernetes reconciles them — an administrator opts an
+ * object out by setting the annotation to "false". Nothing is ever removed.
+ */
+export function reconciled(stored: KubeObject, wanted: KubeObject): KubeObject | undefined {
+  if (stored.metadata.annotations?.[autoupdateAnnotation] !== 'true') return undefined;
+  if (stored.kind === 'ClusterRole') {
+    const held = rulesOf(stored);
+    const missing = rulesOf(wanted).filter((r) => uncovered(held, [r]).length > 0);
+    if (!missing.length) return undefined;
+    const rules = Array.isArray(stored.rules) ? stored.rules : [];
+    return { ...stored, rules: [...rules, ...missing.map(ruleToJson)] };
+  }
+  const subjects = Array.isArray(stored.subjects) ? stored.subjects : [];
+  const key = (s: unknown): string => JSON.stringify(isObject(s) ? [s.kind, s.name, s.namespace ?? ''] : s);
+  const have = new Set(subjects.map(key));
+  const extra = (Array.isArray(wanted.subjects) ? wanted.subjects : []).filter((s) => !have.has(key(s)));
+  return extra.length ? { ...stored, subjects: [...subjects, ...extra] } : undefined;
+}
+
+/**
+ * Creates each default ClusterRole and ClusterRoleBinding that does not exist yet, and tops up those
+ * (still autoupdate=true) that lack rules or subjects a newer Berth added — so a cluster made by an
+ * older version gets the permissions its controllers now need.
+ */
 export async function ensureBootstrapPolicy(api: Api): Promise<void> {
   const ensure = async (resource: string, obj: KubeObject): Promise<void> => {
     const rs = api.resource(rbacGroup, resource);
+    const name = obj.metadata.name!;
+    let stored: KubeObject | undefined;
     try {
-      await rs.get('', obj.metadata.name!);
-      return;
+      stored = await rs.get('', name);
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
     }
     try {
-      await rs.create('', obj, systemContext());
+      if (!stored) {
+        await rs.create('', obj, systemContext());
+        return;
+      }
+      const next = reconciled(stored, obj);
+      if (next) await rs.update('', name, next, systemContext());
     } catch (err) {
-      // Another API server on the same datastore may have created it meanwhile.
+      // Another API server on the same datastore may have written it meanwhile.
       if (!(err instanceof StatusError && err.code === 409)) throw err;
     }
   };

@@ -1,0 +1,152 @@
+/**
+ * The frame every namespaced list page shares: title, namespace filter, name search, "create from
+ * YAML", and a live virtualized table whose first columns (name, namespace) and last (age,
+ * actions: YAML, delete) are always the same. A page adds its own columns and row actions.
+ */
+import { useState, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { Button, Input, Space, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { FileTextOutlined, PlusOutlined } from '@ant-design/icons';
+import type { KnownResource } from '../api/kinds.ts';
+import { kinds } from '../api/kinds.ts';
+import type { KubeObject } from '../api/types.ts';
+import { useWatchList } from '../api/use-watch-list.ts';
+import { age } from '../lib/format.ts';
+import { useNow } from '../lib/hooks.ts';
+import { detailLink, filterByName, yamlLink } from '../lib/links.ts';
+import { t } from '../texts.ts';
+import { DeleteWorkloadButton } from './DeleteWorkloadButton.tsx';
+import { NamespaceSelect, useNamespaceParam } from './NamespaceSelect.tsx';
+import { ResourceTable } from './ResourceTable.tsx';
+import { YamlCreateModal } from './YamlCreateModal.tsx';
+
+export interface ResourceListPageProps<T extends KubeObject> {
+  title: string;
+  resource: KnownResource;
+  testId: string;
+  /** The page's own columns, between namespace and age. `now` moves every few seconds. */
+  columns: (ctx: { cluster: string; now: number }) => TableColumnsType<T>;
+  /** Extra row actions, before YAML and delete. */
+  actions?: (obj: T, cluster: string) => ReactNode;
+  actionsWidth?: number;
+  /** Name links to the detail page (workloads) instead of the YAML view. */
+  detail?: boolean;
+  /** Offer a cascade choice on delete (objects with dependents). */
+  cascade?: boolean;
+  /** The starter manifest of "create from YAML"; no create button without it. */
+  createTemplate?: (namespace: string) => string;
+  createLabel?: string;
+  width?: number;
+  /** Rendered below the table (the page's modals). */
+  children?: ReactNode;
+}
+
+export function ResourceListPage<T extends KubeObject>(props: ResourceListPageProps<T>) {
+  const { cluster = 'local' } = useParams();
+  const now = useNow();
+  const [namespace] = useNamespaceParam();
+  const kind = kinds[props.resource];
+  const list = useWatchList<T>(cluster, kind, { namespace });
+  const [query, setQuery] = useState('');
+  const [creating, setCreating] = useState(false);
+
+  const columns: TableColumnsType<T> = [
+    {
+      title: t.common.name,
+      key: 'name',
+      width: 180,
+      fixed: 'left',
+      sorter: (a, b) => a.metadata.name.localeCompare(b.metadata.name),
+      render: (_, o) => (
+        <Link
+          to={(props.detail ? detailLink : yamlLink)(
+            cluster,
+            props.resource,
+            o.metadata.namespace,
+            o.metadata.name,
+          )}
+        >
+          {o.metadata.name}
+        </Link>
+      ),
+    },
+    {
+      title: t.common.namespace,
+      key: 'ns',
+      width: 125,
+      sorter: (a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''),
+      render: (_, o) => o.metadata.namespace,
+    },
+    ...props.columns({ cluster, now }),
+    {
+      title: t.common.age,
+      key: 'age',
+      width: 70,
+      sorter: (a, b) =>
+        (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+      render: (_, o) => age(o.metadata.creationTimestamp, now),
+    },
+    {
+      title: t.common.actions,
+      key: 'actions',
+      width: props.actionsWidth ?? 100,
+      render: (_, o) => (
+        <Space size={4}>
+          {props.actions?.(o, cluster)}
+          <Tooltip title={t.common.yaml}>
+            <Link
+              to={yamlLink(cluster, props.resource, o.metadata.namespace, o.metadata.name)}
+              aria-label={`${t.common.yaml} ${o.metadata.name}`}
+            >
+              <Button size="small" icon={<FileTextOutlined />} />
+            </Link>
+          </Tooltip>
+          <DeleteWorkloadButton cluster={cluster} kind={kind} object={o} cascade={props.cascade ?? false} />
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {props.title}
+        </Typography.Title>
+        <Space wrap>
+          <NamespaceSelect cluster={cluster} />
+          <Input.Search
+            allowClear
+            placeholder={t.common.search}
+            onChange={(e) => setQuery(e.target.value)}
+            style={{ width: 200 }}
+          />
+          {props.createTemplate ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {props.createLabel ?? t.workloads.createYaml}
+            </Button>
+          ) : null}
+        </Space>
+      </Space>
+      <ResourceTable
+        testId={props.testId}
+        items={filterByName(list.items, query)}
+        columns={columns}
+        loading={list.loading}
+        error={list.error}
+        width={props.width ?? 1000}
+      />
+      {creating && props.createTemplate ? (
+        <YamlCreateModal
+          cluster={cluster}
+          open
+          defaultNamespace={namespace ?? 'default'}
+          initialText={props.createTemplate(namespace ?? 'default')}
+          onClose={() => setCreating(false)}
+        />
+      ) : null}
+      {props.children}
+    </Space>
+  );
+}

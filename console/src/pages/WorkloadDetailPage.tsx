@@ -1,0 +1,254 @@
+/**
+ * One workload (Deployment, StatefulSet, DaemonSet, Job or CronJob), live: state and counts, its
+ * pods (a CronJob: its Jobs), conditions, events, revision history and YAML; actions as the kind
+ * allows: scale, update image, rollout restart, roll back (in the history), suspend/resume and run
+ * now for a CronJob, delete with cascade choice.
+ */
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Popconfirm,
+  Result,
+  Space,
+  Spin,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import {
+  ArrowLeftOutlined,
+  ColumnHeightOutlined,
+  FileTextOutlined,
+  PictureOutlined,
+  ReloadOutlined,
+} from '@ant-design/icons';
+import { clusterApi } from '../api/client.ts';
+import { kinds, resourcePath } from '../api/kinds.ts';
+import { errorMessage } from '../api/status.ts';
+import type { Condition, KubeObject } from '../api/types.ts';
+import { useWatchList } from '../api/use-watch-list.ts';
+import type { CronJob, LabelSelector, PodTemplate } from '../api/workload-types.ts';
+import { SuspendButton, TriggerButton, TriggerJobModal } from '../components/CronJobActions.tsx';
+import { DeleteWorkloadButton } from '../components/DeleteWorkloadButton.tsx';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { ScaleModal } from '../components/ScaleModal.tsx';
+import { StatusTag } from '../components/StatusTag.tsx';
+import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
+import { EventsTable } from '../components/detail/EventsTable.tsx';
+import { OwnedJobs } from '../components/detail/OwnedJobs.tsx';
+import { RevisionHistory } from '../components/detail/RevisionHistory.tsx';
+import { UpdateImageModal } from '../components/detail/UpdateImageModal.tsx';
+import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
+import { age, images } from '../lib/format.ts';
+import { useNow } from '../lib/hooks.ts';
+import { yamlLink } from '../lib/links.ts';
+import { restartPatch } from '../lib/rollout.ts';
+import { selectorString } from '../lib/selectors.ts';
+import { workloadStatus, type WorkloadResource } from '../lib/workloads.ts';
+import { toYaml } from '../lib/yaml.ts';
+import { t } from '../texts.ts';
+
+type Workload = KubeObject & {
+  spec?: { replicas?: number; paused?: boolean; selector?: LabelSelector; template?: PodTemplate };
+  status?: { conditions?: Condition[] };
+};
+
+const hasTemplate = (r: WorkloadResource) =>
+  r === 'deployments' || r === 'statefulsets' || r === 'daemonsets';
+const scalable = (r: WorkloadResource) => r === 'deployments' || r === 'statefulsets';
+
+export default function WorkloadDetailPage({ resource }: { resource: WorkloadResource }) {
+  const { cluster = 'local', namespace = 'default', name = '' } = useParams();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const now = useNow();
+  const kind = kinds[resource];
+  const live = useWatchList<Workload>(cluster, kind, { namespace, fieldSelector: `metadata.name=${name}` });
+  const obj = live.items[0];
+  const [dialog, setDialog] = useState<'scale' | 'image' | 'trigger'>();
+  const listUrl = `/c/${encodeURIComponent(cluster)}/${resource}?namespace=${encodeURIComponent(namespace)}`;
+
+  const header = (
+    <Space wrap>
+      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(listUrl)}>
+        {t.common.back}
+      </Button>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t.yaml.title(kind.kind, `${namespace}/${name}`)}
+      </Typography.Title>
+      {obj ? (
+        <span data-testid="detail-status">
+          <StatusTag status={workloadStatus(resource, obj, now).state} />
+        </span>
+      ) : null}
+    </Space>
+  );
+
+  if (!obj) {
+    return (
+      <Space direction="vertical" size={12} style={{ width: '100%' }}>
+        {header}
+        {live.error ? <ErrorAlert error={live.error} /> : null}
+        {live.loading ? <Spin /> : !live.error ? <Result status="404" title={t.detail.gone} /> : null}
+      </Space>
+    );
+  }
+
+  const restart = async () => {
+    try {
+      await clusterApi(cluster).mergePatch(
+        resourcePath(kind, { namespace, name }),
+        restartPatch(new Date().toISOString()),
+      );
+      message.success(t.detail.restarted(name));
+    } catch (err) {
+      message.error(errorMessage(err));
+    }
+  };
+
+  const status = workloadStatus(resource, obj, now);
+  const selector = selectorString(obj.spec?.selector);
+  const uid = obj.metadata.uid ?? '';
+  const cron = resource === 'cronjobs' ? (obj as CronJob) : undefined;
+  const templateImages = cron
+    ? (cron.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? '')
+    : images(obj);
+
+  const tabs = [
+    cron
+      ? {
+          key: 'jobs',
+          label: t.cronJobs.jobs,
+          children: <OwnedJobs cluster={cluster} namespace={namespace} uid={uid} now={now} />,
+        }
+      : {
+          key: 'pods',
+          label: t.detail.pods,
+          children:
+            selector === undefined ? null : (
+              <WorkloadPods cluster={cluster} namespace={namespace} selector={selector} now={now} />
+            ),
+        },
+    ...(cron
+      ? []
+      : [
+          {
+            key: 'conditions',
+            label: t.detail.conditions,
+            children: <ConditionsTable conditions={obj.status?.conditions ?? []} now={now} />,
+          },
+        ]),
+    {
+      key: 'events',
+      label: t.detail.events,
+      children: uid ? <EventsTable cluster={cluster} namespace={namespace} uid={uid} now={now} /> : null,
+    },
+    ...(hasTemplate(resource)
+      ? [
+          {
+            key: 'revisions',
+            label: t.detail.revisions,
+            children: (
+              <RevisionHistory cluster={cluster} kind={kind} workload={obj} selector={selector} now={now} />
+            ),
+          },
+        ]
+      : []),
+    {
+      key: 'yaml',
+      label: t.detail.yaml,
+      children: (
+        <pre
+          data-testid="detail-yaml"
+          style={{ margin: 0, overflow: 'auto', maxHeight: 'calc(100vh - 360px)', fontSize: 13 }}
+        >
+          {toYaml(obj)}
+        </pre>
+      ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      {header}
+      {live.error ? <ErrorAlert error={live.error} type="warning" title={t.common.liveError} /> : null}
+      <Space wrap>
+        {scalable(resource) ? (
+          <Button icon={<ColumnHeightOutlined />} onClick={() => setDialog('scale')}>
+            {t.workloads.scale}
+          </Button>
+        ) : null}
+        {hasTemplate(resource) ? (
+          <>
+            <Button icon={<PictureOutlined />} onClick={() => setDialog('image')}>
+              {t.detail.updateImage}
+            </Button>
+            <Popconfirm title={t.detail.restartConfirm} onConfirm={() => restart()} okText={t.detail.restart}>
+              <Button icon={<ReloadOutlined />}>{t.detail.restart}</Button>
+            </Popconfirm>
+          </>
+        ) : null}
+        {cron ? (
+          <>
+            <SuspendButton cluster={cluster} cronJob={cron} />
+            <TriggerButton name={name} onClick={() => setDialog('trigger')} />
+          </>
+        ) : null}
+        <Link to={yamlLink(cluster, resource, namespace, name)}>
+          <Button icon={<FileTextOutlined />}>{t.common.yaml}</Button>
+        </Link>
+        <DeleteWorkloadButton
+          cluster={cluster}
+          kind={kind}
+          object={obj}
+          withText
+          onDeleted={() => navigate(listUrl)}
+        />
+      </Space>
+      <Card size="small">
+        <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }}>
+          <Descriptions.Item label={t.common.namespace}>{namespace}</Descriptions.Item>
+          <Descriptions.Item label={t.detail.created}>
+            {age(obj.metadata.creationTimestamp, now)}
+          </Descriptions.Item>
+          <Descriptions.Item
+            label={cron ? t.cronJobs.schedule : resource === 'jobs' ? t.jobs.completions : t.workloads.ready}
+          >
+            <span data-testid="detail-counts">{status.counts}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t.workloads.images}>
+            <span data-testid="detail-images">
+              {templateImages.map((i) => (
+                <Tag key={i}>{i}</Tag>
+              ))}
+            </span>
+          </Descriptions.Item>
+          {selector !== undefined ? (
+            <Descriptions.Item label={t.detail.selector}>{selector || '-'}</Descriptions.Item>
+          ) : null}
+          <Descriptions.Item label={t.detail.labels}>
+            {Object.entries(obj.metadata.labels ?? {}).map(([k, v]) => (
+              <Tag key={k}>{`${k}=${v}`}</Tag>
+            ))}
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card size="small">
+        <Tabs items={tabs} destroyOnHidden />
+      </Card>
+      {dialog === 'scale' ? (
+        <ScaleModal cluster={cluster} kind={kind} object={obj} onClose={() => setDialog(undefined)} />
+      ) : null}
+      {dialog === 'image' ? (
+        <UpdateImageModal cluster={cluster} kind={kind} workload={obj} onClose={() => setDialog(undefined)} />
+      ) : null}
+      {dialog === 'trigger' && cron ? (
+        <TriggerJobModal cluster={cluster} cronJob={cron} onClose={() => setDialog(undefined)} />
+      ) : null}
+    </Space>
+  );
+}
