@@ -145,8 +145,9 @@ registry
   .option('--plain-http', 'serve plain HTTP instead of TLS')
   .option(
     '--insecure-allow-all',
-    'accept non-loopback clients without authentication (trusted networks only)',
+    'no authentication: anyone may push, pull and delete (trusted networks, benchmarks)',
   )
+  .option('--token-realm <url>', 'token endpoint URL for challenges (default: https://HOST/token)')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: import('../registry/cli.ts').ServeFlags & { logLevel: string }) => {
     const { runRegistryServe } = await import('../registry/cli.ts');
@@ -165,6 +166,71 @@ registry
     const { runRegistryGc } = await import('../registry/cli.ts');
     await runRegistryGc(opts);
   });
+/** --data-dir or --server (+ credentials): where a registry admin command acts. */
+const registryTarget = (c: Command): Command =>
+  c
+    .option('--data-dir <dir>', 'act directly on this data dir (safe while `registry serve` runs)')
+    .option('--server <url>', 'act through a running registry, e.g. https://HOST:5000')
+    .option('--username <name>', 'with --server: account name', 'admin')
+    .option(
+      '--password-file <file>',
+      'with --server: file holding the password (else $BERTH_REGISTRY_PASSWORD)',
+    )
+    .option('--ca-file <file>', "with --server: CA to trust (the registry's tls/ca.crt)")
+    .option('--insecure-skip-tls-verify', 'with --server: do not check the certificate');
+type RegistryAdmin = typeof import('../registry/cli-admin.ts');
+const registryAdmin = (): Promise<RegistryAdmin> => import('../registry/cli-admin.ts');
+const registryNs = registry
+  .command('namespace')
+  .description('Image namespaces: public or private, quota, pull-through cache.');
+registryTarget(registryNs.command('create <name>').description('Create a namespace.'))
+  .option('--public', 'anyone may pull (default: private)')
+  .option('--quota <size>', 'limit on stored bytes, e.g. 10Gi')
+  .option('--proxy <url>', 'make it a pull-through cache of this registry, e.g. https://registry-1.docker.io')
+  .option('--proxy-username <name>', 'upstream account')
+  .option('--proxy-password-file <file>', 'upstream password')
+  .option('--proxy-ttl <duration>', 'how long a cached tag is served before checking upstream (default 10m)')
+  .action(async (name: string, opts: import('../registry/cli-admin.ts').NamespaceCreateFlags) =>
+    (await registryAdmin()).runNamespaceCreate(name, opts),
+  );
+registryTarget(registryNs.command('list').description('List namespaces with usage and quota.')).action(
+  async (opts: import('../registry/cli-admin.ts').AdminTarget) =>
+    (await registryAdmin()).runNamespaceList(opts),
+);
+registryTarget(registryNs.command('update <name>').description('Change visibility or quota.'))
+  .option('--public', 'make it public')
+  .option('--private', 'make it private')
+  .option('--quota <size>', 'new quota, or `none`')
+  .action(async (name: string, opts: import('../registry/cli-admin.ts').NamespaceUpdateFlags) =>
+    (await registryAdmin()).runNamespaceUpdate(name, opts),
+  );
+registryTarget(
+  registryNs.command('delete <name>').description('Delete a namespace and its repositories.'),
+).action(async (name: string, opts: import('../registry/cli-admin.ts').AdminTarget) =>
+  (await registryAdmin()).runNamespaceDelete(name, opts),
+);
+const registryRobot = registry
+  .command('robot')
+  .description('Robot accounts: one namespace, fixed actions, a token.');
+registryTarget(registryRobot.command('create <name>').description('Create a robot; prints its token once.'))
+  .requiredOption('--namespace <ns>', 'the namespace it may act in')
+  .option('--pull', 'may pull (the default when no action is given)')
+  .option('--push', 'may push')
+  .option('--delete', 'may delete manifests, tags and repositories')
+  .action(async (name: string, opts: import('../registry/cli-admin.ts').RobotCreateFlags) =>
+    (await registryAdmin()).runRobotCreate(name, opts),
+  );
+registryTarget(registryRobot.command('list').description('List the robots of a namespace.'))
+  .requiredOption('--namespace <ns>', 'namespace')
+  .action(async (opts: import('../registry/cli-admin.ts').AdminTarget & { namespace: string }) =>
+    (await registryAdmin()).runRobotList(opts),
+  );
+registryTarget(registryRobot.command('delete <name>').description('Delete a robot.'))
+  .requiredOption('--namespace <ns>', 'namespace')
+  .action(
+    async (name: string, opts: import('../registry/cli-admin.ts').AdminTarget & { namespace: string }) =>
+      (await registryAdmin()).runRobotDelete(name, opts),
+  );
 
 program
   .command('agent')
@@ -245,6 +311,29 @@ token
   });
 
 program
+  .command('ingress')
+  .description('Run the ingress controller: route Ingresses of class `berth` through a supervised nginx.')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to serve')
+  .requiredOption('--data-dir <dir>', "where nginx's configuration, certificates and logs live")
+  .option('--http-listen <[ip:]port>', 'HTTP address', '0.0.0.0:80')
+  .option('--https-listen <[ip:]port>', 'HTTPS address', '0.0.0.0:443')
+  .option('--http-port <port>', 'override the port of --http-listen')
+  .option('--https-port <port>', 'override the port of --https-listen')
+  .option('--publish-address <ip|host>', 'address written to status.loadBalancer.ingress of served Ingresses')
+  .option('--nginx <path>', 'the nginx binary (default /usr/sbin/nginx)')
+  .option('--nginx-user <user>', 'user for nginx worker processes when running as root (default root)')
+  .option('--worker-processes <n|auto>', 'nginx worker processes', 'auto')
+  .option('--no-access-log', 'do not write DATA_DIR/nginx/logs/access.log')
+  .option('--ingress-class <name>', 'the IngressClass to create when missing', 'berth')
+  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
+  .action(async (opts: import('../ingress/cli.ts').IngressFlags) => {
+    const { runIngress } = await import('../ingress/cli.ts');
+    const { createLogger } = await import('./log.ts');
+    const ingress = await runIngress(opts, createLogger(opts.logLevel, 'berth-ingress'));
+    stopOnSignals(() => ingress.close());
+  });
+
+program
   .command('proxy')
   .description('Run the service proxy (ClusterIP, NodePort, LoadBalancer rules on nftables) for one node.')
   .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
@@ -292,29 +381,6 @@ program
     const { createLogger } = await import('./log.ts');
     const p = await runNetpol(opts, createLogger(opts.logLevel, 'berth-netpol'));
     if (p) stopOnSignals(() => p.stop());
-  });
-
-program
-  .command('ingress')
-  .description('Run the ingress controller: route Ingresses of class `berth` through a supervised nginx.')
-  .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to serve')
-  .requiredOption('--data-dir <dir>', "where nginx's configuration, certificates and logs live")
-  .option('--http-listen <[ip:]port>', 'HTTP address', '0.0.0.0:80')
-  .option('--https-listen <[ip:]port>', 'HTTPS address', '0.0.0.0:443')
-  .option('--http-port <port>', 'override the port of --http-listen')
-  .option('--https-port <port>', 'override the port of --https-listen')
-  .option('--publish-address <ip|host>', 'address written to status.loadBalancer.ingress of served Ingresses')
-  .option('--nginx <path>', 'the nginx binary (default /usr/sbin/nginx)')
-  .option('--nginx-user <user>', 'user for nginx worker processes when running as root (default root)')
-  .option('--worker-processes <n|auto>', 'nginx worker processes', 'auto')
-  .option('--no-access-log', 'do not write DATA_DIR/nginx/logs/access.log')
-  .option('--ingress-class <name>', 'the IngressClass to create when missing', 'berth')
-  .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
-  .action(async (opts: import('../ingress/cli.ts').IngressFlags) => {
-    const { runIngress } = await import('../ingress/cli.ts');
-    const { createLogger } = await import('./log.ts');
-    const ingress = await runIngress(opts, createLogger(opts.logLevel, 'berth-ingress'));
-    stopOnSignals(() => ingress.close());
   });
 
 program

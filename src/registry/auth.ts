@@ -1,10 +1,10 @@
 /**
  * Access control hook. Every request is turned into the access it needs — in the Docker token
  * scope vocabulary, `repository:NAME:pull,push` or `registry:catalog:*` — and handed to an
- * Authorizer before anything is read or written. This slice ships two authorizers: `loopbackOnly`
- * (the default: clients on 127.0.0.0/8 or ::1 may do anything, everyone else gets UNAUTHORIZED) and
- * `allowAll` (tests that need it). Namespaces, robot accounts and the Bearer token flow plug in here
- * later by returning UNAUTHORIZED with a `WWW-Authenticate` challenge or DENIED.
+ * Authorizer before anything is read or written. The registry's own authorizer (namespaces,
+ * accounts, Bearer tokens) is in access/authorizer.ts and is the default; this file holds the hook's
+ * types and two simple authorizers: `allowAll` (trusted networks, tests, benchmarks) and
+ * `loopbackOnly` (clients on 127.0.0.0/8 or ::1 may do anything, everyone else gets UNAUTHORIZED).
  */
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from './errors.ts';
@@ -36,7 +36,7 @@ export function isLoopback(address: string | undefined): boolean {
   return a === '::1' || a.startsWith('127.');
 }
 
-/** Allows everything from loopback peers and nothing from anyone else (until real auth lands). */
+/** Allows everything from loopback peers and nothing from anyone else. */
 export const loopbackOnly: Authorizer = (req) =>
   isLoopback(req.socket.remoteAddress)
     ? { allowed: true }

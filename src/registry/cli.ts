@@ -2,11 +2,13 @@
  * `berth registry serve` and `berth registry gc`. Storage lives in DATA_DIR/registry/. `serve`
  * runs over TLS: with --cert/--key as given, else with a certificate it issues on first start from
  * a registry CA in DATA_DIR/registry/tls/ (ca.crt is what clients trust); --plain-http serves HTTP
- * (tests, or behind a TLS proxy). `gc` may run while `serve` does (see gc.ts).
+ * (tests, or behind a TLS proxy). Access is controlled by namespaces, accounts and tokens; on first
+ * start the admin password is printed once and written to DATA_DIR/registry/admin-password.
+ * `gc` may run while `serve` does (see gc.ts). Namespace and robot commands are in cli-admin.ts.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allowAll, loopbackOnly } from './auth.ts';
+import { allowAll } from './auth.ts';
 import type { RegistryLogger } from './context.ts';
 import type { GcReport } from './gc.ts';
 import { openRegistry, type Registry } from './server.ts';
@@ -18,8 +20,10 @@ export interface ServeFlags {
   cert?: string;
   key?: string;
   plainHttp?: boolean;
-  /** Skip the loopback-only check (no authentication exists yet: trusted networks only). */
+  /** No authentication at all: everyone may do everything (trusted networks, benchmarks). */
   insecureAllowAll?: boolean;
+  /** Token endpoint URL to put in challenges (default: from each request's Host header). */
+  tokenRealm?: string;
 }
 
 /** Flags of `berth registry gc`. */
@@ -103,8 +107,15 @@ export async function runRegistryServe(flags: ServeFlags, log: RegistryLogger): 
   const registry = await openRegistry({
     root,
     log,
-    authorize: flags.insecureAllowAll ? allowAll : loopbackOnly,
+    ...(flags.insecureAllowAll ? { authorize: allowAll } : {}),
+    ...(flags.tokenRealm ? { auth: { realm: flags.tokenRealm } } : {}),
   });
+  if (registry.initialAdminPassword !== undefined) {
+    process.stdout.write(
+      `created the admin account; its password (shown only now, also in ${join(root, 'admin-password')}):\n` +
+        `  ${registry.initialAdminPassword}\n`,
+    );
+  }
   const url = await registry.listen({ host, port, tls });
   const ca = tls && !flags.cert ? ` (CA: ${join(root, 'tls', 'ca.crt')})` : '';
   process.stdout.write(`berth registry listening on ${url}, data in ${root}${ca}\n`);
@@ -126,7 +137,7 @@ export function formatGcReport(r: GcReport): string {
 
 /** Runs one garbage collection on a data dir and prints what it did. */
 export async function runRegistryGc(flags: GcFlags): Promise<GcReport> {
-  const registry = await openRegistry({ root: registryRoot(flags.dataDir) });
+  const registry = await openRegistry({ root: registryRoot(flags.dataDir), authorize: allowAll });
   try {
     const report = await registry.gc({
       dryRun: flags.dryRun,

@@ -63,3 +63,22 @@ export function parseReference(ref: string): Reference | undefined {
   }
   return isValidTag(ref) ? { kind: 'tag', tag: ref } : undefined;
 }
+
+/** The namespace of a repository: its first path component (`team` for `team/app/web`). */
+export function namespaceOf(repo: string): string {
+  const i = repo.indexOf('/');
+  return i < 0 ? repo : repo.slice(0, i);
+}
+
+/** Whether `ns` is a valid namespace name: one name component, at most 63 characters. */
+export function isValidNamespace(ns: string): boolean {
+  return ns.length <= 63 && !ns.includes('/') && isValidName(ns);
+}
+
+/**
+ * The half-open key range [`ns/`, `ns0`) holding exactly the repositories of namespace `ns` in byte
+ * order (`0` follows `/`), so SQL range scans use the primary key and no LIKE wildcard can misfire.
+ */
+export function namespaceRange(ns: string): [string, string] {
+  return [`${ns}/`, `${ns}0`];
+}

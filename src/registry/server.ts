@@ -2,9 +2,12 @@
  * The image repository's HTTP(S) server: the OCI Distribution Spec v1.1 API over node:http or
  * node:https. `openRegistry` opens the storage under a directory (blobs and uploads on the
  * filesystem, metadata in SQLite); `handle` serves one request and can be mounted in another server
- * (the platform process will); `listen` runs it standalone. Every failure is answered with the
- * spec's JSON error body; an unexpected one is logged and answered 500 UNKNOWN, and the server goes
- * on serving.
+ * (the platform process will); `listen` runs it standalone. Besides `/v2/` it serves the token
+ * endpoint (`/token`) and the management API (`/api/v1/`). Unless a custom authorizer is given,
+ * access is controlled by namespaces, accounts and Bearer tokens (access/): on first open an ES256
+ * signing key and an `admin` account are created, the admin password written once to
+ * `ROOT/admin-password` (mode 0600). Every failure is answered with the spec's JSON error body; an
+ * unexpected one is logged and answered 500 UNKNOWN, and the server goes on serving.
  */
 import {
   createServer as createHttpServer,
@@ -14,8 +17,14 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackOnly, type Authorizer } from './auth.ts';
+import { AccountStore } from './access/accounts.ts';
+import { createAccessControl, DEFAULT_SERVICE } from './access/authorizer.ts';
+import { serveToken } from './access/token-endpoint.ts';
+import { TokenIssuer } from './access/tokens.ts';
+import { serveManagement } from './api/management.ts';
+import type { Authorizer } from './auth.ts';
 import { silentLogger, type RegistryContext, type RegistryLogger } from './context.ts';
 import { isNoSpace, RegistryError } from './errors.ts';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.ts';
@@ -24,16 +33,30 @@ import { catalog, listTags, referrers } from './handlers/listing.ts';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.ts';
 import { cancelUpload, patchUpload, putUpload, startUpload, uploadStatus } from './handlers/uploads.ts';
 import { requireAccess, sendError, sendJson } from './http.ts';
+import { UpstreamPool } from './proxy/pull-through.ts';
 import { matchRoute, type Route } from './router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createFsBlobStore } from './storage/fs-blob-store.ts';
 import { RegistryMetadata } from './storage/metadata.ts';
+import { NamespaceStore } from './storage/namespaces.ts';
 
 export interface RegistryOptions {
   /** Root of the registry's storage (blobs/, uploads/, registry.db). */
   root: string;
-  /** Defaults to loopbackOnly (see auth.ts). */
+  /**
+   * A custom authorizer (tests, `allowAll` for trusted networks). Without one, access is controlled
+   * by namespaces, accounts and tokens (see access/), configured by `auth`.
+   */
   authorize?: Authorizer;
+  auth?: {
+    /** The `service` of challenges and the audience of tokens; default berth-registry. */
+    service?: string;
+    /** Token issuer; default berth-registry. */
+    issuer?: string;
+    /** Token endpoint URL in challenges; default derived from each request's Host. */
+    realm?: string;
+  };
+  now?: () => number;
   log?: RegistryLogger;
   /** A different blob store (object storage); the filesystem one under `root` otherwise. */
   blobs?: BlobStore;
@@ -43,13 +66,18 @@ export interface RegistryOptions {
 export interface Registry {
   readonly root: string;
   readonly context: RegistryContext;
+  /**
+   * The admin password, when this open created the admin account (first start); it is also in
+   * `ROOT/admin-password`. Undefined afterwards, or with a custom authorizer.
+   */
+  readonly initialAdminPassword?: string;
   /** Serves one request (never rejects; failures become error responses). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Listens on host:port (port 0 = any), over TLS when `tls` is given; resolves with the URL. */
   listen(opts: { host: string; port: number; tls?: { cert: string; key: string } }): Promise<string>;
   /** Runs the garbage collector over this registry's storage. */
   gc(opts?: GcOptions): Promise<GcReport>;
-  /** Stops listening (if it was) and closes the storage. */
+  /** Stops listening (if it was) and closes the storage. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -66,6 +94,16 @@ const METHODS: Record<Route['kind'], readonly string[]> = {
 
 async function dispatch(ctx: RegistryContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://registry');
+  if (url.pathname === '/token' && ctx.accessControl && ctx.tokens) {
+    return serveToken(
+      { accounts: ctx.accounts, tokens: ctx.tokens, access: ctx.accessControl },
+      req,
+      res,
+      url.searchParams,
+    );
+  }
+  if (url.pathname === '/api/v1' || url.pathname.startsWith('/api/v1/'))
+    return serveManagement(ctx, req, res, url.pathname);
   const route = matchRoute(url.pathname);
   if (!route) {
     sendJson(res, 404, { errors: [{ code: 'UNSUPPORTED', message: `no such endpoint ${url.pathname}` }] });
@@ -108,13 +146,44 @@ async function dispatch(ctx: RegistryContext, req: IncomingMessage, res: ServerR
 /** Opens the registry stored under `opts.root` (created if needed). */
 export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const blobs = opts.blobs ?? (await createFsBlobStore(opts.root));
-  const meta = RegistryMetadata.open(join(opts.root, 'registry.db'));
-  const ctx: RegistryContext = {
+  const now = opts.now ?? Date.now;
+  const meta = RegistryMetadata.open(join(opts.root, 'registry.db'), { now });
+  // The database holds password hashes and upstream credentials: owner only.
+  chmodSync(join(opts.root, 'registry.db'), 0o600);
+  const namespaces = new NamespaceStore(meta, now);
+  const accounts = new AccountStore(meta, now);
+  let ctx: RegistryContext;
+  let initialAdminPassword: string | undefined;
+  const base = {
     meta,
     blobs,
-    authorize: opts.authorize ?? loopbackOnly,
+    namespaces,
+    accounts,
+    upstreams: new UpstreamPool(),
+    now,
     log: opts.log ?? silentLogger,
   };
+  if (opts.authorize) {
+    ctx = { ...base, authorize: opts.authorize };
+  } else {
+    const service = opts.auth?.service ?? DEFAULT_SERVICE;
+    const tokens = await TokenIssuer.load(join(opts.root, 'token-key.pem'), {
+      issuer: opts.auth?.issuer ?? DEFAULT_SERVICE,
+      service,
+      now,
+    });
+    const accessControl = createAccessControl({
+      accounts,
+      namespaces,
+      tokens,
+      ...(opts.auth?.realm ? { realm: opts.auth.realm } : {}),
+    });
+    // The password is on disk before the account exists, so it is never lost.
+    initialAdminPassword = accounts.ensureAdmin((password) =>
+      writeFileSync(join(opts.root, 'admin-password'), `${password}\n`, { mode: 0o600 }),
+    );
+    ctx = { ...base, authorize: accessControl.authorize, accessControl, tokens };
+  }
   let server: Server | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -147,6 +216,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   return {
     root: opts.root,
     context: ctx,
+    ...(initialAdminPassword !== undefined ? { initialAdminPassword } : {}),
     handle,
     listen({ host, port, tls }) {
       const onRequest = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
@@ -179,7 +249,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
           s.closeAllConnections();
         });
       }
-      meta.close();
+      if (meta.db.isOpen) meta.close();
     },
   };
 }

@@ -145,6 +145,8 @@ export interface RegistryProcess {
   dataDir: string;
   /** The server's process id (for memory readings). */
   pid: number;
+  /** The admin password `serve` printed on first start (registries started with `auth`). */
+  adminPassword?: string;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -183,10 +185,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** Starts `berth registry serve` on a free loopback port (TLS with its own CA unless plainHttp). */
+/**
+ * Starts `berth registry serve` on a free loopback port (TLS with its own CA unless plainHttp).
+ * Without `auth` it runs with --insecure-allow-all (protocol tests and benchmarks, like an
+ * unauthenticated docker-registry); with `auth`, namespaces, accounts and tokens apply.
+ */
 export async function startBerthRegistry(
   dataDir: string,
-  opts: { plainHttp?: boolean } = {},
+  opts: { plainHttp?: boolean; auth?: boolean } = {},
 ): Promise<RegistryProcess> {
   const port = await freePort();
   const args = [
@@ -200,13 +206,46 @@ export async function startBerthRegistry(
     'warn',
   ];
   if (opts.plainHttp) args.push('--plain-http');
+  if (!opts.auth) args.push('--insecure-allow-all');
   const child = spawn(berthBin, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const m = await waitForLine(child, /listening on (\S+),/, () => out, 30_000);
   const url = m[1]!;
-  return { url, host: new URL(url).host, dataDir, pid: child.pid!, logs: () => out, stop: stopper(child) };
+  const pw = /shown only now[^\n]*\n\s+(\S+)/.exec(out)?.[1];
+  return {
+    url,
+    host: new URL(url).host,
+    dataDir,
+    pid: child.pid!,
+    logs: () => out,
+    stop: stopper(child),
+    ...(pw !== undefined ? { adminPassword: pw } : {}),
+  };
+}
+
+/** Runs `berth ARGS...`; resolves with stdout, rejects with stderr on a non-zero exit. */
+export function berth(...args: string[]): Promise<string> {
+  return run(berthBin, args);
+}
+
+function run(cmd: string, args: string[], env?: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`)),
+    );
+  });
 }
 
 /** Whether Debian's docker-registry (CNCF distribution) is installed. */
@@ -306,27 +345,43 @@ export function errorCode(r: RawResponse): string | undefined {
  * Pushes a blob monolithically (POST ?digest=, answered 201 by Berth); a registry that opens a
  * session instead (202, as distribution 2.8 does) gets the bytes in a PUT to the session.
  */
-export async function pushBlob(base: string, name: string, b: Blob): Promise<RawResponse> {
+export async function pushBlob(
+  base: string,
+  name: string,
+  b: Blob,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const r = await call(base, 'POST', `/v2/${name}/blobs/uploads/?digest=${b.digest}`, {
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': b.size },
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': b.size, ...headers },
     body: b.data,
   });
   if (r.status !== 202) return r;
   const loc = new URL(r.headers.location as string, base);
   loc.searchParams.set('digest', b.digest);
   return call(base, 'PUT', loc.pathname + loc.search, {
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': b.size },
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': b.size, ...headers },
     body: b.data,
   });
 }
 
 /** Pushes a manifest under `ref`. */
-export async function pushManifest(base: string, name: string, ref: string, m: Blob): Promise<RawResponse> {
+export async function pushManifest(
+  base: string,
+  name: string,
+  ref: string,
+  m: Blob,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return call(base, 'PUT', `/v2/${name}/manifests/${ref}`, {
-    headers: { 'Content-Type': m.mediaType },
+    headers: { 'Content-Type': m.mediaType, ...headers },
     body: m.data,
   });
 }
+
+/** A Basic Authorization header. */
+export const basicAuth = (user: string, secret: string): Record<string, string> => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`,
+});
 
 /** Runs skopeo with `args`; rejects with its stderr on failure. */
 export function skopeo(...args: string[]): Promise<string> {

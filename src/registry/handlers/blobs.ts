@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { checkName, requireAccess, send } from '../http.ts';
+import { linkIfUpstreamHas, proxyBlob, proxyNamespace } from '../proxy/pull-through.ts';
 import { parseRangeHeader } from '../range.ts';
 import { parseDigest, type Digest } from '../reference.ts';
 
@@ -39,8 +40,18 @@ export async function getBlob(
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'max-age=31536000',
   };
-  const link = ctx.meta.blobLink(name, digest.value);
-  const info = link ? await ctx.blobs.stat(digest) : undefined;
+  let link = ctx.meta.blobLink(name, digest.value);
+  let info = link ? await ctx.blobs.stat(digest) : undefined;
+  const cache = !link || !info ? proxyNamespace(ctx, name) : undefined;
+  if (cache && !ctx.meta.manifestByDigest(name, digest.value)) {
+    const have = await ctx.blobs.stat(digest);
+    if (have && (await linkIfUpstreamHas(ctx, cache, name, digest, have.size))) {
+      link = ctx.meta.blobLink(name, digest.value);
+      info = have;
+    } else {
+      return proxyBlob(ctx, cache, req, res, name, digest);
+    }
+  }
   if (!link || !info) {
     const manifest = ctx.meta.manifestByDigest(name, digest.value);
     if (!manifest) throw new RegistryError('BLOB_UNKNOWN', `blob ${digest.value} unknown to ${name}`);

@@ -12,7 +12,9 @@ import { RegistryError } from '../errors.ts';
 import { checkName, readBody, requireAccess, requireRepository, send } from '../http.ts';
 import { MAX_MANIFEST_BYTES, parseManifest } from '../manifest.ts';
 import { acceptsManifest, bareMediaType } from '../media-types.ts';
+import { proxyManifest, proxyNamespace } from '../proxy/pull-through.ts';
 import { parseReference, type Reference } from '../reference.ts';
+import { requireWritable } from './uploads.ts';
 
 function reference(s: string): Reference {
   const ref = parseReference(s);
@@ -31,8 +33,10 @@ export async function getManifest(
   checkName(name);
   await requireAccess(ctx, req, [{ type: 'repository', name, actions: ['pull'] }]);
   const ref = reference(refParam);
-  const stored =
-    ref.kind === 'tag'
+  const cache = proxyNamespace(ctx, name);
+  const stored = cache
+    ? await proxyManifest(ctx, cache, name, ref)
+    : ref.kind === 'tag'
       ? ctx.meta.manifestByTag(name, ref.tag)
       : ctx.meta.manifestByDigest(name, ref.digest.value);
   if (!stored) {
@@ -63,6 +67,7 @@ export async function putManifest(
 ): Promise<void> {
   checkName(name);
   await requireAccess(ctx, req, [{ type: 'repository', name, actions: ['pull', 'push'] }]);
+  requireWritable(ctx, name);
   const ref = reference(refParam);
   const body = await readBody(req, MAX_MANIFEST_BYTES).catch((err: unknown) => {
     if (err instanceof RegistryError) {

@@ -11,7 +11,8 @@ import type { RegistryContext } from '../context.ts';
 import { isNoSpace, RegistryError } from '../errors.ts';
 import { checkName, hasBody, requireAccess, send } from '../http.ts';
 import { parseContentRange } from '../range.ts';
-import { isValidName, type Digest } from '../reference.ts';
+import { QuotaExceededError } from '../quota.ts';
+import { isValidName, namespaceOf, type Digest } from '../reference.ts';
 import { DigestMismatchError, UploadUnknownError } from '../storage/blob-store.ts';
 import { UploadBusyError } from '../storage/fs-blob-store.ts';
 import { BlobBeingDeletedError } from '../storage/metadata.ts';
@@ -36,21 +37,62 @@ function storageError(err: unknown, id: string): unknown {
   return err;
 }
 
-/** Links a blob into a repository, waiting while the collector is removing the same digest. */
+/** The quota that applies to a repository's namespace, if any. */
+export function quotaOf(
+  ctx: RegistryContext,
+  repo: string,
+): { namespace: string; limit: number } | undefined {
+  if (!repo.includes('/')) return undefined;
+  const ns = ctx.namespaces.get(namespaceOf(repo));
+  return ns && ns.quotaBytes !== null ? { namespace: ns.name, limit: ns.quotaBytes } : undefined;
+}
+
+/** The spec's DENIED error for a write past a namespace's quota. */
+export function quotaDenied(err: QuotaExceededError): RegistryError {
+  return new RegistryError('DENIED', err.message, {
+    detail: { namespace: err.namespace, usedBytes: err.used, quotaBytes: err.limit, blobBytes: err.adding },
+  });
+}
+
+/** Refuses writes into a pull-through cache namespace (it fills itself from its upstream). */
+export function requireWritable(ctx: RegistryContext, repo: string): void {
+  const ns = repo.includes('/') ? ctx.namespaces.get(namespaceOf(repo)) : undefined;
+  if (ns?.proxy)
+    throw new RegistryError(
+      'DENIED',
+      `namespace ${ns.name} is a pull-through cache of ${ns.proxy.url}; it cannot be pushed to`,
+    );
+}
+
+/**
+ * Links a blob into a repository, waiting while the collector is removing the same digest, and
+ * refusing (DENIED) a link that would take the namespace past its quota.
+ */
 async function linkWhenFree(ctx: RegistryContext, repo: string, digest: string, size: number): Promise<void> {
+  const quota = quotaOf(ctx, repo);
   for (let attempt = 0; ; attempt++) {
     try {
-      ctx.meta.linkBlob(repo, digest, size);
+      ctx.meta.linkBlob(repo, digest, size, quota);
       return;
     } catch (err) {
+      if (err instanceof QuotaExceededError) throw quotaDenied(err);
       if (!(err instanceof BlobBeingDeletedError) || attempt >= 600) throw err;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 }
 
-/** Verifies an upload against `digest`, then stores and links it. Throws DIGEST_INVALID on mismatch. */
-async function finish(ctx: RegistryContext, name: string, id: string, digest: Digest): Promise<void> {
+/**
+ * Verifies an upload against `digest`, then stores and links it into `name`. Throws DIGEST_INVALID
+ * on a mismatch (the upload is discarded) and DENIED past the namespace's quota (the upload stays,
+ * so a client may retry after space is freed).
+ */
+export async function commitBlob(
+  ctx: RegistryContext,
+  name: string,
+  id: string,
+  digest: Digest,
+): Promise<void> {
   let size: number;
   try {
     ({ size } = await ctx.blobs.verifyUpload(id, digest));
@@ -81,6 +123,7 @@ async function appendChunk(
   req: IncomingMessage,
   name: string,
   id: string,
+  digest?: Digest,
 ): Promise<number> {
   const size = await ctx.blobs.uploadSize(id);
   if (size === undefined) throw unknownUpload(id);
@@ -109,6 +152,14 @@ async function appendChunk(
       );
     }
   }
+  // Refuse early a chunk that cannot fit (the final check is at commit, inside the link transaction).
+  const quota = quotaOf(ctx, name);
+  const incoming = limit ?? Number(req.headers['content-length'] ?? 0);
+  if (quota && incoming > 0 && !(digest && ctx.meta.namespaceHasBlob(quota.namespace, digest.value))) {
+    const used = ctx.meta.namespaceUsage(quota.namespace);
+    if (used + size + incoming > quota.limit)
+      throw quotaDenied(new QuotaExceededError(quota.namespace, used, quota.limit, size + incoming));
+  }
   try {
     return await ctx.blobs.append(id, req, limit);
   } catch (err) {
@@ -133,6 +184,7 @@ export async function startUpload(
   const mount = query.get('mount');
   const from = query.get('from');
   await requireAccess(ctx, req, [{ type: 'repository', name, actions: ['pull', 'push'] }]);
+  requireWritable(ctx, name);
   if (mount !== null && from !== null && isValidName(from) && from !== name) {
     const digest = blobDigest(mount);
     const fromAllowed = await ctx.authorize(req, [{ type: 'repository', name: from, actions: ['pull'] }]);
@@ -154,8 +206,8 @@ export async function startUpload(
   ctx.meta.recordUpload(id, name);
   if (digest) {
     try {
-      await appendChunk(ctx, req, name, id);
-      await finish(ctx, name, id, digest);
+      await appendChunk(ctx, req, name, id, digest);
+      await commitBlob(ctx, name, id, digest);
     } catch (err) {
       await ctx.blobs.cancelUpload(id).catch(() => false);
       ctx.meta.forgetUpload(id);
@@ -198,8 +250,9 @@ export async function putUpload(
   if (digestParam === null)
     throw new RegistryError('DIGEST_INVALID', 'the digest query parameter is required');
   const digest = blobDigest(digestParam);
-  if (hasBody(req) || req.headers['content-range'] !== undefined) await appendChunk(ctx, req, name, id);
-  await finish(ctx, name, id, digest);
+  if (hasBody(req) || req.headers['content-range'] !== undefined)
+    await appendChunk(ctx, req, name, id, digest);
+  await commitBlob(ctx, name, id, digest);
   send(res, 201, { Location: blobUrl(name, digest.value), 'Docker-Content-Digest': digest.value });
 }
 

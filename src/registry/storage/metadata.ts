@@ -10,6 +10,9 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { RegistryError } from '../errors.ts';
 import type { Descriptor, ParsedManifest } from '../manifest.ts';
+import { QuotaExceededError } from '../quota.ts';
+import { namespaceRange } from '../reference.ts';
+import { ACCESS_SCHEMA } from './access-schema.ts';
 import { REGISTRY_SCHEMA } from './metadata-schema.ts';
 
 /** A `deleting` row older than this is left over from a collector that died; it is ignored. */
@@ -54,6 +57,7 @@ export class RegistryMetadata {
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = OFF');
     db.exec(REGISTRY_SCHEMA);
+    db.exec(ACCESS_SCHEMA);
     return new RegistryMetadata(db, opts.now ?? Date.now);
   }
 
@@ -118,11 +122,16 @@ export class RegistryMetadata {
    * Lets `repo` see blob `digest`. Throws BlobBeingDeletedError while the collector removes that
    * digest (the caller waits and retries, then writes the bytes again).
    */
-  linkBlob(repo: string, digest: string, size: number): void {
+  linkBlob(repo: string, digest: string, size: number, quota?: { namespace: string; limit: number }): void {
     this.transaction(() => {
       const row = this.get('SELECT since FROM deleting WHERE digest = ?', digest);
       if (row && this.now() - (row.since as number) < STALE_DELETING_MS)
         throw new BlobBeingDeletedError(digest);
+      // Checked inside the write transaction, so two concurrent pushes cannot both slip under it.
+      if (quota && !this.namespaceHasBlob(quota.namespace, digest)) {
+        const used = this.namespaceUsage(quota.namespace);
+        if (used + size > quota.limit) throw new QuotaExceededError(quota.namespace, used, quota.limit, size);
+      }
       this.ensureRepository(repo);
       this.run(
         `INSERT INTO blob_links (repo, digest, size, linked_at) VALUES (?, ?, ?, ?)
@@ -133,6 +142,34 @@ export class RegistryMetadata {
         this.now(),
       );
     });
+  }
+
+  /**
+   * Bytes used by namespace `ns`: the sizes of the distinct blobs linked into its repositories (a
+   * blob shared by two repositories of the namespace counts once).
+   */
+  namespaceUsage(ns: string): number {
+    const [lo, hi] = namespaceRange(ns);
+    const r = this.get(
+      `SELECT COALESCE(SUM(size), 0) AS used FROM
+         (SELECT MAX(size) AS size FROM blob_links WHERE repo >= ? AND repo < ? GROUP BY digest)`,
+      lo,
+      hi,
+    );
+    return Number(r?.used ?? 0);
+  }
+
+  /** Whether some repository of namespace `ns` links `digest` (so linking it again costs nothing). */
+  namespaceHasBlob(ns: string, digest: string): boolean {
+    const [lo, hi] = namespaceRange(ns);
+    return (
+      this.get(
+        'SELECT 1 AS x FROM blob_links WHERE digest = ? AND repo >= ? AND repo < ? LIMIT 1',
+        digest,
+        lo,
+        hi,
+      ) !== undefined
+    );
   }
 
   /** The blob link's size and age, or undefined when `repo` cannot see `digest`. */
@@ -174,12 +211,23 @@ export class RegistryMetadata {
    * Records a manifest in `repo` (and points `tag` at it), after checking inside the transaction
    * that every blob it references is linked in `repo` and every child manifest is held by `repo`;
    * otherwise throws MANIFEST_BLOB_UNKNOWN naming what is missing and records nothing.
+   * `lazyReferences` skips that check: a pull-through cache stores an upstream manifest first and
+   * fetches its blobs and children only when a client asks for them.
    */
-  putManifest(repo: string, digest: string, content: Uint8Array, m: ParsedManifest, tag?: string): void {
+  putManifest(
+    repo: string,
+    digest: string,
+    content: Uint8Array,
+    m: ParsedManifest,
+    tag?: string,
+    opts: { lazyReferences?: boolean } = {},
+  ): void {
     this.transaction(() => {
       const missing: string[] = [];
-      for (const b of m.blobs) if (!this.blobLink(repo, b.digest)) missing.push(b.digest);
-      for (const c of m.manifests) if (!this.hasManifest(repo, c.digest)) missing.push(c.digest);
+      if (!opts.lazyReferences) {
+        for (const b of m.blobs) if (!this.blobLink(repo, b.digest)) missing.push(b.digest);
+        for (const c of m.manifests) if (!this.hasManifest(repo, c.digest)) missing.push(c.digest);
+      }
       if (missing.length > 0) {
         throw new RegistryError(
           'MANIFEST_BLOB_UNKNOWN',
@@ -280,6 +328,23 @@ export class RegistryMetadata {
   /** Removes a tag (the manifest stays, pullable by digest); false when there was no such tag. */
   deleteTag(repo: string, tag: string): boolean {
     return this.run('DELETE FROM tags WHERE repo = ? AND tag = ?', repo, tag) > 0;
+  }
+
+  /** When a pull-through cache last compared `repo:tag` with its upstream (0 = never). */
+  proxyCheckedAt(repo: string, tag: string): number {
+    const r = this.get('SELECT checked_at FROM proxy_checks WHERE repo = ? AND tag = ?', repo, tag);
+    return r ? Number(r.checked_at) : 0;
+  }
+
+  /** Records that `repo:tag` was just compared with the upstream. */
+  markProxyChecked(repo: string, tag: string): void {
+    this.run(
+      `INSERT INTO proxy_checks (repo, tag, checked_at) VALUES (?, ?, ?)
+       ON CONFLICT (repo, tag) DO UPDATE SET checked_at = excluded.checked_at`,
+      repo,
+      tag,
+      this.now(),
+    );
   }
 
   /** Tags of `repo` after `last`, in byte order, at most `n`. */
