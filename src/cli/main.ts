@@ -60,10 +60,19 @@ program
   .option('--data-dir <dir>', 'where Berth keeps its data (default ~/.berth)')
   .option('--listen <host:port>', 'address for the cluster API', '0.0.0.0:6443')
   .option('--console-listen <host:port>', 'address for the web console (HTTPS)', '127.0.0.1:9443')
+  .option('--no-agent', 'do not run a node agent for this machine (no real containers)')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
-  .action(async (opts: { dataDir?: string; listen: string; consoleListen: string; logLevel: string }) => {
-    await runUp(opts);
-  });
+  .action(
+    async (opts: {
+      dataDir?: string;
+      listen: string;
+      consoleListen: string;
+      agent: boolean;
+      logLevel: string;
+    }) => {
+      await runUp(opts);
+    },
+  );
 
 program
   .command('console')

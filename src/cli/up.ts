@@ -1,6 +1,7 @@
 /**
- * `berth up`: everything Berth has, on this machine, with defaults — for now the control plane of a
- * local cluster on the embedded datastore. Prints what to do next.
+ * `berth up`: everything Berth has, on this machine, with defaults — the control plane of a local
+ * cluster on the embedded datastore, the web console, and a node agent for this host (real
+ * containers; skipped with a one-line reason without root or containerd). Prints what to do next.
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,12 +9,15 @@ import { consoleBanner, startConsole } from '../platform/start-console.ts';
 import { parseListen } from './listen.ts';
 import { createLogger } from './log.ts';
 import { CliError, runServer, stopOnSignals } from './server.ts';
+import { startUpAgent } from './up-agent.ts';
 
 export interface UpFlags {
   dataDir?: string;
   listen: string;
   /** HOST:PORT of the web console (HTTPS). */
   consoleListen?: string;
+  /** Run a node agent for this host (default true; `--no-agent` turns it off). */
+  agent?: boolean;
   logLevel?: string;
 }
 
@@ -51,8 +55,20 @@ export async function runUp(flags: UpFlags): Promise<void> {
     }
     throw err;
   });
+  // The node agent for this host, as a child process (it joins with the admin kubeconfig and then
+  // runs as its own node identity).
+  const started =
+    flags.agent === false
+      ? { reason: 'turned off with --no-agent' }
+      : startUpAgent({
+          kubeconfig: cp.kubeconfig,
+          dataDir,
+          entry: process.argv[1]!,
+          logLevel: flags.logLevel,
+        });
   const closeServer = cp.close;
   cp.close = async () => {
+    if ('agent' in started) await started.agent.stop();
     await web.close();
     await closeServer();
   };
@@ -61,9 +77,13 @@ export async function runUp(flags: UpFlags): Promise<void> {
       '',
       ...consoleBanner(web),
       '',
+      'agent' in started
+        ? 'A node agent runs this machine as a node (real containers, containerd).'
+        : `No node agent: ${started.reason}. Try simulated nodes: berth sim --kubeconfig ${cp.kubeconfig} --nodes 3`,
+      '',
       'Berth is up. Next:',
       `  export KUBECONFIG=${cp.kubeconfig}`,
-      '  kubectl get ns',
+      '  kubectl get nodes',
       '',
       'Stop with Ctrl-C; run `berth up` again to carry on with the same data.',
       '',

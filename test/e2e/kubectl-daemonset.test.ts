@@ -70,7 +70,15 @@ describe('DaemonSets on simulated nodes', { skip: e2eSkip() }, () => {
       if (last) return last as NonNullable<T>;
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})\nsim log:\n${simLog}`);
+    // What the cluster looked like, for the next person reading a failure.
+    const k = kubectlSession(undefined, s.server.kubeconfig);
+    const state = await k
+      .run(['get', 'nodes,pods,ds,events', '-A', '-o', 'wide'])
+      .then((r) => r.stdout + r.stderr)
+      .catch((e: unknown) => String(e));
+    throw new Error(
+      `timed out waiting for ${what} (last: ${JSON.stringify(last)})\nsim log:\n${simLog}\ncluster:\n${state}`,
+    );
   }
 
   /** `phase node` of each pod of the DaemonSet, sorted by node. */

@@ -14,6 +14,10 @@ import { berthBin, freePort, repoRoot } from '../helpers/server.ts';
 import { httpsClient } from '../helpers/https.ts';
 import { readKubeconfig } from '../helpers/kubeconfig.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
+import { runtimePreflightMessage } from '../../src/node/containerd/preflight.ts';
+import { deleteLink, removeCgroup } from '../../src/node/containerd/cleanup.ts';
+import { BUSYBOX_REF } from '../../src/node/images/local-images.ts';
+import { localNodeName } from '../../src/cli/up-agent.ts';
 
 interface Running {
   child: ChildProcess;
@@ -163,31 +167,116 @@ describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }
     assert.match(bad.stderr, /^berth: --listen: expected HOST:PORT/);
   });
 
-  test('up starts a local cluster and says what to do next', { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
-    try {
-      const port = await freePort();
-      const up = run(['up', '--data-dir', dir, '--listen', `127.0.0.1:${port}`]);
-      await up.banner;
-      const deadline = Date.now() + 10_000;
-      while (!up.out().includes('kubectl get ns') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
-      assert.match(up.out(), new RegExp(`export KUBECONFIG=${dir}/server/kubeconfig`));
-      const client = httpsClient(readKubeconfig(join(dir, 'server', 'kubeconfig')));
-      const ns = JSON.parse((await client.request('GET', '/api/v1/namespaces')).body) as {
-        items: { metadata: { name: string } }[];
-      };
-      assert.deepEqual(ns.items.map((i) => i.metadata.name).sort(), [
-        'default',
-        'kube-node-lease',
-        'kube-public',
-        'kube-system',
-      ]);
-      client.close();
-      up.child.kill('SIGINT');
-      assert.equal((await up.exited).code, 0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'up starts a local cluster, the console and a node agent that runs a real pod',
+    { timeout: 180_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
+      const withAgent = runtimePreflightMessage() === undefined;
+      let up: Running | undefined;
+      try {
+        const port = await freePort();
+        const consolePort = await freePort();
+        up = run([
+          'up',
+          '--data-dir',
+          dir,
+          '--listen',
+          `127.0.0.1:${port}`,
+          '--console-listen',
+          `127.0.0.1:${consolePort}`,
+        ]);
+        await up.banner;
+        const deadline = Date.now() + 10_000;
+        while (!up.out().includes('kubectl get nodes') && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
+        assert.match(up.out(), new RegExp(`export KUBECONFIG=${dir}/server/kubeconfig`));
+        assert.match(up.out(), new RegExp(`https://127\\.0\\.0\\.1:${consolePort}`));
+        const client = httpsClient(readKubeconfig(join(dir, 'server', 'kubeconfig')));
+        try {
+          const ns = JSON.parse((await client.request('GET', '/api/v1/namespaces')).body) as {
+            items: { metadata: { name: string } }[];
+          };
+          assert.deepEqual(ns.items.map((i) => i.metadata.name).sort(), [
+            'default',
+            'kube-node-lease',
+            'kube-public',
+            'kube-system',
+          ]);
+          if (!withAgent) {
+            assert.match(up.out(), /No node agent: /);
+          } else {
+            // The agent registers this host as a Node that becomes Ready and runs a real container.
+            assert.match(up.out(), /A node agent runs this machine as a node/);
+            const node = localNodeName();
+            const until = async (what: string, ok: () => Promise<boolean>): Promise<void> => {
+              const end = Date.now() + 90_000;
+              while (Date.now() < end) {
+                if (await ok()) return;
+                await new Promise((r) => setTimeout(r, 250));
+              }
+              throw new Error(`timed out waiting for ${what}; berth up output:\n${up!.out()}`);
+            };
+            await until(`node ${node} Ready`, async () => {
+              const r = await client.request('GET', `/api/v1/nodes/${node}`);
+              if (r.status !== 200) return false;
+              const conds = (
+                JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } }
+              ).status?.conditions;
+              return !!conds?.some((c) => c.type === 'Ready' && c.status === 'True');
+            });
+            const pod = {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              metadata: { name: 'hello', namespace: 'default' },
+              spec: {
+                terminationGracePeriodSeconds: 1,
+                containers: [
+                  { name: 'c', image: BUSYBOX_REF, imagePullPolicy: 'Never', command: ['sleep', '3600'] },
+                ],
+              },
+            };
+            assert.equal(
+              (
+                await client.request('POST', '/api/v1/namespaces/default/pods', {
+                  body: JSON.stringify(pod),
+                  headers: { 'content-type': 'application/json' },
+                })
+              ).status,
+              201,
+            );
+            await until('pod hello Running on this node', async () => {
+              const p = JSON.parse(
+                (await client.request('GET', '/api/v1/namespaces/default/pods/hello')).body,
+              ) as {
+                spec?: { nodeName?: string };
+                status?: { phase?: string };
+              };
+              return p.spec?.nodeName === node && p.status?.phase === 'Running';
+            });
+            await client.request('DELETE', '/api/v1/namespaces/default/pods/hello');
+            await until(
+              'pod hello gone',
+              async () =>
+                (await client.request('GET', '/api/v1/namespaces/default/pods/hello')).status === 404,
+            );
+          }
+        } finally {
+          client.close();
+        }
+        up.child.kill('SIGINT');
+        assert.equal((await up.exited).code, 0);
+        // Nothing of the agent is left running: no containerd or shim for this data dir.
+        const left = spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim();
+        assert.equal(left, '', `processes left behind: ${left}`);
+      } finally {
+        up?.child.kill('SIGKILL');
+        if (withAgent) {
+          deleteLink('berth0');
+          removeCgroup('/berth');
+        }
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
