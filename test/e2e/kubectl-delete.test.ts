@@ -232,7 +232,7 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
     await k.ok(['apply', '-f', '-'], {
       input: docs(namespace(ns), configMap(ns, 'c1'), configMap(ns, 'c2'), deployment(ns, 'd')),
     });
-    const out = await k.ok(['delete', 'namespace', ns, '--timeout=30s']);
+    const out = await k.ok(['delete', 'namespace', ns, '--timeout=90s']);
     assert.equal(out.trim(), `namespace "${ns}" deleted`);
     const gone = await k.run(['get', 'namespace', ns]);
     assert.notEqual(gone.code, 0);
@@ -247,7 +247,7 @@ describe('kubectl delete and wait', { skip: e2eSkip() }, () => {
         .join(),
       '',
     );
-    await k.ok(['delete', 'namespace', ns, '--timeout=30s']);
+    await k.ok(['delete', 'namespace', ns, '--timeout=90s']);
   });
 
   test('wait --for=delete returns once another process deletes the object', async (t) => {
