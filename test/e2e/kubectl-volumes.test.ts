@@ -197,7 +197,9 @@ describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
 
   test(
     'a static volume binds to a class-less claim; a claim with nothing to bind says why',
-    { timeout: 60_000 },
+    // The binder re-examines unbound claims every 15 s and protection finalizers come off in turn:
+    // on a loaded machine the three waits below can add up past a minute.
+    { timeout: 150_000 },
     async (t) => {
       const k = kubectlSession(t, s.server.kubeconfig);
       await k.ok(['apply', '-f', '-'], { input: staticVolume });

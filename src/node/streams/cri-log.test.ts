@@ -140,13 +140,15 @@ test('readContainerLog: timestamps, limitBytes, and follow across rotation until
     // Follow: new lines, then the file rotated (renamed + a new one), then the container stops.
     let running = true;
     const following = read(opts({ follow: true, tailLines: 0 }), () => running);
-    await new Promise((r) => setTimeout(r, 30));
+    // tailLines 0 starts at the end of the file: give the follower time to open it first (a loaded
+    // machine can delay its first poll well past the 5 ms period).
+    await new Promise((r) => setTimeout(r, 300));
     appendFileSync(path, '2024-05-01T10:00:09Z stdout F appended\n');
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 100));
     appendFileSync(path, '2024-05-01T10:00:10Z stdout F last-in-old\n');
     renameSync(path, `${path}.20240501-100010`);
     writeFileSync(path, '2024-05-01T10:00:11Z stdout F in-new\n');
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 100));
     appendFileSync(path, '2024-05-01T10:00:12Z stdout F final\n');
     running = false;
     assert.equal(await following, 'appended\nlast-in-old\nin-new\nfinal\n');
