@@ -317,6 +317,9 @@ export function call(
     method,
     headers: opts.headers,
     rejectUnauthorized: false,
+    // A connection per request: the tests refuse uploads mid-body (Connection: close), and a pooled
+    // socket caught in that exchange must not carry the next request.
+    agent: false,
   });
   return new Promise((resolve, reject) => {
     req.on('error', reject);
