@@ -91,15 +91,11 @@ export async function credentialsFrom(f: AgentFlags): Promise<BootstrapCredentia
 }
 
 /**
- * The container runtime for `--runtime`. `none` is built in; `containerd` comes from the CRI layer
- * (src/node/cri), which plugs in here.
+ * The built-in runtime for `--runtime` values other than `containerd` (which runAgent starts after
+ * joining, through startNodePods): `none` runs no pods; anything else is refused.
  */
 export async function runtimeFor(name: string): Promise<RuntimeInfo> {
   if (name === 'none') return noRuntime;
-  if (name === 'containerd')
-    throw new CliError(
-      'the containerd runtime is not available in this build yet: run with --runtime none (no pods will run)',
-    );
   throw new CliError(`--runtime must be containerd or none, got ${JSON.stringify(name)}`);
 }
 
