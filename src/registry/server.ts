@@ -26,6 +26,7 @@ import { TokenIssuer } from './access/tokens.ts';
 import { serveManagement } from './api/management.ts';
 import type { Authorizer } from './auth.ts';
 import { silentLogger, type RegistryContext, type RegistryLogger } from './context.ts';
+import { drainRefused } from './drain.ts';
 import { isNoSpace, RegistryError } from './errors.ts';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.ts';
 import { getBlob, deleteBlob } from './handlers/blobs.ts';
@@ -207,8 +208,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
         res.destroy();
         return;
       }
-      // Do not read the rest of a refused upload: answer now and close the connection.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      if (!req.complete) drainRefused(req, res);
       sendError(res, e);
     }
   };

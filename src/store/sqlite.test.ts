@@ -90,6 +90,39 @@ describe('sqlite store', () => {
     }
   });
 
+  test('a committed batch waiting for its fsync is invisible: reads and currentRevision stop at the published revision', async () => {
+    const s = openSqliteStore({ path: tempPath() });
+    try {
+      const first = await s.create('/v/a', '1');
+      const events: number[] = [];
+      const w = s.watch('/v/', first.modRevision, {
+        onEvents: (evs) => events.push(...evs.map((e) => e.revision)),
+        onError: () => undefined,
+      });
+      const pending = s.delete('/v/a');
+      // The flush (registered first) commits in this check phase; the fsync answer comes later.
+      await new Promise((r) => setImmediate(r));
+      assert.ok(s.stats().revision > first.modRevision, 'the delete is committed');
+      assert.equal(await s.currentRevision(), first.modRevision);
+      const listed = await s.list('/v/');
+      assert.equal(listed.revision, first.modRevision);
+      assert.deepEqual(
+        listed.kvs.map((kv) => kv.key),
+        ['/v/a'],
+        'a list at that revision still holds the key, consistently with the revision it reports',
+      );
+      assert.equal((await s.get('/v/a'))?.value, '1');
+      await assert.rejects(s.get('/v/a', first.modRevision + 1), /future|revision/i);
+      const gone = await pending;
+      assert.equal(await s.currentRevision(), gone.modRevision);
+      assert.equal(await s.get('/v/a'), undefined);
+      assert.deepEqual(events, [gone.modRevision], 'the watcher got the delete once it was published');
+      w.close();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('close() commits writes still queued', async () => {
     const path = tempPath();
     let s = openSqliteStore({ path });

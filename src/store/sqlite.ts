@@ -14,10 +14,10 @@
  * events published, in revision order. Later batches commit meanwhile (pipelining), so a slow disk
  * delays answers but never blocks the event loop.
  *
- * Revision invariants: `#revision` is the newest committed revision: reads and the conditions of new
- * writes see it. Inside a batch the next row's id is #revision + 1, +2, ...; on rollback #revision
+ * Revision invariants: `#revision` is the newest committed revision: the conditions of new writes
+ * see it. Inside a batch the next row's id is #revision + 1, +2, ...; on rollback #revision
  * goes back. `#published` is the newest revision watchers have been sent (committed and durable);
- * watch replay reads history up to it, so the log and what watchers have seen never disagree at any
+ * reads, `currentRevision` and watch replay stop at it, so the log and what watchers have seen never disagree at any
  * point another task can observe (see watch-hub.ts).
  */
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
@@ -120,9 +120,10 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The newest published revision: every event up to it has been delivered to watchers. */
   async currentRevision(): Promise<number> {
     this.#assertOpen();
-    return this.#revision;
+    return this.#published;
   }
 
   async compactedRevision(): Promise<number> {
@@ -152,7 +153,7 @@ export class SqliteStore implements Store {
 
   async count(prefix: string): Promise<number> {
     this.#assertOpen();
-    return this.#log.count(prefix, this.#revision);
+    return this.#log.count(prefix, this.#published);
   }
 
   create(key: string, value: string): Promise<KeyValue> {
@@ -338,11 +339,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** The revision a read runs at; Compacted / FutureRevision when it cannot be served. */
+  /**
+   * The revision a read runs at; Compacted / FutureRevision when it cannot be served. Reads see the
+   * published revision, not batches still waiting for their fsync: a write is not visible before it
+   * is answered, and a read's revision never runs ahead of the watch events (a list followed by a
+   * watch from its resourceVersion must not skip an event the list did not include).
+   */
   #readRevision(revision: number | undefined): number {
     this.#assertOpen();
-    if (!revision) return this.#revision;
-    if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+    if (!revision) return this.#published;
+    if (revision > this.#published) throw futureRevision(revision, this.#published);
     if (revision < this.#compacted) {
       throw new StoreError(
         'Compacted',

@@ -114,7 +114,7 @@ describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
 
   test(
     'the default class provisions a node-local volume for a pod; deleting them removes it',
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async (t) => {
       const k = kubectlSession(t, s.server.kubeconfig);
       const classes = await k.ok(['get', 'storageclass']);
@@ -189,7 +189,18 @@ describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
       // Protection: the claim outlives its deletion while the pod uses it.
       await k.ok(['delete', 'pvc', 'data', '--wait=false']);
       assert.match(await k.ok(['get', 'pvc', 'data']), /data\s+Terminating/);
-      await k.ok(['delete', 'pod', 'app', '--wait=true', '--timeout=60s']);
+      const t0 = Date.now();
+      const deleted = await k.run(['delete', 'pod', 'app', '--wait=true', '--timeout=90s'], {
+        timeoutMs: 100_000,
+      });
+      t.diagnostic(`pod deletion took ${Date.now() - t0} ms`);
+      if (deleted.code !== 0) {
+        const state = await k.run(['get', 'pod', 'app', '-o', 'yaml']);
+        assert.fail(
+          `kubectl delete pod app failed (exit ${deleted.code}): ${deleted.stderr}\n` +
+            `pod now:\n${state.stdout}${state.stderr}\nsim log:\n${simLog}`,
+        );
+      }
       await k.ok(['wait', '--for=delete', 'pvc/data', '--timeout=60s']);
       await k.ok(['wait', '--for=delete', `pv/${pvName}`, '--timeout=60s']);
     },

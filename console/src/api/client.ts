@@ -30,6 +30,36 @@ export async function apiFetch(url: string, init: RequestInit = {}): Promise<Res
   return res;
 }
 
+/**
+ * True for requests that leave the same result when sent twice (reads, deletes, merge patches), so
+ * they may be sent again when the network dropped them. A create or a JSON patch is never resent.
+ */
+export function retryable(method: string, contentType?: string): boolean {
+  if (method === 'GET' || method === 'DELETE') return true;
+  if (method === 'PATCH')
+    return contentType === 'application/merge-patch+json' || contentType === 'application/apply-patch+yaml';
+  return false;
+}
+
+/** Pause before resending a request the network dropped, in ms. */
+export const networkRetryDelayMs = 300;
+
+/**
+ * apiFetch, resending a `retryable` request up to twice when fetch itself failed (the browser saw
+ * no answer: a dropped connection, or a network change on the host — `TypeError: Failed to fetch`).
+ * HTTP errors are answers and are never resent.
+ */
+export async function fetchRetrying(url: string, init: RequestInit, retry: boolean): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await apiFetch(url, init);
+    } catch (err) {
+      if (!retry || attempt >= 2 || init.signal?.aborted || !(err instanceof TypeError)) throw err;
+      await new Promise((r) => setTimeout(r, networkRetryDelayMs));
+    }
+  }
+}
+
 /** Sends a request and returns the parsed JSON answer; throws ApiError for non-2xx answers. */
 export async function requestJson<T>(
   url: string,
@@ -40,7 +70,7 @@ export async function requestJson<T>(
     init.body = JSON.stringify(opts.body);
     init.headers = { 'Content-Type': opts.contentType ?? 'application/json' };
   }
-  const res = await apiFetch(url, init);
+  const res = await fetchRetrying(url, init, retryable(init.method!, opts.contentType));
   const text = await res.text();
   if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
   return (text === '' ? {} : JSON.parse(text)) as T;

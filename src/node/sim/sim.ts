@@ -247,7 +247,15 @@ export class SimNodes {
       await pods.patch(ns, name, 'merge', { status }, { subresource: 'status' });
     } catch (err) {
       // The pod went away (or was replaced) meanwhile: nothing to do.
-      if (isNotFound(err) || (isConflict(err) && 'delete' in stage.next)) return;
+      // A delete refused on the uid precondition means the pod was replaced; any other conflict
+      // ("too many concurrent writers") is retried like any failure.
+      if (
+        isNotFound(err) ||
+        (isConflict(err) &&
+          'delete' in stage.next &&
+          /Precondition failed: UID/.test(String((err as Error).message)))
+      )
+        return;
       throw err;
     }
   }

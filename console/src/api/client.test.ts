@@ -1,0 +1,59 @@
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clusterApi, retryable } from './client.ts';
+
+const realFetch = globalThis.fetch;
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+/** A fetch that fails at the network `failures` times, then answers 200 with `{}`; counts calls. */
+function flakyFetch(failures: number): { calls: () => number } {
+  let calls = 0;
+  globalThis.fetch = (async () => {
+    calls++;
+    if (calls <= failures) throw new TypeError('Failed to fetch');
+    return new Response('{}', { status: 200 });
+  }) as typeof fetch;
+  return { calls: () => calls };
+}
+
+test('retryable: reads, deletes and merge patches may be resent; creates and JSON patches not', () => {
+  assert.equal(retryable('GET'), true);
+  assert.equal(retryable('DELETE'), true);
+  assert.equal(retryable('PATCH', 'application/merge-patch+json'), true);
+  assert.equal(retryable('PATCH', 'application/json-patch+json'), false);
+  assert.equal(retryable('POST', 'application/json'), false);
+  assert.equal(retryable('PUT', 'application/json'), false);
+});
+
+test('a merge patch the network dropped is sent again and succeeds', async () => {
+  const f = flakyFetch(1);
+  await clusterApi('local').mergePatch('/apis/batch/v1/namespaces/a/cronjobs/t', { spec: { suspend: true } });
+  assert.equal(f.calls(), 2);
+});
+
+test('a create the network dropped is not sent again: the error reaches the caller', async () => {
+  const f = flakyFetch(1);
+  await assert.rejects(
+    clusterApi('local').create('/api/v1/namespaces', { metadata: { name: 'x' } }),
+    TypeError,
+  );
+  assert.equal(f.calls(), 1);
+});
+
+test('retries stop after two resends', async () => {
+  const f = flakyFetch(5);
+  await assert.rejects(clusterApi('local').get('/api/v1/namespaces'), TypeError);
+  assert.equal(f.calls(), 3);
+});
+
+test('an HTTP error is an answer, never resent', async () => {
+  let calls = 0;
+  globalThis.fetch = (async () => {
+    calls++;
+    return new Response('{"kind":"Status","code":409,"reason":"Conflict","message":"no"}', { status: 409 });
+  }) as typeof fetch;
+  await assert.rejects(clusterApi('local').remove('/api/v1/namespaces/x'), /no/);
+  assert.equal(calls, 1);
+});
