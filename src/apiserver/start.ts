@@ -53,6 +53,7 @@ import { reviewHandlers } from './handlers/reviews.ts';
 import type { SubresourceHandler } from './handlers/resource.ts';
 import { systemContext } from './registry/context.ts';
 import { startCrdController } from './crd/start.ts';
+import { installMetricsApi } from './metrics-api/index.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -149,6 +150,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       ['/namespaces/finalize', namespaceFinalize],
       ['certificates.k8s.io/certificatesigningrequests/approval', handleCsrApproval],
       ...reviewHandlers(authorizer, tokens),
+      ...installMetricsApi(
+        registry,
+        { caCert: pki.caCert, clientCert: kubeletClient.cert, clientKey: kubeletClient.key },
+        (obj, msg) => o.log.debug(obj, msg),
+      ),
     ]);
     for (const k of registry.kinds())
       if (k.scale) subresources.set(`${k.group}/${k.resource}/scale`, handleScale);

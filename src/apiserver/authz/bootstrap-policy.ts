@@ -250,6 +250,10 @@ export function bootstrapClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-admin', adminRules(), { labels: { [aggregateToAdmin]: 'true' } }),
     clusterRole('system:aggregate-to-edit', editRules(), { labels: { [aggregateToEdit]: 'true' } }),
     clusterRole('system:aggregate-to-view', viewRules(), { labels: { [aggregateToView]: 'true' } }),
+    // metrics.k8s.io is readable by whoever can view (as metrics-server's own manifest grants).
+    clusterRole('system:aggregated-metrics-reader', [rule(read, ['metrics.k8s.io'], ['pods', 'nodes'])], {
+      labels: { [aggregateToView]: 'true', [aggregateToEdit]: 'true', [aggregateToAdmin]: 'true' },
+    }),
     clusterRole('system:basic-user', [
       rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
       rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),

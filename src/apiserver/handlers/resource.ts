@@ -161,9 +161,10 @@ export async function handleResource(
   q: URLSearchParams,
 ): Promise<void> {
   if (kind.virtual) {
-    // Reviews: POST-only kinds answered by a handler, nothing stored.
+    // Reviews (POST-only) and read-only kinds like metrics.k8s.io: answered by a handler, nothing stored.
     const h = c.subresources.get(`${kind.group}/${kind.resource}/`);
-    if (!h || info.verb !== 'create' || info.name || info.subresource) {
+    const served = (kind.verbs ?? ['create']).includes(info.verb) && !(info.verb === 'create' && info.name);
+    if (!h || !served || info.subresource) {
       throw methodNotAllowed(
         `${info.verb} is not supported on ${kind.resource}${kind.group ? '.' + kind.group : ''}`,
       );

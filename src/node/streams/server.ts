@@ -5,6 +5,7 @@
  *   /exec/NS/POD/CONTAINER?command=…&input&output&error&tty     WebSocket (v5/v4 channels) or SPDY
  *   /attach/NS/POD/CONTAINER?input&output&error&tty              WebSocket (v5/v4 channels) or SPDY
  *   /portForward/NS/POD[?port=N]                                  WebSocket (SPDY tunnel or channels) or SPDY
+ *   GET /stats/summary                                            CPU and memory (stats-endpoint.ts)
  * Only the API server may call it: the TLS client certificate must chain to the cluster CA and name
  * `kube-apiserver-kubelet-client` (which the cluster's CSR signer never issues). Users are
  * authorized by the API server before it proxies here. Failures answer a Kubernetes Status.
@@ -44,6 +45,7 @@ import { bridgeExec, openRuntimeExec, type ExecStreams } from './exec-bridge.ts'
 import { readContainerLog } from './log-reader.ts';
 import { tunnelPortForward } from './port-forward.ts';
 import { dialRuntime } from './runtime-dial.ts';
+import { serveStatsSummary, type StatsSource } from './stats-endpoint.ts';
 
 /** The only client the agent serves. */
 export const apiserverClientName = 'kube-apiserver-kubelet-client';
@@ -59,6 +61,8 @@ export interface StreamServerOptions {
   log: ClientLogger;
   /** Common names allowed to call (default: the API server's kubelet client). */
   allowedClients?: string[];
+  /** The CPU and memory figures behind GET /stats/summary. */
+  stats?: StatsSource;
 }
 
 /** WebSocket subprotocols served, in order of preference. */
@@ -151,6 +155,8 @@ export class StreamServer {
       if (!this.allowed(req))
         throw new StreamError(403, 'Forbidden', 'only the API server may use this endpoint');
       const [what, namespace, name, container] = parts;
+      if (what === 'stats' && namespace === 'summary' && parts.length === 2)
+        return await serveStatsSummary(req.method, res, this.o.stats);
       const pod: PodRef = { namespace: namespace ?? '', name: name ?? '' };
       if (what === 'containerLogs' && parts.length === 4)
         return await this.logs(req, res, pod, container, url.searchParams);

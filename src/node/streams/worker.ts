@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { DeepReadonly } from '../../api/object.ts';
 import type { AgentContext, Node, PodWorker } from '../agent/agent.ts';
 import type { RuntimeService } from '../cri/service.ts';
+import { StatsCollector, type StatsCollectorOptions } from '../stats/collector.ts';
 import { LogRotator, type LogRotationOptions } from './log-rotation.ts';
 import { StreamServer } from './server.ts';
 import { ensureServingCert, servingCertUsable, type ServingCert } from './serving-cert.ts';
@@ -23,6 +24,8 @@ export interface StreamsWorkerOptions {
   port?: number;
   /** Log rotation limits (maxBytes, maxFiles, intervalMs); false turns rotation off. */
   logRotation?: Partial<Pick<LogRotationOptions, 'maxBytes' | 'maxFiles' | 'intervalMs'>> | false;
+  /** CPU/memory collection for GET /stats/summary (window settings); false turns it off. */
+  stats?: Partial<Pick<StatsCollectorOptions, 'windowMs' | 'minWindowMs'>> | false;
 }
 
 /** The Node's status.addresses values. */
@@ -36,6 +39,7 @@ export class StreamsWorker implements PodWorker {
   private readonly o: StreamsWorkerOptions;
   private server: StreamServer | undefined;
   private rotator: LogRotator | undefined;
+  private stats: StatsCollector | undefined;
   private readonly abort = new AbortController();
   private run: Promise<void> | undefined;
   private cert: ServingCert | undefined;
@@ -62,6 +66,10 @@ export class StreamsWorker implements PodWorker {
       });
       this.rotator.start();
     }
+    if (this.o.stats !== false) {
+      this.stats = new StatsCollector({ cri: this.o.cri, nodeName: ctx.nodeName, ...this.o.stats });
+      this.stats.start();
+    }
     this.run = this.serve(ctx);
   }
 
@@ -69,6 +77,7 @@ export class StreamsWorker implements PodWorker {
     this.abort.abort();
     await this.run;
     await this.rotator?.stop();
+    this.stats?.stop();
     await this.server?.close();
   }
 
@@ -92,6 +101,7 @@ export class StreamsWorker implements PodWorker {
       key: this.cert.key,
       clientCA: this.o.caCert,
       log: ctx.log,
+      stats: this.stats,
     });
     const addr = await this.server.listen(this.o.host ?? '0.0.0.0', this.o.port ?? 10250);
     ctx.setKubeletPort?.(addr.port);
