@@ -23,6 +23,10 @@ const loaders = {
   configmaps: () => import('./pages/ConfigMapsPage.tsx'),
   secrets: () => import('./pages/SecretsPage.tsx'),
   detail: () => import('./pages/WorkloadDetailPage.tsx'),
+  pod: () => import('./pages/PodDetailPage.tsx'),
+  nodes: () => import('./pages/NodesPage.tsx'),
+  node: () => import('./pages/NodeDetailPage.tsx'),
+  events: () => import('./pages/EventsPage.tsx'),
   yaml: () => import('./pages/ObjectYamlPage.tsx'),
 };
 const LoginPage = lazy(loaders.login);
@@ -39,6 +43,10 @@ const ConfigMapsPage = lazy(loaders.configmaps);
 const SecretsPage = lazy(loaders.secrets);
 const WorkloadDetailPage = lazy(loaders.detail);
 const ObjectYamlPage = lazy(loaders.yaml);
+const PodDetailPage = lazy(loaders.pod);
+const NodesPage = lazy(loaders.nodes);
+const NodeDetailPage = lazy(loaders.node);
+const EventsPage = lazy(loaders.events);
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
@@ -47,7 +55,9 @@ const firstMatch = /^\/(?:c\/[^/]+\/)?([a-z]+)(\/[^/]+\/[^/]+)?/.exec(window.loc
 const firstPage =
   firstMatch?.[2] && workloadResources.some((r) => r === firstMatch[1])
     ? 'detail'
-    : (firstMatch?.[1] ?? 'overview');
+    : firstMatch?.[2] && firstMatch[1] === 'pods'
+      ? 'pod'
+      : (firstMatch?.[1] ?? 'overview');
 if (Object.hasOwn(loaders, firstPage)) void loaders[firstPage as keyof typeof loaders]();
 
 /** The cluster shown first. */
@@ -94,6 +104,10 @@ export const router = createBrowserRouter([
       { path: 'cronjobs', element: page(CronJobsPage) },
       ...workloadResources.map(detail),
       { path: 'pods', element: page(PodsPage) },
+      { path: 'pods/:namespace/:name', element: page(PodDetailPage) },
+      { path: 'nodes', element: page(NodesPage) },
+      { path: 'nodes/:name', element: page(NodeDetailPage) },
+      { path: 'events', element: page(EventsPage) },
       { path: 'services', element: page(ServicesPage) },
       { path: 'configmaps', element: page(ConfigMapsPage) },
       { path: 'secrets', element: page(SecretsPage) },

@@ -5,6 +5,7 @@
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { Socket } from 'node:net';
 import { createConsoleHandler, type ConsoleHandlerDeps } from './console-handler.ts';
+import { createExecBridge } from './exec-bridge.ts';
 
 export interface ConsoleServerOptions extends ConsoleHandlerDeps {
   host: string;
@@ -26,6 +27,8 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
     { cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true, minVersion: 'TLSv1.2' },
     handler,
   );
+  // HTTP/1.1 WebSocket upgrades: the terminal's exec stream (browsers open WebSockets over HTTP/1.1).
+  server.on('upgrade', createExecBridge(opts));
   const sockets = new Set<Socket>();
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);

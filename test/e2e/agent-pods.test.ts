@@ -278,7 +278,13 @@ describe(
         'CrashLoopBackOff with restartCount >= 2',
       );
       assert.equal(crash.status?.containerStatuses?.[0]?.lastState.terminated?.exitCode, 1);
-      assert.match(await k.ok(['get', 'pod', 'crash']), /CrashLoopBackOff/);
+      // kubectl shows it too (polled: between two back-offs the container runs, and then shows Error).
+      let shown = '';
+      for (let i = 0; i < 120 && !/CrashLoopBackOff/.test(shown); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 500));
+        shown = await k.ok(['get', 'pod', 'crash']);
+      }
+      assert.match(shown, /CrashLoopBackOff/);
 
       // A failing liveness probe restarts the container.
       await waitPod(

@@ -51,15 +51,29 @@ export interface Container {
   image?: string;
 }
 
+/** A container's state: exactly one of waiting, running, terminated (or none yet). */
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    reason?: string;
+    message?: string;
+    exitCode?: number;
+    signal?: number;
+    startedAt?: string;
+    finishedAt?: string;
+  };
+}
+
 export interface ContainerStatus {
   name: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
-  state?: {
-    waiting?: { reason?: string; message?: string };
-    running?: { startedAt?: string };
-    terminated?: { reason?: string; exitCode?: number; signal?: number };
-  };
+  image?: string;
+  imageID?: string;
+  state?: ContainerState;
+  lastState?: ContainerState;
 }
 
 export interface Pod extends KubeObject {
@@ -88,8 +102,24 @@ export interface Deployment extends KubeObject {
 }
 
 export interface NodeObject extends KubeObject {
-  spec?: { unschedulable?: boolean };
-  status?: { conditions?: Condition[] };
+  spec?: {
+    unschedulable?: boolean;
+    podCIDR?: string;
+    taints?: { key: string; value?: string; effect: string }[];
+  };
+  status?: {
+    conditions?: Condition[];
+    addresses?: { type: string; address: string }[];
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    nodeInfo?: {
+      kubeletVersion?: string;
+      containerRuntimeVersion?: string;
+      osImage?: string;
+      kernelVersion?: string;
+      architecture?: string;
+    };
+  };
 }
 
 export interface Namespace extends KubeObject {

@@ -12,6 +12,7 @@ import {
   DashboardOutlined,
   DeploymentUnitOutlined,
   FolderOutlined,
+  HddOutlined,
   LogoutOutlined,
   SettingOutlined,
 } from '@ant-design/icons';
@@ -33,6 +34,15 @@ export function AppLayout() {
   const items = [
     { key: 'overview', icon: <DashboardOutlined />, label: t.nav.overview },
     { key: 'namespaces', icon: <FolderOutlined />, label: t.nav.namespaces },
+    {
+      key: 'cluster',
+      icon: <HddOutlined />,
+      label: t.nav.cluster,
+      children: [
+        { key: 'nodes', label: t.nav.nodes },
+        { key: 'events', label: t.nav.events },
+      ],
+    },
     {
       key: 'workloads',
       icon: <AppstoreOutlined />,
@@ -103,7 +113,7 @@ export function AppLayout() {
           <Menu
             mode="inline"
             selectedKeys={[section]}
-            defaultOpenKeys={['workloads', 'network', 'config']}
+            defaultOpenKeys={['cluster', 'workloads', 'network', 'config']}
             items={items}
             onClick={({ key }) => navigate(`/c/${cluster}/${key}`)}
             style={{ height: '100%', borderInlineEnd: 0 }}

@@ -14,7 +14,7 @@ import { ResourceTable } from '../components/ResourceTable.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { age, podReady, podRestarts, podStatus } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
-import { filterByName, yamlLink } from '../lib/links.ts';
+import { detailLink, filterByName } from '../lib/links.ts';
 import { t } from '../texts.ts';
 
 export default function PodsPage() {
@@ -45,7 +45,7 @@ export default function PodsPage() {
       fixed: 'left',
       sorter: (a, b) => a.metadata.name.localeCompare(b.metadata.name),
       render: (_, p) => (
-        <Link to={yamlLink(cluster, 'pods', p.metadata.namespace, p.metadata.name)}>{p.metadata.name}</Link>
+        <Link to={detailLink(cluster, 'pods', p.metadata.namespace, p.metadata.name)}>{p.metadata.name}</Link>
       ),
     },
     { title: t.common.namespace, key: 'ns', width: 110, render: (_, p) => p.metadata.namespace },

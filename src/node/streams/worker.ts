@@ -22,6 +22,11 @@ export interface StreamsWorkerOptions {
   /** Listen address (0.0.0.0) and port (10250; 0 = any free port, published once known). */
   host?: string;
   port?: number;
+  /**
+   * When the port is taken, listen on any free port instead (the Node publishes the port it got).
+   * Otherwise a taken port is logged and retried until it frees up.
+   */
+  portFallback?: boolean;
   /** Log rotation limits (maxBytes, maxFiles, intervalMs); false turns rotation off. */
   logRotation?: Partial<Pick<LogRotationOptions, 'maxBytes' | 'maxFiles' | 'intervalMs'>> | false;
   /** CPU/memory collection for GET /stats/summary (window settings); false turns it off. */
@@ -103,7 +108,8 @@ export class StreamsWorker implements PodWorker {
       log: ctx.log,
       stats: this.stats,
     });
-    const addr = await this.server.listen(this.o.host ?? '0.0.0.0', this.o.port ?? 10250);
+    const addr = await this.listen(ctx);
+    if (!addr) return;
     ctx.setKubeletPort?.(addr.port);
     ctx.log.info({ node: ctx.nodeName, port: addr.port }, 'logs/exec/port-forward endpoint listening');
     this.resolveListening(addr);
@@ -118,6 +124,31 @@ export class StreamsWorker implements PodWorker {
         })
         .catch((err: unknown) => ctx.log.warn({ err }, 'renewing the serving certificate failed'));
     });
+  }
+
+  /** Listens on the configured port (see portFallback); undefined once stopped. */
+  private async listen(ctx: AgentContext): Promise<AddressInfo | undefined> {
+    const host = this.o.host ?? '0.0.0.0';
+    const port = this.o.port ?? 10250;
+    const signal = this.abort.signal;
+    for (let wait = 1000; !signal.aborted; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        return await this.server!.listen(host, port);
+      } catch (err) {
+        if (signal.aborted) return undefined;
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (inUse && this.o.portFallback && port !== 0) {
+          ctx.log.warn(
+            { node: ctx.nodeName, port },
+            `port ${port} is in use: logs/exec listen on a free port`,
+          );
+          return await this.server!.listen(host, 0);
+        }
+        ctx.log.error({ err, node: ctx.nodeName, port }, 'cannot listen for logs/exec; retrying');
+        await new Promise((r) => setTimeout(r, wait).unref());
+      }
+    }
+    return undefined;
   }
 
   private async obtain(ctx: AgentContext): Promise<ServingCert> {
