@@ -11,6 +11,7 @@ import type { ResourceClient } from './client.ts';
 import { realClock, sleep, type Clock } from './clock.ts';
 import { stderrLogger, type ClientLogger } from './logger.ts';
 import { isExpired } from './status.ts';
+import { freezeOwned } from './store.ts';
 import type { WatchStream } from './watch.ts';
 
 /** Where a reflector delivers what it learns. */
@@ -143,7 +144,8 @@ export class Reflector<T extends KubeObject> {
         paged = false;
         continue;
       }
-      items.push(...page.items);
+      // Decoded for this reflector alone: frozen in place, so the cache need not copy them.
+      for (const item of page.items) items.push(freezeOwned(item));
       rv = page.metadata.resourceVersion ?? rv;
       cont = page.metadata.continue || undefined;
       if (this.stopped) return;
@@ -170,7 +172,7 @@ export class Reflector<T extends KubeObject> {
         if (this.stopped) break;
         got = true;
         this.failures = 0;
-        if (ev.type !== 'BOOKMARK') this.o.sink.apply(ev.type, ev.object);
+        if (ev.type !== 'BOOKMARK') this.o.sink.apply(ev.type, freezeOwned(ev.object));
         const rv = ev.object.metadata.resourceVersion;
         if (rv) this.lastSyncResourceVersion = rv;
       }

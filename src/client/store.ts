@@ -34,6 +34,14 @@ export function frozenCopy<T>(obj: T): DeepReadonly<T> {
   return deepFreeze(structuredClone(obj)) as DeepReadonly<T>;
 }
 
+/**
+ * Deep-freezes `obj` itself, no copy: for objects nobody else holds, such as what a list or watch
+ * just decoded. The cache then keeps them as they are (a frozen object is never copied again).
+ */
+export function freezeOwned<T>(obj: T): T {
+  return deepFreeze(obj) as T;
+}
+
 function deepFreeze(v: unknown): unknown {
   if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
     Object.freeze(v);
