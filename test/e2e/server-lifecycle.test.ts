@@ -14,6 +14,7 @@ import { berthBin, freePort, repoRoot } from '../helpers/server.ts';
 import { httpsClient } from '../helpers/https.ts';
 import { readKubeconfig } from '../helpers/kubeconfig.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
+import { acquireHostLock } from '../helpers/host-lock.ts';
 import { runtimePreflightMessage } from '../../src/node/containerd/preflight.ts';
 import { deleteLink, removeCgroup } from '../../src/node/containerd/cleanup.ts';
 import { BUSYBOX_REF } from '../../src/node/images/local-images.ts';
@@ -169,8 +170,11 @@ describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }
 
   test(
     'up starts a local cluster, the console and a node agent that runs a real pod',
-    { timeout: 180_000 },
-    async () => {
+    // Up to 3 minutes of its own, plus the wait for the other `berth up` test (see the host lock).
+    { timeout: 420_000 },
+    async (t) => {
+      // `berth up`'s agent uses the host's default bridge, cgroup root and node name: one at a time.
+      t.after(await acquireHostLock('berth-up-agent'));
       const dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
       const withAgent = runtimePreflightMessage() === undefined;
       let up: Running | undefined;
