@@ -18,12 +18,15 @@ import { Agent } from '../node/agent/agent.ts';
 import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../node/agent/node-identity.ts';
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
+import { parseRegistryAddress, trustRegistry } from '../node/agent/registry-trust.ts';
+import { runtimePaths } from '../node/containerd/paths.ts';
 import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
+import { validateImageGCThresholds } from '../node/pods/image-gc.ts';
 import { StreamsWorker } from '../node/streams/worker.ts';
 import { PodNetworkWorker } from '../node/network/pod-network.ts';
 import { createLogger } from './log.ts';
-import { CliError, stopOnSignals } from './server.ts';
-import { parseLabels } from './sim.ts';
+import { CliError, stopOnSignals } from './cli-error.ts';
+import { parseLabels } from './labels.ts';
 
 export interface AgentFlags {
   kubeconfig?: string;
@@ -47,6 +50,13 @@ export interface AgentFlags {
   logLevel?: string;
   /** Port of the agent's HTTPS endpoint for logs, exec and port-forward (10250; 0 = any free port). */
   kubeletPort?: string;
+  /** Berth's image repository (HOST:PORT): containerd trusts it and pulls with the node certificate. */
+  registry?: string;
+  /** Directory of static pod manifests. */
+  podManifestPath?: string;
+  /** Image GC thresholds in percent of the image filesystem (85 / 80). */
+  imageGcHighThreshold?: string;
+  imageGcLowThreshold?: string;
 }
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -122,10 +132,15 @@ export function kubeletPortFrom(v: string | undefined): number {
 }
 
 /** The logs/exec/port-forward endpoint (src/node/streams) as a pod worker over the node's CRI. */
-function streamsWorker(pods: NodePods, caCert: string | undefined, port: number): StreamsWorker {
+function streamsWorker(
+  pods: NodePods,
+  caCert: string | undefined,
+  port: number,
+  portFallback: boolean,
+): StreamsWorker {
   if (!caCert)
     throw new CliError('the node kubeconfig has no certificate-authority: cannot serve logs and exec');
-  return new StreamsWorker({ cri: pods.runtime.cri, caCert, port });
+  return new StreamsWorker({ cri: pods.runtime.cri, caCert, port, portFallback });
 }
 
 function ms(flag: string, v: string | undefined, min: number): number | undefined {
@@ -138,6 +153,15 @@ function ms(flag: string, v: string | undefined, min: number): number | undefine
   }
   if (n < min) throw new CliError(`--${flag} must be at least ${min} ms, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/** --image-gc-high-threshold / --image-gc-low-threshold: integer percents, low ≤ high. */
+export function imageGcFrom(f: AgentFlags): { highThresholdPercent: number; lowThresholdPercent: number } {
+  const high = Number(f.imageGcHighThreshold ?? 85);
+  const low = Number(f.imageGcLowThreshold ?? 80);
+  const err = validateImageGCThresholds(high, low);
+  if (err) throw new CliError(err);
+  return { highThresholdPercent: high, lowThresholdPercent: low };
 }
 
 /** Joins (if needed), registers and reports until a signal stops it. */
@@ -158,6 +182,13 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   const bootstrap = await credentialsFrom(f);
   const podNetwork = podNetworkFor(f);
   const kubeletPort = kubeletPortFrom(f.kubeletPort);
+  const imageGC = imageGcFrom(f);
+  let registry: string | undefined;
+  try {
+    registry = f.registry === undefined ? undefined : parseRegistryAddress(f.registry);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // The client machinery's timers are unref'd; this one keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -178,9 +209,20 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   if (!runtimeNone) {
     try {
       const caCert = identity.kubeconfig.caCert;
+      const { clientCert, clientKey } = identity.kubeconfig;
+      if (registry && caCert && clientCert && clientKey) {
+        const certsDir = runtimePaths(dataDir).certsDir;
+        trustRegistry({ certsDir, address: registry, caCert, clientCert, clientKey });
+      }
       pods = await startNodePods({
         dataDir,
-        loop: { clusterCA: () => caCert, nodeIP: f.nodeIp, cgroupRoot: f.cgroupRoot },
+        loop: {
+          clusterCA: () => caCert,
+          nodeIP: f.nodeIp,
+          cgroupRoot: f.cgroupRoot,
+          podManifestPath: f.podManifestPath && resolve(f.podManifestPath),
+          imageGC,
+        },
         // The stream server answers on the node's address; with the host-gw pod network the
         // bridge must not NAT pod-to-pod traffic (the network worker masquerades egress instead).
         containerd: { streamServerAddress: f.nodeIp, ipMasq: podNetwork ? false : undefined },
@@ -201,7 +243,8 @@ export async function runAgent(f: AgentFlags): Promise<void> {
       ? [
           ...(podNetwork ? [podNetwork] : []),
           pods.worker,
-          streamsWorker(pods, identity.kubeconfig.caCert, kubeletPort),
+          // The default port gives way to a free one when taken; a port asked for does not.
+          streamsWorker(pods, identity.kubeconfig.caCert, kubeletPort, f.kubeletPort === undefined),
         ]
       : [],
     kubeletPort,

@@ -1,10 +1,9 @@
 /** The `berth` command: one program for every Berth process. */
 import { Command, Option } from 'commander';
-import { CliError, runServer, stopOnSignals } from './server.ts';
+// Each command loads its own machinery when it runs (so `berth agent` does not load the control plane).
+import { CliError, stopOnSignals } from './cli-error.ts';
 import type { NodeFlags } from './node-flags.ts';
-import { runSim, type SimFlags } from './sim.ts';
-import { runUp } from './up.ts';
-import { createUser } from './user.ts';
+import type { SimFlags } from './sim.ts';
 import { berthVersion } from './version.ts';
 
 const program = new Command();
@@ -49,7 +48,7 @@ program
         logLevel: string;
       } & NodeFlags,
     ) => {
-      const cp = await runServer(opts);
+      const cp = await (await import('./server.ts')).runServer(opts);
       stopOnSignals(() => cp.close());
     },
   );
@@ -61,6 +60,8 @@ program
   .option('--listen <host:port>', 'address for the cluster API', '0.0.0.0:6443')
   .option('--console-listen <host:port>', 'address for the web console (HTTPS)', '127.0.0.1:9443')
   .option('--no-agent', 'do not run a node agent for this machine (no real containers)')
+  .option('--registry-listen <host:port>', 'address for the image registry (HTTPS)', '127.0.0.1:5000')
+  .option('--no-registry', 'do not run the image registry')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(
     async (opts: {
@@ -68,9 +69,11 @@ program
       listen: string;
       consoleListen: string;
       agent: boolean;
+      registryListen: string;
+      registry: boolean;
       logLevel: string;
     }) => {
-      await runUp(opts);
+      await (await import('./up.ts')).runUp(opts);
     },
   );
 
@@ -103,7 +106,7 @@ user
   )
   .option('--out <file>', 'where to write the kubeconfig (default DIR/users/NAME.kubeconfig)')
   .action(async (name: string, opts: { dataDir: string; group: string[]; out?: string }) => {
-    const path = await createUser(name, opts);
+    const path = await (await import('./user.ts')).createUser(name, opts);
     process.stdout.write(`${path}\n`);
   });
 
@@ -135,7 +138,7 @@ program
   .option('--lease-renew <duration>', 'how often each node renews its Lease (heartbeat)', '10s')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: SimFlags) => {
-    await runSim(opts);
+    await (await import('./sim.ts')).runSim(opts);
   });
 
 const registry = program
@@ -241,6 +244,47 @@ registryTarget(registryRobot.command('delete <name>').description('Delete a robo
       (await registryAdmin()).runRobotDelete(name, opts),
   );
 
+const image = program
+  .command('image')
+  .description("Put images into Berth's image registry (no docker needed).");
+const imagePushFlags = (c: Command): Command =>
+  c
+    .option('--registry <host:port>', 'registry for a REF without a host', '127.0.0.1:5000')
+    .option(
+      '--data-dir <dir>',
+      'the `berth up` data dir: CA and admin password come from it (default ~/.berth)',
+    )
+    .option('--username <name>', 'account to push as (a robot: robot$NS+NAME)', 'admin')
+    .option(
+      '--password-file <file>',
+      'its password or robot token (default $BERTH_REGISTRY_PASSWORD, DATA_DIR/admin-password)',
+    )
+    .option('--ca-file <file>', "CA of the registry's certificate (default DATA_DIR/server/tls/ca.crt)")
+    .option('--insecure-skip-tls-verify', "do not check the registry's certificate")
+    .option('--plain-http', 'speak HTTP to the registry')
+    .option('--source-tag <name>', 'which image of a source holding several (tag or full name)')
+    .option('-q, --quiet', 'print only the result line');
+imagePushFlags(
+  image
+    .command('push <src> <ref>')
+    .description(
+      'Push an OCI layout directory, OCI archive or docker-archive tar to REF (HOST:PORT/NAMESPACE/NAME:TAG).',
+    ),
+).action(async (src: string, ref: string, opts: import('./image.ts').ImagePushFlags) => {
+  const { runImagePush } = await import('./image.ts');
+  await runImagePush(src, ref, opts);
+});
+imagePushFlags(
+  image
+    .command('import <file> [ref]')
+    .description(
+      "Import an image archive (docker save, OCI archive or layout) into the registry; without REF, under the archive's own name.",
+    ),
+).action(async (file: string, ref: string | undefined, opts: import('./image.ts').ImagePushFlags) => {
+  const { runImagePush } = await import('./image.ts');
+  await runImagePush(file, ref, opts);
+});
+
 program
   .command('agent')
   .description('Run a node agent: join a cluster, register this machine as a Node and keep it reported.')
@@ -272,8 +316,22 @@ program
   .option('--cgroup-root <path>', "cgroupfs parent of this node's pods", '/berth')
   .option(
     '--kubelet-port <port>',
-    'port of the HTTPS endpoint the API server uses for logs, exec and port-forward',
-    '10250',
+    'port of the HTTPS endpoint the API server uses for logs, exec and port-forward (default 10250, or a free port when 10250 is taken)',
+  )
+  .option(
+    '--registry <host:port>',
+    "Berth's image repository: containerd trusts the cluster CA for it and pulls with the node certificate",
+  )
+  .option('--pod-manifest-path <dir>', 'run the pods whose manifests are in DIR (static pods)')
+  .option(
+    '--image-gc-high-threshold <percent>',
+    'image disk usage that starts image garbage collection',
+    '85',
+  )
+  .option(
+    '--image-gc-low-threshold <percent>',
+    'image disk usage image garbage collection frees down to',
+    '80',
   )
   .option('--lease-renew <duration>', 'how often the node Lease is renewed', '10s')
   .option(

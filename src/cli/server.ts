@@ -12,6 +12,7 @@ import { StoreError } from '../store/types.ts';
 import { createLogger } from './log.ts';
 import { parseListen } from './listen.ts';
 import { parseNodeFlags, type NodeFlags } from './node-flags.ts';
+import { CliError } from './cli-error.ts';
 
 export interface ServerFlags extends NodeFlags {
   dataDir: string;
@@ -98,28 +99,4 @@ function describeStartError(err: unknown, dataDir: string, listen: string): stri
   return e.message ?? String(err);
 }
 
-/** Stops `cp` on SIGTERM/SIGINT, giving up after 5 s. */
-export function stopOnSignals(close: () => Promise<void>): void {
-  let stopping = false;
-  const stop = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => {
-      process.stderr.write(`berth: ${sig}: shutdown took longer than 5 s, exiting\n`);
-      process.exit(1);
-    }, 5000);
-    force.unref();
-    close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        process.stderr.write(`berth: shutdown failed: ${err.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
-
-/** An error whose message is the whole story: printed as one line, exit code 1. */
-export class CliError extends Error {}
+export { CliError, stopOnSignals } from './cli-error.ts';

@@ -11,7 +11,8 @@ import { parseDuration } from '../node/sim/duration.ts';
 import { SimNodes } from '../node/sim/sim.ts';
 import type { Taint } from '../scheduler/types.ts';
 import { createLogger } from './log.ts';
-import { CliError, stopOnSignals } from './server.ts';
+import { CliError, stopOnSignals } from './cli-error.ts';
+import { parseLabels } from './labels.ts';
 
 export interface SimFlags {
   kubeconfig: string;
@@ -29,16 +30,7 @@ export interface SimFlags {
   logLevel?: string;
 }
 
-/** `k=v,k2=v2` → labels. */
-export function parseLabels(s: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (s ?? '').split(',').filter(Boolean)) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new CliError(`invalid label ${JSON.stringify(part)} (want key=value)`);
-    out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
-}
+export { parseLabels };
 
 /** `k=v:NoSchedule,k2:NoExecute` → taints. */
 export function parseTaints(s: string | undefined): Taint[] {

@@ -29,6 +29,8 @@ export function startUpAgent(o: {
   dataDir: string;
   entry: string;
   logLevel?: string;
+  /** The image registry `berth up` runs (HOST:PORT): the agent trusts it and pulls as the node. */
+  registry?: string;
 }): { agent: UpAgent } | { reason: string } {
   const problem = runtimePreflightMessage();
   if (problem) return { reason: problem };
@@ -47,6 +49,7 @@ export function startUpAgent(o: {
       '--pod-network',
       'none',
       ...(o.logLevel ? ['--log-level', o.logLevel] : []),
+      ...(o.registry ? ['--registry', o.registry] : []),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );

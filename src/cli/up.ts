@@ -10,6 +10,7 @@ import { parseListen } from './listen.ts';
 import { createLogger } from './log.ts';
 import { CliError, runServer, stopOnSignals } from './server.ts';
 import { startUpAgent } from './up-agent.ts';
+import { defaultRegistryListen, startUpRegistry, type UpRegistry } from './up-registry.ts';
 
 export interface UpFlags {
   dataDir?: string;
@@ -18,6 +19,10 @@ export interface UpFlags {
   consoleListen?: string;
   /** Run a node agent for this host (default true; `--no-agent` turns it off). */
   agent?: boolean;
+  /** HOST:PORT of the image registry (HTTPS). */
+  registryListen?: string;
+  /** Run the image registry (default true; `--no-registry` turns it off). */
+  registry?: boolean;
   logLevel?: string;
 }
 
@@ -55,6 +60,27 @@ export async function runUp(flags: UpFlags): Promise<void> {
     }
     throw err;
   });
+  // The image registry, in this process (see up-registry.ts).
+  let registry: UpRegistry | undefined;
+  // Like the agent, the registry is skipped with a one-line reason when its address is taken.
+  let noRegistry = 'turned off with --no-registry';
+  if (flags.registry !== false) {
+    registry = await startUpRegistry({
+      dataDir,
+      listen: flags.registryListen ?? defaultRegistryListen,
+      ca: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
+      adminPassword: web.admin.password,
+      log: createLogger(flags.logLevel, 'berth-registry'),
+    }).catch(async (err: unknown) => {
+      if (err instanceof CliError && /already in use/.test(err.message)) {
+        noRegistry = err.message;
+        return undefined;
+      }
+      await web.close();
+      await cp.close();
+      throw err;
+    });
+  }
   // The node agent for this host, as a child process (it joins with the admin kubeconfig and then
   // runs as its own node identity).
   const started =
@@ -65,10 +91,12 @@ export async function runUp(flags: UpFlags): Promise<void> {
           dataDir,
           entry: process.argv[1]!,
           logLevel: flags.logLevel,
+          ...(registry ? { registry: registry.address } : {}),
         });
   const closeServer = cp.close;
   cp.close = async () => {
     if ('agent' in started) await started.agent.stop();
+    await registry?.close();
     await web.close();
     await closeServer();
   };
@@ -76,6 +104,9 @@ export async function runUp(flags: UpFlags): Promise<void> {
     [
       '',
       ...consoleBanner(web),
+      registry
+        ? `Image registry: ${registry.url}  (user admin, same password; images as ${registry.address}/NAMESPACE/NAME:TAG)`
+        : `No image registry: ${noRegistry}.`,
       '',
       'agent' in started
         ? 'A node agent runs this machine as a node (real containers, containerd).'

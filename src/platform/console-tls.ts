@@ -28,11 +28,11 @@ export function consoleServingNames(listenHost: string): ServingNames {
   };
 }
 
-async function readPair(dir: string): Promise<IssuedCert | undefined> {
+async function readPair(dir: string, file: string): Promise<IssuedCert | undefined> {
   try {
     return {
-      cert: await readFile(join(dir, 'console.crt'), 'utf8'),
-      key: await readFile(join(dir, 'console.key'), 'utf8'),
+      cert: await readFile(join(dir, `${file}.crt`), 'utf8'),
+      key: await readFile(join(dir, `${file}.key`), 'utf8'),
     };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -53,17 +53,21 @@ async function writeAtomic(path: string, data: string, mode: number): Promise<vo
   await rename(tmp, path);
 }
 
-/** The console's certificate from `dir`, issued by `ca` when absent or stale. */
+/**
+ * The console's certificate from `dir`, issued by `ca` when absent or stale. `as` names the files
+ * and subject for another platform server (the image repository uses `registry`).
+ */
 export async function ensureConsoleCert(
   dir: string,
   ca: CertificateAuthority,
   names: ServingNames,
+  as: { file: string; commonName: string } = { file: 'console', commonName: 'berth-console' },
 ): Promise<IssuedCert> {
-  const existing = await readPair(dir);
+  const existing = await readPair(dir, as.file);
   if (existing && !stale(existing, names, Date.now())) return existing;
-  const issued = await issueServingCert(ca, { ...names, commonName: 'berth-console' });
+  const issued = await issueServingCert(ca, { ...names, commonName: as.commonName });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeAtomic(join(dir, 'console.key'), issued.key, 0o600);
-  await writeAtomic(join(dir, 'console.crt'), issued.cert, 0o644);
+  await writeAtomic(join(dir, `${as.file}.key`), issued.key, 0o600);
+  await writeAtomic(join(dir, `${as.file}.crt`), issued.cert, 0o644);
   return issued;
 }

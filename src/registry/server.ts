@@ -56,6 +56,11 @@ export interface RegistryOptions {
     issuer?: string;
     /** Token endpoint URL in challenges; default derived from each request's Host. */
     realm?: string;
+    /**
+     * Node agents may pull every repository with their client certificate (access/node-clients.ts);
+     * listen with `tls.clientCa` (the cluster CA) for certificates to be asked for and verified.
+     */
+    nodeClients?: boolean;
   };
   now?: () => number;
   log?: RegistryLogger;
@@ -74,8 +79,15 @@ export interface Registry {
   readonly initialAdminPassword?: string;
   /** Serves one request (never rejects; failures become error responses). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** Listens on host:port (port 0 = any), over TLS when `tls` is given; resolves with the URL. */
-  listen(opts: { host: string; port: number; tls?: { cert: string; key: string } }): Promise<string>;
+  /**
+   * Listens on host:port (port 0 = any), over TLS when `tls` is given; resolves with the URL. With
+   * `tls.clientCa`, clients may present a certificate, verified against that CA alone.
+   */
+  listen(opts: {
+    host: string;
+    port: number;
+    tls?: { cert: string; key: string; clientCa?: string };
+  }): Promise<string>;
   /** Runs the garbage collector over this registry's storage. */
   gc(opts?: GcOptions): Promise<GcReport>;
   /** Stops listening (if it was) and closes the storage. Safe to call twice. */
@@ -178,6 +190,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
       namespaces,
       tokens,
       ...(opts.auth?.realm ? { realm: opts.auth.realm } : {}),
+      ...(opts.auth?.nodeClients ? { nodeClients: true } : {}),
     });
     // The password is on disk before the account exists, so it is never lost.
     initialAdminPassword = accounts.ensureAdmin((password) =>
@@ -221,7 +234,15 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     listen({ host, port, tls }) {
       const onRequest = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
       const srv = tls
-        ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
+        ? createHttpsServer(
+            {
+              cert: tls.cert,
+              key: tls.key,
+              // Asked for, never required: other clients use tokens. `ca` limits whom it trusts.
+              ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+            },
+            onRequest,
+          )
         : createHttpServer(onRequest);
       // Large blobs stream for minutes; only idle connections are timed out.
       srv.requestTimeout = 0;

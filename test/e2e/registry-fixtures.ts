@@ -252,8 +252,14 @@ function run(cmd: string, args: string[], env?: Record<string, string>): Promise
 export const distributionPath = '/usr/bin/docker-registry';
 export const haveDistribution = (): boolean => existsSync(distributionPath);
 
-/** Starts Debian's docker-registry on a free port, storing in `dir`, plain HTTP, deletes enabled. */
-export async function startDistribution(dir: string): Promise<RegistryProcess> {
+/**
+ * Starts Debian's docker-registry on a free port, storing in `dir`, plain HTTP, deletes enabled;
+ * with `htpasswd` (a file of bcrypt entries) it asks for Basic credentials.
+ */
+export async function startDistribution(
+  dir: string,
+  opts: { htpasswd?: string } = {},
+): Promise<RegistryProcess> {
   const port = await freePort();
   const config = join(dir, 'config.yml');
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -268,6 +274,7 @@ export async function startDistribution(dir: string): Promise<RegistryProcess> {
       '  delete: { enabled: true }',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(opts.htpasswd ? [`auth: { htpasswd: { realm: berth-test, path: ${opts.htpasswd} } }`] : []),
       '',
     ].join('\n'),
   );
@@ -280,7 +287,7 @@ export async function startDistribution(dir: string): Promise<RegistryProcess> {
   for (;;) {
     try {
       const r = await call(url, 'GET', '/v2/');
-      if (r.status === 200) break;
+      if (r.status === 200 || (opts.htpasswd && r.status === 401)) break;
     } catch {
       // not listening yet
     }

@@ -67,6 +67,16 @@ describe('NodeAuthorizer', () => {
       },
       ctx(),
     );
+    await api.resource('', 'serviceaccounts').create(
+      'default',
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'builder', namespace: 'default' },
+        imagePullSecrets: [{ name: 'sa-pull' }],
+      },
+      ctx(),
+    );
   });
   after(done);
 
@@ -135,6 +145,9 @@ describe('NodeAuthorizer', () => {
       a('create', '', 'serviceaccounts', named('admin', { subresource: 'token' })),
       false,
     ],
+    ['get a bound pod service account', a('get', '', 'serviceaccounts', named('builder')), true],
+    ['get another service account', a('get', '', 'serviceaccounts', named('admin')), false],
+    ['get a pull secret of a bound pod service account', a('get', '', 'secrets', named('sa-pull')), true],
     ['create CSRs', a('create', 'certificates.k8s.io', 'certificatesigningrequests'), true],
     ['create events', a('create', '', 'events', ns), true],
     ['create events.k8s.io events', a('create', 'events.k8s.io', 'events', ns), true],

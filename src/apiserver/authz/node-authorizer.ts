@@ -7,7 +7,8 @@
  *   bound to this node); delete, evict and update the status of pods bound to it;
  * - Secrets, ConfigMaps and PersistentVolumeClaims a pod bound to it references, and the
  *   PersistentVolumes bound to those claims (get only);
- * - TokenRequests for the service account of a pod bound to it;
+ * - the service account of a pod bound to it (get, and create of its TokenRequests), and the
+ *   imagePullSecrets that service account names;
  * - events, services, endpoints(lices), CSRs and reviews through the static system:node rules.
  * Bindings are read from the API's watch caches (spec.nodeName of pods). Users that are not nodes get
  * no opinion here (RBAC may still allow them).
@@ -68,6 +69,8 @@ export class NodeAuthorizer implements Authorizer {
       return this.referenced(a, node, 'persistentVolumeClaims');
     if (group === '' && resource === 'persistentvolumes' && !sub) return this.volume(a, node);
     if (group === '' && resource === 'serviceaccounts' && sub === 'token') return this.token(a, node);
+    if (group === '' && resource === 'serviceaccounts' && !sub && a.verb === 'get')
+      return this.serviceAccount(a, node);
     if (resource === 'events' && (group === '' || group === 'events.k8s.io')) {
       return ['create', 'update', 'patch'].includes(a.verb) && !sub ? yes('node writes events') : no;
     }
@@ -110,8 +113,25 @@ export class NodeAuthorizer implements Authorizer {
   private referenced(a: Attributes, node: string, kind: RefKind): Decision {
     if (a.verb !== 'get' || !a.name || !a.namespace) return no;
     const name = a.name;
-    const found = this.podsOn(node, a.namespace).some((p) => podReferences(p)[kind].has(name));
-    return found ? yes(`referenced by a pod bound to node "${node}"`) : no;
+    const pods = this.podsOn(node, a.namespace);
+    if (pods.some((p) => podReferences(p)[kind].has(name)))
+      return yes(`referenced by a pod bound to node "${node}"`);
+    if (kind === 'secrets' && this.serviceAccountPullSecret(pods, a.namespace, name))
+      return yes(`an imagePullSecret of the service account of a pod bound to node "${node}"`);
+    return no;
+  }
+
+  /** Whether `name` is an imagePullSecret of the service account of one of `pods`. */
+  private serviceAccountPullSecret(pods: KubeObject[], namespace: string, name: string): boolean {
+    const sas = this.source().cacheFor('', 'serviceaccounts');
+    const names = new Set(pods.map((p) => podReferences(p).serviceAccount));
+    for (const sa of names) {
+      const obj = sas.get(objectKey('', 'serviceaccounts', namespace, sa))?.obj as
+        { imagePullSecrets?: unknown } | undefined;
+      const refs = Array.isArray(obj?.imagePullSecrets) ? (obj.imagePullSecrets as unknown[]) : [];
+      if (refs.some((r) => (r as { name?: unknown } | null)?.name === name)) return true;
+    }
+    return false;
   }
 
   /** get of a PersistentVolume bound to a claim some pod on this node uses. */
@@ -132,6 +152,13 @@ export class NodeAuthorizer implements Authorizer {
   /** create serviceaccounts/token for the service account of a pod bound to this node. */
   private token(a: Attributes, node: string): Decision {
     if (a.verb !== 'create' || !a.name || !a.namespace) return no;
+    const found = this.podsOn(node, a.namespace).some((p) => podReferences(p).serviceAccount === a.name);
+    return found ? yes(`service account of a pod bound to node "${node}"`) : no;
+  }
+
+  /** get of the service account of a pod bound to this node (for its imagePullSecrets). */
+  private serviceAccount(a: Attributes, node: string): Decision {
+    if (!a.name || !a.namespace) return no;
     const found = this.podsOn(node, a.namespace).some((p) => podReferences(p).serviceAccount === a.name);
     return found ? yes(`service account of a pod bound to node "${node}"`) : no;
   }

@@ -44,6 +44,10 @@ export class FakeCri implements Cri {
   onStart: (c: T.ContainerConfig) => number | undefined = () => undefined;
   /** Errors to throw from PullImage, by image. */
   pullErrors = new Map<string, string>();
+  /** PullImage calls with the credentials they carried. */
+  readonly pulls: Array<{ image: string; auth?: T.AuthConfig }> = [];
+  /** Sizes of images in bytes (default 1), for image GC tests. */
+  readonly imageSizes = new Map<string, number>();
   private seq = 0;
   private readonly clock: Clock;
 
@@ -242,9 +246,10 @@ export class FakeCri implements Cri {
     return [];
   }
   async updateRuntimeConfig(): Promise<void> {}
-  async pullImage(image: string | T.ImageSpec): Promise<string> {
+  async pullImage(image: string | T.ImageSpec, auth?: T.AuthConfig): Promise<string> {
     const ref = typeof image === 'string' ? image : image.image;
     this.calls.push(`PullImage ${ref}`);
+    this.pulls.push(auth ? { image: ref, auth } : { image: ref });
     const err = this.pullErrors.get(ref);
     if (err) throw new CriError('PullImage', 'Unknown', err);
     this.images.add(ref);
@@ -257,7 +262,7 @@ export class FakeCri implements Cri {
       id: `sha256:${ref}`,
       repo_tags: [ref],
       repo_digests: [],
-      size: '1',
+      size: String(this.imageSizes.get(ref) ?? 1),
       uid: null,
       username: '',
       spec: null,
@@ -265,9 +270,18 @@ export class FakeCri implements Cri {
     };
   }
   async listImages(): Promise<T.Image[]> {
-    return [];
+    const out: T.Image[] = [];
+    for (const ref of this.images) {
+      const img = await this.imageStatus(ref);
+      if (img) out.push(img);
+    }
+    return out;
   }
-  async removeImage(): Promise<void> {}
+  async removeImage(image: string | T.ImageSpec): Promise<void> {
+    const ref = typeof image === 'string' ? image : image.image;
+    this.calls.push(`RemoveImage ${ref}`);
+    for (const r of [...this.images]) if (r === ref || `sha256:${r}` === ref) this.images.delete(r);
+  }
   async imageFsInfo(): Promise<T.ImageFsInfoResponse> {
     return { image_filesystems: [], container_filesystems: [] };
   }

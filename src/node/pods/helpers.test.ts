@@ -140,7 +140,7 @@ test('pull policy defaults and registry credentials', () => {
     },
   };
   assert.deepEqual(authFor('registry.example:5000/team/app:1', [secret]), {
-    server_address: 'registry.example:5000',
+    server_address: 'https://registry.example:5000',
     username: 'u',
     password: 'p',
   });

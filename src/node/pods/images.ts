@@ -5,13 +5,14 @@
  * - Always: pulled every time a container starts (cheap when nothing changed).
  * The default is Always for `:latest` or an untagged image, IfNotPresent otherwise. A failed pull
  * shows ErrImagePull with the registry's message; further attempts wait with exponential backoff
- * (ImagePullBackOff). Credentials come from the pod's imagePullSecrets (dockerconfigjson/dockercfg).
+ * (ImagePullBackOff). Credentials come from the pod's imagePullSecrets and its ServiceAccount's
+ * (dockerconfigjson/dockercfg), matched to the image as pull-secrets.ts describes.
  */
 import type { ImageService } from '../cri/service.ts';
-import type { AuthConfig } from '../cri/types.ts';
 import { CriError } from '../cri/errors.ts';
 import type { Backoff } from './backoff.ts';
 import type { ConfigSource } from './config-source.ts';
+import { credentialsFor, podPullSecrets, type ServiceAccountPullSecrets } from './pull-secrets.ts';
 import type { RContainer, RPod } from './types.ts';
 
 export type ImageResult = { ok: true; image: string } | { ok: false; reason: string; message: string };
@@ -26,46 +27,7 @@ export function pullPolicy(c: RContainer): string {
   return !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-/** The registry host of an image reference (docker.io when it names none). */
-export function registryHost(image: string): string {
-  const first = image.split('/')[0] ?? '';
-  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost'))
-    return first;
-  return 'docker.io';
-}
-
-const dockerHubKeys = ['docker.io', 'index.docker.io', 'https://index.docker.io/v1/', 'registry-1.docker.io'];
-
-/** Credentials for `image` from dockerconfigjson (or legacy dockercfg) secrets, if any match. */
-export function authFor(
-  image: string,
-  secrets: Array<{ data: Record<string, Buffer> }>,
-): AuthConfig | undefined {
-  const host = registryHost(image);
-  for (const s of secrets) {
-    const raw = s.data['.dockerconfigjson'] ?? s.data['.dockercfg'];
-    if (!raw) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      continue;
-    }
-    const auths = ((parsed as { auths?: unknown }).auths ?? parsed) as Record<string, Record<string, string>>;
-    for (const [key, entry] of Object.entries(auths ?? {})) {
-      const k = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-      const match = k === host || (host === 'docker.io' && dockerHubKeys.some((d) => key === d || k === d));
-      if (!match || typeof entry !== 'object') continue;
-      const auth: AuthConfig = { server_address: host };
-      if (entry.username) auth.username = entry.username;
-      if (entry.password) auth.password = entry.password;
-      if (entry.auth) auth.auth = entry.auth;
-      if (entry.identitytoken) auth.identity_token = entry.identitytoken;
-      return auth;
-    }
-  }
-  return undefined;
-}
+export { authFor, registryHost } from './pull-secrets.ts';
 
 /** Pulls images for containers, with per-image backoff. */
 export class ImagePuller {
@@ -73,13 +35,22 @@ export class ImagePuller {
   private readonly backoff: Backoff;
   private readonly configs: ConfigSource;
   private readonly now: () => number;
+  private readonly serviceAccount: ServiceAccountPullSecrets | undefined;
   private readonly lastError = new Map<string, { at: number; message: string }>();
 
-  constructor(cri: ImageService, backoff: Backoff, configs: ConfigSource, now: () => number) {
+  /** `serviceAccount` adds the pull secrets of the pod's ServiceAccount (see pull-secrets.ts). */
+  constructor(
+    cri: ImageService,
+    backoff: Backoff,
+    configs: ConfigSource,
+    now: () => number,
+    serviceAccount?: ServiceAccountPullSecrets,
+  ) {
     this.cri = cri;
     this.backoff = backoff;
     this.configs = configs;
     this.now = now;
+    this.serviceAccount = serviceAccount;
   }
 
   /** Makes sure the container's image is present; says why not when it is not. */
@@ -106,7 +77,7 @@ export class ImagePuller {
         message: `Back-off pulling image "${image}": ErrImagePull: ${last.message}`,
       };
     try {
-      await this.cri.pullImage(image, await this.auth(pod, image));
+      await this.pull(pod, image);
       this.backoff.forget(key);
       this.lastError.delete(key);
       return { ok: true, image };
@@ -131,18 +102,22 @@ export class ImagePuller {
     for (const k of this.lastError.keys()) if (k.startsWith(`${uid}/`)) this.lastError.delete(k);
   }
 
-  private async auth(pod: RPod, image: string): Promise<AuthConfig | undefined> {
-    const ns = pod.metadata.namespace ?? '';
-    const secrets = [];
-    for (const ref of pod.spec?.imagePullSecrets ?? []) {
-      if (!ref.name) continue;
+  /** Pulls with each matching credential in turn (anonymously when none); the last error wins. */
+  private async pull(pod: RPod, image: string): Promise<void> {
+    const creds = credentialsFor(image, await podPullSecrets(pod, this.configs, this.serviceAccount));
+    if (!creds.length) {
+      await this.cri.pullImage(image);
+      return;
+    }
+    let last: unknown;
+    for (const auth of creds) {
       try {
-        const s = await this.configs.secret(ns, ref.name);
-        if (s) secrets.push(s);
-      } catch {
-        // An unreadable pull secret is skipped, as kubelet does; the pull may still work anonymously.
+        await this.cri.pullImage(image, auth);
+        return;
+      } catch (err) {
+        last = err;
       }
     }
-    return authFor(image, secrets);
+    throw last;
   }
 }

@@ -34,6 +34,10 @@ import { labelNode, labelPodUid } from './labels.ts';
 import { podsRoot } from './paths.ts';
 import { runtimeProber, type Prober } from './prober.ts';
 import { ProbeManager } from './probes.ts';
+import { apiServiceAccountPullSecrets } from './pull-secrets.ts';
+import { criImageFsUsage, ImageGC, type FsUsageSource } from './image-gc.ts';
+import { isMirrorPod, isStaticPod, StaticPods } from './static-pods.ts';
+import { PAUSE_REF } from '../images/recipes.ts';
 import { PodSyncer } from './pod-sync.ts';
 import { podName, type Pod, type ResourceList, type RPod } from './types.ts';
 
@@ -69,6 +73,21 @@ export interface PodSyncLoopOptions {
   crashBackoff?: BackoffOptions;
   /** Image pull backoff (same defaults). */
   imageBackoff?: BackoffOptions;
+  /** Run the pods whose manifests are in this directory (static pods; see static-pods.ts). */
+  podManifestPath?: string;
+  /** How often the manifest directory is read again (default 20 s). */
+  staticPodPeriodMs?: number;
+  /** Image garbage collection (see image-gc.ts); `false` turns it off. */
+  imageGC?:
+    | false
+    | {
+        highThresholdPercent?: number;
+        lowThresholdPercent?: number;
+        periodMs?: number;
+        /** Images never removed (default: the pause image). */
+        keep?: string[];
+        usage?: FsUsageSource;
+      };
   /** Emit Events for pods (default true). */
   events?: boolean;
   /** Test seams. */
@@ -97,6 +116,8 @@ export class PodSyncLoop {
   private relistTimer: ClockTimer | undefined;
   private lastRelist = new Map<string, string>();
   private stopped = false;
+  private staticPods: StaticPods | undefined;
+  private imageGC: ImageGC | undefined;
 
   constructor(o: PodSyncLoopOptions) {
     this.o = o;
@@ -105,6 +126,16 @@ export class PodSyncLoop {
   /** The syncer (for tests and tools). */
   get podSyncer(): PodSyncer | undefined {
     return this.syncer;
+  }
+
+  /** The static pod source when a manifest directory is configured. */
+  get staticPodSource(): StaticPods | undefined {
+    return this.staticPods;
+  }
+
+  /** The image garbage collector (unless turned off). */
+  get imageGarbageCollector(): ImageGC | undefined {
+    return this.imageGC;
   }
 
   /** Starts watching, cleans up what deleted pods left, then syncs pods until `stop`. */
@@ -131,9 +162,38 @@ export class PodSyncLoop {
         clock: this.clock,
         logger: this.log,
       });
+    const podsClient = client.resource<Pod>('', 'v1', 'pods');
+    if (o.podManifestPath)
+      this.staticPods = new StaticPods({
+        dir: o.podManifestPath,
+        nodeName: ctx.nodeName,
+        pods: podsClient,
+        clock: this.clock,
+        log: this.log,
+        nodeUid: () => this.ctx?.node?.()?.metadata.uid,
+        onChange: (list) => this.setStaticPods(list),
+        onStatus: (uid, status) => {
+          const p = this.pods.get(uid);
+          if (p && !p.metadata.deletionTimestamp) this.pods.set(uid, { ...p, status });
+        },
+        periodMs: o.staticPodPeriodMs,
+      });
+    if (o.imageGC !== false)
+      this.imageGC = new ImageGC({
+        cri: o.cri,
+        usage: o.imageGC?.usage ?? criImageFsUsage(o.cri),
+        clock: this.clock,
+        highThresholdPercent: o.imageGC?.highThresholdPercent,
+        lowThresholdPercent: o.imageGC?.lowThresholdPercent,
+        periodMs: o.imageGC?.periodMs,
+        keep: o.imageGC?.keep ?? [PAUSE_REF],
+        nodeName: ctx.nodeName,
+        events: this.events,
+        log: this.log,
+      });
     this.syncer = new PodSyncer({
       cri: o.cri,
-      pods: client.resource<Pod>('', 'v1', 'pods'),
+      pods: this.staticPods ? this.staticPods.statusWriter(podsClient) : podsClient,
       nodeName: ctx.nodeName,
       dataDir: ctx.dataDir,
       clock: this.clock,
@@ -146,8 +206,12 @@ export class PodSyncLoop {
         clusterCA: o.clusterCA,
         mountTmpfs: o.mountTmpfs,
       }),
-      images: new ImagePuller(o.cri, new Backoff(this.clock, o.imageBackoff), configs, () =>
-        this.clock.now(),
+      images: new ImagePuller(
+        o.cri,
+        new Backoff(this.clock, o.imageBackoff),
+        configs,
+        () => this.clock.now(),
+        apiServiceAccountPullSecrets(client, this.clock),
       ),
       probes: this.probes,
       crashBackoff: new Backoff(this.clock, o.crashBackoff),
@@ -180,6 +244,7 @@ export class PodSyncLoop {
       onUpdate: (_old, p) => this.observe(p),
       onDelete: (d) => {
         const p = deletedObject(d);
+        if (isMirrorPod(p)) return void this.staticPods?.syncMirrors();
         const uid = p.metadata.uid ?? '';
         this.pods.delete(uid);
         queue.add(uid);
@@ -187,7 +252,10 @@ export class PodSyncLoop {
     });
     informer.run();
     if (!(await informer.waitForSync())) return;
+    // Static pods join the known pods before orphans are looked for: theirs are not orphans.
+    this.staticPods?.start();
     await this.cleanupOrphans();
+    this.imageGC?.start();
     for (let i = 0; i < (o.workers ?? 8); i++) this.workers.push(this.work(queue));
     this.scheduleRelist();
   }
@@ -196,6 +264,8 @@ export class PodSyncLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.relistTimer?.cancel();
+    this.imageGC?.stop();
+    await this.staticPods?.stop();
     this.queue?.shutDown();
     this.probes?.stopAll();
     await this.informer?.stop();
@@ -209,10 +279,27 @@ export class PodSyncLoop {
   }
 
   private observe(p: RPod): void {
+    // Mirror pods are the API's view of static pods: never run; a deleted one is made again.
+    if (isMirrorPod(p)) {
+      if (p.metadata.deletionTimestamp) void this.staticPods?.syncMirrors();
+      return;
+    }
     const uid = p.metadata.uid ?? '';
     if (!uid) return;
     this.pods.set(uid, p);
     this.queue?.add(uid);
+  }
+
+  /** The static pods changed: new ones are synced, vanished ones terminated gracefully. */
+  private setStaticPods(list: readonly RPod[]): void {
+    const next = new Set(list.map((p) => p.metadata.uid ?? ''));
+    for (const [uid, p] of this.pods) {
+      if (!isStaticPod(p) || next.has(uid) || p.metadata.deletionTimestamp) continue;
+      const deletionTimestamp = new Date(this.clock.now()).toISOString();
+      this.pods.set(uid, { ...p, metadata: { ...p.metadata, deletionTimestamp } });
+      this.queue?.add(uid);
+    }
+    for (const p of list) if (!this.pods.has(p.metadata.uid ?? '')) this.observe(p);
   }
 
   private hostIP(): string | undefined {
@@ -231,8 +318,11 @@ export class PodSyncLoop {
         const pod = this.pods.get(uid);
         let next: number | undefined;
         if (!pod) await this.syncer!.cleanup(uid);
-        else if (pod.metadata.deletionTimestamp) await this.syncer!.terminate(pod);
-        else next = await this.syncer!.sync(pod);
+        else if (pod.metadata.deletionTimestamp) {
+          await this.syncer!.terminate(pod);
+          // A static pod has no API object whose deletion would tell the informer: forget it here.
+          if (isStaticPod(pod)) this.pods.delete(uid);
+        } else next = await this.syncer!.sync(pod);
         queue.forget(uid);
         if (next !== undefined && !this.stopped) queue.addAfter(uid, next);
       } catch (err) {

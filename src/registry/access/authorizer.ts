@@ -19,6 +19,7 @@ import { RegistryError } from '../errors.ts';
 import type { NamespaceStore } from '../storage/namespaces.ts';
 import type { AccountStore, Principal } from './accounts.ts';
 import { bearerChallenge } from './challenge.ts';
+import { nodeClientName, pullOnly } from './node-clients.ts';
 import { permits, type NamespaceLookup } from './policy.ts';
 import { coversAll, formatScope } from './scope.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -40,6 +41,11 @@ export interface AccessControlOptions {
   tokens: TokenIssuer;
   /** Token endpoint URL for challenges; default `<scheme>://<Host header>/token`. */
   realm?: string;
+  /**
+   * Let node agents pull everything with their verified client certificate (see node-clients.ts).
+   * Only for a server whose TLS verifies client certificates against the cluster CA alone.
+   */
+  nodeClients?: boolean;
 }
 
 /** The access control: the authorizer for Distribution routes and `authenticate` for the others. */
@@ -118,6 +124,7 @@ export function createAccessControl(opts: AccessControlOptions): AccessControl {
   };
 
   const authorize: Authorizer = async (req, need) => {
+    if (opts.nodeClients && pullOnly(need) && nodeClientName(req) !== undefined) return { allowed: true };
     let who: Authenticated;
     try {
       who = await authenticate(req);

@@ -1,0 +1,45 @@
+/**
+ * Makes the node's containerd trust Berth's image repository and pull from it as this node: under
+ * `certs.d/HOST:PORT/` it writes the cluster CA (`ca.crt`, which signs the registry's serving
+ * certificate), the node's own client certificate and key (`client.crt`, `client.key`, mode 0600)
+ * and a hosts.toml naming them. The registry lets a verified node certificate pull from every
+ * namespace (src/registry/access/node-clients.ts), so pods need no imagePullSecrets for it. Written
+ * on every agent start, so a renewed node certificate is picked up; containerd reads hosts.toml at
+ * each pull.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeRegistryHost } from '../containerd/registry-hosts.ts';
+
+export interface RegistryTrustOptions {
+  /** containerd's `config_path` (runtimePaths(dataDir).certsDir). */
+  certsDir: string;
+  /** The registry as image names spell it: HOST:PORT. */
+  address: string;
+  /** PEM of the cluster CA. */
+  caCert: string;
+  /** The node's client certificate and key (PEM), from its kubeconfig. */
+  clientCert: string;
+  clientKey: string;
+}
+
+/** Checks a `--registry` value: HOST:PORT (a DNS name or IPv4 address, and a port). */
+export function parseRegistryAddress(v: string): string {
+  const m = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
+    throw new Error(`--registry: expected HOST:PORT (as image names spell it), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Writes the files; returns the hosts.toml path. */
+export function trustRegistry(o: RegistryTrustOptions): string {
+  const dir = join(o.certsDir, parseRegistryAddress(o.address));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const caFile = join(dir, 'ca.crt');
+  const certFile = join(dir, 'client.crt');
+  const keyFile = join(dir, 'client.key');
+  writeFileSync(caFile, o.caCert, { mode: 0o644 });
+  writeFileSync(certFile, o.clientCert, { mode: 0o644 });
+  writeFileSync(keyFile, o.clientKey, { mode: 0o600 });
+  return writeRegistryHost(o.certsDir, { host: o.address, caFile, client: { certFile, keyFile } });
+}

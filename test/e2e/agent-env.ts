@@ -1,0 +1,140 @@
+/**
+ * A one-node cluster with real containers for e2e tests: a `berth server`, a supervised containerd
+ * (own data dir, CNI bridge, pod CIDR and cgroup root, so tests can run side by side) and an agent
+ * running the pod sync loop in this process. `stop()` removes sandboxes, shims, mounts, the bridge
+ * and the cgroup root again. Callers skip with `runtimePreflightMessage() ?? e2eSkip()` first.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from '../../src/client/client.ts';
+import { httpTransport, type HttpTransport } from '../../src/client/http.ts';
+import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
+import { silentLogger } from '../../src/client/logger.ts';
+import { Agent } from '../../src/node/agent/agent.ts';
+import { CriClient } from '../../src/node/cri/index.ts';
+import {
+  ContainerdSupervisor,
+  deleteLink,
+  removeCgroup,
+  shimPids,
+  unmountUnder,
+} from '../../src/node/containerd/index.ts';
+import { ensureLocalImages } from '../../src/node/images/local-images.ts';
+import { PodSyncLoop, type PodSyncLoopOptions } from '../../src/node/pods/index.ts';
+import type { Pod } from '../../src/node/pods/types.ts';
+import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+export interface AgentEnv {
+  nodeName: string;
+  server: TestServer;
+  client: Client;
+  cri: CriClient;
+  k: KubectlSession;
+  dir: string;
+  podCidr: string;
+  /** cgroupfs root of this node's pods, e.g. /berth-e2e-1a2b3c. */
+  cgroupRoot: string;
+  /** The agent's pod sync loop. */
+  loop: PodSyncLoop;
+  /** Polls the pod until `ok` holds; throws with its last status after `timeoutMs`. */
+  waitPod(name: string, ok: (p: Pod) => boolean, what: string, timeoutMs?: number): Promise<Pod>;
+  stop(): Promise<void>;
+}
+
+/** Starts the server, containerd and the in-process agent for node `nodeName`. */
+export async function startAgentEnv(
+  nodeName: string,
+  loopOptions: Omit<PodSyncLoopOptions, 'cri'> = {},
+): Promise<AgentEnv> {
+  const tag = randomBytes(3).toString('hex');
+  const podCidr = `10.196.${randomBytes(1)[0]}.0/24`;
+  const bridge = `ba${tag}`;
+  const cgroupRoot = `/berth-e2e-${tag}`;
+  const server = await startServer();
+  let transport: HttpTransport | undefined;
+  let sup: ContainerdSupervisor | undefined;
+  let cri: CriClient | undefined;
+  let agent: Agent | undefined;
+  const k = kubectlSession(undefined, server.kubeconfig);
+  const dir = mkdtempSync('/tmp/berth-agent-env-');
+
+  const stop = async (): Promise<void> => {
+    await agent?.stop().catch(() => {});
+    try {
+      for (const s of (await cri?.listPodSandbox()) ?? []) {
+        await cri!.stopPodSandbox(s.id).catch(() => {});
+        await cri!.removePodSandbox(s.id).catch(() => {});
+      }
+    } catch {
+      // containerd already gone
+    }
+    cri?.close();
+    await sup?.stop();
+    for (const pid of shimPids(join(dir, 'containerd', 'containerd.sock'))) process.kill(pid, 'SIGKILL');
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    deleteLink(bridge);
+    removeCgroup(cgroupRoot);
+    transport?.close();
+    await k.close();
+    await server.stop();
+  };
+
+  try {
+    transport = httpTransport(await loadKubeconfig(server.kubeconfig), { maxSockets: Infinity });
+    const client = new Client(transport);
+    const images = ensureLocalImages();
+    sup = new ContainerdSupervisor({
+      dataDir: dir,
+      podCidr,
+      bridge,
+      networkName: `berth-${tag}`,
+      images: [images.pause, images.busybox],
+      backoffInitialMs: 50,
+    });
+    await sup.start();
+    cri = new CriClient({ endpoint: sup.endpoint, requestTimeoutMs: 30_000 });
+    const loop = new PodSyncLoop({
+      cgroupRoot,
+      crashBackoff: { initialMs: 1_000 },
+      resyncIntervalMs: 1_000,
+      nodeIP: '127.0.0.1',
+      ...loopOptions,
+      cri,
+    });
+    agent = new Agent({
+      client,
+      nodeName,
+      dataDir: dir,
+      log: silentLogger,
+      runtime: {
+        version: async () => `containerd://${(await cri!.version()).runtime_version}`,
+        status: async () => ({ ready: true }),
+      },
+      workers: [loop],
+    });
+    await agent.start();
+    // Pods run under the default service account; wait for its controller.
+    const until = Date.now() + 20_000;
+    while ((await k.run(['get', 'serviceaccount', 'default'])).code !== 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
+
+    const pods = client.resource<Pod>('', 'v1', 'pods');
+    const waitPod: AgentEnv['waitPod'] = async (name, ok, what, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let last: Pod | undefined;
+      while (Date.now() < deadline) {
+        last = await pods.get('default', name);
+        if (ok(last)) return last;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`pod ${name}: ${what} not reached; status: ${JSON.stringify(last?.status, null, 1)}`);
+    };
+    return { nodeName, server, client, cri, k, dir, podCidr, cgroupRoot, loop, waitPod, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
