@@ -139,10 +139,21 @@ test('readContainerLog: timestamps, limitBytes, and follow across rotation until
     assert.equal(await read(opts({ limitBytes: 6 })), 'one\ner');
     // Follow: new lines, then the file rotated (renamed + a new one), then the container stops.
     let running = true;
-    const following = read(opts({ follow: true, tailLines: 0 }), () => running);
-    // tailLines 0 starts at the end of the file: give the follower time to open it first (a loaded
-    // machine can delay its first poll well past the 5 ms period).
-    await new Promise((r) => setTimeout(r, 300));
+    // tailLines 1 prints the last line at once: seeing it means the follower has read the file to
+    // its end, so what is appended next is new to it (no sleep to guess that on a loaded machine).
+    const seen: Buffer[] = [];
+    let started!: () => void;
+    const following = new Promise<void>((r) => (started = r));
+    const done = readContainerLog(
+      path,
+      opts({ follow: true, tailLines: 1 }),
+      async (c) => {
+        seen.push(c);
+        started();
+      },
+      { isRunning: async () => running, signal: new AbortController().signal, pollMs: 5, runningCheckMs: 5 },
+    );
+    await following;
     appendFileSync(path, '2024-05-01T10:00:09Z stdout F appended\n');
     await new Promise((r) => setTimeout(r, 100));
     appendFileSync(path, '2024-05-01T10:00:10Z stdout F last-in-old\n');
@@ -151,7 +162,8 @@ test('readContainerLog: timestamps, limitBytes, and follow across rotation until
     await new Promise((r) => setTimeout(r, 100));
     appendFileSync(path, '2024-05-01T10:00:12Z stdout F final\n');
     running = false;
-    assert.equal(await following, 'appended\nlast-in-old\nin-new\nfinal\n');
+    await done;
+    assert.equal(Buffer.concat(seen).toString(), 'unfinished\nappended\nlast-in-old\nin-new\nfinal\n');
     // A missing file is an empty log.
     assert.equal(await readContainerLog(join(dir, 'none.log'), opts(), async () => assert.fail()), undefined);
   } finally {

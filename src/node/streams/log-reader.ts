@@ -86,28 +86,45 @@ export async function readContainerLog(
     const checkMs = follow.runningCheckMs ?? 1000;
     let lastCheck = 0;
     const since = (lines: LogLine[]) => (o.sinceMs === undefined ? lines : selectLines(lines, o));
+    /** Emits the open file's lines up to its end; true once the byte budget is spent. */
+    const drain = async (): Promise<boolean> => {
+      for (let more = await readMore(); more; more = await readMore())
+        if (await emit(since(more))) return true;
+      return false;
+    };
+    /**
+     * When another file now sits under the path (rotation), finishes the old one — lines may have
+     * landed in it between our last read and the rename — and opens the new one. True if it
+     * switched, 'spent' if the byte budget ran out on the way.
+     */
+    const switchIfRotated = async (): Promise<boolean | 'spent'> => {
+      const now = await stat(path).catch(() => undefined);
+      const cur = fh ? await fh.stat().catch(() => undefined) : undefined;
+      if (!now || (cur && now.ino === cur.ino && now.dev === cur.dev)) return false;
+      if (await drain()) return 'spent';
+      await fh?.close();
+      fh = await openOrUndefined(path);
+      pos = 0;
+      splitter = new LineSplitter();
+      return true;
+    };
     while (!follow.signal.aborted) {
       const lines = await readMore();
       if (lines) {
         if (await emit(since(lines))) return;
         continue;
       }
-      // Idle: a new file under the path means rotation (the old one has just been read to its end).
-      const now = await stat(path).catch(() => undefined);
-      const cur = fh ? await fh.stat().catch(() => undefined) : undefined;
-      if (now && (!cur || now.ino !== cur.ino || now.dev !== cur.dev)) {
-        await fh?.close();
-        fh = await openOrUndefined(path);
-        pos = 0;
-        splitter = new LineSplitter();
-        continue;
-      }
+      // Idle: a new file under the path means rotation.
+      const rotated = await switchIfRotated();
+      if (rotated === 'spent') return;
+      if (rotated) continue;
       if (Date.now() - lastCheck >= checkMs) {
         lastCheck = Date.now();
         if (!(await follow.isRunning())) {
-          // The container stopped: what it wrote last may have landed after our last read.
-          for (let more = await readMore(); more; more = await readMore())
-            if (await emit(since(more))) return;
+          // The container stopped: what it wrote last may have landed after our last read, in
+          // this file or — when the log was rotated meanwhile — in the new one under the path.
+          if (await drain()) return;
+          if ((await switchIfRotated()) === true) await drain();
           return;
         }
       }
