@@ -28,6 +28,11 @@ const loaders = {
   node: () => import('./pages/NodeDetailPage.tsx'),
   events: () => import('./pages/EventsPage.tsx'),
   yaml: () => import('./pages/ObjectYamlPage.tsx'),
+  new: () => import('./pages/CreateWorkloadPage.tsx'),
+  persistentvolumeclaims: () => import('./pages/PersistentVolumeClaimsPage.tsx'),
+  persistentvolumes: () => import('./pages/PersistentVolumesPage.tsx'),
+  storageclasses: () => import('./pages/StorageClassesPage.tsx'),
+  ingresses: () => import('./pages/IngressesPage.tsx'),
 };
 const LoginPage = lazy(loaders.login);
 const OverviewPage = lazy(loaders.overview);
@@ -47,6 +52,11 @@ const PodDetailPage = lazy(loaders.pod);
 const NodesPage = lazy(loaders.nodes);
 const NodeDetailPage = lazy(loaders.node);
 const EventsPage = lazy(loaders.events);
+const CreateWorkloadPage = lazy(loaders.new);
+const PersistentVolumeClaimsPage = lazy(loaders.persistentvolumeclaims);
+const PersistentVolumesPage = lazy(loaders.persistentvolumes);
+const StorageClassesPage = lazy(loaders.storageclasses);
+const IngressesPage = lazy(loaders.ingresses);
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
@@ -112,6 +122,11 @@ export const router = createBrowserRouter([
       { path: 'configmaps', element: page(ConfigMapsPage) },
       { path: 'secrets', element: page(SecretsPage) },
       { path: 'yaml/:resource/:namespace/:name', element: page(ObjectYamlPage) },
+      { path: 'new/:resource', element: page(CreateWorkloadPage) },
+      { path: 'persistentvolumeclaims', element: page(PersistentVolumeClaimsPage) },
+      { path: 'persistentvolumes', element: page(PersistentVolumesPage) },
+      { path: 'storageclasses', element: page(StorageClassesPage) },
+      { path: 'ingresses', element: page(IngressesPage) },
       { path: '*', element: page(NotFoundPage) },
     ],
   },

@@ -32,11 +32,15 @@ export interface ResourceListPageProps<T extends KubeObject> {
   actionsWidth?: number;
   /** Name links to the detail page (workloads) instead of the YAML view. */
   detail?: boolean;
+  /** A cluster-scoped kind: no namespace column or filter. */
+  clusterScoped?: boolean;
   /** Offer a cascade choice on delete (objects with dependents). */
   cascade?: boolean;
   /** The starter manifest of "create from YAML"; no create button without it. */
   createTemplate?: (namespace: string) => string;
   createLabel?: string;
+  /** More header buttons, before "create from YAML" (e.g. "create by form"). */
+  headerExtra?: (ctx: { cluster: string; namespace?: string }) => ReactNode;
   width?: number;
   /** Rendered below the table (the page's modals). */
   children?: ReactNode;
@@ -45,7 +49,8 @@ export interface ResourceListPageProps<T extends KubeObject> {
 export function ResourceListPage<T extends KubeObject>(props: ResourceListPageProps<T>) {
   const { cluster = 'local' } = useParams();
   const now = useNow();
-  const [namespace] = useNamespaceParam();
+  const [namespaceParam] = useNamespaceParam();
+  const namespace = props.clusterScoped ? undefined : namespaceParam;
   const kind = kinds[props.resource];
   const list = useWatchList<T>(cluster, kind, { namespace });
   const [query, setQuery] = useState('');
@@ -71,13 +76,17 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
         </Link>
       ),
     },
-    {
-      title: t.common.namespace,
-      key: 'ns',
-      width: 125,
-      sorter: (a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''),
-      render: (_, o) => o.metadata.namespace,
-    },
+    ...(props.clusterScoped
+      ? []
+      : [
+          {
+            title: t.common.namespace,
+            key: 'ns',
+            width: 125,
+            sorter: (a: T, b: T) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''),
+            render: (_: unknown, o: T) => o.metadata.namespace,
+          },
+        ]),
     ...props.columns({ cluster, now }),
     {
       title: t.common.age,
@@ -115,13 +124,14 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
           {props.title}
         </Typography.Title>
         <Space wrap>
-          <NamespaceSelect cluster={cluster} />
+          {props.clusterScoped ? null : <NamespaceSelect cluster={cluster} />}
           <Input.Search
             allowClear
             placeholder={t.common.search}
             onChange={(e) => setQuery(e.target.value)}
             style={{ width: 200 }}
           />
+          {props.headerExtra?.({ cluster, namespace })}
           {props.createTemplate ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
               {props.createLabel ?? t.workloads.createYaml}

@@ -10,6 +10,7 @@ import {
   AppstoreOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   DeploymentUnitOutlined,
   FolderOutlined,
   HddOutlined,
@@ -60,7 +61,20 @@ export function AppLayout() {
       key: 'network',
       icon: <ApiOutlined />,
       label: t.nav.network,
-      children: [{ key: 'services', label: t.nav.services }],
+      children: [
+        { key: 'services', label: t.nav.services },
+        { key: 'ingresses', label: t.nav.ingresses },
+      ],
+    },
+    {
+      key: 'storage',
+      icon: <DatabaseOutlined />,
+      label: t.nav.storage,
+      children: [
+        { key: 'persistentvolumeclaims', label: t.nav.claims },
+        { key: 'persistentvolumes', label: t.nav.volumes },
+        { key: 'storageclasses', label: t.nav.classes },
+      ],
     },
     {
       key: 'config',
@@ -113,7 +127,7 @@ export function AppLayout() {
           <Menu
             mode="inline"
             selectedKeys={[section]}
-            defaultOpenKeys={['cluster', 'workloads', 'network', 'config']}
+            defaultOpenKeys={['cluster', 'workloads', 'network', 'storage', 'config']}
             items={items}
             onClick={({ key }) => navigate(`/c/${cluster}/${key}`)}
             style={{ height: '100%', borderInlineEnd: 0 }}

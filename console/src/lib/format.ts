@@ -71,19 +71,27 @@ export function podRestarts(pod: Pod): number {
 /** Colour family for a status word (antd Tag colours). */
 export function statusColor(status: string): 'success' | 'processing' | 'warning' | 'error' | 'default' {
   if (
-    ['Running', 'Succeeded', 'Active', 'Available', 'Ready', 'Completed', 'Complete', 'Scheduled'].includes(
-      status,
-    )
+    [
+      'Running',
+      'Succeeded',
+      'Active',
+      'Available',
+      'Ready',
+      'Completed',
+      'Complete',
+      'Scheduled',
+      'Bound',
+    ].includes(status)
   )
     return 'success';
   if (['Pending', 'ContainerCreating', 'Progressing', 'PodInitializing'].includes(status))
     return 'processing';
   if (
-    ['Terminating', 'Scaled to zero', 'Paused', 'Suspended', 'Unknown'].includes(status) ||
+    ['Terminating', 'Scaled to zero', 'Paused', 'Suspended', 'Unknown', 'Released'].includes(status) ||
     status.startsWith('Init:')
   )
     return 'warning';
-  if (/Err|BackOff|Failed|Error|OOMKilled|Evicted|ExitCode|Unavailable/.test(status)) return 'error';
+  if (/Err|BackOff|Failed|Error|OOMKilled|Evicted|ExitCode|Unavailable|^Lost$/.test(status)) return 'error';
   return 'default';
 }
 

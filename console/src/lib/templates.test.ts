@@ -12,7 +12,12 @@ test('every starter manifest parses into one object of its kind in the namespace
     serviceTemplate: 'Service',
     configMapTemplate: 'ConfigMap',
     secretTemplate: 'Secret',
+    persistentVolumeClaimTemplate: 'PersistentVolumeClaim',
+    persistentVolumeTemplate: 'PersistentVolume',
+    storageClassTemplate: 'StorageClass',
+    ingressTemplate: 'Ingress',
   };
+  const clusterScoped = new Set(['PersistentVolume', 'StorageClass']);
   assert.deepEqual(Object.keys(templates).sort(), Object.keys(want).sort());
   for (const [fn, kind] of Object.entries(want)) {
     const text = (templates as Record<string, (ns: string) => string>)[fn]('team-a');
@@ -20,7 +25,7 @@ test('every starter manifest parses into one object of its kind in the namespace
     assert.equal(parsed.ok, true, `${fn}: ${parsed.ok ? '' : parsed.error}`);
     if (!parsed.ok) continue;
     assert.equal(parsed.kind.kind, kind);
-    assert.equal(parsed.namespace, 'team-a');
+    assert.equal(parsed.namespace, clusterScoped.has(kind) ? undefined : 'team-a');
   }
   const job = parseManifest(templates.cronJobTemplate('x'));
   assert.ok(job.ok);

@@ -132,3 +132,75 @@ export function secretTemplate(namespace: string): string {
     '  password: change-me',
   );
 }
+
+/** A claim of 1 GiB, bound by the default StorageClass (or a matching volume). */
+export function persistentVolumeClaimTemplate(namespace: string): string {
+  return lines(
+    'apiVersion: v1',
+    'kind: PersistentVolumeClaim',
+    'metadata:',
+    '  name: data',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  accessModes: ["ReadWriteOnce"]',
+    '  resources:',
+    '    requests:',
+    '      storage: 1Gi',
+  );
+}
+
+/** A 1 GiB hostPath volume that a claim can bind. */
+export function persistentVolumeTemplate(): string {
+  return lines(
+    'apiVersion: v1',
+    'kind: PersistentVolume',
+    'metadata:',
+    '  name: pv-data',
+    'spec:',
+    '  capacity:',
+    '    storage: 1Gi',
+    '  accessModes: ["ReadWriteOnce"]',
+    '  persistentVolumeReclaimPolicy: Retain',
+    '  hostPath:',
+    '    path: /var/lib/berth/volumes/pv-data',
+  );
+}
+
+/**
+ * A second local-path class that keeps the data when the claim goes (the cluster's own
+ * `local-path` class deletes it), handing claims to the provisioner once a pod uses them.
+ */
+export function storageClassTemplate(): string {
+  return lines(
+    'apiVersion: storage.k8s.io/v1',
+    'kind: StorageClass',
+    'metadata:',
+    '  name: local-path-retain',
+    'provisioner: berth.io/local-path',
+    'reclaimPolicy: Retain',
+    'volumeBindingMode: WaitForFirstConsumer',
+  );
+}
+
+/** An Ingress sending web.example to the Service web on port 80. */
+export function ingressTemplate(namespace: string): string {
+  return lines(
+    'apiVersion: networking.k8s.io/v1',
+    'kind: Ingress',
+    'metadata:',
+    '  name: web',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  rules:',
+    '    - host: web.example',
+    '      http:',
+    '        paths:',
+    '          - path: /',
+    '            pathType: Prefix',
+    '            backend:',
+    '              service:',
+    '                name: web',
+    '                port:',
+    '                  number: 80',
+  );
+}

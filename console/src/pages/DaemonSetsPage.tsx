@@ -6,6 +6,7 @@ import { StatusTag } from '../components/StatusTag.tsx';
 import { images } from '../lib/format.ts';
 import { daemonSetTemplate } from '../lib/templates.ts';
 import { daemonSetSummary } from '../lib/workloads.ts';
+import { CreateFormButton } from '../components/CreateFormButton.tsx';
 import { t } from '../texts.ts';
 
 export default function DaemonSetsPage() {
@@ -17,6 +18,7 @@ export default function DaemonSetsPage() {
       detail
       cascade
       createTemplate={daemonSetTemplate}
+      headerExtra={(c) => <CreateFormButton resource="daemonsets" {...c} />}
       width={1000}
       columns={() => [
         {

@@ -13,6 +13,7 @@ import { ScaleModal } from '../components/ScaleModal.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { deploymentSummary, images } from '../lib/format.ts';
 import { deploymentTemplate } from '../lib/forms.ts';
+import { CreateFormButton } from '../components/CreateFormButton.tsx';
 import { t } from '../texts.ts';
 
 export default function DeploymentsPage() {
@@ -26,6 +27,7 @@ export default function DeploymentsPage() {
       detail
       cascade
       createTemplate={deploymentTemplate}
+      headerExtra={(c) => <CreateFormButton resource="deployments" {...c} />}
       width={1040}
       actionsWidth={160}
       columns={() => [

@@ -4,14 +4,21 @@
  */
 import { Card, Col, Progress, Row, Space, Statistic, Table, Typography } from 'antd';
 import { useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { clusterApi } from '../api/client.ts';
 import { kinds } from '../api/kinds.ts';
 import type { KubeEvent, KubeObject, NodeObject, Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { UsageCharts } from '../components/UsageCharts.tsx';
 import { age } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
 import { eventTime, nodeReadiness, podPhases, podsByPhase, recentWarnings } from '../lib/overview.ts';
+import { nodeUsage, type NodeMetrics } from '../lib/usage.ts';
 import { t } from '../texts.ts';
+
+/** Where the metrics API lists node use. */
+const nodeMetricsPath = '/apis/metrics.k8s.io/v1beta1/nodes';
 
 const phaseColors: Record<string, string> = {
   Running: '#52c41a',
@@ -34,6 +41,13 @@ export default function OverviewPage() {
     { title: t.overview.jobs, list: useWatchList<KubeObject>(cluster, kinds.jobs) },
     { title: t.overview.cronJobs, list: useWatchList<KubeObject>(cluster, kinds.cronjobs) },
   ];
+  // Node use is polled (metrics are samples, not objects to watch); a failure means "no metrics".
+  const metrics = useQuery({
+    queryKey: ['node-metrics', cluster],
+    queryFn: ({ signal }) => clusterApi(cluster).get<{ items?: NodeMetrics[] }>(nodeMetricsPath, signal),
+    refetchInterval: 15_000,
+    retry: false,
+  });
   const readiness = nodeReadiness(nodes.items);
   const phases = podsByPhase(pods.items);
   const warnings = recentWarnings(events.items, 10);
@@ -84,6 +98,12 @@ export default function OverviewPage() {
           </Card>
         </Col>
       </Row>
+      <Card title={t.usage.title} size="small" loading={nodes.loading} data-testid="overview-usage">
+        {metrics.isError ? (
+          <Typography.Paragraph type="secondary">{t.usage.unavailable}</Typography.Paragraph>
+        ) : null}
+        <UsageCharts nodes={nodeUsage(nodes.items, metrics.data?.items ?? [])} />
+      </Card>
       <Card title={t.overview.workloads} size="small">
         <Row gutter={[16, 16]}>
           {workloads.map((w) => (

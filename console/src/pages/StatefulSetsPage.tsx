@@ -11,6 +11,7 @@ import { StatusTag } from '../components/StatusTag.tsx';
 import { images } from '../lib/format.ts';
 import { statefulSetTemplate } from '../lib/templates.ts';
 import { statefulSetSummary } from '../lib/workloads.ts';
+import { CreateFormButton } from '../components/CreateFormButton.tsx';
 import { t } from '../texts.ts';
 
 export default function StatefulSetsPage() {
@@ -24,6 +25,7 @@ export default function StatefulSetsPage() {
       detail
       cascade
       createTemplate={statefulSetTemplate}
+      headerExtra={(c) => <CreateFormButton resource="statefulsets" {...c} />}
       width={1000}
       actionsWidth={160}
       columns={() => [
