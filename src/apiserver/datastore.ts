@@ -6,7 +6,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openEtcdStore } from '../store/etcd.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 
@@ -43,6 +42,9 @@ export async function openDatastore(spec: string | undefined, o: DatastoreOption
       `--datastore ${JSON.stringify(spec)}: expected sqlite or etcd://HOST:PORT[,HOST:PORT...]`,
     );
   }
+  // Loaded only for etcd: the gRPC client and protobuf codecs (~120 modules) are memory a SQLite
+  // server would otherwise hold for nothing.
+  const { openEtcdStore } = await import('../store/etcd.ts');
   const store = await openEtcdStore({ endpoints: etcdEndpoints(spec), log: o.log });
   const { intervalMs, keep } = o.compaction ?? { intervalMs: 5 * 60_000, keep: 1000 };
   const timer = setInterval(() => {

@@ -157,7 +157,11 @@ export class ApiServer {
       // Dot segments are refused rather than resolved: `/namespaces/../services` must not quietly
       // become a cluster-wide request (object names may never be "." or ".." anyway).
       const rawPath = (req.url ?? '/').split('?')[0];
-      if (rawPath.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) {
+      // (Only a path holding '.' or '%' can have such a segment: most requests skip the split.)
+      if (
+        (rawPath.includes('.') || rawPath.includes('%')) &&
+        rawPath.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))
+      ) {
         throw badRequest(`the request path ${JSON.stringify(rawPath)} may not contain "." or ".." segments`);
       }
       url = new URL(req.url ?? '/', 'https://berth');

@@ -23,13 +23,14 @@ export function writeText(
     res.end();
     return;
   }
-  const body = Buffer.from(text, 'utf8');
   res.writeHead(code, {
     'Content-Type': contentType,
-    'Content-Length': body.length,
+    'Content-Length': Buffer.byteLength(text, 'utf8'),
     'Cache-Control': 'no-cache, private',
   });
-  res.end(body);
+  // A string body, not a Buffer copy of it: Node then joins headers and body into one socket write
+  // instead of a writev of two chunks (writev was ~5% of the server's CPU under create load).
+  res.end(text, 'utf8');
 }
 
 export function writeStatus(res: ServerResponse, status: Status): void {

@@ -9,8 +9,16 @@ import type { KubeObject } from '../../api/object.ts';
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function nowTimestamp(now = Date.now()): string {
-  return new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(now / 1000);
+  // Every write stamps a time; within one second the text is the same, so it is formatted once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
+let lastSecond = NaN;
+let lastText = '';
 
 const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 

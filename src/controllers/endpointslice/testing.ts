@@ -9,7 +9,7 @@ import { Client } from '../../client/client.ts';
 import { FakeClock } from '../../client/clock.ts';
 import { EventRecorder } from '../../client/events.ts';
 import { defaultFakeResources, FakeApi, type FakeAction, type FakeResource } from '../../client/fake-api.ts';
-import { informerFactory, type InformerFactory } from '../../client/informer.ts';
+import { informerFactory, type InformerFactory, type SharedInformer } from '../../client/informer.ts';
 import { silentLogger } from '../../client/logger.ts';
 import type { ControllerContext } from '../types.ts';
 
@@ -27,6 +27,17 @@ const extra: FakeResource[] = [
 ];
 const all = [...defaultFakeResources, ...extra];
 
+/** A test for the field selectors controllers use here: `metadata.name=X` / `metadata.namespace=X`. */
+function fieldMatcher(selector: string | undefined): (o: KubeObject) => boolean {
+  if (!selector) return () => true;
+  const terms = selector.split(',').map((t) => {
+    const m = /^metadata\.(name|namespace)=(.*)$/.exec(t);
+    if (!m) throw new Error(`rig: unsupported field selector ${selector}`);
+    return [m[1] as 'name' | 'namespace', m[2]!] as const;
+  });
+  return (o) => terms.every(([f, v]) => (o.metadata[f] ?? '') === v);
+}
+
 function groupVersion(resource: string): [string, string] {
   const r = all.find((x) => x.resource === resource);
   if (!r) throw new Error(`rig: unknown resource ${resource}`);
@@ -37,13 +48,24 @@ export class Rig {
   readonly api = new FakeApi(all);
   readonly client = new Client(this.api);
   readonly clock = new FakeClock(Date.UTC(2026, 0, 1));
-  readonly informers: InformerFactory = informerFactory(this.client, {
-    clock: this.clock,
-    logger: silentLogger,
-  });
+  readonly informers: InformerFactory;
   readonly ctx: ControllerContext;
+  /** The informers controllers asked for, per resource, with their field selectors. */
+  private readonly made = new Map<string, { inf: SharedInformer; fieldSelector?: string }[]>();
 
   constructor() {
+    const base = informerFactory(this.client, { clock: this.clock, logger: silentLogger });
+    this.informers = {
+      ...base,
+      forResource: (g, v, resource, o) => {
+        const inf = base.forResource(g, v, resource, o);
+        const any = inf as unknown as SharedInformer;
+        const list = this.made.get(resource) ?? [];
+        if (!list.some((m) => m.inf === any)) list.push({ inf: any, fieldSelector: o?.fieldSelector });
+        this.made.set(resource, list);
+        return inf;
+      },
+    };
     this.ctx = {
       client: this.client,
       informers: this.informers,
@@ -55,9 +77,16 @@ export class Rig {
     };
   }
 
-  private informer(resource: string) {
-    const [g, v] = groupVersion(resource);
-    return this.informers.forResource(g, v, resource);
+  /**
+   * The informers of `resource` the controllers use (made unfiltered if none was asked for yet),
+   * each with a test of whether an object passes its field selector.
+   */
+  private informersOf(resource: string): { inf: SharedInformer; matches: (o: KubeObject) => boolean }[] {
+    if (!this.made.has(resource)) {
+      const [g, v] = groupVersion(resource);
+      this.informers.forResource(g, v, resource);
+    }
+    return this.made.get(resource)!.map((m) => ({ inf: m.inf, matches: fieldMatcher(m.fieldSelector) }));
   }
 
   /** Creates `obj` in the fake API, then caches what was stored (with `overrides` applied to the cached copy). */
@@ -69,13 +98,14 @@ export class Rig {
     const [g, v] = groupVersion(resource);
     const created = await this.client.resource<T>(g, v, resource).create(obj.metadata.namespace, obj);
     overrides(created);
-    this.informer(resource).store.upsert(created);
+    for (const { inf, matches } of this.informersOf(resource))
+      if (matches(created)) inf.store.upsert(created);
     return created;
   }
 
   /** Delivers a watch event to the informer (runs the handlers, as a real watch would). */
   event(resource: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void {
-    this.informer(resource).apply(type, obj);
+    for (const { inf, matches } of this.informersOf(resource)) if (matches(obj)) inf.apply(type, obj);
   }
 
   /**
@@ -83,8 +113,11 @@ export class Rig {
    * handlers see them, as they would over a real watch).
    */
   syncCache(resource: string): void {
-    const inf = this.informer(resource);
-    const live = this.api.list(resource);
+    for (const { inf, matches } of this.informersOf(resource))
+      this.syncOne(inf, this.api.list(resource).filter(matches));
+  }
+
+  private syncOne(inf: SharedInformer, live: KubeObject[]): void {
     const liveKeys = new Set(live.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`));
     for (const cached of inf.store.list())
       if (!liveKeys.has(`${cached.metadata.namespace ?? ''}/${cached.metadata.name ?? ''}`))

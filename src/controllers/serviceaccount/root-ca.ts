@@ -39,7 +39,11 @@ export class RootCaPublisher extends KeyedController {
   protected setup(ctx: ControllerContext): void {
     this.client = ctx.client.resource<ConfigMap>('', 'v1', 'configmaps');
     const nsInf = ctx.informers.forResource('', 'v1', 'namespaces');
-    const cmInf = ctx.informers.forResource<ConfigMap>('', 'v1', 'configmaps');
+    // Only kube-root-ca.crt matters here: the server filters the watch, so the other ConfigMaps
+    // (every create of which used to be encoded, sent in-process, parsed and cached here) stay out.
+    const cmInf = ctx.informers.forResource<ConfigMap>('', 'v1', 'configmaps', {
+      fieldSelector: `metadata.name=${rootCaConfigMapName}`,
+    });
     this.namespaces = nsInf.lister;
     this.configMaps = cmInf.lister;
     const ours = (cm: { metadata: { name?: string; namespace?: string } }): void => {
