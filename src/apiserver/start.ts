@@ -54,6 +54,7 @@ import type { SubresourceHandler } from './handlers/resource.ts';
 import { systemContext } from './registry/context.ts';
 import { startCrdController } from './crd/start.ts';
 import { installMetricsApi } from './metrics-api/index.ts';
+import { kubeDnsClusterIP, kubeDnsNamespace, kubeDnsService } from '../dns/kube-dns.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -340,4 +341,6 @@ async function bootstrapObjects(server: ApiServer, serviceCidr: string): Promise
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
     },
   });
+  // Cluster DNS's address (10.96.0.10): no selector, the agents' DNS workers publish its endpoints.
+  await ensure('', 'services', kubeDnsNamespace, kubeDnsService(kubeDnsClusterIP(serviceCidr)));
 }

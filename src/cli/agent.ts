@@ -24,11 +24,14 @@ import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
 import { validateImageGCThresholds } from '../node/pods/image-gc.ts';
 import { StreamsWorker } from '../node/streams/worker.ts';
 import { PodNetworkWorker } from '../node/network/pod-network.ts';
+import { agentNetworkFrom, type AgentNetworkFlags } from './agent-network.ts';
+import { EvictionManager } from '../node/eviction/manager.ts';
+import { defaultEvictionHard, parseEvictionHard, type Threshold } from '../node/eviction/thresholds.ts';
 import { createLogger } from './log.ts';
 import { CliError, stopOnSignals } from './cli-error.ts';
 import { parseLabels } from './labels.ts';
 
-export interface AgentFlags {
+export interface AgentFlags extends AgentNetworkFlags {
   kubeconfig?: string;
   server?: string;
   token?: string;
@@ -57,6 +60,10 @@ export interface AgentFlags {
   /** Image GC thresholds in percent of the image filesystem (85 / 80). */
   imageGcHighThreshold?: string;
   imageGcLowThreshold?: string;
+  /** Hard eviction thresholds, kubelet syntax (memory.available<100Mi,nodefs.available<10%). */
+  evictionHard?: string;
+  /** How long a pressure condition stays True after the pressure is gone (5m). */
+  evictionPressureTransitionPeriod?: string;
 }
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -164,6 +171,21 @@ export function imageGcFrom(f: AgentFlags): { highThresholdPercent: number; lowT
   return { highThresholdPercent: high, lowThresholdPercent: low };
 }
 
+/** --eviction-hard / --eviction-pressure-transition-period, for the eviction manager. */
+export function evictionFrom(f: AgentFlags): {
+  thresholds: Threshold[];
+  pressureTransitionPeriodMs?: number;
+} {
+  let thresholds: Threshold[];
+  try {
+    thresholds = parseEvictionHard(f.evictionHard ?? defaultEvictionHard);
+  } catch (err) {
+    throw new CliError(`--eviction-hard: ${(err as Error).message}`);
+  }
+  const period = ms('eviction-pressure-transition-period', f.evictionPressureTransitionPeriod, 0);
+  return { thresholds, pressureTransitionPeriodMs: period };
+}
+
 /** Joins (if needed), registers and reports until a signal stops it. */
 export async function runAgent(f: AgentFlags): Promise<void> {
   const log = createLogger(f.logLevel, 'berth-agent');
@@ -181,8 +203,11 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   const labels = parseLabels(f.nodeLabels);
   const bootstrap = await credentialsFrom(f);
   const podNetwork = podNetworkFor(f);
+  // Service proxy, NetworkPolicy and cluster DNS workers (src/cli/agent-network.ts).
+  const network = agentNetworkFrom(f);
   const kubeletPort = kubeletPortFrom(f.kubeletPort);
   const imageGC = imageGcFrom(f);
+  const eviction = evictionFrom(f);
   let registry: string | undefined;
   try {
     registry = f.registry === undefined ? undefined : parseRegistryAddress(f.registry);
@@ -222,6 +247,8 @@ export async function runAgent(f: AgentFlags): Promise<void> {
           cgroupRoot: f.cgroupRoot,
           podManifestPath: f.podManifestPath && resolve(f.podManifestPath),
           imageGC,
+          clusterDNS: network.clusterDNS,
+          clusterDomain: network.clusterDomain,
         },
         // The stream server answers on the node's address; with the host-gw pod network the
         // bridge must not NAT pod-to-pod traffic (the network worker masquerades egress instead).
@@ -242,7 +269,9 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     workers: pods
       ? [
           ...(podNetwork ? [podNetwork] : []),
+          ...network.workers,
           pods.worker,
+          new EvictionManager({ pods: pods.loop, cri: pods.runtime.cri, ...eviction }),
           // The default port gives way to a free one when taken; a port asked for does not.
           streamsWorker(pods, identity.kubeconfig.caCert, kubeletPort, f.kubeletPort === undefined),
         ]

@@ -313,6 +313,24 @@ program
     '10.244.0.0/16',
   )
   .option('--pod-network <mode>', "host-gw (routes to the other nodes' pod CIDRs) or none", 'host-gw')
+  .option('--no-service-proxy', 'do not run the service proxy (ClusterIP/NodePort/LoadBalancer rules) here')
+  .option('--no-network-policy', 'do not enforce NetworkPolicies for this node')
+  .option('--no-dns-server', 'do not answer cluster DNS on this node (nor publish it behind kube-dns)')
+  .option(
+    '--service-cidr <cidr>',
+    'Service ClusterIP range; unknown addresses in it are refused',
+    '10.96.0.0/12',
+  )
+  .option(
+    '--lb-pool <cidr>',
+    'LoadBalancer address pool, e.g. 172.31.0.0/24 (addresses go to Service status)',
+  )
+  .option('--nodeport-addresses <ip,...>', "more addresses NodePorts answer on, besides the Node's own")
+  .option('--cluster-dns <ip>', "the nameserver pods get (kube-dns's ClusterIP)", '10.96.0.10')
+  .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+  .option('--dns-port <port>', "port of this node's DNS server on its InternalIP", '53')
+  .option('--proxy-table <name>', "the service proxy's nft table (family ip)", 'berth')
+  .option('--netpol-table <name>', 'the NetworkPolicy nft table (family inet)', 'berth-netpol')
   .option('--cgroup-root <path>', "cgroupfs parent of this node's pods", '/berth')
   .option(
     '--kubelet-port <port>',
@@ -332,6 +350,16 @@ program
     '--image-gc-low-threshold <percent>',
     'image disk usage image garbage collection frees down to',
     '80',
+  )
+  .option(
+    '--eviction-hard <thresholds>',
+    'evict pods when a signal falls below its threshold (memory.available, nodefs.available; quantity or %)',
+    'memory.available<100Mi,nodefs.available<10%',
+  )
+  .option(
+    '--eviction-pressure-transition-period <duration>',
+    'how long MemoryPressure/DiskPressure stay True after the pressure is gone',
+    '5m',
   )
   .option('--lease-renew <duration>', 'how often the node Lease is renewed', '10s')
   .option(

@@ -12,6 +12,7 @@ import { isNotFound } from '../client/status.ts';
 import { ClusterIndex } from './cluster-index.ts';
 import type { Endpoint } from './exchange.ts';
 import { Forwarder } from './forwarder.ts';
+import { kubeDnsService } from './kube-dns.ts';
 import { hostResolvers } from './resolv-conf.ts';
 import { DnsServer } from './server.ts';
 import type { EndpointSlice, Service } from './types.ts';
@@ -45,25 +46,7 @@ export interface ClusterDns {
   close(): Promise<void>;
 }
 
-/** The kube-dns Service: the address kubelets write into pods' resolv.conf. */
-export function kubeDnsService(clusterIP: string): Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: 'kube-dns',
-      namespace: 'kube-system',
-      labels: { 'k8s-app': 'kube-dns', 'app.kubernetes.io/managed-by': 'berth' },
-    },
-    spec: {
-      clusterIP,
-      ports: [
-        { name: 'dns', protocol: 'UDP', port: 53 },
-        { name: 'dns-tcp', protocol: 'TCP', port: 53 },
-      ],
-    },
-  };
-}
+export { kubeDnsService } from './kube-dns.ts';
 
 /** Creates kube-system/kube-dns when it is missing; true when it was created. */
 export async function ensureKubeDnsService(client: Client, clusterIP: string): Promise<boolean> {

@@ -11,7 +11,8 @@ import { Client } from '../../src/client/client.ts';
 import { httpTransport, type HttpTransport } from '../../src/client/http.ts';
 import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
 import { silentLogger } from '../../src/client/logger.ts';
-import { Agent } from '../../src/node/agent/agent.ts';
+import { Agent, type PodWorker } from '../../src/node/agent/agent.ts';
+import { ensureNodeIdentity } from '../../src/node/agent/node-identity.ts';
 import { CriClient } from '../../src/node/cri/index.ts';
 import {
   ContainerdSupervisor,
@@ -23,6 +24,7 @@ import {
 import { ensureLocalImages } from '../../src/node/images/local-images.ts';
 import { PodSyncLoop, type PodSyncLoopOptions } from '../../src/node/pods/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
+import { StreamsWorker } from '../../src/node/streams/worker.ts';
 import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -43,10 +45,22 @@ export interface AgentEnv {
   stop(): Promise<void>;
 }
 
+/** More pod workers for the agent, added after the pod sync loop (e.g. the eviction manager). */
+export interface AgentEnvOptions {
+  workers?: (parts: { loop: PodSyncLoop; cri: CriClient }) => PodWorker[];
+  /**
+   * Also serve pod streams (kubectl exec/logs/port-forward): the agent then runs as the node itself
+   * (client certificate from a CSR, as the kubelet-serving CSR requires) with a StreamsWorker on a
+   * free loopback port, published in the Node status before startAgentEnv returns.
+   */
+  streams?: boolean;
+}
+
 /** Starts the server, containerd and the in-process agent for node `nodeName`. */
 export async function startAgentEnv(
   nodeName: string,
   loopOptions: Omit<PodSyncLoopOptions, 'cri'> = {},
+  envOptions: AgentEnvOptions = {},
 ): Promise<AgentEnv> {
   const tag = randomBytes(3).toString('hex');
   const podCidr = `10.196.${randomBytes(1)[0]}.0/24`;
@@ -54,6 +68,7 @@ export async function startAgentEnv(
   const cgroupRoot = `/berth-e2e-${tag}`;
   const server = await startServer();
   let transport: HttpTransport | undefined;
+  let nodeTransport: HttpTransport | undefined;
   let sup: ContainerdSupervisor | undefined;
   let cri: CriClient | undefined;
   let agent: Agent | undefined;
@@ -78,12 +93,14 @@ export async function startAgentEnv(
     deleteLink(bridge);
     removeCgroup(cgroupRoot);
     transport?.close();
+    nodeTransport?.close();
     await k.close();
     await server.stop();
   };
 
   try {
-    transport = httpTransport(await loadKubeconfig(server.kubeconfig), { maxSockets: Infinity });
+    const adminKc = await loadKubeconfig(server.kubeconfig);
+    transport = httpTransport(adminKc, { maxSockets: Infinity });
     const client = new Client(transport);
     const images = ensureLocalImages();
     sup = new ContainerdSupervisor({
@@ -104,18 +121,32 @@ export async function startAgentEnv(
       ...loopOptions,
       cri,
     });
+    let streams: StreamsWorker | undefined;
+    let agentClient = client;
+    if (envOptions.streams) {
+      const identity = await ensureNodeIdentity({
+        nodeName,
+        dataDir: dir,
+        bootstrap: { kind: 'kubeconfig', kubeconfig: adminKc },
+      });
+      nodeTransport = httpTransport(identity.kubeconfig, { maxSockets: Infinity });
+      agentClient = new Client(nodeTransport);
+      streams = new StreamsWorker({ cri, caCert: identity.kubeconfig.caCert!, host: '127.0.0.1', port: 0 });
+    }
     agent = new Agent({
-      client,
+      client: agentClient,
       nodeName,
       dataDir: dir,
+      ...(streams ? { nodeIP: '127.0.0.1' } : {}),
       log: silentLogger,
       runtime: {
         version: async () => `containerd://${(await cri!.version()).runtime_version}`,
         status: async () => ({ ready: true }),
       },
-      workers: [loop],
+      workers: [loop, ...(envOptions.workers?.({ loop, cri }) ?? []), ...(streams ? [streams] : [])],
     });
     await agent.start();
+    if (streams) await waitKubeletPort(client, nodeName, (await streams.ready()).port);
     // Pods run under the default service account; wait for its controller.
     const until = Date.now() + 20_000;
     while ((await k.run(['get', 'serviceaccount', 'default'])).code !== 0 && Date.now() < until)
@@ -136,5 +167,17 @@ export async function startAgentEnv(
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** Waits until the Node status publishes the agent's streaming port (the API server dials it). */
+async function waitKubeletPort(client: Client, nodeName: string, port: number): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const n = await client.resource('', 'v1', 'nodes').get(undefined, nodeName);
+    const status = n.status as { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } | undefined;
+    if (status?.daemonEndpoints?.kubeletEndpoint?.Port === port) return;
+    if (Date.now() > until) throw new Error(`node ${nodeName} never published port ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

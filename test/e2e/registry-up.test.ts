@@ -256,6 +256,12 @@ describe('the image registry in berth up', { skip }, () => {
         }
         deleteLink('berth0');
         removeCgroup('/berth');
+        // The agent's service proxy and NetworkPolicy tables outlive it (as kube-proxy's rules do).
+        for (const [family, table] of [
+          ['ip', 'berth'],
+          ['inet', 'berth-netpol'],
+        ])
+          spawnSync('nft', ['delete', 'table', family!, table!], { stdio: 'ignore' });
         try {
           rmSync(dir, { recursive: true, force: true });
         } catch (e) {

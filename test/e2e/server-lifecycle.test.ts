@@ -278,6 +278,12 @@ describe('berth server process lifecycle', { skip: e2eSkip({ kubectl: false }) }
         if (withAgent) {
           deleteLink('berth0');
           removeCgroup('/berth');
+          // The agent's service proxy and NetworkPolicy tables outlive it (as kube-proxy's rules do).
+          for (const [family, table] of [
+            ['ip', 'berth'],
+            ['inet', 'berth-netpol'],
+          ])
+            spawnSync('nft', ['delete', 'table', family!, table!], { stdio: 'ignore' });
         }
         rmSync(dir, { recursive: true, force: true });
       }

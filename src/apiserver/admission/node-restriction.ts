@@ -7,13 +7,15 @@
  * - create only mirror pods (kubernetes.io/config.mirror annotation) bound to itself, owned by
  *   nothing but its own Node and referencing no Secrets, ConfigMaps or claims;
  * - update the status of, and delete, only pods bound to itself;
- * - write only its own Lease in kube-node-lease.
+ * - write only its own Lease in kube-node-lease;
+ * - write only its own kube-system/kube-dns-NODE EndpointSlice, as an endpoint of kube-dns.
  * Messages follow Kubernetes' wording. Requests from users that are not nodes pass untouched.
  */
 import type { KubeObject } from '../../api/object.ts';
 import { isObject } from '../../api/object.ts';
 import { nodeLeaseNamespace, nodeNameOf } from '../authz/node-authorizer.ts';
 import { podReferences } from '../authz/pod-references.ts';
+import { kubeDnsName, kubeDnsNamespace, kubeDnsSliceName } from '../../dns/kube-dns.ts';
 import { admissionForbidden } from './forbidden.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.ts';
 
@@ -130,6 +132,14 @@ function checkLease(a: AdmissionAttributes, node: string): void {
     throw admissionForbidden(a, 'can only access node lease with the same name as the requesting node');
 }
 
+/** A node writes only its own kube-dns EndpointSlice, and only as an endpoint of kube-dns. */
+function checkDnsSlice(a: AdmissionAttributes, node: string): void {
+  if (a.namespace !== kubeDnsNamespace || a.name !== kubeDnsSliceName(node))
+    throw admissionForbidden(a, `node "${node}" may only write EndpointSlice "${kubeDnsSliceName(node)}"`);
+  if (a.obj && labels(a.obj)['kubernetes.io/service-name'] !== kubeDnsName)
+    throw admissionForbidden(a, `node "${node}" may only publish endpoints of Service "${kubeDnsName}"`);
+}
+
 /** The NodeRestriction admission plugin. */
 export function nodeRestriction(): AdmissionPlugin {
   return {
@@ -141,6 +151,7 @@ export function nodeRestriction(): AdmissionPlugin {
       if (group === '' && resource === 'nodes') return checkNode(a, node);
       if (group === '' && resource === 'pods') return checkPod(a, node);
       if (group === 'coordination.k8s.io' && resource === 'leases') return checkLease(a, node);
+      if (group === 'discovery.k8s.io' && resource === 'endpointslices') return checkDnsSlice(a, node);
     },
   };
 }

@@ -218,6 +218,11 @@ export function nodeRules(): PolicyRule[] {
     rule(['update', 'patch'], [''], ['pods/status']),
     rule(['create'], [''], ['pods/eviction']),
     rule(read, ['discovery.k8s.io'], ['endpointslices']),
+    // The agent's service proxy allocates LoadBalancer addresses; its NetworkPolicy controller
+    // reads policies and namespace labels.
+    rule(['update', 'patch'], [''], ['services/status']),
+    rule(read, ['networking.k8s.io'], ['networkpolicies']),
+    rule(read, [''], ['namespaces']),
     rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], [''], ['serviceaccounts/token']),
     rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),

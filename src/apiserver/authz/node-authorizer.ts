@@ -9,7 +9,9 @@
  *   PersistentVolumes bound to those claims (get only);
  * - the service account of a pod bound to it (get, and create of its TokenRequests), and the
  *   imagePullSecrets that service account names;
- * - events, services, endpoints(lices), CSRs and reviews through the static system:node rules.
+ * - its own EndpointSlice behind kube-system/kube-dns (the DNS server its agent runs);
+ * - events, services, endpoints(lices), network policies, namespaces, CSRs and reviews through the
+ *   static system:node rules (the agent hosts the service proxy and NetworkPolicy enforcement).
  * Bindings are read from the API's watch caches (spec.nodeName of pods). Users that are not nodes get
  * no opinion here (RBAC may still allow them).
  *
@@ -21,6 +23,7 @@ import type { KubeObject } from '../../api/object.ts';
 import type { UserInfo } from '../authn/user.ts';
 import { namespacePrefix, objectKey, resourcePrefix } from '../registry/keys.ts';
 import type { Attributes, Authorizer, Decision } from './authorizer.ts';
+import { kubeDnsNamespace, kubeDnsSliceName } from '../../dns/kube-dns.ts';
 import { nodeRules } from './bootstrap-policy.ts';
 import { podReferences } from './pod-references.ts';
 import type { CacheSource } from './rbac.ts';
@@ -71,6 +74,8 @@ export class NodeAuthorizer implements Authorizer {
     if (group === '' && resource === 'serviceaccounts' && sub === 'token') return this.token(a, node);
     if (group === '' && resource === 'serviceaccounts' && !sub && a.verb === 'get')
       return this.serviceAccount(a, node);
+    if (group === 'discovery.k8s.io' && resource === 'endpointslices' && !read.includes(a.verb))
+      return this.dnsSlice(a, node);
     if (resource === 'events' && (group === '' || group === 'events.k8s.io')) {
       return ['create', 'update', 'patch'].includes(a.verb) && !sub ? yes('node writes events') : no;
     }
@@ -86,6 +91,17 @@ export class NodeAuthorizer implements Authorizer {
     if (sub === '' && ['update', 'patch'].includes(a.verb)) return yes('own node');
     if (sub === 'status' && ['get', 'update', 'patch'].includes(a.verb)) return yes('own node status');
     return no;
+  }
+
+  /**
+   * Writes to the EndpointSlice its DNS server publishes behind kube-dns (kube-system/kube-dns-NODE;
+   * create carries no name here, NodeRestriction admission checks it).
+   */
+  private dnsSlice(a: Attributes, node: string): Decision {
+    if (a.namespace !== kubeDnsNamespace || a.subresource) return no;
+    if (a.verb === 'create' && !a.name) return yes('node publishes its DNS endpoint');
+    if (a.name !== kubeDnsSliceName(node)) return no;
+    return ['create', 'update', 'patch', 'delete'].includes(a.verb) ? yes('own kube-dns EndpointSlice') : no;
   }
 
   private lease(a: Attributes, node: string): Decision {

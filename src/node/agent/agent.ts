@@ -28,6 +28,7 @@ import {
   statusDigest,
   type NodeCondition,
   type NodeStatusInput,
+  type PressureReport,
 } from './node-status.ts';
 import { noRuntime, type RuntimeInfo } from './runtime.ts';
 import { kubeletVersion } from './version.ts';
@@ -54,6 +55,11 @@ export interface AgentContext {
    * that learns it only once listening (port 0); the Node status is posted at once.
    */
   setKubeletPort?(port: number): void;
+  /**
+   * Reports MemoryPressure / DiskPressure as the eviction manager decides them (replacing the
+   * host-threshold check in node-status.ts); the Node status is posted at once when it changed.
+   */
+  setPressure?(p: PressureReport): void;
 }
 
 /** Something that runs on the node once it is registered (the pod sync loop, networking, proxy). */
@@ -102,6 +108,7 @@ export class Agent {
   private lastPosted = { digest: '', at: 0 };
   private running = false;
   private kubeletPort: number | undefined;
+  private pressure: PressureReport | undefined;
 
   constructor(o: AgentOptions) {
     this.o = o;
@@ -192,6 +199,16 @@ export class Agent {
           ),
         );
       },
+      setPressure: (p) => {
+        if (JSON.stringify(p) === JSON.stringify(this.pressure)) return;
+        this.pressure = { ...p };
+        this.syncStatus().catch((err: unknown) =>
+          this.log.warn(
+            { err, node: this.nodeName },
+            'posting node pressure failed; the next heartbeat retries',
+          ),
+        );
+      },
     };
   }
 
@@ -225,6 +242,7 @@ export class Agent {
       nodeIP: this.o.nodeIP,
       hostnameOverride: this.nodeName,
       kubeletPort: this.kubeletPort,
+      pressure: this.pressure,
     };
   }
 

@@ -81,6 +81,19 @@ test('conditions follow the host', () => {
       { MemoryPressure: 'False', DiskPressure: 'False', PIDPressure: 'True', Ready: 'True' },
     ],
     [
+      "the eviction manager's verdict replaces the host check",
+      input(
+        { memAvailableBytes: 50 * 1024 * 1024 },
+        { pressure: { MemoryPressure: false, DiskPressure: true } },
+      ),
+      { MemoryPressure: 'False', DiskPressure: 'True', PIDPressure: 'False', Ready: 'True' },
+    ],
+    [
+      'a condition the eviction manager does not decide still follows the host',
+      input({ storageAvailableBytes: 5 * GiB }, { pressure: { MemoryPressure: true } }),
+      { MemoryPressure: 'True', DiskPressure: 'True', PIDPressure: 'False', Ready: 'True' },
+    ],
+    [
       'runtime down',
       input({}, { runtimeReady: false, runtimeMessage: 'socket missing' }),
       { MemoryPressure: 'False', DiskPressure: 'False', PIDPressure: 'False', Ready: 'False' },

@@ -40,6 +40,18 @@ export interface NodeStatusInput {
   hostnameOverride?: string;
   /** The port of the agent's HTTPS endpoint (logs, exec, port-forward) the API server dials (10250). */
   kubeletPort?: number;
+  /**
+   * The eviction manager's verdict (src/node/eviction): a condition named here is True/False as
+   * given instead of from the host thresholds above (it applies --eviction-hard and the transition
+   * period).
+   */
+  pressure?: PressureReport;
+}
+
+/** MemoryPressure / DiskPressure as decided by the eviction manager; a missing key: not decided. */
+export interface PressureReport {
+  MemoryPressure?: boolean;
+  DiskPressure?: boolean;
 }
 
 const kib = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
@@ -86,10 +98,11 @@ type ConditionCore = Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message
 /** The four conditions as the host is now (without timestamps). */
 export function currentConditions(i: NodeStatusInput): ConditionCore[] {
   const h = i.host;
-  const memLow = h.memAvailableBytes < thresholds.memoryAvailableBytes;
+  const memLow = i.pressure?.MemoryPressure ?? h.memAvailableBytes < thresholds.memoryAvailableBytes;
   const diskLow =
-    h.storageTotalBytes > 0 &&
-    h.storageAvailableBytes / h.storageTotalBytes < thresholds.storageAvailableFraction;
+    i.pressure?.DiskPressure ??
+    (h.storageTotalBytes > 0 &&
+      h.storageAvailableBytes / h.storageTotalBytes < thresholds.storageAvailableFraction);
   const pidsLow = h.pidMax > 0 && h.pids / h.pidMax > thresholds.pidUsedFraction;
   return [
     memLow

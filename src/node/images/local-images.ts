@@ -47,14 +47,18 @@ export function ensureLocalImages(opts: EnsureLocalImagesOptions = {}): LocalIma
   const stamp = recipeInputsHash(busybox);
   mkdirSync(cacheDir, { recursive: true });
   return {
-    pause: ensureOne(join(cacheDir, 'pause'), stamp, opts.force, () => pauseRecipe(busybox)),
-    busybox: ensureOne(join(cacheDir, 'busybox'), stamp, opts.force, () => busyboxRecipe(busybox)),
+    pause: ensureLayout(join(cacheDir, 'pause'), stamp, opts.force, () => pauseRecipe(busybox)),
+    busybox: ensureLayout(join(cacheDir, 'busybox'), stamp, opts.force, () => busyboxRecipe(busybox)),
   };
 }
 
 const STAMP_FILE = '.berth-build.json';
 
-function ensureOne(
+/**
+ * The layout in `dir` when its saved stamp equals `stamp` (and not `force`); otherwise writes
+ * `recipe()` there and saves the stamp. The stamp is whatever identifies the recipe's inputs.
+ */
+export function ensureLayout(
   dir: string,
   stamp: string,
   force: boolean | undefined,

@@ -38,6 +38,8 @@ export interface ImageRecipe {
   config: ImageProcessConfig;
   /** A line for the config's history (what built the layer). */
   createdBy: string;
+  /** Every file's mtime and the config's `created`, in seconds (SOURCE_DATE_EPOCH; default 0). */
+  epoch?: number;
 }
 
 /** Where an image was written and its digests. */
@@ -74,11 +76,11 @@ export function refTag(ref: string): string {
  * in, so a reader never sees half a layout) and returns its digests.
  */
 export function writeOciLayout(dir: string, recipe: ImageRecipe): BuiltImage {
-  const layerTar = writeTar(recipe.entries);
+  const layerTar = writeTar(recipe.entries, { mtime: recipe.epoch ?? 0 });
   const diffId = sha256(layerTar);
   const layer = gzipSync(layerTar, { level: 9 });
   const layerDigest = sha256(layer);
-  const created = '1970-01-01T00:00:00Z';
+  const created = new Date((recipe.epoch ?? 0) * 1000).toISOString().replace('.000Z', 'Z');
   const platform = { architecture: ociArch(), os: 'linux' };
   const config = Buffer.from(
     JSON.stringify({

@@ -1,6 +1,7 @@
 /**
- * `berth netpol`: NetworkPolicy enforcement as its own process, for nodes whose agent does not host
- * it yet and for debugging. `--cleanup` removes the table and exits.
+ * `berth netpol`: NetworkPolicy enforcement as its own process, for debugging and for hosts without
+ * a node agent (agents run it themselves: src/node/netpol/worker.ts). `--cleanup` removes the table
+ * and exits.
  */
 import { Client } from '../../client/client.ts';
 import { httpTransport } from '../../client/http.ts';

@@ -74,6 +74,8 @@ interface PodState {
   message?: string;
   lastWritten?: PodStatus;
   terminalDone?: boolean;
+  /** Set when the eviction manager evicted the pod: it is terminal from then on. */
+  evicted?: Evicted;
   podIP?: { sandboxId: string; ip: string };
 }
 
@@ -114,7 +116,7 @@ export class PodSyncer {
 
     let rt = await observePod(this.d.cri, this.d.nodeName, uid);
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') {
+    if (phase === 'Succeeded' || phase === 'Failed' || st.evicted) {
       await this.stopTerminal(pod, rt, st);
       return wakeIn * 6;
     }
@@ -347,6 +349,7 @@ export class PodSyncer {
       startTime: st.startTime,
       message: st.message,
     });
+    if (st.evicted) evictedStatus(status, st.evicted);
     if (
       sameStatus(status, pod.status) ||
       (st.lastWritten && sameStatus(status, st.lastWritten) && pod.status?.phase === status.phase)
@@ -382,6 +385,27 @@ export class PodSyncer {
     this.d.probes.removePod(uid);
     this.d.volumes.tearDown(uid);
     st.terminalDone = true;
+  }
+
+  /**
+   * Eviction by this node (the eviction manager, under resource pressure): the pod's containers are
+   * stopped within `graceSeconds` and its status becomes phase Failed with `reason` (Evicted) and
+   * `message`, plus a DisruptionTarget condition; from then on it is a terminal pod (never restarted).
+   */
+  async evict(pod: RPod, reason: string, message: string, graceSeconds: number): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    const st = this.state(uid);
+    const ev: Evicted = (st.evicted ??= { reason, message, at: rfc3339(this.d.clock.now()), stopped: [] });
+    this.event(pod, 'Warning', reason, message);
+    const running = await observePod(this.d.cri, this.d.nodeName, uid);
+    const victims = [...running.containers.values()]
+      .map((l) => l[0])
+      .filter((c): c is RuntimeContainer => c?.state === 'CONTAINER_RUNNING');
+    ev.stopped.push(...victims.map((c) => c.id));
+    await Promise.all(victims.map((c) => this.stopContainer(c.id, graceSeconds)));
+    const rt = await observePod(this.d.cri, this.d.nodeName, uid);
+    await this.writeStatus(pod, rt, st, true);
+    await this.stopTerminal(pod, rt, st);
   }
 
   /**
@@ -477,6 +501,38 @@ interface StartContext {
   volumes: Map<string, MountedVolume>;
   st: PodState;
   wake: (ms: number) => void;
+}
+
+/** Why and when a pod was evicted, and the containers the eviction stopped. */
+interface Evicted {
+  reason: string;
+  message: string;
+  at: string;
+  stopped: string[];
+}
+
+/**
+ * Turns a computed status into an evicted pod's: phase Failed, the reason and message, a
+ * DisruptionTarget condition, and the containers the eviction stopped terminated with that reason
+ * (so `kubectl get` shows Evicted rather than the exit code's Error).
+ */
+function evictedStatus(status: PodStatus, e: Evicted): void {
+  for (const cs of status.containerStatuses ?? []) {
+    const t = cs.state.terminated;
+    if (t && e.stopped.some((id) => cs.containerID?.endsWith(id))) t.reason = e.reason;
+  }
+  status.phase = 'Failed';
+  status.reason = e.reason;
+  status.message = e.message;
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+  conditions.push({
+    type: 'DisruptionTarget',
+    status: 'True',
+    reason: 'TerminationByKubelet',
+    message: e.message,
+    lastTransitionTime: e.at,
+  });
+  status.conditions = conditions;
 }
 
 function restartPolicy(pod: RPod): string {

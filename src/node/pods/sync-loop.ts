@@ -99,6 +99,13 @@ export interface PodSyncLoopOptions {
   removeCgroup?: (path: string) => void;
 }
 
+interface Eviction {
+  message: string;
+  graceSeconds: number;
+  resolve: (done: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 /** The pod sync loop; see the file comment. */
 export class PodSyncLoop {
   readonly name = 'pods';
@@ -118,6 +125,7 @@ export class PodSyncLoop {
   private stopped = false;
   private staticPods: StaticPods | undefined;
   private imageGC: ImageGC | undefined;
+  private readonly evictions = new Map<string, Eviction>();
 
   constructor(o: PodSyncLoopOptions) {
     this.o = o;
@@ -267,6 +275,8 @@ export class PodSyncLoop {
     this.imageGC?.stop();
     await this.staticPods?.stop();
     this.queue?.shutDown();
+    for (const e of this.evictions.values()) e.resolve(false);
+    this.evictions.clear();
     this.probes?.stopAll();
     await this.informer?.stop();
     await Promise.all(this.workers);
@@ -276,6 +286,20 @@ export class PodSyncLoop {
   /** Pods the loop currently knows, by uid. */
   knownPods(): RPod[] {
     return [...this.pods.values()];
+  }
+
+  /**
+   * Evicts pod `uid` (see PodSyncer.evict), serialized with its syncs through the work queue.
+   * Resolves false when the loop does not run the pod (or is stopping), true once it is evicted.
+   */
+  evictPod(uid: string, message: string, graceSeconds = 0): Promise<boolean> {
+    const pod = this.pods.get(uid);
+    if (!pod || !this.queue || this.stopped) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      this.evictions.get(uid)?.resolve(false);
+      this.evictions.set(uid, { message, graceSeconds, resolve, reject });
+      this.queue!.add(uid);
+    });
   }
 
   private observe(p: RPod): void {
@@ -317,6 +341,14 @@ export class PodSyncLoop {
       try {
         const pod = this.pods.get(uid);
         let next: number | undefined;
+        const eviction = this.evictions.get(uid);
+        this.evictions.delete(uid);
+        if (eviction && pod && !pod.metadata.deletionTimestamp) {
+          await this.syncer!.evict(pod, 'Evicted', eviction.message, eviction.graceSeconds).then(
+            () => eviction.resolve(true),
+            (err: unknown) => (eviction.reject(err), Promise.reject(err)),
+          );
+        } else eviction?.resolve(false);
         if (!pod) await this.syncer!.cleanup(uid);
         else if (pod.metadata.deletionTimestamp) {
           await this.syncer!.terminate(pod);

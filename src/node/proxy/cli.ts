@@ -1,6 +1,7 @@
 /**
- * `berth proxy`: the service proxy as its own process, for nodes whose agent does not host it yet
- * and for debugging. `--cleanup` removes the proxy's nft table and exits.
+ * `berth proxy`: the service proxy as its own process, for debugging and for hosts without a node
+ * agent (agents run it themselves: src/node/proxy/worker.ts). `--cleanup` removes the proxy's nft
+ * table and exits.
  */
 import { Client } from '../../client/client.ts';
 import { httpTransport } from '../../client/http.ts';
