@@ -257,6 +257,22 @@ describe('kubectl describe, edit, label, annotate, patch, scale, set image', { s
     assert.match(stale, /Expected replicas to be 2, was 4/);
     assert.equal(await jp(k, 'deploy/sc', '{.spec.replicas}'), '4');
     assert.match(await k.fails(['scale', 'deploy/sc', '-n', ns, '--replicas=-1']), /replicas/);
+    // JSON patches of the scale subresource: applied, or refused as the client's error (never a 500).
+    const scalePatch = (p: string) => [
+      'patch',
+      'deploy/sc',
+      '-n',
+      ns,
+      '--subresource=scale',
+      '--type=json',
+      '-p',
+      p,
+    ];
+    await k.ok(scalePatch('[{"op":"replace","path":"/spec/replicas","value":2}]'));
+    assert.equal(await jp(k, 'deploy/sc', '{.spec.replicas}'), '2');
+    const malformed = await k.fails(scalePatch('{"op":"replace"}'));
+    assert.match(malformed, /the server rejected our request due to an error in our request/);
+    assert.doesNotMatch(malformed, /Internal error/);
   });
 
   test('set image changes one container image', async (t) => {

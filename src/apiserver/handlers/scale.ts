@@ -9,6 +9,7 @@ import { isObject, type KubeObject } from '../../api/object.ts';
 import { applyJsonPatch } from '../../api/patch/jsonpatch.ts';
 import { mergePatch } from '../../api/patch/mergepatch.ts';
 import { decodeBody, parseJson, patchTypeOf, readBody } from '../http/body.ts';
+import { rejectedPatch } from '../registry/patch.ts';
 import { writeJson } from '../http/respond.ts';
 import type { ResourceRequest } from '../request-info.ts';
 import { requestContext, type ResourceHandlerContext } from './resource.ts';
@@ -92,10 +93,12 @@ export async function handleScale(
       const rv = isObject(input) && isObject(input.metadata) ? input.metadata.resourceVersion : undefined;
       if (rv !== undefined && rv !== cur.metadata.resourceVersion)
         throw conflictModified(kind.resource, kind.group, info.name);
-    } else if (patchType === 'json') {
-      want = applyJsonPatch(current, input);
-    } else if (patchType === 'merge' || patchType === 'strategic') {
-      want = mergePatch(current, input);
+    } else if (patchType === 'json' || patchType === 'merge' || patchType === 'strategic') {
+      try {
+        want = patchType === 'json' ? applyJsonPatch(current, input) : mergePatch(current, input);
+      } catch (err) {
+        throw rejectedPatch(err);
+      }
     } else {
       throw badRequest('unsupported patch type for scale');
     }

@@ -32,13 +32,18 @@ function applyPatch(rs: ResourceStore, type: PatchType, cur: KubeObject, patch: 
         throw badRequest(`patch type ${type} is not supported here`);
     }
   } catch (err) {
-    if (err instanceof StatusError) throw err;
-    throw new StatusError(
-      422,
-      'Invalid',
-      `the server rejected our request due to an error in our request: ${(err as Error).message}`,
-    );
+    throw rejectedPatch(err);
   }
+}
+
+/** A patch that could not be applied (malformed, or a failed test/remove): 422, as Kubernetes answers. */
+export function rejectedPatch(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  return new StatusError(
+    422,
+    'Invalid',
+    `the server rejected our request due to an error in our request: ${(err as Error).message}`,
+  );
 }
 
 export async function patchObject(
