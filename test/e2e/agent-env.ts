@@ -24,7 +24,7 @@ import {
 import { ensureLocalImages } from '../../src/node/images/local-images.ts';
 import { PodSyncLoop, type PodSyncLoopOptions } from '../../src/node/pods/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
-import { StreamsWorker } from '../../src/node/streams/worker.ts';
+import { StreamsWorker, type StreamsWorkerOptions } from '../../src/node/streams/worker.ts';
 import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -54,6 +54,8 @@ export interface AgentEnvOptions {
    * free loopback port, published in the Node status before startAgentEnv returns.
    */
   streams?: boolean;
+  /** The streams worker's CPU/memory collection window (GET /stats/summary), when `streams` is on. */
+  stats?: StreamsWorkerOptions['stats'];
 }
 
 /** Starts the server, containerd and the in-process agent for node `nodeName`. */
@@ -131,7 +133,13 @@ export async function startAgentEnv(
       });
       nodeTransport = httpTransport(identity.kubeconfig, { maxSockets: Infinity });
       agentClient = new Client(nodeTransport);
-      streams = new StreamsWorker({ cri, caCert: identity.kubeconfig.caCert!, host: '127.0.0.1', port: 0 });
+      streams = new StreamsWorker({
+        cri,
+        caCert: identity.kubeconfig.caCert!,
+        host: '127.0.0.1',
+        port: 0,
+        ...(envOptions.stats !== undefined ? { stats: envOptions.stats } : {}),
+      });
     }
     agent = new Agent({
       client: agentClient,

@@ -10,32 +10,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from '../../src/client/client.ts';
-import { httpTransport, type HttpTransport } from '../../src/client/http.ts';
-import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
-import { silentLogger } from '../../src/client/logger.ts';
-import { Agent } from '../../src/node/agent/agent.ts';
-import { CriClient } from '../../src/node/cri/index.ts';
-import {
-  cidrContains,
-  ContainerdSupervisor,
-  deleteLink,
-  mountsUnder,
-  removeCgroup,
-  runtimePreflightMessage,
-  shimPids,
-  unmountUnder,
-} from '../../src/node/containerd/index.ts';
-import { ensureLocalImages } from '../../src/node/images/local-images.ts';
-import { PodSyncLoop } from '../../src/node/pods/index.ts';
+import type { Client } from '../../src/client/client.ts';
+import type { CriClient } from '../../src/node/cri/index.ts';
+import { cidrContains, mountsUnder, runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { KubectlSession } from '../helpers/kubectl.ts';
+import { startAgentEnv, type AgentEnv } from './agent-env.ts';
 
 const skip = runtimePreflightMessage() ?? e2eSkip();
 const node = 'node-e2e';
@@ -44,37 +28,15 @@ describe(
   'pod sync loop (real containerd + berth server + kubectl)',
   { skip: skip || false, timeout: 120_000 },
   () => {
-    const tag = randomBytes(3).toString('hex');
-    const podCidr = `10.198.${randomBytes(1)[0]}.0/24`;
-    const bridge = `bp${tag}`;
-    const cgroupRoot = `/berth-e2e-${tag}`;
-    let server: TestServer;
-    let transport: HttpTransport;
+    let env: AgentEnv;
     let client: Client;
-    let dir: string;
-    let sup: ContainerdSupervisor;
     let cri: CriClient;
-    let agent: Agent;
-    let loop: PodSyncLoop;
     let k: KubectlSession;
+    let dir: string;
+    let podCidr: string;
 
     const pods = () => client.resource<Pod>('', 'v1', 'pods');
-
-    async function waitPod(
-      name: string,
-      ok: (p: Pod) => boolean,
-      what: string,
-      timeoutMs = 30_000,
-    ): Promise<Pod> {
-      const until = Date.now() + timeoutMs;
-      let last: Pod | undefined;
-      while (Date.now() < until) {
-        last = await pods().get('default', name);
-        if (ok(last)) return last;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`pod ${name}: ${what} not reached; status: ${JSON.stringify(last?.status, null, 1)}`);
-    }
+    const waitPod: AgentEnv['waitPod'] = (...args) => env.waitPod(...args);
 
     const containerId = (p: Pod, name: string): string =>
       (p.status?.containerStatuses?.find((c) => c.name === name)?.containerID ?? '').replace(
@@ -88,75 +50,12 @@ describe(
     }
 
     before(async () => {
-      server = await startServer();
-      const kc = await loadKubeconfig(server.kubeconfig);
-      transport = httpTransport(kc, { maxSockets: Infinity });
-      client = new Client(transport);
-      k = kubectlSession(undefined, server.kubeconfig);
-      dir = mkdtempSync('/tmp/berth-agent-pods-');
-      const images = ensureLocalImages();
-      sup = new ContainerdSupervisor({
-        dataDir: dir,
-        podCidr,
-        bridge,
-        networkName: `berth-${tag}`,
-        images: [images.pause, images.busybox],
-        backoffInitialMs: 50,
-      });
-      await sup.start();
-      cri = new CriClient({ endpoint: sup.endpoint, requestTimeoutMs: 30_000 });
-      loop = new PodSyncLoop({
-        cri,
-        cgroupRoot,
-        crashBackoff: { initialMs: 1_000 },
-        resyncIntervalMs: 1_000,
-        nodeIP: '127.0.0.1',
-      });
-      agent = new Agent({
-        client,
-        nodeName: node,
-        dataDir: dir,
-        log: silentLogger,
-        runtime: {
-          version: async () => `containerd://${(await cri.version()).runtime_version}`,
-          status: async () => ({ ready: true }),
-        },
-        workers: [loop],
-      });
-      await agent.start();
-      // Pods of this test run under the default service account; wait for its controller.
-      const until = Date.now() + 20_000;
-      while ((await k.run(['get', 'serviceaccount', 'default'])).code !== 0 && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 200));
+      env = await startAgentEnv(node);
+      ({ client, cri, k, dir, podCidr } = env);
     });
 
     after(async () => {
-      try {
-        await agent?.stop();
-      } catch {
-        // reported by the tests
-      }
-      try {
-        for (const s of (await cri?.listPodSandbox()) ?? []) {
-          await cri.stopPodSandbox(s.id).catch(() => {});
-          await cri.removePodSandbox(s.id).catch(() => {});
-        }
-      } catch {
-        // containerd already gone
-      }
-      cri?.close();
-      await sup?.stop();
-      for (const pid of dir ? shimPids(join(dir, 'containerd', 'containerd.sock')) : [])
-        process.kill(pid, 'SIGKILL');
-      if (dir) {
-        unmountUnder(dir);
-        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      }
-      deleteLink(bridge);
-      removeCgroup(cgroupRoot);
-      transport?.close();
-      await k?.close();
-      await server?.stop();
+      await env?.stop();
     });
 
     test('pods run, report status, restart, probe and read config', async () => {

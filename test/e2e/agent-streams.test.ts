@@ -14,28 +14,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client } from '../../src/client/client.ts';
-import { httpTransport, type HttpTransport } from '../../src/client/http.ts';
 import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
-import { silentLogger } from '../../src/client/logger.ts';
-import { Agent } from '../../src/node/agent/agent.ts';
-import { ensureNodeIdentity } from '../../src/node/agent/node-identity.ts';
-import { CriClient } from '../../src/node/cri/index.ts';
-import {
-  ContainerdSupervisor,
-  deleteLink,
-  removeCgroup,
-  runtimePreflightMessage,
-  shimPids,
-  unmountUnder,
-} from '../../src/node/containerd/index.ts';
-import { ensureLocalImages } from '../../src/node/images/local-images.ts';
-import { PodSyncLoop } from '../../src/node/pods/index.ts';
+import { runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
-import { StreamsWorker } from '../../src/node/streams/worker.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { kubectlPath, kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
-import { freePort, startServer, type TestServer } from '../helpers/server.ts';
+import { kubectlPath, type KubectlSession } from '../helpers/kubectl.ts';
+import { freePort, type TestServer } from '../helpers/server.ts';
+import { startAgentEnv, type AgentEnv } from './agent-env.ts';
 
 const skip = runtimePreflightMessage() ?? e2eSkip();
 const node = 'node-streams';
@@ -44,99 +29,19 @@ describe(
   'pod streams: kubectl logs/exec/attach/port-forward/cp (real containerd)',
   { skip: skip || false, timeout: 180_000 },
   () => {
-    const tag = randomBytes(3).toString('hex');
-    const podCidr = `10.197.${randomBytes(1)[0]}.0/24`;
-    const bridge = `bs${tag}`;
-    const cgroupRoot = `/berth-e2e-${tag}`;
+    let env: AgentEnv;
     let server: TestServer;
-    let transport: HttpTransport;
-    let admin: Client;
-    let dir: string;
-    let sup: ContainerdSupervisor;
-    let cri: CriClient;
-    let agent: Agent;
-    let streams: StreamsWorker;
     let k: KubectlSession;
 
-    const pods = () => admin.resource<Pod>('', 'v1', 'pods');
-
-    async function waitPod(
-      name: string,
-      ok: (p: Pod) => boolean,
-      what: string,
-      timeoutMs = 30_000,
-    ): Promise<Pod> {
-      const until = Date.now() + timeoutMs;
-      let last: Pod | undefined;
-      while (Date.now() < until) {
-        last = await pods().get('default', name);
-        if (ok(last)) return last;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`pod ${name}: ${what} not reached; status: ${JSON.stringify(last?.status, null, 1)}`);
-    }
+    const pods = () => env.client.resource<Pod>('', 'v1', 'pods');
+    const waitPod: AgentEnv['waitPod'] = (...args) => env.waitPod(...args);
     const running = (p: Pod) => p.status?.containerStatuses?.every((c) => c.state?.running) === true;
 
     before(async () => {
-      server = await startServer();
-      const adminKc = await loadKubeconfig(server.kubeconfig);
-      transport = httpTransport(adminKc, { maxSockets: Infinity });
-      admin = new Client(transport);
-      k = kubectlSession(undefined, server.kubeconfig);
-      dir = mkdtempSync('/tmp/berth-agent-streams-');
-      // The agent runs as the node itself: the kubelet-serving CSR must come from system:node:NAME.
-      const identity = await ensureNodeIdentity({
-        nodeName: node,
-        dataDir: dir,
-        bootstrap: { kind: 'kubeconfig', kubeconfig: adminKc },
-      });
-      const nodeTransport = httpTransport(identity.kubeconfig, { maxSockets: Infinity });
-      const images = ensureLocalImages();
-      sup = new ContainerdSupervisor({
-        dataDir: dir,
-        podCidr,
-        bridge,
-        networkName: `berth-${tag}`,
-        images: [images.pause, images.busybox],
-        backoffInitialMs: 50,
-      });
-      await sup.start();
-      cri = new CriClient({ endpoint: sup.endpoint, requestTimeoutMs: 30_000 });
-      const loop = new PodSyncLoop({
-        cri,
-        cgroupRoot,
-        crashBackoff: { initialMs: 1_000 },
-        resyncIntervalMs: 1_000,
-        nodeIP: '127.0.0.1',
-      });
-      streams = new StreamsWorker({ cri, caCert: identity.kubeconfig.caCert!, host: '127.0.0.1', port: 0 });
-      agent = new Agent({
-        client: new Client(nodeTransport),
-        nodeName: node,
-        dataDir: dir,
-        nodeIP: '127.0.0.1',
-        log: silentLogger,
-        runtime: {
-          version: async () => `containerd://${(await cri.version()).runtime_version}`,
-          status: async () => ({ ready: true }),
-        },
-        workers: [loop, streams],
-      });
-      after(() => nodeTransport.close());
-      await agent.start();
-      const addr = await streams.ready();
-      // The port is published in the Node status before the API server can reach the agent.
-      const until = Date.now() + 20_000;
-      for (;;) {
-        const n = await admin.resource('', 'v1', 'nodes').get(undefined, node);
-        const port = (n.status as { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } })
-          .daemonEndpoints?.kubeletEndpoint?.Port;
-        if (port === addr.port) break;
-        if (Date.now() > until) throw new Error(`node never published port ${addr.port} (has ${port})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      while ((await k.run(['get', 'serviceaccount', 'default'])).code !== 0 && Date.now() < until + 20_000)
-        await new Promise((r) => setTimeout(r, 200));
+      // The agent runs as the node itself, serving streams with a kubelet-serving certificate.
+      env = await startAgentEnv(node, {}, { streams: true });
+      server = env.server;
+      k = env.k;
       await pods().create(
         'default',
         pod('logger', {
@@ -195,32 +100,7 @@ describe(
     });
 
     after(async () => {
-      try {
-        await agent?.stop();
-      } catch {
-        // reported by the tests
-      }
-      try {
-        for (const s of (await cri?.listPodSandbox()) ?? []) {
-          await cri.stopPodSandbox(s.id).catch(() => {});
-          await cri.removePodSandbox(s.id).catch(() => {});
-        }
-      } catch {
-        // containerd already gone
-      }
-      cri?.close();
-      await sup?.stop();
-      for (const pid of dir ? shimPids(join(dir, 'containerd', 'containerd.sock')) : [])
-        process.kill(pid, 'SIGKILL');
-      if (dir) {
-        unmountUnder(dir);
-        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      }
-      deleteLink(bridge);
-      removeCgroup(cgroupRoot);
-      transport?.close();
-      await k?.close();
-      await server?.stop();
+      await env?.stop();
     });
 
     test('the agent serves with a kubelet-serving certificate issued through a CSR', async () => {

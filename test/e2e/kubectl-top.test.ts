@@ -8,31 +8,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from '../../src/client/client.ts';
-import { httpTransport, type HttpTransport } from '../../src/client/http.ts';
-import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
-import { silentLogger } from '../../src/client/logger.ts';
-import { Agent } from '../../src/node/agent/agent.ts';
-import { ensureNodeIdentity } from '../../src/node/agent/node-identity.ts';
-import { CriClient } from '../../src/node/cri/index.ts';
-import {
-  ContainerdSupervisor,
-  deleteLink,
-  removeCgroup,
-  runtimePreflightMessage,
-  shimPids,
-  unmountUnder,
-} from '../../src/node/containerd/index.ts';
-import { ensureLocalImages } from '../../src/node/images/local-images.ts';
-import { PodSyncLoop } from '../../src/node/pods/index.ts';
+import type { Client } from '../../src/client/client.ts';
+import { runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
-import { StreamsWorker } from '../../src/node/streams/worker.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { KubectlSession } from '../helpers/kubectl.ts';
+import { startAgentEnv, type AgentEnv } from './agent-env.ts';
 
 const skip = runtimePreflightMessage() ?? e2eSkip();
 const node = 'node-top';
@@ -65,17 +46,8 @@ describe(
   'kubectl top and the metrics API (real containerd)',
   { skip: skip || false, timeout: 240_000 },
   () => {
-    const tag = randomBytes(3).toString('hex');
-    const podCidr = `10.196.${randomBytes(1)[0]}.0/24`;
-    const bridge = `bt${tag}`;
-    const cgroupRoot = `/berth-e2e-${tag}`;
-    let server: TestServer;
-    let transport: HttpTransport;
+    let env: AgentEnv;
     let admin: Client;
-    let dir: string;
-    let sup: ContainerdSupervisor;
-    let cri: CriClient;
-    let agent: Agent;
     let k: KubectlSession;
 
     const pods = () => admin.resource<Pod>('', 'v1', 'pods');
@@ -93,52 +65,10 @@ describe(
     }
 
     before(async () => {
-      server = await startServer();
-      const adminKc = await loadKubeconfig(server.kubeconfig);
-      transport = httpTransport(adminKc, { maxSockets: Infinity });
-      admin = new Client(transport);
-      k = kubectlSession(undefined, server.kubeconfig);
-      dir = mkdtempSync('/tmp/berth-kubectl-top-');
-      const identity = await ensureNodeIdentity({
-        nodeName: node,
-        dataDir: dir,
-        bootstrap: { kind: 'kubeconfig', kubeconfig: adminKc },
-      });
-      const nodeTransport = httpTransport(identity.kubeconfig, { maxSockets: Infinity });
-      const images = ensureLocalImages();
-      sup = new ContainerdSupervisor({
-        dataDir: dir,
-        podCidr,
-        bridge,
-        networkName: `berth-${tag}`,
-        images: [images.pause, images.busybox],
-        backoffInitialMs: 50,
-      });
-      await sup.start();
-      cri = new CriClient({ endpoint: sup.endpoint, requestTimeoutMs: 30_000 });
-      const loop = new PodSyncLoop({ cri, cgroupRoot, resyncIntervalMs: 1_000, nodeIP: '127.0.0.1' });
-      const streams = new StreamsWorker({
-        cri,
-        caCert: identity.kubeconfig.caCert!,
-        host: '127.0.0.1',
-        port: 0,
-        stats: { windowMs: 3000, minWindowMs: 500 },
-      });
-      agent = new Agent({
-        client: new Client(nodeTransport),
-        nodeName: node,
-        dataDir: dir,
-        nodeIP: '127.0.0.1',
-        log: silentLogger,
-        runtime: {
-          version: async () => `containerd://${(await cri.version()).runtime_version}`,
-          status: async () => ({ ready: true }),
-        },
-        workers: [loop, streams],
-      });
-      after(() => nodeTransport.close());
-      await agent.start();
-      await streams.ready();
+      // The streams worker serves GET /stats/summary; a short window makes rates show quickly.
+      env = await startAgentEnv(node, {}, { streams: true, stats: { windowMs: 3000, minWindowMs: 500 } });
+      admin = env.client;
+      k = env.k;
       for (const [name, command, app] of [
         ['burner', spin, 'burn'],
         ['idler', ['sleep', '3600'], 'idle'],
@@ -157,32 +87,7 @@ describe(
     });
 
     after(async () => {
-      try {
-        await agent?.stop();
-      } catch {
-        // reported by the tests
-      }
-      try {
-        for (const s of (await cri?.listPodSandbox()) ?? []) {
-          await cri.stopPodSandbox(s.id).catch(() => {});
-          await cri.removePodSandbox(s.id).catch(() => {});
-        }
-      } catch {
-        // containerd already gone
-      }
-      cri?.close();
-      await sup?.stop();
-      for (const pid of dir ? shimPids(join(dir, 'containerd', 'containerd.sock')) : [])
-        process.kill(pid, 'SIGKILL');
-      if (dir) {
-        unmountUnder(dir);
-        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-      }
-      deleteLink(bridge);
-      removeCgroup(cgroupRoot);
-      transport?.close();
-      await k?.close();
-      await server?.stop();
+      await env?.stop();
     });
 
     test('discovery lists nodes and pods of metrics.k8s.io', async () => {
