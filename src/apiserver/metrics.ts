@@ -65,10 +65,17 @@ export class ApiMetrics {
 
   /** A Store that records the latency of every call. */
   instrument(store: Store): Store {
-    const h = this.storeLatency;
+    // One label child per operation, looked up once: startTimer({...}) would hash the labels per call.
+    const children = new Map<string, { observe(v: number): void }>();
     const timed = <T>(op: string, p: Promise<T>): Promise<T> => {
-      const end = h.startTimer({ operation: op });
-      return p.finally(() => end());
+      let child = children.get(op);
+      if (!child) {
+        child = this.storeLatency.labels(op);
+        children.set(op, child);
+      }
+      const start = performance.now();
+      const h = child;
+      return p.finally(() => h.observe((performance.now() - start) / 1000));
     };
     return {
       currentRevision: () => store.currentRevision(),

@@ -187,6 +187,8 @@ test('/metrics counts requests in apiserver_request_total', async () => {
   assert.equal(r.status, 200);
   assert.match(r.text, /apiserver_request_total\{[^}]*verb="list"[^}]*\} \d+/);
   assert.match(r.text, /apiserver_request_total\{[^}]*code="401"[^}]*\} \d+/);
+  // Every datastore call is timed per operation (reads of the list above, the creates of setup).
+  assert.match(r.text, /berth_store_request_duration_seconds_count\{operation="create"\} [1-9]\d*/);
 });
 
 test('no request above logged a server error', () => {
