@@ -4,12 +4,13 @@
  * (one replica, `redis-server --dir /data --appendonly yes`, a volumeClaimTemplate on the default
  * local-path StorageClass) is scheduled, its claim provisioned and mounted; `redis-cli set k v`;
  * pod redis-0 is deleted, the StatefulSet makes a new redis-0 on the same claim, and `redis-cli get
- * k` answers v. Skipped when not root, containerd/runc/CNI, the berth CLI or kubectl are missing, or
+ * k` answers v. Deleting the StatefulSet and the claim deletes the volume, and a cleanup pod on the
+ * node removes its directory first. Skipped when not root, containerd/runc/CNI, the berth CLI or kubectl are missing, or
  * when apt cannot give the redis packages (no package lists or no reachable Debian mirror).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import { PackageSourceError, debianImagePreflight } from '../../src/node/images/debian-packages.ts';
@@ -87,7 +88,7 @@ describe(
         await env.k.run(['delete', 'pvc', 'data-redis-0', '--wait=false']);
         await env.stop();
       }
-      // The provisioner leaves a volume's directory on the node (the agent does not remove it yet).
+      // Left only when the deletion test failed.
       if (dataPath?.startsWith('/var/lib/berth/storage/')) rmSync(dataPath, { recursive: true, force: true });
     });
 
@@ -148,6 +149,30 @@ describe(
         (await env.k.ok(['get', 'pvc', 'data-redis-0', '-o', 'jsonpath={.spec.volumeName}'])).trim(),
         pvName,
       );
+    });
+
+    test('deleting the claim deletes the volume and its directory on the node', async () => {
+      assert.ok(dataPath && existsSync(dataPath), `the volume directory ${dataPath} exists`);
+      assert.ok(readdirSync(dataPath).length > 0, 'redis wrote its append-only file there');
+      const pvName = (
+        await env.k.ok(['get', 'pvc', 'data-redis-0', '-o', 'jsonpath={.spec.volumeName}'])
+      ).trim();
+      await env.k.ok(['delete', 'statefulset', 'redis', '--wait=true', '--timeout=60s']);
+      await env.k.ok(['delete', 'pvc', 'data-redis-0', '--wait=true', '--timeout=60s']);
+      // Released → cleanup pod `delete-<pv>` in kube-system runs `rm -rf` on the node → PV deleted.
+      const gone = await env.k.run(['wait', '--for=delete', `pv/${pvName}`, '--timeout=90s']);
+      if (gone.code !== 0) {
+        const state = await env.k.run(['describe', 'pv', pvName]);
+        const pods = await env.k.run(['-n', 'kube-system', 'describe', 'pods']);
+        assert.fail(
+          `pv ${pvName} not deleted: ${gone.stderr}\n${state.stdout}\n${pods.stdout.slice(0, 4000)}`,
+        );
+      }
+      assert.equal(existsSync(dataPath), false, `${dataPath} removed from the node`);
+      assert.ok(existsSync(join(dataPath, '..')), 'the base directory stays');
+      // The cleanup pod is gone too.
+      const left = await env.k.ok(['-n', 'kube-system', 'get', 'pods', '-o', 'name']);
+      assert.doesNotMatch(left, /delete-pvc-/);
     });
   },
 );

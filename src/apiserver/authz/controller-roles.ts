@@ -148,6 +148,8 @@ function controllerRules(): Record<string, PolicyRule[]> {
     ],
     'local-path-provisioner': [
       rule([...read, 'create', 'delete'], [''], ['persistentvolumes']),
+      // Cleanup pods remove a deleted volume's directory on its node.
+      rule([...read, 'create', 'delete'], [''], ['pods']),
       rule(read, [''], ['persistentvolumeclaims', 'nodes']),
       rule(read, ['storage.k8s.io'], ['storageclasses']),
     ],

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeClaim, makeClass, makeVolume, VolumeRig } from '../persistentvolume/testing.ts';
+import type { KubeObject } from '../../api/object.ts';
+import {
+  hostnameAffinity,
+  makeClaim,
+  makeClass,
+  makeVolume,
+  VolumeRig,
+} from '../persistentvolume/testing.ts';
 import {
   annProvisionedBy,
   annSelectedNode,
@@ -101,21 +108,116 @@ test('without a selected node the claim gets ProvisioningFailed and no volume', 
   assert.match((await rig.events())[0] ?? '', /^ProvisioningFailed: no node selected/);
 });
 
-test('a Released Delete volume it made is deleted after the data hook; others are left alone', async () => {
-  const removed: string[] = [];
-  const { rig, c } = await setup({ removeData: async (pv) => void removed.push(pv.metadata.name ?? '') });
-  const ours = (name: string, phase: 'Released' | 'Bound', policy = 'Delete'): PersistentVolume => {
-    const pv = makeVolume(name, '1Gi', { persistentVolumeReclaimPolicy: policy });
-    pv.metadata.annotations = { [annProvisionedBy]: localPathProvisioner };
-    pv.status = { phase };
-    return pv;
+const nodeSim1 = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: 'sim-1', labels: { 'kubernetes.io/hostname': 'sim-1.host' } },
+};
+
+/** A volume the provisioner made on sim-1 (hostname sim-1.host), in `phase`. */
+function ours(name: string, phase: 'Released' | 'Bound', policy = 'Delete', path?: string): PersistentVolume {
+  const pv = makeVolume(name, '1Gi', {
+    persistentVolumeReclaimPolicy: policy,
+    hostPath: undefined,
+    local: { path: path ?? `/var/lib/berth/storage/${name}_default_data` },
+    nodeAffinity: hostnameAffinity('sim-1.host'),
+  });
+  pv.metadata.annotations = { [annProvisionedBy]: localPathProvisioner };
+  pv.status = { phase };
+  return pv;
+}
+
+/** Sets the cleanup pod's phase (and a container exit) in the API and the cache. */
+async function finishCleanup(rig: VolumeRig, name: string, phase: 'Succeeded' | 'Failed'): Promise<void> {
+  const pod = rig.get<KubeObject>('pods', 'kube-system', name);
+  assert.ok(pod, `cleanup pod ${name} exists`);
+  const exitCode = phase === 'Succeeded' ? 0 : 1;
+  pod.status = {
+    phase,
+    containerStatuses: [{ name: 'remove', state: { terminated: { exitCode, message: 'rm: busy' } } }],
   };
+  await rig.client.resource('', 'v1', 'pods').update('kube-system', pod);
+  rig.syncCache('pods');
+}
+
+test('a Released Delete volume it made is deleted only after a cleanup pod removed its directory', async () => {
+  const { rig, c } = await setup();
+  await rig.seed('nodes', nodeSim1);
   await rig.seed('persistentvolumes', ours('released', 'Released'));
   await rig.seed('persistentvolumes', ours('bound', 'Bound'));
   await rig.seed('persistentvolumes', ours('retained', 'Released', 'Retain'));
   await rig.seed('persistentvolumes', { ...makeVolume('static', '1Gi'), status: { phase: 'Released' } });
   rig.reset();
   for (const k of ['released', 'bound', 'retained', 'static']) await c.reconcile(k);
-  assert.deepEqual(rig.writes(), ['delete persistentvolumes/released']);
-  assert.deepEqual(removed, ['released']);
+  assert.deepEqual(rig.writes(), ['create pods'], 'only a cleanup pod, no volume deleted yet');
+  const pod = rig.get<KubeObject>('pods', 'kube-system', 'delete-released');
+  assert.ok(pod);
+  const spec = pod.spec as Record<string, unknown>;
+  assert.equal(spec.nodeName, 'sim-1');
+  assert.equal(spec.restartPolicy, 'Never');
+  assert.deepEqual(spec.volumes, [
+    { name: 'data', hostPath: { path: '/var/lib/berth/storage', type: 'Directory' } },
+  ]);
+  const [container] = spec.containers as { command: string[]; volumeMounts: unknown[] }[];
+  assert.deepEqual(container!.command, ['rm', '-rf', '--', '/data/released_default_data']);
+  assert.deepEqual(container!.volumeMounts, [{ name: 'data', mountPath: '/data' }]);
+
+  // Still running: nothing more happens.
+  rig.syncCache('pods');
+  rig.reset();
+  await c.reconcile('released');
+  assert.deepEqual(rig.writes(), []);
+
+  // Failed: reported, the pod goes, the reconcile errs so the queue retries with backoff.
+  await finishCleanup(rig, 'delete-released', 'Failed');
+  rig.reset();
+  await assert.rejects(c.reconcile('released'), /cleanup pod for released failed \(exit code 1: rm: busy\)/);
+  assert.deepEqual(rig.writes(), ['delete pods/delete-released']);
+  assert.ok(
+    (await rig.events()).some((e) =>
+      /^VolumeFailedDelete: removing \/var\/lib\/berth\/storage\/released_default_data on node "sim-1" failed/.test(
+        e,
+      ),
+    ),
+  );
+
+  // The retry starts a new pod; once it Succeeded, the pod and then the volume are deleted.
+  rig.syncCache('pods');
+  rig.reset();
+  await c.reconcile('released');
+  assert.deepEqual(rig.writes(), ['create pods']);
+  await finishCleanup(rig, 'delete-released', 'Succeeded');
+  rig.reset();
+  await c.reconcile('released');
+  assert.deepEqual(rig.writes(), ['delete pods/delete-released', 'delete persistentvolumes/released']);
+});
+
+test('a volume whose path it did not make, or whose node is gone, is deleted without touching data', async () => {
+  const { rig, c } = await setup();
+  await rig.seed('nodes', nodeSim1);
+  await rig.seed('persistentvolumes', ours('forged', 'Released', 'Delete', '/etc'));
+  await rig.seed('persistentvolumes', ours('other', 'Released', 'Delete', '/srv/data/somebody_else'));
+  const orphan = ours('orphan', 'Released');
+  orphan.spec.nodeAffinity = hostnameAffinity('gone.host');
+  await rig.seed('persistentvolumes', orphan);
+  rig.reset();
+  for (const k of ['forged', 'other', 'orphan']) await c.reconcile(k);
+  assert.deepEqual(rig.writes(), [
+    'delete persistentvolumes/forged',
+    'delete persistentvolumes/other',
+    'delete persistentvolumes/orphan',
+  ]);
+  const events = await rig.events();
+  assert.ok(
+    events.includes(
+      'VolumeFailedDelete: data left in place: path "/etc" is not a clean absolute path below a base directory',
+    ),
+    events.join('\n'),
+  );
+  assert.ok(
+    events.includes(
+      'VolumeFailedDelete: data left in place: directory "somebody_else" was not made for volume other',
+    ),
+  );
+  assert.ok(events.some((e) => /^VolumeFailedDelete: the volume's node is not in the cluster/.test(e)));
 });

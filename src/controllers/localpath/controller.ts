@@ -2,8 +2,10 @@
  * The local-path provisioner (`berth.io/local-path`): makes a PersistentVolume for every claim the
  * binder hands it (annotation `volume.kubernetes.io/storage-provisioner: berth.io/local-path`) once
  * the scheduler has chosen the node (`volume.kubernetes.io/selected-node`), and deletes the volumes
- * it made when they are Released with reclaimPolicy Delete. One queue: claim keys are
- * `namespace/name`, volume keys a bare `name` (PV names hold no slash). Volume shape: volume.ts.
+ * it made when they are Released with reclaimPolicy Delete — after a cleanup pod on the volume's node
+ * removed its directory (cleanup-pod.ts). One queue: claim keys are `namespace/name`, volume keys a
+ * bare `name` (PV names hold no slash); cleanup pods requeue their volume as they progress.
+ * Volume shape: volume.ts.
  */
 import { isAlreadyExists, isNotFound } from '../../client/status.ts';
 import type { EventRecorder } from '../../client/events.ts';
@@ -11,7 +13,7 @@ import type { ClientLogger } from '../../client/logger.ts';
 import type { ResourceClient } from '../../client/client.ts';
 import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
-import type { Node } from '../../scheduler/types.ts';
+import type { Node, Pod } from '../../scheduler/types.ts';
 import type { Controller, ControllerContext } from '../types.ts';
 import { runWorkers } from '../workers.ts';
 import {
@@ -33,15 +35,20 @@ import {
   localPathVolume,
   volumeNameFor,
 } from './volume.ts';
+import {
+  cleanupNamespace,
+  cleanupPod,
+  cleanupPodName,
+  cleanupVolumeLabel,
+  dataDirOf,
+  nodeOfVolume,
+} from './cleanup-pod.ts';
 
 export interface LocalPathOptions {
   /** Base directory on the nodes when the class sets no `basePath` (default /var/lib/berth/storage). */
   basePath?: string;
-  /**
-   * Removes a volume's directory on its node before the PV object is deleted. TODO(agent issue):
-   * the default only logs; the agent will do the removal (see volume.ts).
-   */
-  removeData?: (pv: RO<PersistentVolume>) => Promise<void>;
+  /** Image of the cleanup pods (default busybox, which every agent has; see cleanup-pod.ts). */
+  cleanupImage?: string;
 }
 
 /** The provisioner as a controller; `localPathController()` makes one. */
@@ -53,6 +60,8 @@ export class LocalPathProvisioner implements Controller {
   private volumes!: Lister<PersistentVolume>;
   private classes!: Lister<StorageClass>;
   private nodes!: Lister<Node>;
+  private pods!: Lister<Pod>;
+  private podClient!: ResourceClient<Pod>;
   private volumeClient!: ResourceClient<PersistentVolume>;
   private recorder!: EventRecorder;
   private log!: ClientLogger;
@@ -76,6 +85,13 @@ export class LocalPathProvisioner implements Controller {
     this.volumes = volumes.lister;
     this.classes = ctx.informers.forResource<StorageClass>('storage.k8s.io', 'v1', 'storageclasses').lister;
     this.nodes = ctx.informers.forResource<Node>('', 'v1', 'nodes').lister;
+    this.podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
+    const pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+    this.pods = pods.lister;
+    const onPod = (p: RO<Pod>): void => {
+      const volume = p.metadata.labels?.[cleanupVolumeLabel];
+      if (volume && p.metadata.namespace === cleanupNamespace) this.queue.add(volume);
+    };
     const onClaim = (c: RO<PersistentVolumeClaim>): void => {
       if (wantsLocalPath(c)) this.queue.add(metaNamespaceKey(c));
     };
@@ -89,6 +105,7 @@ export class LocalPathProvisioner implements Controller {
     this.removers.push(
       claims.addEventHandler({ onAdd: onClaim, onUpdate: (_o, c) => onClaim(c) }),
       volumes.addEventHandler({ onAdd: onVolume, onUpdate: (_o, pv) => onVolume(pv) }),
+      pods.addEventHandler({ onAdd: onPod, onUpdate: (_o, p) => onPod(p) }),
     );
   }
 
@@ -159,11 +176,68 @@ export class LocalPathProvisioner implements Controller {
     this.recorder.event(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name}`);
   }
 
+  /**
+   * Deletes a Released Delete volume it made, in steps driven by the cleanup pod's progress: start
+   * the pod on the volume's node; once it Succeeded, delete it and the PV; when it Failed, report
+   * it, delete it and try again later (the error makes the queue back off).
+   */
   private async deleteReleased(pv: RO<PersistentVolume>): Promise<void> {
     if (pv.metadata.annotations?.[annProvisionedBy] !== localPathProvisioner) return;
     if (pv.status?.phase !== 'Released' || pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
     if (pv.metadata.deletionTimestamp) return;
-    await (this.opts.removeData ?? ((v) => this.logDataLeft(v)))(pv);
+    const where = dataDirOf(pv);
+    if ('refuse' in where) {
+      this.recorder.event(pv, 'Warning', 'VolumeFailedDelete', `data left in place: ${where.refuse}`);
+      return this.deleteVolume(pv);
+    }
+    const node = nodeOfVolume(pv, this.nodes.list());
+    if (!node) {
+      // The node is gone, and its disk with it as far as the cluster can tell.
+      this.recorder.event(
+        pv,
+        'Warning',
+        'VolumeFailedDelete',
+        `the volume's node is not in the cluster; its directory ${pv.spec?.local?.path ?? ''} cannot be removed`,
+      );
+      return this.deleteVolume(pv);
+    }
+    const podName = cleanupPodName(pv);
+    const pod = this.pods.get(cleanupNamespace, podName);
+    if (!pod) {
+      try {
+        await this.podClient.create(
+          cleanupNamespace,
+          cleanupPod(pv, node.metadata.name ?? '', where, this.opts.cleanupImage),
+        );
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+      return;
+    }
+    const phase = pod.status?.phase;
+    if (phase !== 'Succeeded' && phase !== 'Failed') return;
+    await this.podClient.delete(cleanupNamespace, podName).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+    if (phase === 'Failed') {
+      const status = pod.status?.containerStatuses?.[0] as
+        { state?: { terminated?: { exitCode?: number; message?: string } } } | undefined;
+      const term = status?.state?.terminated;
+      const why = term
+        ? `exit code ${term.exitCode ?? '?'}${term.message ? `: ${term.message}` : ''}`
+        : 'failed';
+      this.recorder.event(
+        pv,
+        'Warning',
+        'VolumeFailedDelete',
+        `removing ${pv.spec?.local?.path ?? ''} on node "${node.metadata.name ?? ''}" failed (${why}); will retry`,
+      );
+      throw new Error(`cleanup pod for ${pv.metadata.name ?? ''} failed (${why})`);
+    }
+    await this.deleteVolume(pv);
+  }
+
+  private async deleteVolume(pv: RO<PersistentVolume>): Promise<void> {
     try {
       await this.volumeClient.delete(undefined, pv.metadata.name ?? '', {
         preconditions: { uid: pv.metadata.uid ?? '' },
@@ -171,13 +245,6 @@ export class LocalPathProvisioner implements Controller {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-  }
-
-  private async logDataLeft(pv: RO<PersistentVolume>): Promise<void> {
-    this.log.info(
-      { volume: pv.metadata.name, path: pv.spec?.local?.path },
-      'local-path volume deleted; its directory stays on the node until the agent removes volume data',
-    );
   }
 }
 

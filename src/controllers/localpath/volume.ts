@@ -4,14 +4,11 @@
  * pinned there by required node affinity on kubernetes.io/hostname, sized as the claim asks,
  * pre-bound to the claim (claimRef with its uid) so the binder binds exactly this pair.
  *
- * The directory itself belongs to the node. The agent (a later issue) will make it: when it mounts
- * a `local` volume whose PV carries `pv.kubernetes.io/provisioned-by: berth.io/local-path`, it
- * creates the directory (mode 0777, as a hostPath DirectoryOrCreate would) before starting the
- * pod's containers. Removal: before deleting a Released PV the provisioner calls its `removeData`
- * hook, which today only logs (TODO, agent issue). The plan for the agent: the PVs made here get a
- * finalizer `berth.io/local-path-data`; the agent of the PV's node sees the PV being deleted,
- * removes the directory, then the finalizer — so a node that is down keeps the PV Terminating
- * instead of silently leaking the data.
+ * The directory itself belongs to the node. The agent makes it when it mounts a `local` volume
+ * (mode 0777, as a hostPath DirectoryOrCreate would) before starting the pod's containers. Removal:
+ * before deleting a Released PV with reclaimPolicy Delete, the provisioner runs a cleanup pod on the
+ * volume's node that removes the directory (cleanup-pod.ts), and deletes the PV only once it
+ * Succeeded — a node that is down keeps the PV Released instead of silently leaking the data.
  */
 import { posix } from 'node:path';
 import type { Node } from '../../scheduler/types.ts';
@@ -38,9 +35,12 @@ export function basePathOf(sc: RO<StorageClass>, fallback = defaultBasePath): st
   return sc.parameters?.basePath || fallback;
 }
 
+/** The node label local volumes are pinned by. */
+export const hostnameLabel = 'kubernetes.io/hostname';
+
 /** The hostname label value of a node (its name when the node or the label is unknown). */
 export function hostnameOf(nodeName: string, node: RO<Node> | undefined): string {
-  return node?.metadata.labels?.['kubernetes.io/hostname'] ?? nodeName;
+  return node?.metadata.labels?.[hostnameLabel] ?? nodeName;
 }
 
 /** The PV for `claim` on `hostname` (see the file comment). */
@@ -66,7 +66,7 @@ export function localPathVolume(
       nodeAffinity: {
         required: {
           nodeSelectorTerms: [
-            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [hostname] }] },
+            { matchExpressions: [{ key: hostnameLabel, operator: 'In', values: [hostname] }] },
           ],
         },
       },
