@@ -1,12 +1,13 @@
 /**
  * CriClient: the CRI over gRPC on a unix socket (containerd's, or any runtime serving runtime.v1).
- * Each method is one unary call with a deadline; failures come back as CriError. Answers keep the
+ * Each method is one unary call with a deadline (grpc.ts over node:http2, protobuf.ts for the
+ * messages — no gRPC library); failures come back as CriError. Answers keep the
  * wire shapes of types.ts.
  */
-import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { GrpcChannel } from './grpc.ts';
 import { criMethods } from './wire.ts';
 import type { CriMethod, CriRpcs } from './wire.ts';
-import { CriError, toCriError } from './errors.ts';
+import { toCriError } from './errors.ts';
 import type { Cri } from './service.ts';
 import type * as T from './types.ts';
 
@@ -19,13 +20,8 @@ export interface CriClientOptions {
   pullTimeoutMs?: number;
 }
 
-const channelOptions = {
-  // ListContainers / ListContainerStats on a busy node exceed gRPC's 4 MiB default.
-  'grpc.max_receive_message_length': 16 * 1024 * 1024 + 1024 * 1024,
-  'grpc.max_send_message_length': 16 * 1024 * 1024,
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1_000,
-};
+// ListContainers / ListContainerStats on a busy node exceed gRPC's usual 4 MiB; ExecSync may carry 16 MiB.
+const maxReceiveBytes = 16 * 1024 * 1024 + 1024 * 1024;
 
 /** `unix:///abs/path` for a path or unix URL; anything else is returned as given. */
 export function grpcTarget(endpoint: string): string {
@@ -37,7 +33,7 @@ export function grpcTarget(endpoint: string): string {
 /** A CRI runtime reached over gRPC. Call close() when done. */
 export class CriClient implements Cri {
   readonly endpoint: string;
-  readonly #client: Client;
+  readonly #channel: GrpcChannel;
   readonly #timeout: number;
   readonly #pullTimeout: number;
 
@@ -45,7 +41,7 @@ export class CriClient implements Cri {
     this.endpoint = grpcTarget(opts.endpoint);
     this.#timeout = opts.requestTimeoutMs ?? 120_000;
     this.#pullTimeout = opts.pullTimeoutMs ?? 15 * 60_000;
-    this.#client = new Client(this.endpoint, credentials.createInsecure(), channelOptions);
+    this.#channel = new GrpcChannel(this.endpoint, { maxReceiveBytes });
   }
 
   /**
@@ -66,7 +62,7 @@ export class CriClient implements Cri {
   }
 
   close(): void {
-    this.#client.close();
+    this.#channel.close();
   }
 
   version(): Promise<T.VersionResponse> {
@@ -191,27 +187,18 @@ export class CriClient implements Cri {
     return this.#call('ImageFsInfo', {});
   }
 
-  #call<K extends CriMethod>(
+  async #call<K extends CriMethod>(
     method: K,
     req: CriRpcs[K][0],
     timeoutMs = this.#timeout,
   ): Promise<CriRpcs[K][1]> {
     const m = criMethods()[method];
-    return new Promise((resolve, reject) => {
-      this.#client.makeUnaryRequest(
-        m.path,
-        m.requestSerialize,
-        m.responseDeserialize,
-        req,
-        new Metadata(),
-        { deadline: Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Infinity },
-        (err, res) => {
-          if (err) reject(toCriError(method, err, this.endpoint));
-          else if (!res) reject(new CriError(method, 'Unknown', 'empty response'));
-          else resolve(res);
-        },
-      );
-    });
+    try {
+      const answer = await this.#channel.unary(m.path, m.requestSerialize(req), timeoutMs);
+      return m.responseDeserialize(answer);
+    } catch (err) {
+      throw toCriError(method, err, this.endpoint);
+    }
   }
 }
 

@@ -3,8 +3,13 @@
  * (NotFound to treat a vanished container as gone, Unavailable to wait for the runtime), and a
  * message that reads well in a pod's status or the agent's log.
  */
-import { status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import { GrpcStatus as status } from './grpc.ts';
+
+/** What a gRPC failure carries: a numeric status code and the server's message. */
+interface ServiceError extends Error {
+  code: number;
+  details?: string;
+}
 
 export type CriErrorCode =
   | 'NotFound'

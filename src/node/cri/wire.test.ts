@@ -1,12 +1,12 @@
 /**
- * The hand-written cri.proto must put each field at the CRI's own field number: these tests check
+ * The field tables must put each field at the CRI's own field number: these tests check
  * encoded bytes against tags computed by hand (tag = field << 3 | wire type), decode answers the way
  * containerd sends them, and check error mapping — no runtime needed.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import { GrpcError, GrpcStatus as status } from './grpc.ts';
+import { decode } from './protobuf.ts';
 import { criMethods } from './wire.ts';
 import { CriClient, grpcTarget, nanosToDate } from './client.ts';
 import { CriError, isNotFound, toCriError } from './errors.ts';
@@ -119,9 +119,7 @@ describe('cri.proto field numbers', () => {
       [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15],
       'ContainerConfig',
     );
-    const cfg = m.CreateContainer.requestDeserialize(container) as unknown as {
-      config: Record<string, unknown>;
-    };
+    const cfg = decode<{ config: Record<string, unknown> }>(m.CreateContainer.requestType, container);
     assert.equal(cfg.config.log_path, 'c/0.log');
   });
 
@@ -164,8 +162,7 @@ describe('cri.proto field numbers', () => {
 });
 
 describe('errors', () => {
-  const svcErr = (code: number, details: string): ServiceError =>
-    Object.assign(new Error(details), { code, details, metadata: new Metadata() });
+  const svcErr = (code: number, details: string): GrpcError => new GrpcError(code, details);
 
   test('gRPC codes map to CriError codes with the call named', () => {
     const cases: Array<[number, string]> = [

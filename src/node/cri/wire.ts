@@ -1,11 +1,11 @@
 /**
  * The CRI RPC table: each method Berth calls, its gRPC path, and its request/answer types as they
- * go over the wire, loaded once from proto/cri.proto with proto-loader (snake_case names, 64-bit
- * integers as strings, enums as names, defaults filled in).
+ * go over the wire (snake_case names, 64-bit integers as strings, enums as names, defaults filled
+ * in), encoded and decoded by protobuf.ts with the field tables of messages.ts.
  */
-import { fileURLToPath } from 'node:url';
-import { loadSync } from '@grpc/proto-loader';
-import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
+import { decode, encode } from './protobuf.ts';
+import type { MessageType } from './protobuf.ts';
+import { criMessages } from './messages.ts';
 import type * as T from './types.ts';
 
 type Empty = Record<string, never>;
@@ -57,23 +57,33 @@ export interface ImageRpcs {
 export type CriRpcs = RuntimeRpcs & ImageRpcs;
 export type CriMethod = keyof CriRpcs;
 
-export type CriMethods = { [K in CriMethod]: MethodDefinition<CriRpcs[K][0], CriRpcs[K][1]> };
+/** How one method goes over the wire. */
+export interface CriMethodDef<Req, Res> {
+  /** `/runtime.v1.<Service>/<Method>`. */
+  path: string;
+  requestType: MessageType;
+  responseType: MessageType;
+  requestSerialize(req: Req): Buffer;
+  responseDeserialize(buf: Buffer): Res;
+}
+
+export type CriMethods = { [K in CriMethod]: CriMethodDef<CriRpcs[K][0], CriRpcs[K][1]> };
 
 let methods: CriMethods | undefined;
 
-/** Loads proto/cri.proto (once per process) and returns every method's definition. */
+/** Every method's definition (built once per process from messages.ts). */
 export function criMethods(): CriMethods {
   if (methods) return methods;
-  const def = loadSync(fileURLToPath(new URL('./proto/cri.proto', import.meta.url)), {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    oneofs: true,
-  });
-  const runtime = def['runtime.v1.RuntimeService'] as ServiceDefinition;
-  const image = def['runtime.v1.ImageService'] as ServiceDefinition;
-  methods = { ...runtime, ...image } as unknown as CriMethods;
+  const out: Record<string, CriMethodDef<object, unknown>> = {};
+  for (const [name, [service, req, res]] of Object.entries(criMessages)) {
+    out[name] = {
+      path: `/runtime.v1.${service}/${name}`,
+      requestType: req,
+      responseType: res,
+      requestSerialize: (value) => encode(req, value),
+      responseDeserialize: (buf) => decode(res, buf),
+    };
+  }
+  methods = out as unknown as CriMethods;
   return methods;
 }
