@@ -67,6 +67,8 @@ function warmCompileCache(): Promise<void> {
     berthNode(),
     [
       '--no-warnings',
+      // bin/berth runs `agent` with this flag, and the compile cache is keyed on V8 flags.
+      '--max-semi-space-size=1',
       '--input-type=module',
       '-e',
       `await import(${JSON.stringify(join(repoRoot, 'src/cli/agent.ts'))})`,
