@@ -22,6 +22,7 @@ import { impersonate, wantsImpersonation } from './authz/impersonation.ts';
 import { Discovery } from './handlers/discovery.ts';
 import { InProcessConnections } from './in-process.ts';
 import { OpenApi } from './handlers/openapi.ts';
+import { openApiV2Document, openApiV2ProtobufType } from './handlers/openapi-v2.ts';
 import { handleResource, type ResourceHandlerContext, type SubresourceHandler } from './handlers/resource.ts';
 import { aggregatedDiscoveryType, wantsAggregatedDiscovery } from './http/negotiate.ts';
 import { writeJson, writeStatus, writeText } from './http/respond.ts';
@@ -69,6 +70,7 @@ export class ApiServer {
   private readonly o: ApiServerOptions;
   private readonly discovery: Discovery;
   private readonly openapi: OpenApi;
+  private openapiV2: { json: string; protobuf: Buffer } | undefined;
   private readonly authorizer: Authorizer;
   readonly subresources: Map<string, SubresourceHandler>;
   /** Connections for components in this process: same request path, no network, no TLS. */
@@ -292,6 +294,12 @@ export class ApiServer {
       const doc = m[2] ? this.discovery.resourceList(m[1], m[2]) : this.discovery.apiGroup(m[1]);
       if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
       return writeText(res, 200, doc);
+    }
+    if (path === '/openapi/v2') {
+      const doc = (this.openapiV2 ??= openApiV2Document(serverVersion.gitVersion));
+      if (!/proto-openapi\.spec\.v2/.test(accept ?? '')) return writeText(res, 200, doc.json);
+      res.writeHead(200, { 'Content-Type': openApiV2ProtobufType, 'Content-Length': doc.protobuf.length });
+      return void res.end(doc.protobuf);
     }
     if (path === '/openapi/v3') return writeText(res, 200, this.openapi.index());
     m = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);

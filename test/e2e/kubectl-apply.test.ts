@@ -187,6 +187,20 @@ stringData: { token: abc123 }
     assert.match(noSelector, /spec\.template\.metadata\.labels/);
   });
 
+  test('apply -f of a kind: List applies its items; an unknown field in an item is still refused', async (t) => {
+    // kubectl validates a List through /openapi/v2 (protobuf) before splitting it into items.
+    const k = kubectlSession(t, s.server.kubeconfig);
+    const item = (name: string, extra = '') =>
+      `- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: ${name}, namespace: default}\n  data: {k: v}\n${extra}`;
+    const list = (items: string) => `apiVersion: v1\nkind: List\nitems:\n${items}`;
+    const out = await k.ok(['apply', '-f', '-'], { input: list(item('list-a') + item('list-b')) });
+    assert.match(out, /configmap\/list-a created\nconfigmap\/list-b created/);
+    assert.match(await k.ok(['get', 'configmap', 'list-a', 'list-b', '-o', 'name']), /list-a\n.*list-b/);
+    const err = await k.fails(['apply', '-f', '-'], { input: list(item('list-c', '  bogus: 1\n')) });
+    assert.match(err, /unknown field "bogus"/);
+    assert.match(await k.fails(['get', 'configmap', 'list-c']), /not found/);
+  });
+
   test('an unknown field is refused with an error naming it', async (t) => {
     const k = kubectlSession(t, s.server.kubeconfig);
     const cases: { name: string; edit: (y: string) => string; field: RegExp }[] = [
