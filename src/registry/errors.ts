@@ -77,8 +77,22 @@ export class RegistryError extends Error {
   }
 }
 
-/** True for the errno of a full disk or exhausted quota. */
+/**
+ * True for a full disk or exhausted filesystem quota: the errno from a file write, or SQLite's
+ * SQLITE_FULL (13) from a metadata write.
+ */
 export function isNoSpace(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  const e = err as (NodeJS.ErrnoException & { errcode?: number }) | null;
+  return e?.code === 'ENOSPC' || e?.code === 'EDQUOT' || (e?.code === 'ERR_SQLITE_ERROR' && e.errcode === 13);
+}
+
+/**
+ * The answer to a write the volume has no room for: 507 Insufficient Storage with code UNKNOWN
+ * (distribution answers ENOSPC with UNKNOWN too, as a 500; the spec's 4xx codes blame the client).
+ */
+export function noSpaceError(): RegistryError {
+  return new RegistryError('UNKNOWN', 'no space left on the registry volume', {
+    status: 507,
+    detail: { reason: 'ENOSPC' },
+  });
 }

@@ -45,8 +45,24 @@ export function acceptedTypes(accept: string | readonly string[] | undefined): s
     .filter((t) => t !== '');
 }
 
+/** Answers of acceptsManifest for single Accept headers: clients send the same few again and again. */
+const acceptCache = new Map<string, boolean>();
+const ACCEPT_CACHE_MAX = 256;
+
 /** Whether a client sending `accept` may receive a manifest stored as `stored`. */
 export function acceptsManifest(accept: string | readonly string[] | undefined, stored: string): boolean {
+  if (typeof accept !== 'string') return matchAccept(accept, stored);
+  const key = `${stored}\n${accept}`;
+  let ok = acceptCache.get(key);
+  if (ok === undefined) {
+    ok = matchAccept(accept, stored);
+    if (acceptCache.size >= ACCEPT_CACHE_MAX) acceptCache.clear();
+    acceptCache.set(key, ok);
+  }
+  return ok;
+}
+
+function matchAccept(accept: string | readonly string[] | undefined, stored: string): boolean {
   const types = acceptedTypes(accept);
   if (types.length === 0) return true;
   return types.some((t) => t === stored || t === '*/*' || t === 'application/*');

@@ -27,7 +27,7 @@ import { serveManagement } from './api/management.ts';
 import type { Authorizer } from './auth.ts';
 import { silentLogger, type RegistryContext, type RegistryLogger } from './context.ts';
 import { drainRefused } from './drain.ts';
-import { isNoSpace, RegistryError } from './errors.ts';
+import { isNoSpace, noSpaceError, RegistryError } from './errors.ts';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.ts';
 import { getBlob, deleteBlob } from './handlers/blobs.ts';
 import { catalog, listTags, referrers } from './handlers/listing.ts';
@@ -206,8 +206,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     } catch (err) {
       let e: RegistryError;
       if (err instanceof RegistryError) e = err;
-      else if (isNoSpace(err))
-        e = new RegistryError('UNKNOWN', 'no space left on the registry volume', { status: 507 });
+      else if (isNoSpace(err)) e = noSpaceError();
       else if (!res.socket || res.socket.destroyed) {
         // The client went away (an interrupted upload); what arrived is kept for a resume.
         ctx.log.debug({ err, method: req.method, url: req.url }, 'client disconnected');

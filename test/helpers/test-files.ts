@@ -5,10 +5,10 @@
 import { globSync } from 'node:fs';
 
 /**
- * The folders whose `*.test.ts` files make up the suite (bench/ tests its own harness; console/
- * holds the web console's logic tests, plain TypeScript beside the pages).
+ * The folders whose `*.test.ts` files make up the suite (bench/ tests its own harness, images/ its
+ * push helper; console/ holds the web console's logic tests, plain TypeScript beside the pages).
  */
-export const testRoots = ['src', 'test', 'bench', 'console'] as const;
+export const testRoots = ['src', 'test', 'bench', 'console', 'images'] as const;
 
 /** All test files under `root`, as root-relative POSIX paths, sorted. */
 export function findTestFiles(root: string): string[] {

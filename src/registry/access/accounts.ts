@@ -71,7 +71,7 @@ export class AccountStore {
   }
 
   private row(sql: string, ...p: SQLInputValue[]): Row | undefined {
-    return this.meta.db.prepare(sql).get(...p) as Row | undefined;
+    return this.meta.statement(sql).get(...p) as Row | undefined;
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegistryContext } from '../context.ts';
-import { isNoSpace, RegistryError } from '../errors.ts';
+import { isNoSpace, noSpaceError, RegistryError } from '../errors.ts';
 import { checkName, hasBody, requireAccess, send } from '../http.ts';
 import { parseContentRange } from '../range.ts';
 import { QuotaExceededError } from '../quota.ts';
@@ -32,8 +32,7 @@ function storageError(err: unknown, id: string): unknown {
   if (err instanceof UploadUnknownError) return unknownUpload(id);
   if (err instanceof UploadBusyError)
     return new RegistryError('BLOB_UPLOAD_INVALID', err.message, { status: 416 });
-  if (isNoSpace(err))
-    return new RegistryError('BLOB_UPLOAD_INVALID', 'no space left on the registry volume', { status: 507 });
+  if (isNoSpace(err)) return noSpaceError();
   return err;
 }
 

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Digest } from '../reference.ts';
 import { DigestMismatchError, UploadUnknownError, type BlobInfo, type BlobStore } from './blob-store.ts';
+import { eachChunk } from './each-chunk.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Bytes gathered before one write to disk: fewer, larger writes than one per socket chunk. */
@@ -209,45 +210,62 @@ export class FsBlobStore implements BlobStore {
       this.hashes.delete(id); // out of step (e.g. an earlier failed write): re-hash at the end
       state = undefined;
     }
+    // Hashing runs on this thread as chunks arrive, while the previous batch is being written by
+    // the thread pool: one write in flight at most, so memory stays at two batches per upload.
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let taken = 0;
-    const flush = async (): Promise<void> => {
-      if (pendingBytes === 0) return;
-      const bufs = pending;
-      pending = [];
-      pendingBytes = 0;
+    let writePos = size;
+    let inFlight: Promise<void> | undefined;
+    const writeAll = async (bufs: Buffer[], at: number, total: number): Promise<void> => {
       let written = 0;
-      const total = bufs.reduce((n, b) => n + b.length, 0);
       while (written < total) {
         const { bytesWritten } = await fh.writev(
           written === 0 ? bufs : [Buffer.concat(bufs).subarray(written)],
-          size + written,
+          at + written,
         );
         written += bytesWritten;
       }
-      if (state) for (const b of bufs) state.hash.update(b);
-      size += total;
-      if (state) state.size = size;
+      size = at + total;
     };
+    const flush = async (): Promise<void> => {
+      if (inFlight) await inFlight; // a failed write rejects here, before anything more is written
+      inFlight = undefined;
+      if (pendingBytes === 0) return;
+      const write = writeAll(pending, writePos, pendingBytes);
+      writePos += pendingBytes;
+      pending = [];
+      pendingBytes = 0;
+      write.catch(() => {}); // observed by the next flush
+      inFlight = write;
+    };
+    let ok = false;
     try {
-      for await (const chunk of source) {
-        let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        // Bytes past the limit are drained and dropped; breaking out would destroy a request stream.
+      await eachChunk(source, (chunk) => {
+        let buf = chunk;
+        // Bytes past the limit are read and dropped: the rest of the body must still be consumed.
         if (taken + buf.length > limit) buf = buf.subarray(0, Math.max(0, limit - taken));
-        if (buf.length === 0) continue;
+        if (buf.length === 0) return;
         taken += buf.length;
+        state?.hash.update(buf);
         pending.push(buf);
         pendingBytes += buf.length;
-        if (pendingBytes >= WRITE_BATCH) await flush();
-      }
+        if (pendingBytes >= WRITE_BATCH) return flush();
+      });
+      ok = true;
     } finally {
       // What arrived before a failure is kept: the client can ask for the offset and resume.
       try {
         await flush();
+        await flush();
       } finally {
         await fh.close();
         this.busy.delete(id);
+        if (state) {
+          // The hash covers every byte taken; it is only valid if they all reached the file.
+          if (ok && size === writePos) state.size = size;
+          else this.hashes.delete(id);
+        }
       }
     }
     return size;

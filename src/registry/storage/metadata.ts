@@ -74,6 +74,14 @@ export class RegistryMetadata {
     return s;
   }
 
+  /**
+   * The prepared statement for `sql`, made once and cached: preparing costs far more than running a
+   * point query, and the hot paths (every manifest and blob GET) run the same few queries.
+   */
+  statement(sql: string): ReturnType<DatabaseSync['prepare']> {
+    return this.q(sql);
+  }
+
   private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
     return this.q(sql).get(...params) as Row | undefined;
   }

@@ -100,11 +100,11 @@ export class NamespaceStore {
   }
 
   private all(sql: string, ...p: SQLInputValue[]): Row[] {
-    return this.meta.db.prepare(sql).all(...p) as Row[];
+    return this.meta.statement(sql).all(...p) as Row[];
   }
 
   get(name: string): Namespace | undefined {
-    const r = this.meta.db.prepare('SELECT * FROM namespaces WHERE name = ?').get(name) as Row | undefined;
+    const r = this.meta.statement('SELECT * FROM namespaces WHERE name = ?').get(name) as Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
