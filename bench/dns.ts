@@ -13,63 +13,74 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { httpsClient, type HttpsClient } from '../test/helpers/https.ts';
 import { berthBin, freePort, repoRoot, startServer, type TestServer } from '../test/helpers/server.ts';
 import { decodeMessage, encodeMessage } from '../src/dns/codec.ts';
 import { UdpExchange } from '../src/dns/exchange.ts';
 import { query, RRType } from '../src/dns/message.ts';
-import { createSuite, percentile, runLoad } from './harness.ts';
+import { createSuite, percentile, runLoad, type Suite } from './harness.ts';
 import { figuresTable, judge, type Figure } from './lib/figures.ts';
 import { cpuMs, processInfo } from './lib/proc.ts';
+import { childCpuMs } from './proxy.ts';
 
-const { values: v } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    services: { type: 'string' },
-    duration: { type: 'string' },
-    runs: { type: 'string' },
-    outstanding: { type: 'string', default: '50' },
-    rate: { type: 'string', default: '20000' },
-  },
-});
-const q = v.quick;
-const num = (s: string | undefined, full: number, quick: number): number =>
-  s === undefined ? (q ? quick : full) : Number(s);
-const cfg = {
-  services: num(v.services, 1000, 200),
-  durationS: num(v.duration, 5, 2),
-  runs: num(v.runs, 3, 1),
-  outstanding: Number(v.outstanding),
-  rate: Number(v.rate),
-};
+/** How the DNS benchmark runs. */
+export interface DnsBenchOptions {
+  quick: boolean;
+  services: number;
+  durationS: number;
+  runs: number;
+  outstanding: number;
+  /** The paced run's rate, q/s. */
+  rate: number;
+}
+
+/** The option flags of `runDnsBench`, for parseArgs. */
+export const dnsArgs = {
+  quick: { type: 'boolean', default: false },
+  services: { type: 'string' },
+  duration: { type: 'string' },
+  runs: { type: 'string' },
+  outstanding: { type: 'string', default: '50' },
+  rate: { type: 'string', default: '20000' },
+} as const;
+
+/** DnsBenchOptions from parsed `dnsArgs` values (--quick picks smaller defaults). */
+export function dnsOptions(v: {
+  quick: boolean;
+  services?: string;
+  duration?: string;
+  runs?: string;
+  outstanding: string;
+  rate: string;
+}): DnsBenchOptions {
+  const num = (s: string | undefined, full: number, quick: number): number =>
+    s === undefined ? (v.quick ? quick : full) : Number(s);
+  return {
+    quick: v.quick,
+    services: num(v.services, 1000, 200),
+    durationS: num(v.duration, 5, 2),
+    runs: num(v.runs, 3, 1),
+    outstanding: Number(v.outstanding),
+    rate: Number(v.rate),
+  };
+}
+
 const has = (cmd: string): boolean =>
   spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-const haveDnsperf = has('dnsperf');
-const dnsmasqBin = has('dnsmasq') ? 'dnsmasq' : has('/usr/sbin/dnsmasq') ? '/usr/sbin/dnsmasq' : undefined;
-
-const figures: Figure[] = [];
-const suite = createSuite('dns', {
-  print: (text) =>
-    process.stdout.write(`${text}\n\n== figures (target met: yes/NO)\n${figuresTable(figures)}\n`),
-});
-suite.note('config', {
-  quick: q,
-  ...cfg,
-  loadGenerator: haveDnsperf ? 'dnsperf' : 'own UDP client',
-  cpus: (await import('node:os')).availableParallelism(),
-});
-
-const work = mkdtempSync(join(tmpdir(), 'bench-dns-'));
-const children: ChildProcess[] = [];
-let server: TestServer | undefined;
-let api: HttpsClient | undefined;
 
 /** Starts a child and resolves once a stdout/stderr line matches `ready`. */
-function startChild(cmd: string, args: string[], ready: RegExp, what: string): Promise<ChildProcess> {
+function startChild(
+  children: ChildProcess[],
+  cmd: string,
+  args: string[],
+  ready: RegExp,
+  what: string,
+): Promise<ChildProcess> {
   const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let log = '';
@@ -137,12 +148,17 @@ function dnsperf(
 }
 
 /** Fallback load: our own closed-loop UDP client, `outstanding` workers. */
-async function ownClient(port: number, names: string[], seconds: number): Promise<PerfRun> {
+async function ownClient(
+  port: number,
+  names: string[],
+  seconds: number,
+  outstanding: number,
+): Promise<PerfRun> {
   const ex = new UdpExchange();
   try {
     const wires = names.map((n) => encodeMessage(query(0, n, RRType.A)));
     const r = await runLoad({
-      concurrency: cfg.outstanding,
+      concurrency: outstanding,
       durationMs: seconds * 1000,
       fn: async (_w, seq) => {
         const res = decodeMessage(
@@ -188,219 +204,267 @@ async function probeLatency(port: number, names: string[], ms: number): Promise<
   return out;
 }
 
-try {
-  server = await startServer();
-  api = httpsClient(server.connection, 32);
-  const JSON_CT = { 'content-type': 'application/json' };
-  const ns = await api.request('POST', '/api/v1/namespaces', {
-    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }),
-    headers: JSON_CT,
+/**
+ * Runs the DNS comparison (berth dns vs dnsmasq on the same records) and returns its figures;
+ * notes go to `suite`. Starts and stops its own `berth server`, `berth dns` and dnsmasq.
+ */
+export async function runDnsBench(suite: Pick<Suite, 'note'>, cfg: DnsBenchOptions): Promise<Figure[]> {
+  const haveDnsperf = has('dnsperf');
+  const dnsmasqBin = has('dnsmasq') ? 'dnsmasq' : has('/usr/sbin/dnsmasq') ? '/usr/sbin/dnsmasq' : undefined;
+  const figures: Figure[] = [];
+  suite.note('config', {
+    ...cfg,
+    loadGenerator: haveDnsperf ? 'dnsperf' : 'own UDP client',
+    cpus: (await import('node:os')).availableParallelism(),
   });
-  if (ns.status !== 201) throw new Error(`create namespace: ${ns.status} ${ns.body}`);
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < cfg.services) {
-        const i = next++;
-        const body = JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: `svc-${i}` },
-          spec: { ports: [{ name: 'http', port: 80 }] },
-        });
-        const res = await api!.request('POST', '/api/v1/namespaces/bench/services', {
-          body,
-          headers: JSON_CT,
-        });
-        if (res.status !== 201) throw new Error(`create svc-${i}: ${res.status} ${res.body.slice(0, 200)}`);
-      }
-    }),
-  );
-  suite.note('services created', { count: cfg.services, ms: Math.round(performance.now() - t0) });
-  const list = JSON.parse((await api.request('GET', '/api/v1/namespaces/bench/services')).body) as {
-    items: { metadata: { name: string }; spec: { clusterIP: string } }[];
-  };
-  const records = list.items.map((s) => ({
-    name: `${s.metadata.name}.bench.svc.cluster.local`,
-    ip: s.spec.clusterIP,
-  }));
-  if (records.length !== cfg.services)
-    throw new Error(`listed ${records.length} services, want ${cfg.services}`);
-  const queriesFile = join(work, 'queries.txt');
-  writeFileSync(queriesFile, records.map((r) => `${r.name} A\n`).join(''));
-  const hostsFile = join(work, 'hosts');
-  writeFileSync(hostsFile, records.map((r) => `${r.ip} ${r.name}\n`).join(''));
-
-  // berth dns: nothing upstream is queried in this benchmark; port 9 (discard) stands in.
-  const dnsPort = await freePort();
-  const dns = await startChild(
-    berthBin,
-    [
-      'dns',
-      '--kubeconfig',
-      server.kubeconfig,
-      '--listen',
-      `127.0.0.1:${dnsPort}`,
-      '--upstream',
-      '127.0.0.1:9',
-      '--service-ip',
-      'none',
-      '--log-level',
-      'warn',
-    ],
-    /berth dns listening/,
-    'berth dns',
-  );
-  const dnsPid = dns.pid!;
-  // Every Service must be in its index before the clock starts.
-  const probe = new UdpExchange();
-  const last = records[records.length - 1]!;
-  for (let i = 0; ; i++) {
-    const res = decodeMessage(
-      await probe.exchange(
-        encodeMessage(query(0, last.name, RRType.A)),
-        { host: '127.0.0.1', port: dnsPort },
-        1000,
-      ),
+  const work = mkdtempSync(join(tmpdir(), 'bench-dns-'));
+  const children: ChildProcess[] = [];
+  let server: TestServer | undefined;
+  let api: HttpsClient | undefined;
+  try {
+    server = await startServer();
+    api = httpsClient(server.connection, 32);
+    const JSON_CT = { 'content-type': 'application/json' };
+    const ns = await api.request('POST', '/api/v1/namespaces', {
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }),
+      headers: JSON_CT,
+    });
+    if (ns.status !== 201) throw new Error(`create namespace: ${ns.status} ${ns.body}`);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < cfg.services) {
+          const i = next++;
+          const body = JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: `svc-${i}` },
+            spec: { ports: [{ name: 'http', port: 80 }] },
+          });
+          const res = await api!.request('POST', '/api/v1/namespaces/bench/services', {
+            body,
+            headers: JSON_CT,
+          });
+          if (res.status !== 201) throw new Error(`create svc-${i}: ${res.status} ${res.body.slice(0, 200)}`);
+        }
+      }),
     );
-    if (res.answers.length === 1) break;
-    if (i > 100) throw new Error(`berth dns never answered ${last.name}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  probe.close();
+    suite.note('services created', { count: cfg.services, ms: Math.round(performance.now() - t0) });
+    const list = JSON.parse((await api.request('GET', '/api/v1/namespaces/bench/services')).body) as {
+      items: { metadata: { name: string }; spec: { clusterIP: string } }[];
+    };
+    const records = list.items.map((s) => ({
+      name: `${s.metadata.name}.bench.svc.cluster.local`,
+      ip: s.spec.clusterIP,
+    }));
+    if (records.length !== cfg.services)
+      throw new Error(`listed ${records.length} services, want ${cfg.services}`);
+    const queriesFile = join(work, 'queries.txt');
+    writeFileSync(queriesFile, records.map((r) => `${r.name} A\n`).join(''));
+    const hostsFile = join(work, 'hosts');
+    writeFileSync(hostsFile, records.map((r) => `${r.ip} ${r.name}\n`).join(''));
 
-  let maskPort: number | undefined;
-  if (dnsmasqBin) {
-    maskPort = await freePort();
-    await startChild(
-      dnsmasqBin,
+    // berth dns: nothing upstream is queried in this benchmark; port 9 (discard) stands in.
+    const dnsPort = await freePort();
+    const dns = await startChild(
+      children,
+      berthBin,
       [
-        '--no-daemon',
-        '--no-resolv',
-        '--no-hosts',
-        `--addn-hosts=${hostsFile}`,
-        `--port=${maskPort}`,
-        '--listen-address=127.0.0.1',
-        '--bind-interfaces',
-        '--local-ttl=5',
-        '--pid-file=',
-        '--user=root',
+        'dns',
+        '--kubeconfig',
+        server.kubeconfig,
+        '--listen',
+        `127.0.0.1:${dnsPort}`,
+        '--upstream',
+        '127.0.0.1:9',
+        '--service-ip',
+        'none',
+        '--log-level',
+        'warn',
       ],
-      /read .* names/,
-      'dnsmasq',
+      /berth dns listening/,
+      'berth dns',
     );
-  }
+    const dnsPid = dns.pid!;
+    // Every Service must be in its index before the clock starts.
+    const probe = new UdpExchange();
+    const last = records[records.length - 1]!;
+    for (let i = 0; ; i++) {
+      const res = decodeMessage(
+        await probe.exchange(
+          encodeMessage(query(0, last.name, RRType.A)),
+          { host: '127.0.0.1', port: dnsPort },
+          1000,
+        ),
+      );
+      if (res.answers.length === 1) break;
+      if (i > 100) throw new Error(`berth dns never answered ${last.name}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    probe.close();
 
-  const drive = (port: number, o: { seconds: number; rate?: number; verbose?: boolean }): Promise<PerfRun> =>
-    haveDnsperf
-      ? dnsperf(port, queriesFile, {
-          ...o,
-          outstanding: o.rate ? Math.max(cfg.outstanding, 200) : cfg.outstanding,
-        })
-      : ownClient(
+    let maskPort: number | undefined;
+    if (dnsmasqBin) {
+      maskPort = await freePort();
+      await startChild(
+        children,
+        dnsmasqBin,
+        [
+          '--no-daemon',
+          '--no-resolv',
+          '--no-hosts',
+          `--addn-hosts=${hostsFile}`,
+          `--port=${maskPort}`,
+          '--listen-address=127.0.0.1',
+          '--bind-interfaces',
+          '--local-ttl=5',
+          '--pid-file=',
+          '--user=root',
+        ],
+        /read .* names/,
+        'dnsmasq',
+      );
+    }
+
+    const drive = (
+      port: number,
+      o: { seconds: number; rate?: number; verbose?: boolean },
+    ): Promise<PerfRun> =>
+      haveDnsperf
+        ? dnsperf(port, queriesFile, {
+            ...o,
+            outstanding: o.rate ? Math.max(cfg.outstanding, 200) : cfg.outstanding,
+          })
+        : ownClient(
+            port,
+            records.map((r) => r.name),
+            o.seconds,
+            cfg.outstanding,
+          );
+
+    // Warm both (JIT, caches), unrecorded.
+    await drive(dnsPort, { seconds: 1 });
+    if (maskPort) await drive(maskPort, { seconds: 1 });
+
+    const berthRuns: PerfRun[] = [];
+    const maskRuns: PerfRun[] = [];
+    let cpu = 0;
+    let wall = 0;
+    // The load generator's own CPU (dnsperf is a reaped child): near 100% of a core means it, not
+    // the server, set the pace.
+    let genCpu = 0;
+    for (let r = 0; r < cfg.runs; r++) {
+      const subject = async (): Promise<void> => {
+        const c0 = cpuMs(dnsPid);
+        const g0 = childCpuMs();
+        const w0 = performance.now();
+        berthRuns.push(await drive(dnsPort, { seconds: cfg.durationS }));
+        cpu += cpuMs(dnsPid) - c0;
+        genCpu += childCpuMs() - g0;
+        wall += performance.now() - w0;
+      };
+      const baseline = async (): Promise<void> => {
+        if (maskPort) maskRuns.push(await drive(maskPort, { seconds: cfg.durationS }));
+      };
+      if (r % 2 === 0) {
+        await subject();
+        await baseline();
+      } else {
+        await baseline();
+        await subject();
+      }
+    }
+    for (const run of berthRuns)
+      if (run.completed > 0 && run.noerror !== run.completed)
+        throw new Error(`berth dns answered ${run.completed - run.noerror} queries with an error`);
+    suite.note('throughput runs (q/s)', {
+      berth: berthRuns.map((r) => Math.round(r.qps)),
+      dnsmasq: maskRuns.map((r) => Math.round(r.qps)),
+      lost: { berth: berthRuns.map((r) => r.lost), dnsmasq: maskRuns.map((r) => r.lost) },
+      berthCpuPct: Math.round((100 * cpu) / wall),
+      ...(haveDnsperf ? { dnsperfCpuPctDuringBerthRuns: Math.round((100 * genCpu) / wall) } : {}),
+      loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
+    });
+    figures.push({
+      name: `cluster A queries/s, ${cfg.services} services, ${cfg.outstanding} outstanding`,
+      value: median(berthRuns.map((r) => r.qps)),
+      unit: '/s',
+      ...(maskRuns.length
+        ? { baselineName: 'dnsmasq, same records (hosts file)', baseline: median(maskRuns.map((r) => r.qps)) }
+        : {}),
+      target: { op: '>=', value: 20_000 },
+    });
+
+    // Latency at the target rate: dnsperf paced at it (no -v: printing every query slows dnsperf
+    // itself more than the servers), while a probe of our own times one query at a time.
+    if (haveDnsperf) {
+      const pacedRun = async (port: number): Promise<{ run: PerfRun; probe: number[] }> => {
+        const load = drive(port, { seconds: cfg.durationS, rate: cfg.rate });
+        const probe = await probeLatency(
           port,
           records.map((r) => r.name),
-          o.seconds,
+          cfg.durationS * 1000 - 500,
         );
-
-  // Warm both (JIT, caches), unrecorded.
-  await drive(dnsPort, { seconds: 1 });
-  if (maskPort) await drive(maskPort, { seconds: 1 });
-
-  const berthRuns: PerfRun[] = [];
-  const maskRuns: PerfRun[] = [];
-  let cpu = 0;
-  let wall = 0;
-  for (let r = 0; r < cfg.runs; r++) {
-    const subject = async (): Promise<void> => {
-      const c0 = cpuMs(dnsPid);
-      const w0 = performance.now();
-      berthRuns.push(await drive(dnsPort, { seconds: cfg.durationS }));
-      cpu += cpuMs(dnsPid) - c0;
-      wall += performance.now() - w0;
-    };
-    const baseline = async (): Promise<void> => {
-      if (maskPort) maskRuns.push(await drive(maskPort, { seconds: cfg.durationS }));
-    };
-    if (r % 2 === 0) {
-      await subject();
-      await baseline();
+        return { run: await load, probe };
+      };
+      const paced = await pacedRun(dnsPort);
+      const pacedMask = maskPort ? await pacedRun(maskPort) : undefined;
+      const facts = (p: { run: PerfRun; probe: number[] }): Record<string, number> => ({
+        qps: Math.round(p.run.qps),
+        lost: p.run.lost,
+        probes: p.probe.length,
+        p50ms: percentile(p.probe, 50),
+        p99ms: percentile(p.probe, 99),
+        maxMs: Math.max(...p.probe),
+      });
+      suite.note('paced run', {
+        rate: cfg.rate,
+        berth: facts(paced),
+        ...(pacedMask ? { dnsmasq: facts(pacedMask) } : {}),
+      });
+      figures.push({
+        name: `p99 latency under ${cfg.rate} q/s paced load (achieved ${Math.round(paced.run.qps)}/s)`,
+        value: percentile(paced.probe, 99),
+        unit: 'ms',
+        ...(pacedMask
+          ? { baselineName: 'dnsmasq, same load', baseline: percentile(pacedMask.probe, 99) }
+          : {}),
+        target: { op: '<=', value: 5 },
+      });
     } else {
-      await baseline();
-      await subject();
+      figures.push({
+        name: `p99 latency, closed loop, ${cfg.outstanding} outstanding (own client)`,
+        value: median(berthRuns.map((r) => r.latenciesMs[0]!)),
+        unit: 'ms',
+        ...(maskRuns.length
+          ? { baselineName: 'dnsmasq, same load', baseline: median(maskRuns.map((r) => r.latenciesMs[0]!)) }
+          : {}),
+        target: { op: '<=', value: 5 },
+      });
     }
-  }
-  for (const run of berthRuns)
-    if (run.completed > 0 && run.noerror !== run.completed)
-      throw new Error(`berth dns answered ${run.completed - run.noerror} queries with an error`);
-  suite.note('throughput runs (q/s)', {
-    berth: berthRuns.map((r) => Math.round(r.qps)),
-    dnsmasq: maskRuns.map((r) => Math.round(r.qps)),
-    lost: { berth: berthRuns.map((r) => r.lost), dnsmasq: maskRuns.map((r) => r.lost) },
-    berthCpuPct: Math.round((100 * cpu) / wall),
-  });
-  figures.push({
-    name: `cluster A queries/s, ${cfg.services} services, ${cfg.outstanding} outstanding`,
-    value: median(berthRuns.map((r) => r.qps)),
-    unit: '/s',
-    ...(maskRuns.length
-      ? { baselineName: 'dnsmasq, same records (hosts file)', baseline: median(maskRuns.map((r) => r.qps)) }
-      : {}),
-    target: { op: '>=', value: 20_000 },
-  });
-
-  // Latency at the target rate: dnsperf paced at it (no -v: printing every query slows dnsperf
-  // itself more than the servers), while a probe of our own times one query at a time.
-  if (haveDnsperf) {
-    const pacedRun = async (port: number): Promise<{ run: PerfRun; probe: number[] }> => {
-      const load = drive(port, { seconds: cfg.durationS, rate: cfg.rate });
-      const probe = await probeLatency(
-        port,
-        records.map((r) => r.name),
-        cfg.durationS * 1000 - 500,
-      );
-      return { run: await load, probe };
-    };
-    const paced = await pacedRun(dnsPort);
-    const pacedMask = maskPort ? await pacedRun(maskPort) : undefined;
-    const facts = (p: { run: PerfRun; probe: number[] }): Record<string, number> => ({
-      qps: Math.round(p.run.qps),
-      lost: p.run.lost,
-      probes: p.probe.length,
-      p50ms: percentile(p.probe, 50),
-      p99ms: percentile(p.probe, 99),
-      maxMs: Math.max(...p.probe),
-    });
-    suite.note('paced run', {
-      rate: cfg.rate,
-      berth: facts(paced),
-      ...(pacedMask ? { dnsmasq: facts(pacedMask) } : {}),
-    });
+    const info = processInfo(dnsPid);
     figures.push({
-      name: `p99 latency under ${cfg.rate} q/s paced load (achieved ${Math.round(paced.run.qps)}/s)`,
-      value: percentile(paced.probe, 99),
-      unit: 'ms',
-      ...(pacedMask ? { baselineName: 'dnsmasq, same load', baseline: percentile(pacedMask.probe, 99) } : {}),
-      target: { op: '<=', value: 5 },
+      name: `berth dns RSS with ${cfg.services} services`,
+      value: info.rssKb / 1024,
+      unit: 'MB',
     });
-  } else {
-    figures.push({
-      name: `p99 latency, closed loop, ${cfg.outstanding} outstanding (own client)`,
-      value: median(berthRuns.map((r) => r.latenciesMs[0]!)),
-      unit: 'ms',
-      ...(maskRuns.length
-        ? { baselineName: 'dnsmasq, same load', baseline: median(maskRuns.map((r) => r.latenciesMs[0]!)) }
-        : {}),
-      target: { op: '<=', value: 5 },
-    });
+    if (!dnsmasqBin)
+      suite.note('baseline', 'dnsmasq not installed (apt-get install dnsmasq-base): no same-run ratio');
+  } catch (err) {
+    if (server) process.stderr.write(`bench dns: server log (tail):\n${server.logs().slice(-3000)}\n`);
+    throw err;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    api?.close();
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
   }
-  const info = processInfo(dnsPid);
-  figures.push({ name: `berth dns RSS with ${cfg.services} services`, value: info.rssKb / 1024, unit: 'MB' });
-  if (!dnsmasqBin)
-    suite.note('baseline', 'dnsmasq not installed (apt-get install dnsmasq-base): no same-run ratio');
+  return figures;
+}
 
-  const file = suite.finish();
+/** Adds the judged figures to a suite's result file (after `finish` wrote it). */
+export function addFiguresToResult(file: string, figures: readonly Figure[]): void {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   doc.figures = figures.map(judge);
   writeFileSync(
@@ -408,15 +472,22 @@ try {
     JSON.stringify(doc, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2) +
       '\n',
   );
-} catch (err) {
-  process.stderr.write(
-    `bench dns failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  if (server) process.stderr.write(`server log (tail):\n${server.logs().slice(-3000)}\n`);
-  process.exitCode = 1;
-} finally {
-  for (const c of children) c.kill('SIGTERM');
-  api?.close();
-  await server?.stop();
-  rmSync(work, { recursive: true, force: true });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: dnsArgs });
+  const figures: Figure[] = [];
+  const suite = createSuite('dns', {
+    print: (text) =>
+      process.stdout.write(`${text}\n\n== figures (target met: yes/NO)\n${figuresTable(figures)}\n`),
+  });
+  try {
+    figures.push(...(await runDnsBench(suite, dnsOptions(values))));
+    addFiguresToResult(suite.finish(), figures);
+  } catch (err) {
+    process.stderr.write(
+      `bench dns failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  }
 }

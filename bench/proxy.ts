@@ -1,5 +1,5 @@
 /**
- * Service proxy rule sync on real nftables: 5,000 services x 2 endpoints programmed from scratch and one endpoint change, beside nft's own floor, plus throughput through a ClusterIP vs the pod IP.
+ * Service proxy on real nftables: 5,000 services x 2 endpoints programmed from scratch and one endpoint change, beside nft's own floor, plus throughput through a ClusterIP vs the pod IP.
  *
  * Everything runs in throwaway network namespaces (removed at the end). "From scratch" times what a
  * full sync does: model from Service/EndpointSlice objects, render, transaction text, `nft -f` into
@@ -8,11 +8,19 @@
  * "One endpoint change" times the incremental path (re-model one Service, render with the cache,
  * diff, apply) at that size; its baseline is applying an equally small ready-made transaction.
  * Wall times on a busy machine stretch with the load, so the CPU time nft used is reported too.
- * Throughput: wrk from a client namespace, one connection per request, to the ClusterIP and straight
- * to the pod, alternating. Args: --services N (5000) --runs N (3) --change-runs N (10) --duration S (3)
+ * Throughput: wrk inside a pod-network namespace routed through the node (10.244.2.2, so both paths
+ * cross the node's IP layer and only the ClusterIP one is DNATed) to an nginx in a pod, through the
+ * ClusterIP and straight to the pod IP, in adjacent pairs (which goes first flips each pair; the
+ * ratio is the median of per-pair ratios): over kept-alive connections, and with a new connection
+ * per request (where NAT and conntrack cost most). A client outside the cluster CIDR (masqueraded,
+ * as kube-proxy does) is reported too, without a target.
+ * Args: --services N (5000) --runs N (3) --change-runs N (10) --duration S (2) --pairs N (4)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { servicePorts } from '../src/node/proxy/model.ts';
 import { nftCommand } from '../src/node/proxy/nft-runner.ts';
@@ -20,38 +28,49 @@ import { diffTransaction, fullTransaction } from '../src/node/proxy/nft-text.ts'
 import { renderCache, renderRuleset } from '../src/node/proxy/ruleset.ts';
 import type { EndpointSlice, ProxyState, Service, ServicePortInfo } from '../src/node/proxy/types.ts';
 import { createLab, labSkip } from '../test/e2e/proxy-lab.ts';
-import { createSuite, summarize } from './harness.ts';
+import { createSuite, summarize, type Suite } from './harness.ts';
+import { ingressSkip, nginxWith } from './ingress.ts';
 import { figuresTable, type Figure } from './lib/figures.ts';
 
-const { values: v } = parseArgs({
-  options: {
-    services: { type: 'string', default: '5000' },
-    runs: { type: 'string', default: '3' },
-    'change-runs': { type: 'string', default: '10' },
-    duration: { type: 'string', default: '3' },
-  },
-});
-const N = Number(v.services);
-const runs = Number(v.runs);
-const changeRuns = Number(v['change-runs']);
-const why = labSkip();
-if (why) throw new Error(`bench proxy: ${why}`);
+/** How the proxy benchmark runs. */
+export interface ProxyBenchOptions {
+  services: number;
+  runs: number;
+  changeRuns: number;
+  /** Seconds per wrk run. */
+  duration: number;
+  /** Subject/baseline pairs per throughput figure. */
+  pairs: number;
+}
 
-const figures: Figure[] = [];
-const suite = createSuite('proxy', {
-  print: (text) =>
-    process.stdout.write(`${text}\n\n== figures (target met: yes/NO)\n${figuresTable(figures)}\n`),
-});
-suite.note('config', {
-  services: N,
-  endpointsPerService: 2,
-  runs,
-  changeRuns,
-  cpus: (await import('node:os')).availableParallelism(),
-});
+/** The option flags of `runProxyBench`, for parseArgs. */
+export const proxyArgs = {
+  services: { type: 'string', default: '5000' },
+  runs: { type: 'string', default: '3' },
+  'change-runs': { type: 'string', default: '10' },
+  duration: { type: 'string', default: '2' },
+  pairs: { type: 'string', default: '4' },
+} as const;
+
+/** ProxyBenchOptions from parsed `proxyArgs` values. */
+export function proxyOptions(v: {
+  services: string;
+  runs: string;
+  'change-runs': string;
+  duration: string;
+  pairs: string;
+}): ProxyBenchOptions {
+  return {
+    services: Number(v.services),
+    runs: Number(v.runs),
+    changeRuns: Number(v['change-runs']),
+    duration: Number(v.duration),
+    pairs: Number(v.pairs),
+  };
+}
 
 /** CPU milliseconds used by waited-for children so far (utime + stime of reaped children). */
-function childCpuMs(): number {
+export function childCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // cutime, cstime in 1/100 s
@@ -80,16 +99,7 @@ function objects(i: number): { svc: Service; slice: EndpointSlice } {
   };
   return { svc, slice };
 }
-const objs = Array.from({ length: N }, (_, i) => objects(i));
-const settings: ProxyState['settings'] = {
-  table: 'berth',
-  clusterCIDR: '10.244.0.0/14',
-  serviceCIDR: '10.96.0.0/12',
-  lbPool: '172.31.0.0/24',
-  nodeIPs: ['192.168.77.1'],
-};
-
-function flatBaseline(): string {
+function flatBaseline(objs: { svc: Service; slice: EndpointSlice }[]): string {
   const t = 'ip flat';
   const out = [`add table ${t}`, `delete table ${t}`, `add table ${t}`];
   out.push(`add chain ${t} pre { type nat hook prerouting priority -100; policy accept; }`);
@@ -111,125 +121,66 @@ async function timed(fn: () => Promise<void>): Promise<{ wall: number; cpu: numb
 }
 const med = (xs: number[]): number => summarize(xs).p50;
 
-const benchNs = `bpxb${process.pid}`;
-execFileSync('ip', ['netns', 'add', benchNs]);
-let lab: Awaited<ReturnType<typeof createLab>> | undefined;
-try {
-  const nft = nftCommand({ netns: benchNs });
-  const drop = (table: string): Promise<void> =>
-    nft.apply(`add table ip ${table}\ndelete table ip ${table}\n`);
+type LabT = Awaited<ReturnType<typeof createLab>>;
 
-  // --- from scratch --------------------------------------------------------------------------
-  const flat = flatBaseline();
-  const scratch = { wall: [] as number[], cpu: [] as number[], render: [] as number[] };
-  const floor = { wall: [] as number[], cpu: [] as number[] };
-  let bytes = 0;
-  for (let r = 0; r < runs + 1; r++) {
-    await drop('berth');
-    await drop('flat');
-    let renderMs = 0;
-    const s = await timed(async () => {
-      const t0 = performance.now();
-      const ports = objs.flatMap(({ svc, slice }) => servicePorts(svc, [slice], 'n1'));
-      const text = fullTransaction(renderRuleset({ settings, services: ports }));
-      renderMs = performance.now() - t0;
-      bytes = text.length;
-      await nft.apply(text);
-    });
-    const b = await timed(() => nft.apply(flat));
-    if (r === 0) continue; // warm-up (JIT, page cache)
-    scratch.wall.push(s.wall);
-    scratch.cpu.push(s.cpu);
-    scratch.render.push(renderMs);
-    floor.wall.push(b.wall);
-    floor.cpu.push(b.cpu);
+/** One wrk run from network namespace `ns`: requests/s (NaN when wrk printed none). */
+function wrkIn(ns: string, url: string, seconds: number, close: boolean): number {
+  const args = ['netns', 'exec', ns, 'wrk', '-t1', '-c8', `-d${seconds}s`];
+  if (close) args.push('-H', 'Connection: close');
+  const out = execFileSync('ip', [...args, url]).toString();
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (errors) throw new Error(`wrk ${url}: ${errors[1]} non-2xx responses`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+}
+
+/** `pairs` adjacent subject/baseline runs (order flips each pair): medians and the median pair ratio. */
+function pairedRuns(
+  pairs: number,
+  subject: () => number,
+  baseline: () => number,
+): { subject: number[]; baseline: number[]; ratio: number } {
+  const s: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 1) b.push(baseline());
+    s.push(subject());
+    if (i % 2 === 0) b.push(baseline());
   }
-  suite.note('from scratch', {
-    transactionBytes: bytes,
-    renderMedianMs: med(scratch.render),
-    nftCpuMedianMs: med(scratch.cpu),
-    flatNftCpuMedianMs: med(floor.cpu),
-  });
-  figures.push({
-    name: `${N} services x 2 endpoints from scratch (wall)`,
-    value: med(scratch.wall),
-    unit: 'ms',
-    baselineName: 'flat ruleset, nft -f only',
-    baseline: med(floor.wall),
-    target: { op: '<=', value: 2000 },
-  });
-  figures.push({
-    name: 'from scratch: nft CPU time',
-    value: med(scratch.cpu),
-    unit: 'ms',
-    baselineName: 'flat ruleset nft CPU',
-    baseline: med(floor.cpu),
-  });
-  await drop('flat');
+  return { subject: s, baseline: b, ratio: med(s.map((x, i) => x / b[i]!)) };
+}
 
-  // --- one endpoint change -------------------------------------------------------------------
-  const cache = renderCache();
-  let ports: ServicePortInfo[][] = objs.map(({ svc, slice }) => servicePorts(svc, [slice], 'n1'));
-  let applied = renderRuleset({ settings, services: ports.flat() }, cache);
-  await nft.apply(fullTransaction(applied));
-  const change = { wall: [] as number[], cpu: [] as number[], render: [] as number[] };
-  const small = { wall: [] as number[], cpu: [] as number[] };
-  for (let r = 0; r < changeRuns + 2; r++) {
-    const i = ((r >> 1) * 997) % N; // even runs remove an endpoint, odd runs put it back
-    const { svc, slice } = objs[i]!;
-    const eps = r % 2 === 0 ? slice.endpoints!.slice(0, 1) : slice.endpoints!;
-    let renderMs = 0;
-    let text = '';
-    const s = await timed(async () => {
-      const t0 = performance.now();
-      const next = ports.slice();
-      next[i] = servicePorts(svc, [{ ...slice, endpoints: eps }], 'n1');
-      const rs = renderRuleset({ settings, services: next.flat() }, cache);
-      text = diffTransaction(applied, rs);
-      renderMs = performance.now() - t0;
-      await nft.apply(text);
-      applied = rs;
-      ports = next;
-    });
-    // Floor: an equally small transaction, ready-made (flush and refill one chain).
-    const chain = text
-      .split('\n')
-      .find((l) => l.startsWith('flush chain'))!
-      .split(' ')[4]!;
-    const refill =
-      `flush chain ip berth ${chain}\n` +
-      text
-        .split('\n')
-        .filter((l) => l.startsWith(`add rule ip berth ${chain} `))
-        .join('\n') +
-      '\n';
-    const b = await timed(() => nft.apply(refill));
-    if (r < 2) continue;
-    change.wall.push(s.wall);
-    change.cpu.push(s.cpu);
-    change.render.push(renderMs);
-    small.wall.push(b.wall);
-    small.cpu.push(b.cpu);
-  }
-  suite.note('one endpoint change', {
-    renderAndDiffMedianMs: med(change.render),
-    nftCpuMedianMs: med(change.cpu),
-  });
-  figures.push({
-    name: `one endpoint change at ${N} services (wall)`,
-    value: med(change.wall),
-    unit: 'ms',
-    baselineName: 'nft -f of a ready one-chain refill',
-    baseline: med(small.wall),
-    target: { op: '<=', value: 100 },
-  });
-  figures.push({ name: 'one endpoint change: render + diff', value: med(change.render), unit: 'ms' });
-  await drop('berth');
-
-  // --- throughput ----------------------------------------------------------------------------
-  if (spawnSync('wrk', ['--version']).error === undefined) {
-    lab = await createLab(1);
-    const pod = lab.pods[0]!;
+/**
+ * ClusterIP vs pod IP on the lab: nginx in the lab's pod answers on 8081; a Service 10.96.0.10:80
+ * points at it. The in-cluster client is a namespace on its own pod subnet (10.244.2.2/24, routed
+ * by the node), so the direct path is routed too and the two differ by the service DNAT only.
+ */
+async function throughput(
+  suite: Pick<Suite, 'note'>,
+  lab: LabT,
+  settings: ProxyState['settings'],
+  o: ProxyBenchOptions,
+): Promise<Figure[]> {
+  const pod = lab.pods[0]!;
+  const clientNs = `${lab.nodeNs.replace(/-node$/, '')}-rpod`;
+  const work = mkdtempSync(join(tmpdir(), 'bench-proxy-'));
+  const children: ChildProcess[] = [];
+  const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'ignore' });
+  try {
+    ip('netns', 'add', clientNs);
+    ip('-n', clientNs, 'link', 'set', 'lo', 'up');
+    ip('-n', lab.nodeNs, 'link', 'add', 'to-rpod', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', clientNs);
+    ip('-n', lab.nodeNs, 'addr', 'add', '10.244.2.1/24', 'dev', 'to-rpod');
+    ip('-n', lab.nodeNs, 'link', 'set', 'to-rpod', 'up');
+    ip('-n', clientNs, 'addr', 'add', '10.244.2.2/24', 'dev', 'eth0');
+    ip('-n', clientNs, 'link', 'set', 'eth0', 'up');
+    ip('-n', clientNs, 'route', 'add', 'default', 'via', '10.244.2.1');
+    await nginxWith(
+      work,
+      'pod',
+      'server { listen 8081; keepalive_requests 1000000; location / { return 200 "ok\\n"; } }',
+      children,
+      { netns: pod.ns },
+    );
     const one: Service = {
       metadata: { name: 'web', namespace: 'default' },
       spec: { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] },
@@ -237,7 +188,7 @@ try {
     const sl: EndpointSlice = {
       metadata: { name: 'web-1', namespace: 'default' },
       addressType: 'IPv4',
-      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      ports: [{ name: 'http', port: 8081, protocol: 'TCP' }],
       endpoints: [{ addresses: [pod.ip], conditions: { ready: true }, nodeName: 'n1' }],
     };
     const st: ProxyState = {
@@ -245,38 +196,218 @@ try {
       services: servicePorts(one, [sl], 'n1'),
     };
     await nftCommand({ netns: lab.nodeNs }).apply(fullTransaction(renderRuleset(st)));
-    const wrk = (url: string): number => {
-      const out = execFileSync('ip', [
-        'netns',
-        'exec',
-        lab!.clientNs,
-        'wrk',
-        '-t1',
-        '-c8',
-        `-d${v.duration}s`,
-        url,
-      ]).toString();
-      return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-    };
-    const viaSvc: number[] = [];
-    const direct: number[] = [];
-    for (let r = 0; r < 4; r++) {
-      if (r % 2 === 0) viaSvc.push(wrk('http://10.96.0.10/'));
-      direct.push(wrk(`http://${pod.ip}:8080/`));
-      if (r % 2 === 1) viaSvc.push(wrk('http://10.96.0.10/'));
-    }
-    suite.note('throughput req/s', { clusterIP: viaSvc, podIP: direct });
-    figures.push({
-      name: 'HTTP through the ClusterIP (new connection per request)',
-      value: med(viaSvc),
-      unit: '/s',
-      baselineName: 'straight to the pod IP',
-      baseline: med(direct),
-      target: { op: '>=', value: 0.9, on: 'ratio' },
+    const svcUrl = 'http://10.96.0.10/';
+    const podUrl = `http://${pod.ip}:8081/`;
+    const d = o.duration;
+    wrkIn(clientNs, svcUrl, 1, false); // warm-up, and proof that both paths answer
+    wrkIn(clientNs, podUrl, 1, false);
+    const kept = pairedRuns(
+      o.pairs,
+      () => wrkIn(clientNs, svcUrl, d, false),
+      () => wrkIn(clientNs, podUrl, d, false),
+    );
+    const fresh = pairedRuns(
+      o.pairs,
+      () => wrkIn(clientNs, svcUrl, d, true),
+      () => wrkIn(clientNs, podUrl, d, true),
+    );
+    const outside = pairedRuns(
+      Math.max(2, o.pairs >> 1),
+      () => wrkIn(lab.clientNs, svcUrl, d, true),
+      () => wrkIn(lab.clientNs, podUrl, d, true),
+    );
+    const round = (xs: number[]): number[] => xs.map(Math.round);
+    suite.note('throughput req/s (ClusterIP | pod IP)', {
+      keepAlive: [round(kept.subject), round(kept.baseline)],
+      newConnection: [round(fresh.subject), round(fresh.baseline)],
+      offClusterNewConnection: [round(outside.subject), round(outside.baseline)],
     });
+    const figure = (name: string, r: typeof kept, target: boolean): Figure => ({
+      name,
+      value: med(r.subject),
+      unit: '/s',
+      baselineName: 'straight to the pod IP, same pod',
+      baseline: med(r.baseline),
+      ratio: r.ratio,
+      ...(target ? { target: { op: '>=' as const, value: 0.9, on: 'ratio' as const } } : {}),
+    });
+    return [
+      figure('HTTP via ClusterIP, pod client, kept-alive connections', kept, true),
+      figure('HTTP via ClusterIP, pod client, new connection per request', fresh, true),
+      figure('HTTP via ClusterIP, off-cluster client (masqueraded), new connections', outside, false),
+    ];
+  } finally {
+    for (const c of children) c.kill('SIGQUIT');
+    try {
+      ip('netns', 'delete', clientNs);
+    } catch {
+      // never made
+    }
+    rmSync(work, { recursive: true, force: true });
   }
-} finally {
-  lab?.destroy();
-  execFileSync('ip', ['netns', 'delete', benchNs]);
 }
-suite.finish();
+
+/**
+ * Runs the rule-sync and throughput measurements and returns their figures; notes go to `suite`.
+ * Needs root, ip and nft (see labSkip); the throughput part also needs wrk and nginx.
+ */
+export async function runProxyBench(suite: Pick<Suite, 'note'>, o: ProxyBenchOptions): Promise<Figure[]> {
+  const why = labSkip();
+  if (why) throw new Error(`bench proxy: ${why}`);
+  const N = o.services;
+  const { runs, changeRuns } = o;
+  const figures: Figure[] = [];
+  suite.note('config', {
+    services: N,
+    endpointsPerService: 2,
+    runs,
+    changeRuns,
+    duration: o.duration,
+    pairs: o.pairs,
+    cpus: (await import('node:os')).availableParallelism(),
+  });
+  const objs = Array.from({ length: N }, (_, i) => objects(i));
+  const settings: ProxyState['settings'] = {
+    table: 'berth',
+    clusterCIDR: '10.244.0.0/14',
+    serviceCIDR: '10.96.0.0/12',
+    lbPool: '172.31.0.0/24',
+    nodeIPs: ['192.168.77.1'],
+  };
+  const benchNs = `bpxb${process.pid}`;
+  execFileSync('ip', ['netns', 'add', benchNs]);
+  let lab: LabT | undefined;
+  try {
+    const nft = nftCommand({ netns: benchNs });
+    const drop = (table: string): Promise<void> =>
+      nft.apply(`add table ip ${table}\ndelete table ip ${table}\n`);
+
+    // --- from scratch --------------------------------------------------------------------------
+    const flat = flatBaseline(objs);
+    const scratch = { wall: [] as number[], cpu: [] as number[], render: [] as number[] };
+    const floor = { wall: [] as number[], cpu: [] as number[] };
+    let bytes = 0;
+    for (let r = 0; r < runs + 1; r++) {
+      await drop('berth');
+      await drop('flat');
+      let renderMs = 0;
+      const s = await timed(async () => {
+        const t0 = performance.now();
+        const ports = objs.flatMap(({ svc, slice }) => servicePorts(svc, [slice], 'n1'));
+        const text = fullTransaction(renderRuleset({ settings, services: ports }));
+        renderMs = performance.now() - t0;
+        bytes = text.length;
+        await nft.apply(text);
+      });
+      const b = await timed(() => nft.apply(flat));
+      if (r === 0) continue; // warm-up (JIT, page cache)
+      scratch.wall.push(s.wall);
+      scratch.cpu.push(s.cpu);
+      scratch.render.push(renderMs);
+      floor.wall.push(b.wall);
+      floor.cpu.push(b.cpu);
+    }
+    suite.note('from scratch', {
+      transactionBytes: bytes,
+      renderMedianMs: med(scratch.render),
+      nftCpuMedianMs: med(scratch.cpu),
+      flatNftCpuMedianMs: med(floor.cpu),
+    });
+    figures.push({
+      name: `${N} services x 2 endpoints from scratch (wall)`,
+      value: med(scratch.wall),
+      unit: 'ms',
+      baselineName: 'flat ruleset, nft -f only',
+      baseline: med(floor.wall),
+      target: { op: '<=', value: 2000 },
+    });
+    figures.push({
+      name: 'from scratch: nft CPU time',
+      value: med(scratch.cpu),
+      unit: 'ms',
+      baselineName: 'flat ruleset nft CPU',
+      baseline: med(floor.cpu),
+    });
+    await drop('flat');
+
+    // --- one endpoint change -------------------------------------------------------------------
+    const cache = renderCache();
+    let ports: ServicePortInfo[][] = objs.map(({ svc, slice }) => servicePorts(svc, [slice], 'n1'));
+    let applied = renderRuleset({ settings, services: ports.flat() }, cache);
+    await nft.apply(fullTransaction(applied));
+    const change = { wall: [] as number[], cpu: [] as number[], render: [] as number[] };
+    const small = { wall: [] as number[], cpu: [] as number[] };
+    for (let r = 0; r < changeRuns + 2; r++) {
+      const i = ((r >> 1) * 997) % N; // even runs remove an endpoint, odd runs put it back
+      const { svc, slice } = objs[i]!;
+      const eps = r % 2 === 0 ? slice.endpoints!.slice(0, 1) : slice.endpoints!;
+      let renderMs = 0;
+      let text = '';
+      const s = await timed(async () => {
+        const t0 = performance.now();
+        const next = ports.slice();
+        next[i] = servicePorts(svc, [{ ...slice, endpoints: eps }], 'n1');
+        const rs = renderRuleset({ settings, services: next.flat() }, cache);
+        text = diffTransaction(applied, rs);
+        renderMs = performance.now() - t0;
+        await nft.apply(text);
+        applied = rs;
+        ports = next;
+      });
+      // Floor: an equally small transaction, ready-made (flush and refill one chain).
+      const chain = text
+        .split('\n')
+        .find((l) => l.startsWith('flush chain'))!
+        .split(' ')[4]!;
+      const refill =
+        `flush chain ip berth ${chain}\n` +
+        text
+          .split('\n')
+          .filter((l) => l.startsWith(`add rule ip berth ${chain} `))
+          .join('\n') +
+        '\n';
+      const b = await timed(() => nft.apply(refill));
+      if (r < 2) continue;
+      change.wall.push(s.wall);
+      change.cpu.push(s.cpu);
+      change.render.push(renderMs);
+      small.wall.push(b.wall);
+      small.cpu.push(b.cpu);
+    }
+    suite.note('one endpoint change', {
+      renderAndDiffMedianMs: med(change.render),
+      nftCpuMedianMs: med(change.cpu),
+    });
+    figures.push({
+      name: `one endpoint change at ${N} services (wall)`,
+      value: med(change.wall),
+      unit: 'ms',
+      baselineName: 'nft -f of a ready one-chain refill',
+      baseline: med(small.wall),
+      target: { op: '<=', value: 100 },
+    });
+    figures.push({ name: 'one endpoint change: render + diff', value: med(change.render), unit: 'ms' });
+    await drop('berth');
+
+    // --- throughput ----------------------------------------------------------------------------
+    if (!ingressSkip()) {
+      lab = await createLab(1);
+      figures.push(...(await throughput(suite, lab, settings, o)));
+    }
+  } finally {
+    lab?.destroy();
+    execFileSync('ip', ['netns', 'delete', benchNs]);
+  }
+  return figures;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: proxyArgs });
+  const figures: Figure[] = [];
+  const suite = createSuite('proxy', {
+    print: (text) =>
+      process.stdout.write(`${text}\n\n== figures (target met: yes/NO)\n${figuresTable(figures)}\n`),
+  });
+  figures.push(...(await runProxyBench(suite, proxyOptions(values))));
+  suite.finish();
+}

@@ -44,6 +44,15 @@ export interface DnsServerStats {
 
 const MAX_TCP = 65_535;
 
+/** dgram's `lookup` for addresses that are already IP literals: answers at once, no dns module. */
+function literalLookup(
+  address: string,
+  _opts: unknown,
+  cb: (err: Error | null, address: string, family: number) => void,
+): void {
+  cb(null, address, address.includes(':') ? 6 : 4);
+}
+
 /** A cluster DNS server. Call `listen`, then `close` when done. */
 export class DnsServer {
   readonly zone: ClusterZone;
@@ -232,6 +241,9 @@ export class DnsServer {
         type: host.includes(':') ? 'udp6' : 'udp4',
         recvBufferSize: 4 << 20,
         sendBufferSize: 4 << 20,
+        // Replies go to the address a query came from, always a literal: skip dns.lookup and the
+        // tick it defers every send by.
+        lookup: literalLookup,
       });
       sock.once('error', reject);
       sock.bind(port, host, () => {

@@ -9,7 +9,7 @@
  * Order inside a transaction matters: sets and chains must exist before rules and elements name
  * them, and a chain can only be deleted once no element or rule points at it any more.
  */
-import type { ChainDef, Ruleset, SetDef } from './ruleset.ts';
+import { patchOf, type ChainDef, type RenderPatch, type Ruleset, type SetDef } from './ruleset.ts';
 
 /** Elements per `add element` line; keeps lines reasonable without costing nft a parse per element. */
 const elementChunk = 500;
@@ -71,6 +71,8 @@ export function diffTransaction(
     elementsAdded: 0,
     elementsDeleted: 0,
   };
+  const patch = all ? undefined : patchOf(next);
+  if (patch && patch.base === prev) return diffPatched(prev, next, patch, sum);
   const create: string[] = [];
   const delElems: string[] = [];
   const flush: string[] = [];
@@ -140,4 +142,65 @@ export function diffTransaction(
   if (!changed) return '';
   const lines = [...create, ...delElems, ...flush, ...fill, ...addElems, ...delChains, ...delSets];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * diffTransaction for a `next` patched from `prev` (see renderRuleset): the same transaction, from
+ * looking only at the chains, sets and element keys the patch touched instead of the whole table.
+ */
+function diffPatched(prev: Ruleset, next: Ruleset, patch: RenderPatch, sum: DiffSummary): string {
+  const t = `ip ${next.table}`;
+  const create: string[] = [];
+  const delElems: string[] = [];
+  const flush: string[] = [];
+  const fill: string[] = [];
+  const addElems: string[] = [];
+  const delChains: string[] = [];
+  const delSets: string[] = [];
+  if (prev.chains.size === 0) create.push(`add table ${t}`);
+  for (const name of patch.sets) {
+    const def = next.sets.get(name);
+    const old = prev.sets.get(name);
+    if (def && !old) create.push(`add ${def.kind} ${t} ${name} ${def.spec}`);
+    else if (def && old && !sameSet(old, def))
+      throw new Error(`set ${name} changed definition; use a full transaction`);
+    else if (!def && old) delSets.push(`delete ${old.kind} ${t} ${name}`);
+  }
+  for (const name of patch.chains) {
+    const def = next.chains.get(name);
+    if (def && !prev.chains.has(name)) create.push(`add chain ${t} ${name}${def.spec ? ' ' + def.spec : ''}`);
+  }
+  for (const [set, keys] of patch.elements) {
+    const before = prev.elements.get(set);
+    const now = next.elements.get(set);
+    const gone: string[] = [];
+    const added: string[] = [];
+    for (const key of keys) {
+      const a = before?.get(key);
+      const b = now?.get(key);
+      if (a === b) continue;
+      if (a !== undefined) gone.push(key);
+      if (b !== undefined) added.push(b);
+    }
+    elementLines(delElems, 'delete', t, set, gone);
+    elementLines(addElems, 'add', t, set, added);
+    sum.elementsDeleted += gone.length;
+    sum.elementsAdded += added.length;
+  }
+  for (const name of patch.chains) {
+    const def = next.chains.get(name);
+    const old = prev.chains.get(name);
+    if (def) {
+      if (old && sameChain(old, def)) continue;
+      if (old) flush.push(`flush chain ${t} ${name}`);
+      chainLines(fill, t, name, def);
+      sum.chainsWritten++;
+    } else if (old) {
+      flush.push(`flush chain ${t} ${name}`);
+      delChains.push(`delete chain ${t} ${name}`);
+      sum.chainsDeleted++;
+    }
+  }
+  const lines = [...create, ...delElems, ...flush, ...fill, ...addElems, ...delChains, ...delSets];
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -229,6 +229,40 @@ function servicePortRules(rs: Fragment, cidr: string | undefined, sp: ServicePor
 export interface RenderCache {
   clusterCIDR?: string;
   fragments: WeakMap<ServicePortInfo, Fragment>;
+  /** The last render, which the next one patches when few ports changed and the settings did not. */
+  last?: LastRender;
+}
+
+interface LastRender {
+  rs: Ruleset;
+  settings: string;
+  /** The ports in the order given, and by id (with each id's position in `order`). */
+  order: readonly ServicePortInfo[];
+  index: Map<string, number>;
+  ports: Map<string, ServicePortInfo>;
+  /** How many fragments claim each element, so a shared element outlives one claimant. */
+  claims: Claims;
+}
+
+/** Claim counts by set, then element key. */
+type Claims = Map<string, Map<string, number>>;
+
+/**
+ * What a patched render touched relative to `base` (the render it started from): every chain, set
+ * and element key that may differ. diffTransaction looks only at these when diffing from `base`.
+ */
+export interface RenderPatch {
+  base: Ruleset;
+  chains: Set<string>;
+  sets: Set<string>;
+  elements: Map<string, Set<string>>;
+}
+
+const patches = new WeakMap<Ruleset, RenderPatch>();
+
+/** The patch a Ruleset was rendered as, if it was patched from an earlier render. */
+export function patchOf(rs: Ruleset): RenderPatch | undefined {
+  return patches.get(rs);
 }
 
 /** An empty RenderCache. */
@@ -253,22 +287,187 @@ function fragmentOf(sp: ServicePortInfo, cidr: string | undefined, cache: Render
  * skip them by identity). When two ports claim the same map key, the first by id wins.
  */
 export function renderRuleset(st: ProxyState, cache?: RenderCache): Ruleset {
-  const rs: Ruleset = { table: st.settings.table, chains: new Map(), sets: new Map(), elements: new Map() };
-  fixedChains(rs, st);
   const cidr = st.settings.clusterCIDR ? parseIpv4Cidr(st.settings.clusterCIDR).text : undefined;
   if (cache && cache.clusterCIDR !== cidr) {
     cache.clusterCIDR = cidr;
     cache.fragments = new WeakMap();
+    cache.last = undefined;
   }
+  const settings = JSON.stringify(st.settings);
+  if (cache?.last && cache.last.settings === settings) {
+    const patched = patchRender(cache, cache.last, st, cidr);
+    if (patched) return patched;
+  }
+  const rs: Ruleset = { table: st.settings.table, chains: new Map(), sets: new Map(), elements: new Map() };
+  fixedChains(rs, st);
   const sorted = [...st.services].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ports = new Map<string, ServicePortInfo>();
+  const claims: Claims = new Map();
   for (const sp of sorted) {
+    ports.set(sp.id, sp);
     const f = fragmentOf(sp, cidr, cache);
     for (const [name, def] of f.chains) rs.chains.set(name, def);
     for (const [name, def] of f.sets) rs.sets.set(name, def);
     for (const [set, key, text] of f.elements) {
       const m = rs.elements.get(set)!;
       if (!m.has(key)) m.set(key, text);
+      let cm = claims.get(set);
+      if (!cm) claims.set(set, (cm = new Map()));
+      cm.set(key, (cm.get(key) ?? 0) + 1);
     }
   }
+  // Two ports with one id cannot be told apart by a patch: such a state is always rendered whole.
+  if (cache)
+    cache.last =
+      ports.size === sorted.length ? lastRender(rs, settings, st.services, ports, claims) : undefined;
+  return rs;
+}
+
+function lastRender(
+  rs: Ruleset,
+  settings: string,
+  order: readonly ServicePortInfo[],
+  ports: Map<string, ServicePortInfo>,
+  claims: Claims,
+): LastRender {
+  const index = new Map<string, number>();
+  order.forEach((sp, i) => index.set(sp.id, i));
+  return { rs, settings, order: order.slice(), index, ports, claims };
+}
+
+/** A copy of `m` (forEach: no entry arrays made, unlike `new Map(m)`). */
+function copyMap<K, V>(m: Map<K, V>): Map<K, V> {
+  const out = new Map<K, V>();
+  m.forEach((v, k) => out.set(k, v));
+  return out;
+}
+
+/**
+ * The render of `st` as the last render with only the changed ports' fragments swapped, or
+ * undefined when a whole render is due (many changes, or an element claimed by two ports with
+ * different text, where "first by id wins" needs the whole order). Gives the same Ruleset a whole
+ * render would; the maps of `last.rs` are copied, never changed.
+ */
+function patchRender(
+  cache: RenderCache,
+  last: LastRender,
+  st: ProxyState,
+  cidr: string | undefined,
+): Ruleset | undefined {
+  // Usually the ports come in the order of the last render (informer stores keep their order):
+  // then a walk by position finds the changes without building a map of every port.
+  let changed: string[] = [];
+  let ports = last.ports;
+  let i = 0;
+  if (st.services.length === last.order.length) {
+    for (; i < st.services.length; i++) {
+      const sp = st.services[i]!;
+      const was = last.order[i]!;
+      if (sp === was) continue;
+      if (sp.id !== was.id) break;
+      changed.push(sp.id);
+    }
+  }
+  if (i < st.services.length || st.services.length !== last.order.length) {
+    changed = [];
+    ports = new Map();
+    for (const sp of st.services) {
+      if (ports.has(sp.id)) return undefined;
+      ports.set(sp.id, sp);
+      if (last.ports.get(sp.id) !== sp) changed.push(sp.id);
+    }
+    for (const id of last.ports.keys()) if (!ports.has(id)) changed.push(id);
+  }
+  if (changed.length > 64 && changed.length * 4 > st.services.length) return undefined;
+  const prev = last.rs;
+  const rs: Ruleset = {
+    table: prev.table,
+    chains: copyMap(prev.chains),
+    sets: copyMap(prev.sets),
+    elements: copyMap(prev.elements),
+  };
+  const patch: RenderPatch = { base: prev, chains: new Set(), sets: new Set(), elements: new Map() };
+  // Claims are counted in place; on a bail-out the undo log puts them back.
+  const claims = last.claims;
+  const undo: [Map<string, number>, string, number | undefined][] = [];
+  const counts = (set: string): Map<string, number> => {
+    let cm = claims.get(set);
+    if (!cm) claims.set(set, (cm = new Map()));
+    return cm;
+  };
+  const claim = (cm: Map<string, number>, key: string, c: number): void => {
+    undo.push([cm, key, cm.get(key)]);
+    if (c > 0) cm.set(key, c);
+    else cm.delete(key);
+  };
+  const bail = (): undefined => {
+    for (let u = undo.length - 1; u >= 0; u--) {
+      const [cm, key, c] = undo[u]!;
+      if (c === undefined) cm.delete(key);
+      else cm.set(key, c);
+    }
+    return undefined;
+  };
+  const elems = (set: string, key: string): Map<string, string> => {
+    let touched = patch.elements.get(set);
+    if (!touched) patch.elements.set(set, (touched = new Set()));
+    touched.add(key);
+    let m = rs.elements.get(set)!;
+    if (m === prev.elements.get(set)) rs.elements.set(set, (m = copyMap(m)));
+    return m;
+  };
+  const byId = (id: string): ServicePortInfo | undefined =>
+    ports === last.ports ? st.services[last.index.get(id)!] : ports.get(id);
+  for (const id of changed) {
+    const old = last.ports.get(id);
+    if (!old) continue;
+    const f = fragmentOf(old, cidr, cache);
+    for (const name of f.chains.keys()) {
+      rs.chains.delete(name);
+      patch.chains.add(name);
+    }
+    for (const name of f.sets.keys()) {
+      rs.sets.delete(name);
+      patch.sets.add(name);
+    }
+    for (const [set, key] of f.elements) {
+      const cm = counts(set);
+      const c = (cm.get(key) ?? 0) - 1;
+      claim(cm, key, c);
+      if (c > 0) {
+        if (set !== names.hairpin) return bail(); // hairpin pairs read the same whoever claims them
+        continue;
+      }
+      elems(set, key).delete(key);
+    }
+  }
+  for (const id of changed) {
+    const sp = byId(id);
+    if (!sp) continue;
+    const f = fragmentOf(sp, cidr, cache);
+    for (const [name, def] of f.chains) {
+      rs.chains.set(name, def);
+      patch.chains.add(name);
+    }
+    for (const [name, def] of f.sets) {
+      rs.sets.set(name, def);
+      patch.sets.add(name);
+    }
+    for (const [set, key, text] of f.elements) {
+      const cm = counts(set);
+      const c = cm.get(key) ?? 0;
+      claim(cm, key, c + 1);
+      if (c > 0) {
+        if (rs.elements.get(set)!.get(key) !== text) return bail();
+        continue;
+      }
+      elems(set, key).set(key, text);
+    }
+  }
+  if (ports === last.ports) {
+    for (const id of changed) ports.set(id, byId(id)!);
+    cache.last = { ...last, rs, order: st.services.slice() };
+  } else cache.last = lastRender(rs, last.settings, st.services, ports, claims);
+  patches.set(rs, patch);
   return rs;
 }
