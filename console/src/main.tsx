@@ -4,8 +4,11 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import { RouterProvider } from 'react-router/dom';
-import { router } from './routes.tsx';
+import { defaultCluster, firstPage, router } from './routes.tsx';
 import { ApiError } from './api/status.ts';
+import { sessionQuery } from './api/session.ts';
+import { kinds } from './api/kinds.ts';
+import { prefetchList } from './api/use-watch-list.ts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -15,6 +18,25 @@ const queryClient = new QueryClient({
       refetchOnWindowFocus: false,
     },
   },
+});
+
+// Ask who is logged in now rather than when the session guard first renders; once that answers,
+// start the overview's LISTs too, so they travel while React renders the frame and the page.
+void queryClient.prefetchQuery(sessionQuery).then(() => {
+  const overview = /^\/(c\/([^/]+)\/overview\/?)?$/.exec(window.location.pathname);
+  if (!queryClient.getQueryData(sessionQuery.queryKey) || firstPage !== 'overview' || !overview) return;
+  const cluster = overview[2] ?? defaultCluster;
+  for (const kind of [
+    'nodes',
+    'pods',
+    'events',
+    'deployments',
+    'statefulsets',
+    'daemonsets',
+    'jobs',
+    'cronjobs',
+  ] as const)
+    prefetchList(cluster, kinds[kind]);
 });
 
 const root = document.getElementById('root');

@@ -33,6 +33,7 @@ const loaders = {
   persistentvolumes: () => import('./pages/PersistentVolumesPage.tsx'),
   storageclasses: () => import('./pages/StorageClassesPage.tsx'),
   ingresses: () => import('./pages/IngressesPage.tsx'),
+  registry: () => import('./pages/RegistryPage.tsx'),
 };
 const LoginPage = lazy(loaders.login);
 const OverviewPage = lazy(loaders.overview);
@@ -57,12 +58,14 @@ const PersistentVolumeClaimsPage = lazy(loaders.persistentvolumeclaims);
 const PersistentVolumesPage = lazy(loaders.persistentvolumes);
 const StorageClassesPage = lazy(loaders.storageclasses);
 const IngressesPage = lazy(loaders.ingresses);
+const RegistryPage = lazy(loaders.registry);
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
 // A workload's own page is /c/CLUSTER/RESOURCE/NAMESPACE/NAME.
 const firstMatch = /^\/(?:c\/[^/]+\/)?([a-z]+)(\/[^/]+\/[^/]+)?/.exec(window.location.pathname);
-const firstPage =
+/** The page the browser opened first (a key of the route table's loaders). */
+export const firstPage =
   firstMatch?.[2] && workloadResources.some((r) => r === firstMatch[1])
     ? 'detail'
     : firstMatch?.[2] && firstMatch[1] === 'pods'
@@ -127,6 +130,7 @@ export const router = createBrowserRouter([
       { path: 'persistentvolumes', element: page(PersistentVolumesPage) },
       { path: 'storageclasses', element: page(StorageClassesPage) },
       { path: 'ingresses', element: page(IngressesPage) },
+      { path: 'registry', element: page(RegistryPage) },
       { path: '*', element: page(NotFoundPage) },
     ],
   },

@@ -81,6 +81,16 @@ export async function runUp(flags: UpFlags): Promise<void> {
       throw err;
     });
   }
+  // The console's image repository pages reach it as the platform admin (see registry-link.ts).
+  if (registry)
+    web.registry.attach({
+      url: `https://${registry.address}`,
+      address: registry.address,
+      caCert: cp.pki.caCert,
+      username: 'admin',
+      password: web.admin.password,
+    });
+  else web.registry.off(`berth up runs without an image registry: ${noRegistry}`);
   // The node agent for this host, as a child process (it joins with the admin kubeconfig and then
   // runs as its own node identity).
   const started =

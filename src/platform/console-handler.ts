@@ -22,6 +22,7 @@ import {
 } from './http-types.ts';
 import { parseProxyPath, proxyToCluster } from './k8s-proxy.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import { registryPathPrefix, type RegistryLink } from './registry-link.ts';
 import type { SessionStore } from './sessions.ts';
 import type { StaticFiles } from './static-files.ts';
 
@@ -34,6 +35,8 @@ export interface ConsoleHandlerDeps {
   sessions: SessionStore;
   limiter: LoginLimiter;
   files: StaticFiles;
+  /** The image registry `berth up` runs next to the console; none when absent. */
+  registry?: RegistryLink;
   log: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
 }
 
@@ -84,6 +87,10 @@ async function handle(deps: ConsoleHandlerDeps, req: ConsoleRequest, res: Consol
   if (pathname === '/api/session') return sendJson(res, 200, { user: session?.user ?? null });
   if (!session) return sendStatus(res, 401, 'Unauthorized', 'not logged in');
   if (pathname === '/api/clusters') return sendJson(res, 200, { items: deps.clusters.list() });
+  if (pathname === registryPathPrefix || pathname.startsWith(`${registryPathPrefix}/`)) {
+    if (deps.registry) return deps.registry.handle(req, res, url);
+    return sendJson(res, 200, { enabled: false, reason: 'no image registry runs with this console' });
+  }
   const target = parseProxyPath(url);
   if (target) return proxyToCluster(deps.clusters, req, res, target);
   sendStatus(res, 404, 'NotFound', `no console API at ${pathname}`);

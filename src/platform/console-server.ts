@@ -54,6 +54,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
         opts.clusters.close();
+        opts.registry?.close();
       }),
   };
 }

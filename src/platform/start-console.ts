@@ -13,6 +13,7 @@ import { ClusterRegistry, connectionFromKubeconfig } from './cluster-registry.ts
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { consoleServingNames, ensureConsoleCert } from './console-tls.ts';
 import { LoginLimiter } from './login-limiter.ts';
+import { RegistryLink } from './registry-link.ts';
 import { SessionStore } from './sessions.ts';
 import { StaticFiles } from './static-files.ts';
 
@@ -37,6 +38,8 @@ export interface RunningConsole extends ConsoleServer {
   admin: AdminPassword;
   /** False when console/dist is missing (the server then shows how to build it). */
   built: boolean;
+  /** The image registry the console shows: `attach` it once it runs, or say why it does not. */
+  registry: RegistryLink;
 }
 
 /** Starts the console server; see the module comment. */
@@ -49,6 +52,7 @@ export async function startConsole(o: StartConsoleOptions): Promise<RunningConso
   if (!files.built) {
     o.log.warn({ dir: o.staticDir ?? defaultStaticDir }, 'console not built: run `npm run build:console`');
   }
+  const registry = new RegistryLink();
   const server = await startConsoleServer({
     host: o.host,
     port: o.port,
@@ -58,9 +62,10 @@ export async function startConsole(o: StartConsoleOptions): Promise<RunningConso
     sessions: new SessionStore(),
     limiter: new LoginLimiter(),
     files,
+    registry,
     log: o.log,
   });
-  return { ...server, admin, built: files.built };
+  return { ...server, admin, built: files.built, registry };
 }
 
 /** The cluster CA of a `berth server` data directory (DIR/tls/ca.crt and ca.key). */

@@ -18,18 +18,21 @@ export interface ClusterInfo {
 
 /** The logged-in user, or null. */
 export function useSession() {
-  return useQuery({
-    queryKey: ['session'],
-    queryFn: async (): Promise<SessionInfo | null> => {
-      const res = await apiFetch('/api/session');
-      const text = await res.text();
-      if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
-      const body = JSON.parse(text) as { user: string | null };
-      return body.user ? { user: body.user } : null;
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(sessionQuery);
 }
+
+/** The session query, also started by main.tsx before the first render. */
+export const sessionQuery = {
+  queryKey: ['session'],
+  queryFn: async (): Promise<SessionInfo | null> => {
+    const res = await apiFetch('/api/session');
+    const text = await res.text();
+    if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
+    const body = JSON.parse(text) as { user: string | null };
+    return body.user ? { user: body.user } : null;
+  },
+  staleTime: 60_000,
+};
 
 /** The clusters this console can reach. */
 export function useClusters() {

@@ -41,6 +41,33 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     });
   });
 
+/** LISTs started before their page rendered (see `prefetchList`), by URL, with when they started. */
+const prefetched = new Map<string, { at: number; answer: Promise<Response> }>();
+
+/** How long a prefetched LIST may wait for its page; older ones are dropped and asked again. */
+const prefetchMaxAgeMs = 10_000;
+
+/**
+ * Starts the LIST a `useWatchList` with the same arguments will make, so a first page load does
+ * not wait for React to render the page before asking the server. The hook takes it over once.
+ */
+export function prefetchList(cluster: string, kind: ResourceKind, opts: WatchListOptions = {}): void {
+  const url = clusterUrl(cluster, resourcePath(kind, { namespace: opts.namespace }), {
+    labelSelector: opts.labelSelector,
+    fieldSelector: opts.fieldSelector,
+  });
+  if (prefetched.has(url)) return;
+  const answer = apiFetch(url);
+  answer.catch(() => prefetched.delete(url));
+  prefetched.set(url, { at: Date.now(), answer });
+}
+
+function takePrefetched(url: string): Promise<Response> | undefined {
+  const p = prefetched.get(url);
+  prefetched.delete(url);
+  return p && Date.now() - p.at < prefetchMaxAgeMs ? p.answer : undefined;
+}
+
 /** Keeps a list of `kind` in `cluster` current; see the module comment. */
 export function useWatchList<T extends KubeObject>(
   cluster: string,
@@ -59,7 +86,8 @@ export function useWatchList<T extends KubeObject>(
     setSnap({});
 
     const relist = async (): Promise<ListState<T>> => {
-      const res = await apiFetch(clusterUrl(cluster, path, selectors), { signal });
+      const url = clusterUrl(cluster, path, selectors);
+      const res = await (takePrefetched(url) ?? apiFetch(url, { signal }));
       const text = await res.text();
       if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
       const list = JSON.parse(text) as KubeList<T>;

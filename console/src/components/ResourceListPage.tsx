@@ -3,7 +3,7 @@
  * YAML", and a live virtualized table whose first columns (name, namespace) and last (age,
  * actions: YAML, delete) are always the same. A page adds its own columns and row actions.
  */
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button, Input, Space, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -19,7 +19,12 @@ import { t } from '../texts.ts';
 import { DeleteWorkloadButton } from './DeleteWorkloadButton.tsx';
 import { NamespaceSelect, useNamespaceParam } from './NamespaceSelect.tsx';
 import { ResourceTable } from './ResourceTable.tsx';
-import { YamlCreateModal } from './YamlCreateModal.tsx';
+
+// The YAML editor (and the YAML library under it, ~29 KiB gzipped) loads when "create" is clicked,
+// not with the list: a list page opened first stays within the initial JS budget.
+const YamlCreateModal = lazy(() =>
+  import('./YamlCreateModal.tsx').then((m) => ({ default: m.YamlCreateModal })),
+);
 
 export interface ResourceListPageProps<T extends KubeObject> {
   title: string;
@@ -148,13 +153,15 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
         width={props.width ?? 1000}
       />
       {creating && props.createTemplate ? (
-        <YamlCreateModal
-          cluster={cluster}
-          open
-          defaultNamespace={namespace ?? 'default'}
-          initialText={props.createTemplate(namespace ?? 'default')}
-          onClose={() => setCreating(false)}
-        />
+        <Suspense fallback={null}>
+          <YamlCreateModal
+            cluster={cluster}
+            open
+            defaultNamespace={namespace ?? 'default'}
+            initialText={props.createTemplate(namespace ?? 'default')}
+            onClose={() => setCreating(false)}
+          />
+        </Suspense>
       ) : null}
       {props.children}
     </Space>

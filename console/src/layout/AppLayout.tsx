@@ -9,6 +9,7 @@ import {
   ApiOutlined,
   AppstoreOutlined,
   ClusterOutlined,
+  ContainerOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   DeploymentUnitOutlined,
@@ -85,6 +86,7 @@ export function AppLayout() {
         { key: 'secrets', label: t.nav.secrets },
       ],
     },
+    { key: 'registry', icon: <ContainerOutlined />, label: t.nav.registry },
   ];
 
   const doLogout = async () => {

@@ -1,7 +1,7 @@
 /** Shows its children only to a logged-in user; everyone else goes to /login (and back after). */
 import { useEffect, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { Result, Spin } from 'antd';
+import { Alert, Spin } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { onUnauthorized } from '../api/client.ts';
 import { useSession } from '../api/session.ts';
@@ -17,7 +17,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
     [queryClient],
   );
   if (session.isPending) return <Spin style={{ display: 'block', margin: 96 }} />;
-  if (session.isError) return <Result status="error" title={errorMessage(session.error)} />;
+  // An Alert, not a Result: Result's illustrations would weigh on every page's first load.
+  if (session.isError)
+    return <Alert type="error" showIcon style={{ margin: 48 }} message={errorMessage(session.error)} />;
   if (!session.data) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;

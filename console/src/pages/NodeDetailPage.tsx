@@ -3,7 +3,7 @@
  * addresses, capacity and allocatable, the pods bound to it (all namespaces), YAML; cordon/uncordon.
  */
 import { Link, useNavigate, useParams } from 'react-router';
-import { Button, Card, Descriptions, Result, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Empty, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, FileTextOutlined } from '@ant-design/icons';
 import { kinds } from '../api/kinds.ts';
 import type { NodeObject } from '../api/types.ts';
@@ -17,7 +17,7 @@ import { age } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
 import { yamlLink } from '../lib/links.ts';
 import { formatResource, nodeRoles } from '../lib/nodes.ts';
-import { toYaml } from '../lib/yaml.ts';
+import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { t } from '../texts.ts';
 
 export default function NodeDetailPage() {
@@ -44,7 +44,7 @@ export default function NodeDetailPage() {
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         {header}
         {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Result status="404" title={t.detail.gone} /> : null}
+        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
       </Space>
     );
   }
@@ -102,14 +102,7 @@ export default function NodeDetailPage() {
     {
       key: 'yaml',
       label: t.detail.yaml,
-      children: (
-        <pre
-          data-testid="detail-yaml"
-          style={{ margin: 0, overflow: 'auto', maxHeight: 'calc(100vh - 360px)', fontSize: 13 }}
-        >
-          {toYaml(node)}
-        </pre>
-      ),
+      children: <LazyYamlView object={node} />,
     },
   ];
 

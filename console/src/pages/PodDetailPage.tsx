@@ -12,7 +12,7 @@ import {
   Descriptions,
   Input,
   Popconfirm,
-  Result,
+  Empty,
   Select,
   Space,
   Spin,
@@ -37,7 +37,7 @@ import { useNow } from '../lib/hooks.ts';
 import { detailLink, yamlLink } from '../lib/links.ts';
 import { splitCommand } from '../lib/exec-channel.ts';
 import { containerNames, containerState } from '../lib/pod-detail.ts';
-import { toYaml } from '../lib/yaml.ts';
+import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { t } from '../texts.ts';
 
 const PodTerminal = lazy(() => import('../components/pod/PodTerminal.tsx'));
@@ -144,7 +144,7 @@ export default function PodDetailPage() {
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         {header}
         {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Result status="404" title={t.detail.gone} /> : null}
+        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
       </Space>
     );
   }
@@ -227,14 +227,7 @@ export default function PodDetailPage() {
     {
       key: 'yaml',
       label: t.detail.yaml,
-      children: (
-        <pre
-          data-testid="detail-yaml"
-          style={{ margin: 0, overflow: 'auto', maxHeight: 'calc(100vh - 360px)', fontSize: 13 }}
-        >
-          {toYaml(pod)}
-        </pre>
-      ),
+      children: <LazyYamlView object={pod} />,
     },
   ];
 

@@ -4,21 +4,9 @@
  * allows: scale, update image, rollout restart, roll back (in the history), suspend/resume and run
  * now for a CronJob, delete with cascade choice.
  */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import {
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Popconfirm,
-  Result,
-  Space,
-  Spin,
-  Tabs,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Descriptions, Popconfirm, Empty, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import {
   ArrowLeftOutlined,
   ColumnHeightOutlined,
@@ -35,13 +23,11 @@ import type { CronJob, LabelSelector, PodTemplate } from '../api/workload-types.
 import { SuspendButton, TriggerButton, TriggerJobModal } from '../components/CronJobActions.tsx';
 import { DeleteWorkloadButton } from '../components/DeleteWorkloadButton.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { ScaleModal } from '../components/ScaleModal.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
 import { EventsTable } from '../components/detail/EventsTable.tsx';
 import { OwnedJobs } from '../components/detail/OwnedJobs.tsx';
 import { RevisionHistory } from '../components/detail/RevisionHistory.tsx';
-import { UpdateImageModal } from '../components/detail/UpdateImageModal.tsx';
 import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
 import { age, images } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
@@ -49,8 +35,16 @@ import { yamlLink } from '../lib/links.ts';
 import { restartPatch } from '../lib/rollout.ts';
 import { selectorString } from '../lib/selectors.ts';
 import { workloadStatus, type WorkloadResource } from '../lib/workloads.ts';
-import { toYaml } from '../lib/yaml.ts';
+import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { t } from '../texts.ts';
+
+// The dialogs load when opened: their form controls are not part of the page's first load.
+const ScaleModal = lazy(() =>
+  import('../components/ScaleModal.tsx').then((m) => ({ default: m.ScaleModal })),
+);
+const UpdateImageModal = lazy(() =>
+  import('../components/detail/UpdateImageModal.tsx').then((m) => ({ default: m.UpdateImageModal })),
+);
 
 type Workload = KubeObject & {
   spec?: { replicas?: number; paused?: boolean; selector?: LabelSelector; template?: PodTemplate };
@@ -93,7 +87,7 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         {header}
         {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Result status="404" title={t.detail.gone} /> : null}
+        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
       </Space>
     );
   }
@@ -161,14 +155,7 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
     {
       key: 'yaml',
       label: t.detail.yaml,
-      children: (
-        <pre
-          data-testid="detail-yaml"
-          style={{ margin: 0, overflow: 'auto', maxHeight: 'calc(100vh - 360px)', fontSize: 13 }}
-        >
-          {toYaml(obj)}
-        </pre>
-      ),
+      children: <LazyYamlView object={obj} />,
     },
   ];
 
@@ -240,12 +227,19 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
       <Card size="small">
         <Tabs items={tabs} destroyOnHidden />
       </Card>
-      {dialog === 'scale' ? (
-        <ScaleModal cluster={cluster} kind={kind} object={obj} onClose={() => setDialog(undefined)} />
-      ) : null}
-      {dialog === 'image' ? (
-        <UpdateImageModal cluster={cluster} kind={kind} workload={obj} onClose={() => setDialog(undefined)} />
-      ) : null}
+      <Suspense fallback={null}>
+        {dialog === 'scale' ? (
+          <ScaleModal cluster={cluster} kind={kind} object={obj} onClose={() => setDialog(undefined)} />
+        ) : null}
+        {dialog === 'image' ? (
+          <UpdateImageModal
+            cluster={cluster}
+            kind={kind}
+            workload={obj}
+            onClose={() => setDialog(undefined)}
+          />
+        ) : null}
+      </Suspense>
       {dialog === 'trigger' && cron ? (
         <TriggerJobModal cluster={cluster} cronJob={cron} onClose={() => setDialog(undefined)} />
       ) : null}
