@@ -2,7 +2,8 @@
  * The route table: one route per page, each page its own chunk (React.lazy), all cluster pages
  * under /c/:cluster so a second cluster is a second URL prefix, not a second app.
  */
-import { lazy, Suspense, type ComponentType } from 'react';
+import { Suspense, type ComponentType } from 'react';
+import { lazyRetry } from './lib/lazy-retry.ts';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Spin } from 'antd';
 import { RequireSession } from './layout/RequireSession.tsx';
@@ -35,31 +36,31 @@ const loaders = {
   ingresses: () => import('./pages/IngressesPage.tsx'),
   registry: () => import('./pages/RegistryPage.tsx'),
 };
-const LoginPage = lazy(loaders.login);
-const OverviewPage = lazy(loaders.overview);
-const NamespacesPage = lazy(loaders.namespaces);
-const DeploymentsPage = lazy(loaders.deployments);
-const StatefulSetsPage = lazy(loaders.statefulsets);
-const DaemonSetsPage = lazy(loaders.daemonsets);
-const JobsPage = lazy(loaders.jobs);
-const CronJobsPage = lazy(loaders.cronjobs);
-const PodsPage = lazy(loaders.pods);
-const ServicesPage = lazy(loaders.services);
-const ConfigMapsPage = lazy(loaders.configmaps);
-const SecretsPage = lazy(loaders.secrets);
-const WorkloadDetailPage = lazy(loaders.detail);
-const ObjectYamlPage = lazy(loaders.yaml);
-const PodDetailPage = lazy(loaders.pod);
-const NodesPage = lazy(loaders.nodes);
-const NodeDetailPage = lazy(loaders.node);
-const EventsPage = lazy(loaders.events);
-const CreateWorkloadPage = lazy(loaders.new);
-const PersistentVolumeClaimsPage = lazy(loaders.persistentvolumeclaims);
-const PersistentVolumesPage = lazy(loaders.persistentvolumes);
-const StorageClassesPage = lazy(loaders.storageclasses);
-const IngressesPage = lazy(loaders.ingresses);
-const RegistryPage = lazy(loaders.registry);
-const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
+const LoginPage = lazyRetry(loaders.login);
+const OverviewPage = lazyRetry(loaders.overview);
+const NamespacesPage = lazyRetry(loaders.namespaces);
+const DeploymentsPage = lazyRetry(loaders.deployments);
+const StatefulSetsPage = lazyRetry(loaders.statefulsets);
+const DaemonSetsPage = lazyRetry(loaders.daemonsets);
+const JobsPage = lazyRetry(loaders.jobs);
+const CronJobsPage = lazyRetry(loaders.cronjobs);
+const PodsPage = lazyRetry(loaders.pods);
+const ServicesPage = lazyRetry(loaders.services);
+const ConfigMapsPage = lazyRetry(loaders.configmaps);
+const SecretsPage = lazyRetry(loaders.secrets);
+const WorkloadDetailPage = lazyRetry(loaders.detail);
+const ObjectYamlPage = lazyRetry(loaders.yaml);
+const PodDetailPage = lazyRetry(loaders.pod);
+const NodesPage = lazyRetry(loaders.nodes);
+const NodeDetailPage = lazyRetry(loaders.node);
+const EventsPage = lazyRetry(loaders.events);
+const CreateWorkloadPage = lazyRetry(loaders.new);
+const PersistentVolumeClaimsPage = lazyRetry(loaders.persistentvolumeclaims);
+const PersistentVolumesPage = lazyRetry(loaders.persistentvolumes);
+const StorageClassesPage = lazyRetry(loaders.storageclasses);
+const IngressesPage = lazyRetry(loaders.ingresses);
+const RegistryPage = lazyRetry(loaders.registry);
+const NotFoundPage = lazyRetry(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
 // A workload's own page is /c/CLUSTER/RESOURCE/NAMESPACE/NAME.

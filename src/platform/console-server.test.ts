@@ -44,6 +44,10 @@ describe('console server', () => {
   }[] = [];
   let watchClosed: Promise<void> = Promise.resolve();
   let releaseWatch: () => void = () => undefined;
+  let slowArrived: () => void = () => undefined;
+  let releaseSlow: () => void = () => undefined;
+  const slowSeen = new Promise<void>((r) => (slowArrived = r));
+  const answerSlow = new Promise<void>((r) => (releaseSlow = r));
 
   const call = (
     method: string,
@@ -111,6 +115,15 @@ describe('console server', () => {
             res.write('{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n');
             releaseWatch = () => res.write('{"type":"ADDED","object":{"metadata":{"name":"b"}}}\n');
             res.on('close', () => closeWatch());
+            return;
+          }
+          if (req.url?.includes('slow=1')) {
+            // Answers once the test has seen the browser's stream go away.
+            void answerSlow.then(() => {
+              res.writeHead(201, { 'content-type': 'application/json' });
+              res.end('{"kind":"Namespace","metadata":{"name":"slow"}}');
+            });
+            slowArrived();
             return;
           }
           if (req.url?.startsWith('/api/v1/namespaces/missing')) {
@@ -314,6 +327,81 @@ describe('console server', () => {
       (await call('DELETE', '/api/clusters/local/k8s/api/v1/namespaces/x', { headers: { cookie } })).status,
       403,
       'mutations need the CSRF header even with a session',
+    );
+  });
+
+  test('proxy: a create resent under its request key runs once upstream; every attempt gets the answer', async () => {
+    seen.length = 0;
+    const create = (key: string, name: string) =>
+      call('POST', '/api/clusters/local/k8s/api/v1/namespaces', {
+        headers: { cookie, ...csrf, 'content-type': 'application/json', 'x-berth-request-key': key },
+        body: JSON.stringify({ metadata: { name } }),
+      });
+    // The resend may arrive while the first attempt is still under way, or after it.
+    const [first, concurrent] = await Promise.all([create('key-1', 'a'), create('key-1', 'a')]);
+    const later = await create('key-1', 'a');
+    const other = await create('key-2', 'b');
+    for (const a of [first, concurrent, later, other]) {
+      assert.equal(a.status, 200);
+      assert.equal(json(a).kind, 'NamespaceList');
+      assert.equal(a.headers['content-type'], 'application/json');
+    }
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.body}`),
+      ['POST {"metadata":{"name":"a"}}', 'POST {"metadata":{"name":"b"}}'],
+    );
+  });
+
+  test('proxy over HTTP/2: a keyed create whose stream the browser reset completes; the resend gets it', async () => {
+    seen.length = 0;
+    const path = '/api/clusters/local/k8s/api/v1/namespaces?slow=1';
+    const headers = { cookie, ...csrf, 'content-type': 'application/json', 'x-berth-request-key': 'key-3' };
+    const session = connect(`https://127.0.0.1:${web.port}`, { ca, servername: 'localhost' });
+    try {
+      const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
+      stream.on('error', () => undefined);
+      stream.end('{"metadata":{"name":"slow"}}');
+      await slowSeen;
+      // What chromium does on a network change: the session and its streams are gone.
+      stream.close();
+      session.destroy();
+    } finally {
+      session.destroy();
+    }
+    const resend = call('POST', path, { headers, body: '{"metadata":{"name":"slow"}}' });
+    releaseSlow();
+    const a = await resend;
+    assert.equal(a.status, 201);
+    assert.equal(json(a).kind, 'Namespace');
+    assert.equal(seen.filter((s) => s.method === 'POST').length, 1, 'the cluster saw one create');
+  });
+
+  test('proxy over HTTP/2: a keyed create reset before its end: the resend is answered, the cluster saw one create', async () => {
+    seen.length = 0;
+    const body = '{"metadata":{"name":"cut"}}';
+    const headers = {
+      cookie,
+      ...csrf,
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+      'x-berth-request-key': 'key-4',
+    };
+    const session = connect(`https://127.0.0.1:${web.port}`, { ca, servername: 'localhost' });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/api/clusters/local/k8s/api/v1/namespaces',
+      ...headers,
+    });
+    stream.on('error', () => undefined);
+    // The whole body, but the stream is reset before it ends.
+    await new Promise<void>((r) => stream.write(body, () => r()));
+    await new Promise((r) => setTimeout(r, 100));
+    session.destroy();
+    const resend = await call('POST', '/api/clusters/local/k8s/api/v1/namespaces', { headers, body });
+    assert.equal(resend.status, 200);
+    assert.deepEqual(
+      seen.map((s) => s.body),
+      [body],
     );
   });
 

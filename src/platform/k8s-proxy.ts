@@ -1,12 +1,18 @@
 /**
  * `/api/clusters/NAME/k8s/PATH` → `SERVER/PATH` of the named cluster, with the credentials the
  * console holds for it. Bodies stream both ways unbuffered, so watches (chunked, long-lived) pass
- * through event by event; a browser that goes away closes the upstream request with it. Only the
- * Kubernetes API paths are reachable, and the browser's own cookies and credentials never travel on.
+ * through event by event; a browser that goes away closes the upstream request with it. A create
+ * carrying a request key is the exception: read whole, run to its end, and its answer replayed to
+ * a resend (replay-cache.ts). Only the Kubernetes API paths are reachable, and the browser's own cookies
+ * and credentials never travel on.
  */
 import { request } from 'node:https';
 import type { ClusterRegistry } from './cluster-registry.ts';
 import { sendStatus, setHeader, type ConsoleRequest, type ConsoleResponse } from './http-types.ts';
+import { ReplayCache, requestKeyHeader, type ReplayAnswer } from './replay-cache.ts';
+
+/** Answers of keyed creates, so a create the browser resent after a dropped connection runs once. */
+const replays = new ReplayCache();
 
 /** The proxy's path prefix before the cluster name. */
 export const clusterPathPrefix = '/api/clusters/';
@@ -52,6 +58,13 @@ export function proxyToCluster(
     if (typeof v === 'string') headers[name] = v;
   }
   if (connection.token) headers.authorization = `Bearer ${connection.token}`;
+  const key = req.headers[requestKeyHeader];
+  if (req.method === 'POST' && typeof key === 'string' && key !== '') {
+    replayOnce(`${target.cluster} ${target.path} ${key}`, req, res, () =>
+      request(url, { method: req.method, headers, agent }),
+    );
+    return;
+  }
   const upstream = request(url, { method: req.method, headers, agent }, (up) => {
     res.statusCode = up.statusCode ?? 502;
     for (const name of forwardResponseHeaders) {
@@ -84,4 +97,87 @@ export function proxyToCluster(
     if (!finished) upstream.destroy();
   });
   (req as NodeJS.ReadableStream).pipe(upstream);
+}
+
+/** Largest keyed request body buffered (the API server itself refuses bodies over 3 MiB). */
+const maxKeyedBody = 4 << 20;
+
+/**
+ * A keyed request: its body is read whole first (a body cut short never reaches the cluster), then
+ * it runs upstream to its end even if the browser went away, and its whole answer is kept; a
+ * resend with the same key waits for that answer and gets it too, or runs itself if that failed.
+ */
+function replayOnce(
+  key: string,
+  req: ConsoleRequest,
+  res: ConsoleResponse,
+  send: () => ReturnType<typeof request>,
+): void {
+  const body = readWhole(req);
+  body.catch(() => undefined);
+  const run = (): Promise<ReplayAnswer> => {
+    const a = body.then((b) => forwardWhole(send, b));
+    replays.set(key, a);
+    return a;
+  };
+  const prior = replays.get(key);
+  const answer = prior ? prior.catch(run) : run();
+  answer.then(
+    (a) => {
+      if (res.destroyed) return;
+      res.statusCode = a.status;
+      for (const [name, v] of Object.entries(a.headers)) setHeader(res, name, v);
+      setHeader(res, 'cache-control', 'no-store');
+      (res as NodeJS.WritableStream).end(a.body);
+    },
+    (err: unknown) => {
+      if (!res.destroyed && !res.headersSent)
+        sendStatus(res, 502, 'ServiceUnavailable', `the request did not complete: ${(err as Error).message}`);
+    },
+  );
+}
+
+/** The request body, once it has arrived whole and within `maxKeyedBody`. */
+function readWhole(req: ConsoleRequest): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let whole = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= maxKeyedBody) chunks.push(c);
+    });
+    req.on('aborted', () => reject(new Error('the request body did not arrive whole')));
+    req.on('error', reject);
+    req.on('end', () => {
+      whole = true;
+      if (size > maxKeyedBody) reject(new Error(`the request body is larger than ${maxKeyedBody} bytes`));
+      else resolve(Buffer.concat(chunks));
+    });
+    req.on('close', () => {
+      if (!whole) reject(new Error('the request body did not arrive whole'));
+    });
+  });
+}
+
+/** Sends `body` upstream and reads the whole answer (the response headers that are passed on). */
+function forwardWhole(send: () => ReturnType<typeof request>, body: Buffer): Promise<ReplayAnswer> {
+  return new Promise<ReplayAnswer>((resolve, reject) => {
+    const upstream = send();
+    upstream.on('response', (up) => {
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('error', reject);
+      up.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const name of forwardResponseHeaders) {
+          const v = up.headers[name];
+          if (typeof v === 'string' && name !== 'content-length') headers[name] = v;
+        }
+        resolve({ status: up.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
+      });
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
 }

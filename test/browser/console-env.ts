@@ -82,22 +82,26 @@ export interface ConsoleEnv {
   stop(): Promise<void>;
 }
 
-/** Starts server, sim (2 nodes), console and chromium. */
-export async function startConsoleEnv(): Promise<ConsoleEnv> {
+/**
+ * Starts server, sim (2 nodes), console and chromium; or, given `existing` (a server with real
+ * nodes, owned and stopped by the caller), only the console against it and chromium.
+ */
+export async function startConsoleEnv(existing?: TestServer): Promise<ConsoleEnv> {
   ensureConsoleBuilt();
   mkdirSync(artifactsDir, { recursive: true });
-  const server = await startServer();
+  const server = existing ?? (await startServer());
   const consoleDir = mkdtempSync(join(tmpdir(), 'berth-console-'));
   const procs: Proc[] = [];
   const stop = async () => {
     await Promise.all(procs.map(stopProc));
-    await server.stop();
+    if (!existing) await server.stop();
     rmSync(consoleDir, { recursive: true, force: true });
   };
   try {
-    procs.push(
-      startProc(['sim', '--kubeconfig', server.kubeconfig, '--nodes', '2', '--ready-delay', '300ms']),
-    );
+    if (!existing)
+      procs.push(
+        startProc(['sim', '--kubeconfig', server.kubeconfig, '--nodes', '2', '--ready-delay', '300ms']),
+      );
     const port = await freePort();
     const web = startProc([
       'console',

@@ -32,7 +32,8 @@ export async function apiFetch(url: string, init: RequestInit = {}): Promise<Res
 
 /**
  * True for requests that leave the same result when sent twice (reads, deletes, merge patches), so
- * they may be sent again when the network dropped them. A create or a JSON patch is never resent.
+ * they may be sent again when the network dropped them. A JSON patch is never resent; a create only
+ * under its request key (requestJson), which the console server runs once.
  */
 export function retryable(method: string, contentType?: string): boolean {
   if (method === 'GET' || method === 'DELETE') return true;
@@ -60,17 +61,38 @@ export async function fetchRetrying(url: string, init: RequestInit, retry: boole
   }
 }
 
-/** Sends a request and returns the parsed JSON answer; throws ApiError for non-2xx answers. */
+/**
+ * Header naming one create; the console server runs a create once per key and answers a resend
+ * with the first answer, so a create the network dropped can be resent too.
+ */
+export const requestKeyHeader = 'X-Berth-Request-Key';
+
+/**
+ * Sends a request and returns the parsed JSON answer; throws ApiError for non-2xx answers. A
+ * request with a `requestKey` (a create through the console's proxy) is resent like the
+ * `retryable` ones.
+ */
 export async function requestJson<T>(
   url: string,
-  opts: { method?: string; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+  opts: {
+    method?: string;
+    body?: unknown;
+    contentType?: string;
+    signal?: AbortSignal;
+    requestKey?: string;
+  } = {},
 ): Promise<T> {
-  const init: RequestInit = { method: opts.method ?? 'GET', signal: opts.signal };
+  const method = opts.method ?? 'GET';
+  const init: RequestInit = { method, signal: opts.signal };
+  const headers: Record<string, string> = {};
   if (opts.body !== undefined) {
     init.body = JSON.stringify(opts.body);
-    init.headers = { 'Content-Type': opts.contentType ?? 'application/json' };
+    headers['Content-Type'] = opts.contentType ?? 'application/json';
   }
-  const res = await fetchRetrying(url, init, retryable(init.method!, opts.contentType));
+  if (opts.requestKey !== undefined) headers[requestKeyHeader] = opts.requestKey;
+  if (Object.keys(headers).length > 0) init.headers = headers;
+  const retry = opts.requestKey !== undefined || retryable(method, opts.contentType);
+  const res = await fetchRetrying(url, init, retry);
   const text = await res.text();
   if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
   return (text === '' ? {} : JSON.parse(text)) as T;
@@ -81,7 +103,11 @@ export function clusterApi(cluster: string) {
   return {
     get: <T>(path: string, signal?: AbortSignal) => requestJson<T>(clusterUrl(cluster, path), { signal }),
     create: <T>(collectionPath: string, body: unknown) =>
-      requestJson<T>(clusterUrl(cluster, collectionPath), { method: 'POST', body }),
+      requestJson<T>(clusterUrl(cluster, collectionPath), {
+        method: 'POST',
+        body,
+        requestKey: crypto.randomUUID(),
+      }),
     mergePatch: <T>(path: string, body: unknown) =>
       requestJson<T>(clusterUrl(cluster, path), {
         method: 'PATCH',

@@ -3,7 +3,8 @@
  * YAML", and a live virtualized table whose first columns (name, namespace) and last (age,
  * actions: YAML, delete) are always the same. A page adds its own columns and row actions.
  */
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
+import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useParams } from 'react-router';
 import { Button, Input, Space, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -22,7 +23,7 @@ import { ResourceTable } from './ResourceTable.tsx';
 
 // The YAML editor (and the YAML library under it, ~29 KiB gzipped) loads when "create" is clicked,
 // not with the list: a list page opened first stays within the initial JS budget.
-const YamlCreateModal = lazy(() =>
+const YamlCreateModal = lazyRetry(() =>
   import('./YamlCreateModal.tsx').then((m) => ({ default: m.YamlCreateModal })),
 );
 

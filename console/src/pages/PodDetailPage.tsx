@@ -3,7 +3,8 @@
  * state), conditions, events, logs (follow, previous, container picker, download), a terminal
  * (loaded on demand) and YAML; delete.
  */
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useState } from 'react';
+import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   App,
@@ -40,7 +41,7 @@ import { containerNames, containerState } from '../lib/pod-detail.ts';
 import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { t } from '../texts.ts';
 
-const PodTerminal = lazy(() => import('../components/pod/PodTerminal.tsx'));
+const PodTerminal = lazyRetry(() => import('../components/pod/PodTerminal.tsx'));
 
 /** Owner kinds that have their own detail page, by kind → resource. */
 const ownerPages: Record<string, string> = {

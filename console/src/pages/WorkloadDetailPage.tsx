@@ -4,7 +4,8 @@
  * allows: scale, update image, rollout restart, roll back (in the history), suspend/resume and run
  * now for a CronJob, delete with cascade choice.
  */
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useState } from 'react';
+import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import { App, Button, Card, Descriptions, Popconfirm, Empty, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import {
@@ -39,10 +40,10 @@ import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { t } from '../texts.ts';
 
 // The dialogs load when opened: their form controls are not part of the page's first load.
-const ScaleModal = lazy(() =>
+const ScaleModal = lazyRetry(() =>
   import('../components/ScaleModal.tsx').then((m) => ({ default: m.ScaleModal })),
 );
-const UpdateImageModal = lazy(() =>
+const UpdateImageModal = lazyRetry(() =>
   import('../components/detail/UpdateImageModal.tsx').then((m) => ({ default: m.UpdateImageModal })),
 );
 

@@ -1,9 +1,10 @@
 /** `YamlView`, loaded on first use (with the YAML library), a spinner meanwhile. */
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
+import { lazyRetry } from '../../lib/lazy-retry.ts';
 import { Spin } from 'antd';
 import type { KubeObject } from '../../api/types.ts';
 
-const YamlView = lazy(() => import('./YamlView.tsx'));
+const YamlView = lazyRetry(() => import('./YamlView.tsx'));
 
 export function LazyYamlView({ object }: { object: KubeObject }) {
   return (

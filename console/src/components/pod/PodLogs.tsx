@@ -1,7 +1,8 @@
 /**
  * A container's log, live: streams `pods/log` through the console's proxy (follow keeps the
  * response open and new lines appear as the agent sends them), with a container picker, the
- * previous instance, and a download of the whole log as a file. Keeps the last 5,000 lines.
+ * previous instance, and a download of the whole log as a file. Keeps the last 5,000 lines. A
+ * follow the network dropped resumes by itself.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Button, Select, Space, Switch, Typography } from 'antd';
@@ -16,6 +17,9 @@ import { ErrorAlert } from '../ErrorAlert.tsx';
 
 const maxLines = 5000;
 const tailLines = 1000;
+/** How often, and how soon, a follow the network dropped is resumed. */
+const reconnects = 5;
+const reconnectDelayMs = 500;
 
 export function PodLogs({ cluster, pod }: { cluster: string; pod: Pod }) {
   const names = containerNames(pod);
@@ -34,12 +38,10 @@ export function PodLogs({ cluster, pod }: { cluster: string; pod: Pod }) {
     const ctl = new AbortController();
     setLines([]);
     setError(undefined);
-    const run = async () => {
-      const url = clusterUrl(
-        cluster,
-        path,
-        logQuery({ container, follow: follow && !previous, previous, tailLines }),
-      );
+    const following = follow && !previous;
+    const url = clusterUrl(cluster, path, logQuery({ container, follow: following, previous, tailLines }));
+    let received = false;
+    const stream = async (fresh: boolean) => {
       const res = await apiFetch(url, { signal: ctl.signal, headers: { Accept: 'text/plain, */*' } });
       if (!res.ok || !res.body) throw errorFromBody(res.status, res.statusText, await res.text());
       setStreaming(true);
@@ -47,7 +49,28 @@ export function PodLogs({ cluster, pod }: { cluster: string; pod: Pod }) {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        setLines((old) => appendLog(old, value, maxLines));
+        // After a reconnect the tail is asked again: it replaces what was shown, so no line twice.
+        const replace = fresh;
+        setLines((old) => appendLog(replace ? [] : old, value, maxLines));
+        fresh = false;
+        received = true;
+      }
+    };
+    // A follow the network dropped (a browser on the node sees its addresses change whenever a pod
+    // starts or stops) is resumed; answers from the server (ApiError) are shown and end it.
+    const run = async () => {
+      for (let drops = 0, again = false; ; again = true) {
+        try {
+          await stream(again);
+          return;
+        } catch (err) {
+          // Drops in a row: a stream that delivered lines starts the count again.
+          drops = received ? 1 : drops + 1;
+          received = false;
+          if (!following || err instanceof ApiError || ctl.signal.aborted || drops > reconnects) throw err;
+          setStreaming(false);
+          await new Promise((r) => setTimeout(r, reconnectDelayMs));
+        }
       }
     };
     run()
