@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { trackFailures } from '../helpers/e2e.ts';
 import { httpsClient } from '../helpers/https.ts';
 import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
 
@@ -64,8 +65,9 @@ describe('console forms, charts and storage in a browser', { skip: browserSkip()
     await page.waitForURL(/\/c\/local\/overview/);
   });
 
-  after(async (c) => {
-    if ((c as { passed?: boolean }).passed === false && env) {
+  const failures = trackFailures();
+  after(async () => {
+    if (failures.any() && env) {
       await page?.screenshot({ path: join(artifactsDir, 'forms-failure.png') }).catch(() => undefined);
       process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
     }

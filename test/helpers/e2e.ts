@@ -4,7 +4,7 @@
  * test in the file failed so the failure can be read without re-running.
  */
 import { existsSync } from 'node:fs';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { kubectlPath } from './kubectl.ts';
 import { berthAvailable, startServer, type TestServer } from './server.ts';
 
@@ -29,11 +29,10 @@ export function useServer(): ServerHandle {
   before(async () => {
     server = await startServer();
   });
-  after(async (c) => {
+  const failures = trackFailures();
+  after(async () => {
     if (!server) return;
-    // A suite's context says whether all its tests passed; print the log only when it helps.
-    const failed = (c as { passed?: boolean }).passed === false;
-    if (process.env.BERTH_TEST_LOGS === '1' || failed) {
+    if (process.env.BERTH_TEST_LOGS === '1' || failures.any()) {
       process.stderr.write(
         `\n--- berth server log (${server.url}) ---\n${server.logs()}\n--- end of server log ---\n`,
       );
@@ -46,4 +45,16 @@ export function useServer(): ServerHandle {
       return server;
     },
   };
+}
+
+/**
+ * Whether a test of the current describe failed, for hooks that print logs only when they help.
+ * (An `after` hook's own context reports passed === false even when every test passed.)
+ */
+export function trackFailures(): { any(): boolean } {
+  let failed = false;
+  afterEach((t) => {
+    if ((t as { passed?: boolean }).passed === false) failed = true;
+  });
+  return { any: () => failed };
 }
