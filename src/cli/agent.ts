@@ -18,7 +18,7 @@ import { Agent } from '../node/agent/agent.ts';
 import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../node/agent/node-identity.ts';
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
-import { parseRegistryAddress, trustRegistry } from '../node/agent/registry-trust.ts';
+import { discoverRegistry, parseRegistryAddress, trustRegistry } from '../node/agent/registry-trust.ts';
 import { runtimePaths } from '../node/containerd/paths.ts';
 import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
 import { validateImageGCThresholds } from '../node/pods/image-gc.ts';
@@ -235,6 +235,8 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     try {
       const caCert = identity.kubeconfig.caCert;
       const { clientCert, clientKey } = identity.kubeconfig;
+      // Without --registry: the one `berth up` published, if any (src/registry/discovery.ts).
+      registry ??= await discoverRegistry(new Client(transport), log);
       if (registry && caCert && clientCert && clientKey) {
         const certsDir = runtimePaths(dataDir).certsDir;
         trustRegistry({ certsDir, address: registry, caCert, clientCert, clientKey });

@@ -338,7 +338,7 @@ program
   )
   .option(
     '--registry <host:port>',
-    "Berth's image repository: containerd trusts the cluster CA for it and pulls with the node certificate",
+    "Berth's image repository: containerd trusts the cluster CA for it and pulls with the node certificate (default: the address berth up published in kube-public/berth-registry)",
   )
   .option('--pod-manifest-path <dir>', 'run the pods whose manifests are in DIR (static pods)')
   .option(

@@ -4,17 +4,24 @@
  * Berth cluster CA (so whatever trusts the cluster's ca.crt trusts it), data in DATA_DIR/registry,
  * and the console's `admin` password. It asks TLS clients for a certificate and verifies it against
  * the cluster CA only: node agents pull every namespace with their node certificate
- * (src/registry/access/node-clients.ts); everyone else uses the token flow. In process rather than a
+ * (src/registry/access/node-clients.ts); everyone else uses the token flow. Its address is
+ * published in kube-public/berth-registry, where agents started without --registry find it, and a
+ * node certificate pulls only while its Node exists (src/registry/node-presence.ts). In process rather than a
  * child because it shares the CA key without copying it anywhere, and stops with the platform.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateAuthority } from '../apiserver/pki/issue.ts';
+import { Client } from '../client/client.ts';
+import { httpTransport, type HttpTransport } from '../client/http.ts';
+import { loadKubeconfig } from '../client/kubeconfig.ts';
 import { ensureConsoleCert, consoleServingNames } from '../platform/console-tls.ts';
 import { ADMIN_USER } from '../registry/access/accounts.ts';
 import { registryRoot } from '../registry/cli.ts';
 import type { RegistryLogger } from '../registry/context.ts';
-import { openRegistry } from '../registry/server.ts';
+import { publishRegistryAddress } from '../registry/discovery.ts';
+import { watchNodes, type NodePresence } from '../registry/node-presence.ts';
+import { openRegistry, type Registry } from '../registry/server.ts';
 import { parseListen } from './listen.ts';
 import { CliError } from './cli-error.ts';
 
@@ -37,6 +44,12 @@ export async function startUpRegistry(o: {
   ca: CertificateAuthority;
   adminPassword: string;
   log: RegistryLogger;
+  /**
+   * The admin kubeconfig: when given, the address is published in kube-public/berth-registry for
+   * agents started without --registry (src/registry/discovery.ts), and node certificates pull
+   * only while their Node exists (src/registry/node-presence.ts).
+   */
+  kubeconfig?: string;
 }): Promise<UpRegistry> {
   let host: string;
   let port: number;
@@ -50,7 +63,28 @@ export async function startUpRegistry(o: {
     file: 'registry',
     commonName: 'berth-registry',
   });
-  const registry = await openRegistry({ root, log: o.log, auth: { nodeClients: true } });
+  // With the admin kubeconfig the registry is connected to the cluster: a node certificate pulls
+  // only while its Node exists (watched), and the address is published for agents.
+  const cluster = o.kubeconfig ? await connect(o.kubeconfig, o.log) : undefined;
+  const disconnect = async (): Promise<void> => {
+    await cluster?.nodes.stop();
+    cluster?.transport.close();
+  };
+  let registry: Registry;
+  try {
+    registry = await openRegistry({
+      root,
+      log: o.log,
+      auth: { nodeClients: true, ...(cluster ? { nodeExists: cluster.nodes.exists } : {}) },
+    });
+  } catch (err) {
+    await disconnect();
+    throw err;
+  }
+  const close = async (): Promise<void> => {
+    await registry.close();
+    await disconnect();
+  };
   try {
     // One admin for the platform: the registry's takes the console's password (kept in sync on
     // every start), and its own admin-password file says the same.
@@ -59,17 +93,43 @@ export async function startUpRegistry(o: {
     const url = await registry.listen({ host, port, tls: { ...tls, clientCa: o.ca.caCert } });
     const u = new URL(url);
     const wildcard = host === '0.0.0.0' || host === '::' || host === '';
-    return {
-      url,
-      address: `${wildcard ? '127.0.0.1' : u.hostname}:${u.port}`,
-      close: () => registry.close(),
-    };
+    const address = `${wildcard ? '127.0.0.1' : u.hostname}:${u.port}`;
+    if (cluster) await publish(cluster.client, address, o.log);
+    return { url, address, close };
   } catch (err) {
-    await registry.close();
+    await close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new CliError(
         `cannot listen on ${o.listen} for the image registry: the address is already in use (use --registry-listen or --no-registry)`,
       );
     throw err;
+  }
+}
+
+/** How long start waits for the first list of Nodes (node pulls are refused until it arrives). */
+const NODES_SYNC_WAIT_MS = 10_000;
+
+async function connect(
+  kubeconfig: string,
+  log: RegistryLogger,
+): Promise<{ transport: HttpTransport; client: Client; nodes: NodePresence }> {
+  const transport = httpTransport(await loadKubeconfig(kubeconfig));
+  const client = new Client(transport);
+  const nodes = watchNodes(client, log);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    nodes.synced(),
+    new Promise((resolve) => (timer = setTimeout(resolve, NODES_SYNC_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
+  return { transport, client, nodes };
+}
+
+/** Publishes the address; a failure is logged, not fatal (agents can still be given --registry). */
+async function publish(client: Client, address: string, log: RegistryLogger): Promise<void> {
+  try {
+    await publishRegistryAddress(client, address);
+  } catch (err) {
+    log.warn({ err }, 'cannot publish the registry address in kube-public/berth-registry');
   }
 }

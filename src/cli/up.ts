@@ -71,6 +71,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
       ca: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
       adminPassword: web.admin.password,
       log: createLogger(flags.logLevel, 'berth-registry'),
+      kubeconfig: cp.kubeconfig,
     }).catch(async (err: unknown) => {
       if (err instanceof CliError && /already in use/.test(err.message)) {
         noRegistry = err.message;

@@ -4,7 +4,7 @@
  * check that turns an authorizer's refusal into the spec's error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Access } from './auth.ts';
+import type { Access, AuthDecision } from './auth.ts';
 import type { RegistryContext } from './context.ts';
 import { RegistryError } from './errors.ts';
 import { isValidName } from './reference.ts';
@@ -81,13 +81,22 @@ export function checkName(name: string): void {
     throw new RegistryError('NAME_INVALID', `invalid repository name ${JSON.stringify(name)}`);
 }
 
-/** Asks the authorizer for `access`; throws its error when refused. */
-export async function requireAccess(
+/**
+ * Asks the authorizer for `access`; throws its error when refused. Settles synchronously (returns
+ * undefined) when the authorizer answers synchronously, so hot paths can skip an await.
+ */
+export function requireAccess(
   ctx: RegistryContext,
   req: IncomingMessage,
   access: Access[],
-): Promise<void> {
-  const decision = await ctx.authorize(req, access);
+): Promise<void> | undefined {
+  const decision = ctx.authorize(req, access);
+  if (decision instanceof Promise) return decision.then(enforce);
+  enforce(decision);
+  return undefined;
+}
+
+function enforce(decision: AuthDecision): void {
   if (!decision.allowed) throw decision.error;
 }
 

@@ -23,7 +23,9 @@ import {
 import { allowAll } from './auth.ts';
 import { RegistryError } from './errors.ts';
 import { DOCKER_MANIFEST, OCI_INDEX } from './media-types.ts';
+import { parseManifest } from './manifest.ts';
 import { openRegistry, type Registry } from './server.ts';
+import { RegistryMetadata } from './storage/metadata.ts';
 
 let root: string;
 let reg: Registry;
@@ -86,6 +88,38 @@ describe('pull', () => {
     assert.equal(errorCode(await call(url, 'GET', '/v2/never/pushed/manifests/v1')), 'NAME_UNKNOWN');
     assert.equal(errorCode(await call(url, 'GET', '/v2/Bad/manifests/v1')), 'NAME_INVALID');
     assert.equal(errorCode(await call(url, 'GET', '/v2/pull/app/manifests/-bad')), 'MANIFEST_INVALID');
+  });
+
+  test('a cached manifest is served byte for byte, and never after another process moved its tag', async () => {
+    const img = await pushImage('cached/app', 'v1');
+    // Non-ASCII bytes in the manifest: the response must be exactly the stored UTF-8.
+    const doc = JSON.parse(img.manifest.data.toString('utf8')) as Record<string, unknown>;
+    doc.annotations = { 'org.example.note': 'café ☕ ü' };
+    const data = Buffer.from(JSON.stringify(doc));
+    const second: Blob = { mediaType: OCI_MANIFEST, digest: sha256(data), size: data.length, data };
+    assert.equal((await pushManifest(url, 'cached/app', 'v2', second)).status, 201);
+    for (let i = 0; i < 2; i++) {
+      const r = await call(url, 'GET', '/v2/cached/app/manifests/v2', { headers: { Accept: OCI_MANIFEST } });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, data);
+      assert.equal(r.headers['content-length'], String(data.length));
+      assert.equal(r.headers['docker-content-digest'], second.digest);
+    }
+    assert.equal(
+      (await call(url, 'GET', '/v2/cached/app/manifests/v1')).headers['docker-content-digest'],
+      img.manifest.digest,
+    );
+    // Another handle on the same database (as `berth registry` admin commands and gc are) moves v1.
+    const other = RegistryMetadata.open(join(root, 'registry.db'));
+    try {
+      other.putManifest('cached/app', second.digest, data, parseManifest(data, OCI_MANIFEST), 'v1');
+      const moved = await call(url, 'GET', '/v2/cached/app/manifests/v1');
+      assert.equal(moved.headers['docker-content-digest'], second.digest);
+      assert.equal(other.deleteTag('cached/app', 'v1'), true);
+      assert.equal(errorCode(await call(url, 'GET', '/v2/cached/app/manifests/v1')), 'MANIFEST_UNKNOWN');
+    } finally {
+      other.close();
+    }
   });
 
   test('blobs: whole, Range (206), unsatisfiable (416), HEAD; other repositories cannot see them', async () => {

@@ -61,6 +61,8 @@ export interface RegistryOptions {
      * listen with `tls.clientCa` (the cluster CA) for certificates to be asked for and verified.
      */
     nodeClients?: boolean;
+    /** With `nodeClients`: whether node NAME still exists (see access/authorizer.ts). */
+    nodeExists?: (name: string) => boolean;
   };
   now?: () => number;
   log?: RegistryLogger;
@@ -191,6 +193,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
       tokens,
       ...(opts.auth?.realm ? { realm: opts.auth.realm } : {}),
       ...(opts.auth?.nodeClients ? { nodeClients: true } : {}),
+      ...(opts.auth?.nodeExists ? { nodeExists: opts.auth.nodeExists } : {}),
     });
     // The password is on disk before the account exists, so it is never lost.
     initialAdminPassword = accounts.ensureAdmin((password) =>

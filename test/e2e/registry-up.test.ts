@@ -176,6 +176,18 @@ describe('the image registry in berth up', { skip }, () => {
           log,
         );
         assert.ok(existsSync(join(dir, 'agent', 'certs.d', registry, 'hosts.toml')));
+        // The address is published for agents started without --registry; a node may read that
+        // one ConfigMap (and no other in kube-public).
+        const asNode = httpsClient(readKubeconfig(join(dir, 'agent', 'kubeconfig')));
+        try {
+          const cm = await asNode.request('GET', '/api/v1/namespaces/kube-public/configmaps/berth-registry');
+          assert.equal(cm.status, 200, cm.body);
+          assert.equal((JSON.parse(cm.body) as { data?: { address?: string } }).data?.address, registry);
+          const list = await asNode.request('GET', '/api/v1/namespaces/kube-public/configmaps');
+          assert.equal(list.status, 403, list.body);
+        } finally {
+          asNode.close();
+        }
 
         await createPod(c, 'from-registry', ref);
         await createPod(c, 'missing-tag', `${registry}/team/busybox:nope`);

@@ -5,10 +5,13 @@
  * and a hosts.toml naming them. The registry lets a verified node certificate pull from every
  * namespace (src/registry/access/node-clients.ts), so pods need no imagePullSecrets for it. Written
  * on every agent start, so a renewed node certificate is picked up; containerd reads hosts.toml at
- * each pull.
+ * each pull. The address comes from `--registry` or, without it, from what `berth up` published
+ * (`discoverRegistry`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Client } from '../../client/client.ts';
+import { discoverRegistryAddress } from '../../registry/discovery.ts';
 import { writeRegistryHost } from '../containerd/registry-hosts.ts';
 
 export interface RegistryTrustOptions {
@@ -42,4 +45,32 @@ export function trustRegistry(o: RegistryTrustOptions): string {
   writeFileSync(certFile, o.clientCert, { mode: 0o644 });
   writeFileSync(keyFile, o.clientKey, { mode: 0o600 });
   return writeRegistryHost(o.certsDir, { host: o.address, caFile, client: { certFile, keyFile } });
+}
+
+/**
+ * The registry `berth up` published (kube-public/berth-registry, see src/registry/discovery.ts),
+ * for an agent started without `--registry`; undefined when none is published, it cannot be read,
+ * or it is not a HOST:PORT (each but the first logged: the agent runs on without a registry).
+ */
+export async function discoverRegistry(
+  client: Client,
+  log: { warn(obj: object, msg?: string): void },
+): Promise<string | undefined> {
+  let address: string | undefined;
+  try {
+    address = await discoverRegistryAddress(client);
+  } catch (err) {
+    log.warn(
+      { err },
+      'cannot read kube-public/berth-registry; pulling from the image registry is not set up',
+    );
+    return undefined;
+  }
+  if (address === undefined) return undefined;
+  try {
+    return parseRegistryAddress(address);
+  } catch {
+    log.warn({ address }, 'kube-public/berth-registry holds no usable HOST:PORT; ignored');
+    return undefined;
+  }
 }

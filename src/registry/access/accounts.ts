@@ -146,6 +146,10 @@ export class AccountStore {
 
   /** The principal for a user name or robot account, without checking a secret (refresh tokens). */
   lookup(name: string): Principal | undefined {
+    return this.meta.cache.get(`a\0${name}`, () => this.lookupUncached(name));
+  }
+
+  private lookupUncached(name: string): Principal | undefined {
     const robot = this.row('SELECT namespace, actions FROM robots WHERE name = ?', name);
     if (robot)
       return {

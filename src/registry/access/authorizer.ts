@@ -46,6 +46,12 @@ export interface AccessControlOptions {
    * Only for a server whose TLS verifies client certificates against the cluster CA alone.
    */
   nodeClients?: boolean;
+  /**
+   * With `nodeClients`: whether node NAME still exists. A certificate of a node that does not (its
+   * Node object was deleted) pulls nothing more than an anonymous client. Without it, every
+   * verified node certificate is trusted (a standalone registry knows no cluster).
+   */
+  nodeExists?: (name: string) => boolean;
 }
 
 /** The access control: the authorizer for Distribution routes and `authenticate` for the others. */
@@ -124,7 +130,10 @@ export function createAccessControl(opts: AccessControlOptions): AccessControl {
   };
 
   const authorize: Authorizer = async (req, need) => {
-    if (opts.nodeClients && pullOnly(need) && nodeClientName(req) !== undefined) return { allowed: true };
+    if (opts.nodeClients && pullOnly(need)) {
+      const node = nodeClientName(req);
+      if (node !== undefined && (opts.nodeExists?.(node) ?? true)) return { allowed: true };
+    }
     let who: Authenticated;
     try {
       who = await authenticate(req);

@@ -55,13 +55,19 @@ function get(
   });
 }
 
+/** The Nodes the registry believes exist (what node-presence.ts gives `berth up`'s registry). */
+const liveNodes = new Set(['n1']);
+
 before(async () => {
   ca = await createCertificateAuthority('test-ca');
   const serving = await issueServingCert(
     { caCert: ca.cert, caKey: ca.key },
     { dnsNames: ['localhost'], ips: ['127.0.0.1'] },
   );
-  reg = await openRegistry({ root: join(tmp, 'reg'), auth: { nodeClients: true } });
+  reg = await openRegistry({
+    root: join(tmp, 'reg'),
+    auth: { nodeClients: true, nodeExists: (name) => liveNodes.has(name) },
+  });
   reg.context.accounts.setPassword('admin', password, true);
   reg.context.namespaces.create({ name: 'team' });
   const url = await reg.listen({ host: '127.0.0.1', port: 0, tls: { ...serving, clientCa: ca.cert } });
@@ -184,5 +190,20 @@ describe('node client certificates', () => {
     assert.match(missing.body, /MANIFEST_UNKNOWN/);
     // Pull only: an upload is refused.
     assert.equal((await get('/v2/team/tiny/blobs/uploads/', node, 'POST')).status, 401);
+  });
+
+  test('a node certificate pulls only while its Node exists', async () => {
+    const n2 = await issueClientCert(
+      { caCert: ca.cert, caKey: ca.key },
+      { commonName: 'system:node:n2', organizations: ['system:nodes'] },
+    );
+    const path = '/v2/team/tiny/manifests/1';
+    assert.equal((await get(path, n2)).status, 401, 'no Node n2 yet');
+    liveNodes.add('n2');
+    assert.equal((await get(path, n2)).status, 200);
+    liveNodes.delete('n2'); // the Node is deleted; its certificate has not expired
+    const gone = await get(path, n2);
+    assert.equal(gone.status, 401);
+    assert.match(gone.body, /UNAUTHORIZED/);
   });
 });

@@ -14,6 +14,7 @@ import { QuotaExceededError } from '../quota.ts';
 import { namespaceRange } from '../reference.ts';
 import { ACCESS_SCHEMA } from './access-schema.ts';
 import { REGISTRY_SCHEMA } from './metadata-schema.ts';
+import { ReadCache } from './read-cache.ts';
 
 /** A `deleting` row older than this is left over from a collector that died; it is ignored. */
 const STALE_DELETING_MS = 10 * 60 * 1000;
@@ -38,15 +39,23 @@ export type DeleteManifestResult = { deleted: true } | { deleted: false; referen
 
 type Row = Record<string, SQLInputValue>;
 
+const manifestBytes = (m: StoredManifest | undefined): number => m?.content.byteLength ?? 0;
+
 /** The registry's metadata store. Open with RegistryMetadata.open; close when done. */
 export class RegistryMetadata {
   readonly db: DatabaseSync;
+  /**
+   * Remembered answers of hot reads (manifests by tag and digest, namespaces, accounts), emptied
+   * whenever this or another process commits a change (see read-cache.ts).
+   */
+  readonly cache: ReadCache;
   private readonly now: () => number;
   private readonly stmts = new Map<string, ReturnType<DatabaseSync['prepare']>>();
 
   private constructor(db: DatabaseSync, now: () => number) {
     this.db = db;
     this.now = now;
+    this.cache = new ReadCache(db);
   }
 
   /** Opens (creating) the database at `path` (':memory:' for tests). */
@@ -290,26 +299,44 @@ export class RegistryMetadata {
 
   /** The manifest `digest` as held by `repo`. */
   manifestByDigest(repo: string, digest: string): StoredManifest | undefined {
-    const r = this.get(
-      `SELECT m.media_type, m.content FROM manifest_links l JOIN manifests m ON m.digest = l.digest
-       WHERE l.repo = ? AND l.digest = ?`,
-      repo,
-      digest,
+    return this.cache.get(
+      `d\0${repo}\0${digest}`,
+      () => {
+        const r = this.get(
+          `SELECT m.media_type, m.content FROM manifest_links l JOIN manifests m ON m.digest = l.digest
+           WHERE l.repo = ? AND l.digest = ?`,
+          repo,
+          digest,
+        );
+        return r
+          ? { digest, mediaType: r.media_type as string, content: r.content as Uint8Array }
+          : undefined;
+      },
+      manifestBytes,
     );
-    return r ? { digest, mediaType: r.media_type as string, content: r.content as Uint8Array } : undefined;
   }
 
   /** The manifest `tag` points at in `repo`. */
   manifestByTag(repo: string, tag: string): StoredManifest | undefined {
-    const r = this.get(
-      `SELECT m.digest, m.media_type, m.content FROM tags t JOIN manifests m ON m.digest = t.digest
-       WHERE t.repo = ? AND t.tag = ?`,
-      repo,
-      tag,
+    return this.cache.get(
+      `t\0${repo}\0${tag}`,
+      () => {
+        const r = this.get(
+          `SELECT m.digest, m.media_type, m.content FROM tags t JOIN manifests m ON m.digest = t.digest
+           WHERE t.repo = ? AND t.tag = ?`,
+          repo,
+          tag,
+        );
+        return r
+          ? {
+              digest: r.digest as string,
+              mediaType: r.media_type as string,
+              content: r.content as Uint8Array,
+            }
+          : undefined;
+      },
+      manifestBytes,
     );
-    return r
-      ? { digest: r.digest as string, mediaType: r.media_type as string, content: r.content as Uint8Array }
-      : undefined;
   }
 
   /**

@@ -2,8 +2,8 @@
  * Namespaces: the first path component of every repository name, as in TKE's image repository.
  * Public namespaces allow anonymous pull; private ones need credentials. A namespace may carry a
  * quota in bytes (see quota.ts for how usage is counted) and may be a pull-through cache of an
- * upstream registry. Rows are read on every request (no in-memory copy), so a change made by the
- * CLI in another process against the same data dir applies at once.
+ * upstream registry. Lookups go through the metadata's read cache, which is emptied by any commit
+ * (this process's or another's), so a change made by the CLI in another process applies at once.
  */
 import type { SQLInputValue } from 'node:sqlite';
 import { isValidNamespace, namespaceRange } from '../reference.ts';
@@ -70,6 +70,11 @@ function fromRow(r: Row): Namespace {
   return ns;
 }
 
+function freeze(ns: Namespace): Namespace {
+  if (ns.proxy) Object.freeze(ns.proxy);
+  return Object.freeze(ns);
+}
+
 function checkProxyUrl(url: string): string {
   let u: URL;
   try {
@@ -103,9 +108,12 @@ export class NamespaceStore {
     return this.meta.statement(sql).all(...p) as Row[];
   }
 
+  /** The namespace (a shared, frozen object answered from the read cache when it can be). */
   get(name: string): Namespace | undefined {
-    const r = this.meta.statement('SELECT * FROM namespaces WHERE name = ?').get(name) as Row | undefined;
-    return r ? fromRow(r) : undefined;
+    return this.meta.cache.get(`n\0${name}`, () => {
+      const r = this.meta.statement('SELECT * FROM namespaces WHERE name = ?').get(name) as Row | undefined;
+      return r ? freeze(fromRow(r)) : undefined;
+    });
   }
 
   /** Every namespace, by name. */
