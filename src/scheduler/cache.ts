@@ -24,6 +24,10 @@ export class SchedulerCache {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly known = new Set<string>();
   private readonly placed = new Map<string, Placed>();
+  /** Keys of the assumed pods only, so expiring them does not walk every placed pod. */
+  private readonly assumed = new Set<string>();
+  /** The last snapshot, reused while the set of known nodes stays the same (NodeInfos are live). */
+  private snap: Snapshot | undefined;
 
   constructor(opts: { clock?: Clock; assumeTtlMs?: number } = {}) {
     this.clock = opts.clock ?? realClock;
@@ -39,11 +43,14 @@ export class SchedulerCache {
   upsertNode(node: RNode): void {
     const name = node.metadata.name ?? '';
     this.info(name).setNode(node);
-    this.known.add(name);
+    if (!this.known.has(name)) {
+      this.known.add(name);
+      this.snap = undefined;
+    }
   }
 
   removeNode(name: string): void {
-    this.known.delete(name);
+    if (this.known.delete(name)) this.snap = undefined;
     const i = this.infos.get(name);
     if (i && i.pods.length === 0) this.infos.delete(name);
   }
@@ -63,12 +70,14 @@ export class SchedulerCache {
     if (prev && prev.node !== node) this.infos.get(prev.node)?.removePod(key);
     this.info(node).addPod(pod);
     this.placed.set(key, { node, assumed: false, deadline: Infinity });
+    this.assumed.delete(key);
   }
 
   removePod(key: string): void {
     const prev = this.placed.get(key);
     if (!prev) return;
     this.placed.delete(key);
+    this.assumed.delete(key);
     const i = this.infos.get(prev.node);
     i?.removePod(key);
     if (i && i.pods.length === 0 && !this.known.has(prev.node)) this.infos.delete(prev.node);
@@ -81,6 +90,7 @@ export class SchedulerCache {
     const bound = { ...pod, spec: { ...pod.spec, nodeName: node } } as RPod;
     this.info(node).addPod(bound);
     this.placed.set(key, { node, assumed: true, deadline: this.clock.now() + this.ttlMs });
+    this.assumed.add(key);
   }
 
   /** Drops an assumption (binding failed). A confirmed placement is left alone. */
@@ -95,7 +105,10 @@ export class SchedulerCache {
   /** The nodes (known ones only) with their pods, after expiring stale assumptions. */
   snapshot(): Snapshot {
     const now = this.clock.now();
-    for (const [key, p] of this.placed) if (p.assumed && p.deadline <= now) this.removePod(key);
-    return new Snapshot([...this.known].map((n) => this.info(n)));
+    for (const key of this.assumed) {
+      const p = this.placed.get(key);
+      if (p?.assumed && p.deadline <= now) this.removePod(key);
+    }
+    return (this.snap ??= new Snapshot([...this.known].map((n) => this.info(n))));
   }
 }

@@ -1,9 +1,11 @@
 /**
  * One scheduling decision: run the preFilters (any of which may refuse the pod everywhere), filter
- * every node through the filter plugins (a node stops at its first failing plugin), score the
+ * the nodes through the filter plugins (a node stops at its first failing plugin), score the
  * feasible ones with the score plugins (each normalized to 0..100 and weighted), and pick the best —
- * ties go to the node listed first. When nothing fits, the Diagnosis records every node's reasons
- * for the FailedScheduling message and for preemption.
+ * ties go to the node listed first. As kube-scheduler does in large clusters, filtering stops once
+ * enough feasible nodes are found (numFeasibleNodesToFind) and the next cycle starts where this one
+ * stopped, so every node gets its turn. When nothing fits, every node was tried, and the Diagnosis
+ * records every node's reasons for the FailedScheduling message and for preemption.
  */
 import type { Diagnosis } from './diagnosis.ts';
 import type { NodeInfo, Snapshot } from './node-info.ts';
@@ -24,8 +26,20 @@ export interface Profile {
 
 export const defaultProfile: Profile = { filters: defaultFilters, scores: defaultScores };
 
+/**
+ * How many feasible nodes a cycle looks for among `all`: every node up to 100; beyond that an
+ * adaptive share — 50% falling by one point per 125 nodes, never under 5% nor 100 nodes
+ * (kube-scheduler's percentageOfNodesToScore default).
+ */
+export function numFeasibleNodesToFind(all: number): number {
+  const min = 100;
+  if (all < min) return all;
+  const pct = Math.max(5, 50 - Math.floor(all / 125));
+  return Math.max(min, Math.floor((all * pct) / 100));
+}
+
 export type ScheduleResult =
-  | { node: string; feasible: number; scores: Map<string, number> }
+  | { node: string; feasible: number; scores: Map<string, number>; searched: number }
   | { node?: undefined; diagnosis: Diagnosis; state: CycleState };
 
 /** Runs the filters on one node; undefined when it fits. */
@@ -50,11 +64,15 @@ export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[
   return total;
 }
 
-/** Decides where `pod` goes in `snapshot`. */
+/**
+ * Decides where `pod` goes in `snapshot`, filtering from node index `start` (wrapping around);
+ * `searched` says how many nodes were filtered, for the next cycle's start.
+ */
 export function schedulePod(
   pod: RPod,
   snapshot: Snapshot,
   profile: Profile = defaultProfile,
+  start = 0,
 ): ScheduleResult {
   const state = cycleState(pod, snapshot);
   for (const f of profile.filters) {
@@ -73,16 +91,19 @@ export function schedulePod(
   }
   const feasible: NodeInfo[] = [];
   const nodeToStatus = new Map<string, FilterStatus>();
-  for (const n of snapshot.nodes) {
+  const all = snapshot.nodes.length;
+  const want = numFeasibleNodesToFind(all);
+  let searched = 0;
+  for (; searched < all && feasible.length < want; searched++) {
+    const n = snapshot.nodes[(start + searched) % all]!;
     const s = runFilters(profile, state, n);
     if (s) nodeToStatus.set(n.name, s);
     else feasible.push(n);
   }
-  if (feasible.length === 0)
-    return { diagnosis: { numAllNodes: snapshot.nodes.length, nodeToStatus }, state };
-  if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, scores: new Map() };
+  if (feasible.length === 0) return { diagnosis: { numAllNodes: all, nodeToStatus }, state };
+  if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, scores: new Map(), searched };
   const scores = scoreNodes(profile, state, feasible);
   let best = feasible[0]!.name;
   for (const n of feasible) if ((scores.get(n.name) ?? 0) > (scores.get(best) ?? 0)) best = n.name;
-  return { node: best, feasible: feasible.length, scores };
+  return { node: best, feasible: feasible.length, scores, searched };
 }

@@ -45,6 +45,8 @@ export class NodeInfo {
   readonly nonZeroRequested: Amounts = new Map();
   private ports: string[] | undefined;
   allocatable: Amounts;
+  /** How many of the pods carry required pod anti-affinity (InterPodAffinity skips nodes with none). */
+  antiAffinityPods = 0;
 
   constructor(node: RNode, pods: Iterable<RPod> = []) {
     this.node = node;
@@ -86,6 +88,7 @@ export class NodeInfo {
     const key = podKey(pod);
     if (this.podMap.has(key)) this.removePod(key);
     this.podMap.set(key, pod);
+    if (hasRequiredAntiAffinity(pod)) this.antiAffinityPods++;
     addInto(this.requested, podRequests(pod));
     addInto(this.nonZeroRequested, podScoringRequests(pod));
     this.podList = undefined;
@@ -96,6 +99,7 @@ export class NodeInfo {
     const pod = this.podMap.get(key);
     if (!pod) return;
     this.podMap.delete(key);
+    if (hasRequiredAntiAffinity(pod)) this.antiAffinityPods--;
     subtract(this.requested, podRequests(pod));
     subtract(this.nonZeroRequested, podScoringRequests(pod));
     this.podList = undefined;
@@ -109,6 +113,10 @@ export class NodeInfo {
       this.pods.filter((p) => !remove.has(podKey(p))),
     );
   }
+}
+
+function hasRequiredAntiAffinity(pod: RPod): boolean {
+  return !!pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length;
 }
 
 /** The nodes of one scheduling cycle, by name and in a stable order. */

@@ -69,6 +69,8 @@ export class Scheduler {
   private readonly nodes: SharedInformer<Node>;
   private readonly volumes: SchedulerVolumeBinder;
   private readonly inflight = new Set<Promise<void>>();
+  /** Where the next cycle starts filtering nodes (see schedulePod). */
+  private nextStartNodeIndex = 0;
   private loop: Promise<void> | undefined;
   private readonly removers: (() => void)[] = [];
 
@@ -174,9 +176,11 @@ export class Scheduler {
     if (!pod || !responsibleFor(pod, this.name) || this.cache.isAssumed(info.key)) return;
     info.pod = pod;
     const snapshot = this.cache.snapshot();
-    const result = schedulePod(pod, snapshot, this.profile);
+    const result = schedulePod(pod, snapshot, this.profile, this.nextStartNodeIndex);
     if (result.node !== undefined) {
       const node = result.node;
+      // The next cycle starts filtering where this one stopped (fairness across a partial search).
+      this.nextStartNodeIndex = (this.nextStartNodeIndex + result.searched) % snapshot.nodes.length;
       this.cache.assume(pod, node);
       this.background(() => this.bind(info, pod, node));
       return;

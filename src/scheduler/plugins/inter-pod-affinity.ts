@@ -9,6 +9,7 @@
 import type { NodeInfo } from '../node-info.ts';
 import { compileTerm, termSelects, topologyValue, type CompiledTerm } from './pod-terms.ts';
 import type { CycleState, FilterPlugin } from './types.ts';
+import type { RPod } from '../types.ts';
 
 interface AffinityState {
   affinity: { term: CompiledTerm; domains: Set<string>; anyMatch: boolean; selfMatch: boolean }[];
@@ -34,7 +35,7 @@ function prepare(state: CycleState): AffinityState {
     })),
     existingAnti: new Set(),
   };
-  for (const { pod: other, node } of snapshot.allPods()) {
+  const visit = (other: RPod, node: NodeInfo): void => {
     for (const a of s.affinity) {
       if (!termSelects(a.term, other)) continue;
       a.anyMatch = true;
@@ -51,6 +52,13 @@ function prepare(state: CycleState): AffinityState {
       const v = topologyValue(node, term.topologyKey);
       if (v !== undefined && termSelects(term, pod)) s.existingAnti.add(domain(term.topologyKey, v));
     }
+  };
+  // Only pods that can matter are looked at: all of them when the incoming pod has terms, otherwise
+  // those on nodes holding a pod with required anti-affinity.
+  const ownTerms = s.affinity.length > 0 || s.anti.length > 0;
+  for (const node of snapshot.nodes) {
+    if (!ownTerms && node.antiAffinityPods === 0) continue;
+    for (const other of node.pods) visit(other, node);
   }
   state.data.set(key, s);
   return s;

@@ -16,6 +16,7 @@ import {
 } from './types.ts';
 
 const requestsKey = 'NodeResourcesFit/requests';
+const scoringKey = 'NodeResourcesFit/scoringRequests';
 
 function requestsOf(state: CycleState): Amounts {
   let r = state.data.get(requestsKey) as Amounts | undefined;
@@ -47,8 +48,15 @@ export const nodeResourcesFit: FilterPlugin = {
 
 const scored = ['cpu', 'memory'];
 
+/** The pod's scoring requests, parsed once per cycle (not once per node and plugin). */
+function scoringRequestsOf(state: CycleState): Amounts {
+  let r = state.data.get(scoringKey) as Amounts | undefined;
+  if (!r) state.data.set(scoringKey, (r = podScoringRequests(state.pod)));
+  return r;
+}
+
 function fractions(state: CycleState, node: NodeInfo): number[] {
-  const want = podScoringRequests(state.pod);
+  const want = scoringRequestsOf(state);
   return scored.map((r) => {
     const cap = node.allocatable.get(r) ?? 0;
     if (cap <= 0) return 1;

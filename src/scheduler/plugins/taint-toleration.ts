@@ -26,12 +26,12 @@ export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   weight: 3,
   score(state, node) {
+    const taints = node.node.spec?.taints;
+    if (!taints?.length) return 0;
     const tolerations = (state.pod.spec?.tolerations ?? []).filter(
       (t) => !t.effect || t.effect === 'PreferNoSchedule',
     );
-    return (node.node.spec?.taints ?? []).filter(
-      (t) => t.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, t),
-    ).length;
+    return taints.filter((t) => t.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, t)).length;
   },
   normalize: (scores) => normalizeScores(scores, true),
 };

@@ -18,18 +18,28 @@ interface Counted {
   sel: CompiledTerm;
   selfMatch: boolean;
   counts: Map<string, number>;
+  /** The least-loaded domain's count (0 with fewer than minDomains domains). */
+  min: number;
 }
 
-function count(state: CycleState, mode: string): Counted[] {
-  const cacheKey = `PodTopologySpread/${mode}`;
+const none: Counted[] = [];
+const cacheKeys: Record<string, string> = {
+  DoNotSchedule: 'PodTopologySpread/DoNotSchedule',
+  ScheduleAnyway: 'PodTopologySpread/ScheduleAnyway',
+};
+
+/** The pod's constraints of `mode` with their domain counts, computed once per cycle. */
+function count(state: CycleState, mode: 'DoNotSchedule' | 'ScheduleAnyway'): Counted[] {
+  const { pod, snapshot } = state;
+  if (!pod.spec?.topologySpreadConstraints?.length) return none;
+  const cacheKey = cacheKeys[mode]!;
   const cached = state.data.get(cacheKey) as Counted[] | undefined;
   if (cached) return cached;
-  const { pod, snapshot } = state;
   const out: Counted[] = (pod.spec?.topologySpreadConstraints ?? [])
     .filter((c) => c.whenUnsatisfiable === mode)
     .map((c) => {
       const sel = compileSpreadSelector(c.labelSelector, pod.metadata.namespace ?? '');
-      return { c, sel, selfMatch: termSelects(sel, pod), counts: new Map<string, number>() };
+      return { c, sel, selfMatch: termSelects(sel, pod), counts: new Map<string, number>(), min: 0 };
     });
   if (out.length) {
     for (const node of snapshot.nodes) {
@@ -41,6 +51,10 @@ function count(state: CycleState, mode: string): Counted[] {
         k.counts.set(v, (k.counts.get(v) ?? 0) + n);
       }
     }
+  }
+  for (const k of out) {
+    const min = Math.min(...k.counts.values());
+    k.min = !Number.isFinite(min) || k.counts.size < (k.c.minDomains ?? 1) ? 0 : min;
   }
   state.data.set(cacheKey, out);
   return out;
@@ -57,9 +71,7 @@ export const podTopologySpread: FilterPlugin = {
           reasons: ["node(s) didn't match pod topology spread constraints (missing required label)"],
           unresolvable: true,
         };
-      let min = Math.min(...k.counts.values());
-      if (!Number.isFinite(min) || k.counts.size < (k.c.minDomains ?? 1)) min = 0;
-      const skew = (k.counts.get(v) ?? 0) + (k.selfMatch ? 1 : 0) - min;
+      const skew = (k.counts.get(v) ?? 0) + (k.selfMatch ? 1 : 0) - k.min;
       if (skew > k.c.maxSkew) return { reasons: ["node(s) didn't match pod topology spread constraints"] };
     }
     return undefined;
