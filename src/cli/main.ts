@@ -525,6 +525,10 @@ machineNet(
   .option('--cluster-cidr <cidr>', "the cluster's pod network (the server's --cluster-cidr)", '10.244.0.0/16')
   .option('--node-labels <k=v,...>', 'extra labels for the Node')
   .option(
+    '--lb-pool <cidr>',
+    "the agent's LoadBalancer address pool; the host routes it to the machines that serve it",
+  )
+  .option(
     '--agent-flag <flags>',
     'extra `berth agent` flags, e.g. --agent-flag="--lease-renew 2s" (repeatable)',
     (v: string, acc: string[]) => [...acc, v],

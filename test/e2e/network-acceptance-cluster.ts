@@ -1,9 +1,9 @@
 /**
  * The cluster the network acceptance test (network-acceptance.test.ts) runs on: a `berth server` on
  * 0.0.0.0, a bootstrap token, and three namespace machines made at once with `berth machine create`
- * (each agent with a LoadBalancer pool); the redis image imported into every machine's containerd;
- * a host route to the pool via one machine (Berth's stand-in for the router in front of a cloud load
- * balancer); and `berth ingress` on host loopback ports, pointed at the cluster. Also the host
+ * (each with `--lb-pool`: its agent hands out LoadBalancer addresses and the host routes the pool
+ * across the machines, Berth's stand-in for the router in front of a cloud load balancer); the redis
+ * image imported into every machine's containerd; and `berth ingress` on host loopback ports, pointed at the cluster. Also the host
  * snapshot used to show that deleting every machine leaves the host as it was.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -117,7 +117,6 @@ export async function startCluster(redis: RedisImage): Promise<Cluster> {
   let k: KubectlSession | undefined;
   let ingress: ChildProcess | undefined;
   let ingressLog = '';
-  let lbRoute = false;
   let machinesGone = false;
 
   const mine = (line: string): boolean =>
@@ -151,13 +150,6 @@ export async function startCluster(redis: RedisImage): Promise<Cluster> {
       await exited;
       clearTimeout(timer);
     }
-    if (lbRoute) {
-      try {
-        sh('ip', ['route', 'del', lbPool]);
-      } catch {
-        // Gone with the bridge already.
-      }
-    }
     if (
       !machinesGone &&
       names.some((n) => existsSync(`/run/netns/${n}`) || existsSync(join(dir, 'machines', n)))
@@ -185,7 +177,9 @@ export async function startCluster(redis: RedisImage): Promise<Cluster> {
           ...joinCmd,
           '--cluster-cidr',
           clusterCidr,
-          `--agent-flag=--node-status-update-frequency 1s --lease-renew 2s --lb-pool ${lbPool}`,
+          '--lb-pool',
+          lbPool,
+          '--agent-flag=--node-status-update-frequency 1s --lease-renew 2s',
         ]),
       ),
     );
@@ -200,8 +194,11 @@ export async function startCluster(redis: RedisImage): Promise<Cluster> {
         }),
       ),
     );
-    sh('ip', ['route', 'replace', lbPool, 'via', addresses[names[0]]!]);
-    lbRoute = true;
+    // Machine create routed the pool on the host across all three machines.
+    const poolRoute = sh('ip', ['route', 'show', lbPool]);
+    for (const n of names)
+      if (!poolRoute.includes(`via ${addresses[n]}`))
+        throw new Error(`the host does not route ${lbPool} via ${n}: ${poolRoute}`);
     const [hp, tp] = [await freePort(), await freePort()];
     ingress = spawn(
       berthBin,

@@ -20,6 +20,7 @@ export interface MachineCreateFlags extends MachineCommonFlags {
   caCertHash?: string;
   clusterCidr?: string;
   nodeLabels?: string;
+  lbPool?: string;
   agentFlag?: string[];
   wait?: boolean;
 }
@@ -75,12 +76,15 @@ export function agentArgsFrom(flags: readonly string[] | undefined): string[] {
 
 export async function runMachineCreate(name: string, f: MachineCreateFlags): Promise<MachineInfo> {
   requireRoot();
+  if (f.lbPool !== undefined && !/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/.test(f.lbPool))
+    throw new Error(`--lb-pool must be an IPv4 CIDR such as 172.28.0.0/28, got ${JSON.stringify(f.lbPool)}`);
   const join_ = joinFrom(f);
   return provider(f, agentArgsFrom(f.agentFlag)).create({
     name,
     join: join_,
     clusterCidr: f.clusterCidr,
     nodeLabels: f.nodeLabels,
+    lbPool: f.lbPool,
     waitMs: f.wait === false ? 0 : undefined,
     log: say,
   });

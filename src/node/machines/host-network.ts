@@ -126,6 +126,22 @@ export async function addHostRoute(podCidr: string, via: string, bridge: string)
   ]);
 }
 
+/**
+ * Routes a LoadBalancer pool on the host across `via` (one route with a next hop per machine, so
+ * connections spread over them by flow hash), or removes the route when `via` is empty.
+ */
+export async function setPoolRoute(pool: string, via: string[], bridge: string): Promise<void> {
+  if (!via.length) {
+    await run(['ip', 'route', 'del', pool, 'proto', String(HOST_ROUTE_PROTO)], { allowFail: true });
+    return;
+  }
+  const hops =
+    via.length === 1
+      ? ['via', via[0]!, 'dev', bridge]
+      : via.flatMap((v) => ['nexthop', 'via', v, 'dev', bridge]);
+  await run(['ip', 'route', 'replace', pool, 'proto', String(HOST_ROUTE_PROTO), ...hops]);
+}
+
 /** Removes our host route to `podCidr` (only one carrying HOST_ROUTE_PROTO); absent is fine. */
 export async function removeHostRoute(podCidr: string, via: string): Promise<void> {
   await run(['ip', 'route', 'del', podCidr, 'via', via, 'proto', String(HOST_ROUTE_PROTO)], {

@@ -51,6 +51,7 @@ import {
   ensureBridge,
   netnsExists,
   removeHostRoute,
+  setPoolRoute,
 } from './host-network.ts';
 import { kubeconfigServer, serverForMachines, writeKubeconfigFor } from './join.ts';
 import {
@@ -151,6 +152,7 @@ export class NetnsMachineProvider implements MachineProvider {
         hostVeth: hostVethName(this.bridge, hostIndex(this.subnet, address)),
         dir,
         cgroupRoot: machineCgroupRoot(name),
+        ...(o.lbPool ? { lbPool: o.lbPool } : {}),
         createdAt: new Date().toISOString(),
       };
       s.machines[name] = r;
@@ -186,11 +188,26 @@ export class NetnsMachineProvider implements MachineProvider {
           say(`machine ${name}: pod CIDR ${cidr} routed via ${rec.address}`);
         } else say(`machine ${name}: no pod CIDR assigned yet (is node IPAM on?); no host route`);
       }
+      if (rec.lbPool) {
+        const via = await this.#routePool(rec.lbPool);
+        say(`machine ${name}: LoadBalancer pool ${rec.lbPool} routed via ${via.join(', ')}`);
+      }
     } catch (err) {
       await this.delete(name, { keepNode: true }).catch(() => {});
       throw err;
     }
     return (await this.status(name))!;
+  }
+
+  /** Routes `pool` on the host via every recorded machine that serves it; returns their addresses. */
+  async #routePool(pool: string): Promise<string[]> {
+    const st = this.#state.read();
+    const via = Object.values(st.machines)
+      .filter((m) => m.lbPool === pool && m.address)
+      .map((m) => m.address)
+      .sort();
+    await setPoolRoute(pool, via, this.bridge);
+    return via;
   }
 
   async #joinArgs(
@@ -233,6 +250,7 @@ export class NetnsMachineProvider implements MachineProvider {
       '--cgroup-root',
       rec.cgroupRoot,
       ...(o.nodeLabels ? ['--node-labels', o.nodeLabels] : []),
+      ...(o.lbPool ? ['--lb-pool', o.lbPool] : []),
       ...(this.#o.agentArgs ?? []),
     ];
     const log = openSync(join(rec.dir, 'agent.log'), 'a');
@@ -336,6 +354,7 @@ export class NetnsMachineProvider implements MachineProvider {
       }
       return st;
     });
+    if (rec.lbPool) await this.#routePool(rec.lbPool);
     if (isEmpty(left)) {
       rmSync(this.#state.path, { force: true });
       try {

@@ -18,6 +18,12 @@ export interface MachineCreateOptions {
   clusterCidr?: string;
   /** Extra Node labels, `k=v,...`. */
   nodeLabels?: string;
+  /**
+   * The agent's LoadBalancer address pool (`berth agent --lb-pool`). The provider routes the pool to
+   * the machines that serve it, as the router in front of a cloud load balancer would, so the
+   * addresses written to Service status are reachable from where the machines run.
+   */
+  lbPool?: string;
   /** How long to wait for the Node to register, in ms (default 120 s); 0 = do not wait. */
   waitMs?: number;
   /** Progress lines for the user. */

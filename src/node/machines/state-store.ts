@@ -30,6 +30,8 @@ export interface MachineRecord {
   pid?: number;
   /** The Node's spec.podCIDR once seen, and the host route to it. */
   podCIDR?: string;
+  /** The LoadBalancer pool the machine's agent hands out, routed from the host to its machines. */
+  lbPool?: string;
   /** Kubeconfig allowed to delete the Node on `machine delete` (an administrator's). */
   clusterKubeconfig?: string;
   createdAt: string;
