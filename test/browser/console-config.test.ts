@@ -8,16 +8,21 @@
  * again when the Secret is opened for editing. A NodePort Service is created by form and a second
  * one asking for the same node port gets the server's refusal.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { trackFailures } from '../helpers/e2e.ts';
+import type { Locator, Page } from 'playwright-core';
 import { httpsClient } from '../helpers/https.ts';
-import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import {
+  artifactsDir,
+  browserSkip,
+  openConsolePage,
+  startConsoleEnv,
+  stopConsoleEnvAfter,
+  type ConsoleEnv,
+} from './console-env.ts';
 
 const ns = 'e2e-config';
-const hostNoise = /net::ERR_NETWORK_CHANGED/;
 const json = { 'content-type': 'application/json' };
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64');
 
@@ -26,7 +31,6 @@ describe(
   { skip: browserSkip(), timeout: 150_000 },
   () => {
     let env: ConsoleEnv;
-    let context: BrowserContext;
     let page: Page;
     const browserErrors: string[] = [];
     const shot = (name: string) =>
@@ -54,30 +58,10 @@ describe(
     before(async () => {
       env = await startConsoleEnv();
       assert.equal((await api('POST', '/api/v1/namespaces', { metadata: { name: ns } })).status, 201);
-      context = await env.browser.newContext({
-        ignoreHTTPSErrors: true,
-        viewport: { width: 1280, height: 800 },
-      });
-      context.setDefaultTimeout(15_000);
-      page = await context.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
-      });
-      page.on('pageerror', (e) => browserErrors.push(e.message));
-      await page.goto(`${env.consoleUrl}/login`);
-      await page.getByLabel('Password').fill(env.password);
-      await page.getByRole('button', { name: 'Log in' }).click();
-      await page.waitForURL(/\/c\/local\/overview/);
+      ({ page } = await openConsolePage(env, browserErrors));
     });
 
-    const failures = trackFailures();
-    after(async () => {
-      if (failures.any() && env) {
-        await page?.screenshot({ path: join(artifactsDir, 'config-failure.png') }).catch(() => undefined);
-        process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-      }
-      await env?.stop();
-    });
+    stopConsoleEnvAfter('config', () => ({ env, page }));
 
     const cmPath = `/api/v1/namespaces/${ns}/configmaps/app-config`;
     const binary = new Uint8Array([0x89, 0x00, 0xff, 0x10]);

@@ -7,7 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { after } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { trackFailures } from '../helpers/e2e.ts';
 import { berthBin, freePort, repoRoot, startServer, type TestServer } from '../helpers/server.ts';
 
 /** Debian's chromium (apt-get install chromium); override with CHROMIUM=/path. */
@@ -143,4 +145,54 @@ export async function startConsoleEnv(existing?: TestServer): Promise<ConsoleEnv
     await stop();
     throw err;
   }
+}
+
+/**
+ * chromium fails requests under way when the host's addresses change (pods come and go on this
+ * host); those console lines are not the console's errors.
+ */
+export const hostNoise = /net::ERR_NETWORK_CHANGED/;
+
+/**
+ * A 1280×800 page on the console (15 s default timeouts) whose console errors and page errors,
+ * host noise aside, go to `errors`; logged in as admin unless `login` is false.
+ */
+export async function openConsolePage(
+  env: ConsoleEnv,
+  errors: string[],
+  o: { login?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await env.browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !hostNoise.test(m.text())) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (o.login !== false) {
+    await page.goto(`${env.consoleUrl}/login`);
+    await page.getByLabel('Password').fill(env.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/c\/local\/overview/);
+  }
+  return { context, page };
+}
+
+/**
+ * Registers the describe's `after`: when a test failed, a screenshot `<name>-failure.png` and the
+ * console's logs; then the environment is stopped.
+ */
+export function stopConsoleEnvAfter(name: string, get: () => { env?: ConsoleEnv; page?: Page }): void {
+  const failures = trackFailures();
+  after(async () => {
+    const { env, page } = get();
+    if (failures.any() && env) {
+      await page?.screenshot({ path: join(artifactsDir, `${name}-failure.png`) }).catch(() => undefined);
+      process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
+    }
+    await env?.stop();
+  });
 }

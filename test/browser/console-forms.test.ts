@@ -8,21 +8,25 @@
  * PersistentVolumes and StorageClasses (default marked) list live, are created from YAML and
  * deleted; an Ingress created from YAML shows its rule.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { trackFailures } from '../helpers/e2e.ts';
+import type { Page } from 'playwright-core';
 import { httpsClient } from '../helpers/https.ts';
-import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import {
+  artifactsDir,
+  browserSkip,
+  openConsolePage,
+  startConsoleEnv,
+  stopConsoleEnvAfter,
+  type ConsoleEnv,
+} from './console-env.ts';
 
 const ns = 'e2e-forms';
-const hostNoise = /net::ERR_NETWORK_CHANGED/;
 const json = { 'content-type': 'application/json' };
 
 describe('console forms, charts and storage in a browser', { skip: browserSkip(), timeout: 150_000 }, () => {
   let env: ConsoleEnv;
-  let context: BrowserContext;
   let page: Page;
   const browserErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
@@ -49,30 +53,10 @@ describe('console forms, charts and storage in a browser', { skip: browserSkip()
   before(async () => {
     env = await startConsoleEnv();
     assert.equal((await api('POST', '/api/v1/namespaces', { metadata: { name: ns } })).status, 201);
-    context = await env.browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => browserErrors.push(e.message));
-    await page.goto(`${env.consoleUrl}/login`);
-    await page.getByLabel('Password').fill(env.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/c\/local\/overview/);
+    ({ page } = await openConsolePage(env, browserErrors));
   });
 
-  const failures = trackFailures();
-  after(async () => {
-    if (failures.any() && env) {
-      await page?.screenshot({ path: join(artifactsDir, 'forms-failure.png') }).catch(() => undefined);
-      process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-    }
-    await env?.stop();
-  });
+  stopConsoleEnvAfter('forms', () => ({ env, page }));
 
   test('create a Deployment with a NodePort Service by form; the YAML preview is live', async () => {
     await page.goto(`${env.consoleUrl}/c/local/deployments?namespace=${ns}`);

@@ -10,21 +10,25 @@
  * event live and filters warnings. Real logs and a real shell are checked end to end by
  * src/platform/exec-bridge.test.ts (bridge) and test/e2e/agent-streams.test.ts (agent).
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { trackFailures } from '../helpers/e2e.ts';
+import type { Page } from 'playwright-core';
 import { httpsClient } from '../helpers/https.ts';
-import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import {
+  artifactsDir,
+  browserSkip,
+  openConsolePage,
+  startConsoleEnv,
+  stopConsoleEnvAfter,
+  type ConsoleEnv,
+} from './console-env.ts';
 
 const ns = 'e2e-pods';
-const hostNoise = /net::ERR_NETWORK_CHANGED/;
 const json = { 'content-type': 'application/json' };
 
 describe('console pod, node and event pages in a browser', { skip: browserSkip(), timeout: 120_000 }, () => {
   let env: ConsoleEnv;
-  let context: BrowserContext;
   let page: Page;
   const browserErrors: string[] = [];
   const requested: string[] = [];
@@ -50,16 +54,7 @@ describe('console pod, node and event pages in a browser', { skip: browserSkip()
       },
     });
     assert.equal(pod.status, 201, pod.body);
-    context = await env.browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => browserErrors.push(e.message));
+    ({ page } = await openConsolePage(env, browserErrors, { login: false }));
     page.on('request', (r) => requested.push(r.url()));
     await page.goto(`${env.consoleUrl}/login`);
     await page.getByLabel('Password').fill(env.password);
@@ -67,14 +62,7 @@ describe('console pod, node and event pages in a browser', { skip: browserSkip()
     await page.waitForURL(/\/c\/local\/overview/);
   });
 
-  const failures = trackFailures();
-  after(async () => {
-    if (failures.any() && env) {
-      await page?.screenshot({ path: join(artifactsDir, 'pods-failure.png') }).catch(() => undefined);
-      process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-    }
-    await env?.stop();
-  });
+  stopConsoleEnvAfter('pods', () => ({ env, page }));
 
   test('the Pods list links to the pod page: containers, conditions, events', async () => {
     await page.goto(`${env.consoleUrl}/c/local/pods?namespace=${ns}`);

@@ -19,11 +19,10 @@ import { runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
 import { startAgentEnv, type AgentEnv } from '../e2e/agent-env.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import { artifactsDir, browserSkip, hostNoise, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
 
 const skip = runtimePreflightMessage() ?? e2eSkip();
 const ns = 'default';
-const hostNoise = /net::ERR_NETWORK_CHANGED/;
 
 function ip(...args: string[]): void {
   const r = spawnSync('ip', args, { encoding: 'utf8' });

@@ -7,13 +7,19 @@
  * and find the Job on the Jobs page; delete the Deployment and the namespace; log out. Screenshots of
  * each main page go to test-artifacts/console/. The browser must log no errors along the way.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { trackFailures } from '../helpers/e2e.ts';
+import type { Page } from 'playwright-core';
 import { httpsClient } from '../helpers/https.ts';
-import { artifactsDir, browserSkip, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import {
+  artifactsDir,
+  browserSkip,
+  openConsolePage,
+  startConsoleEnv,
+  stopConsoleEnvAfter,
+  type ConsoleEnv,
+} from './console-env.ts';
 
 const ns = 'e2e-shop';
 const manifest = `apiVersion: apps/v1
@@ -57,7 +63,6 @@ spec:
  * interfaces (container bridges, veths) make chromium abort in-flight requests with
  * ERR_NETWORK_CHANGED; the live lists reconnect on their own.
  */
-const hostNoise = /net::ERR_NETWORK_CHANGED/;
 
 const many = 'e2e-many';
 const jsonHeaders = { 'content-type': 'application/json' };
@@ -97,7 +102,6 @@ async function createManyPods(env: ConsoleEnv): Promise<void> {
 
 describe('console in a browser', { skip: browserSkip(), timeout: 150_000 }, () => {
   let env: ConsoleEnv;
-  let context: BrowserContext;
   let page: Page;
   /** The 1,000 pods for the big-list test, created while the other tests run. */
   let manyPods: Promise<void> = Promise.resolve();
@@ -109,26 +113,10 @@ describe('console in a browser', { skip: browserSkip(), timeout: 150_000 }, () =
     env = await startConsoleEnv();
     manyPods = createManyPods(env);
     manyPods.catch(() => undefined); // awaited (and so reported) by its test
-    context = await env.browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => browserErrors.push(e.message));
+    ({ page } = await openConsolePage(env, browserErrors, { login: false }));
   });
 
-  const failures = trackFailures();
-  after(async () => {
-    if (failures.any() && env) {
-      await page?.screenshot({ path: join(artifactsDir, 'failure.png') }).catch(() => undefined);
-      process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-    }
-    await env?.stop();
-  });
+  stopConsoleEnvAfter('console', () => ({ env, page }));
 
   test('a wrong password is refused with the server message', async () => {
     await page.goto(`${env.consoleUrl}/`);
