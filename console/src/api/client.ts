@@ -42,21 +42,31 @@ export function retryable(method: string, contentType?: string): boolean {
   return false;
 }
 
-/** Pause before resending a request the network dropped, in ms. */
-export const networkRetryDelayMs = 300;
+/**
+ * Pauses before each resend of a request the network dropped, in ms: a node starting several pods
+ * changes the host's addresses several times within a second or two (each veth), and chromium drops
+ * what is under way at every change, so the resends spread over ~4 s.
+ */
+export const networkRetryDelaysMs: readonly number[] = [250, 500, 1000, 1000, 1000];
 
 /**
- * apiFetch, resending a `retryable` request up to twice when fetch itself failed (the browser saw
- * no answer: a dropped connection, or a network change on the host — `TypeError: Failed to fetch`).
- * HTTP errors are answers and are never resent.
+ * apiFetch, resending a `retryable` request (once per entry of `delaysMs`) when fetch itself failed
+ * (the browser saw no answer: a dropped connection, or a network change on the host — `TypeError:
+ * Failed to fetch`). HTTP errors are answers and are never resent.
  */
-export async function fetchRetrying(url: string, init: RequestInit, retry: boolean): Promise<Response> {
+export async function fetchRetrying(
+  url: string,
+  init: RequestInit,
+  retry: boolean,
+  delaysMs: readonly number[] = networkRetryDelaysMs,
+): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await apiFetch(url, init);
     } catch (err) {
-      if (!retry || attempt >= 2 || init.signal?.aborted || !(err instanceof TypeError)) throw err;
-      await new Promise((r) => setTimeout(r, networkRetryDelayMs));
+      const delay = delaysMs[attempt];
+      if (!retry || delay === undefined || init.signal?.aborted || !(err instanceof TypeError)) throw err;
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
