@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeepReadonly, KubeObject } from '../api/object.ts';
+import type { KubeObject } from '../api/object.ts';
 import { Client } from '../client/client.ts';
-import { realClock } from '../client/clock.ts';
 import { FakeApi } from '../client/fake-api.ts';
-import { silentLogger } from '../client/logger.ts';
-import type { AgentContext, Node } from '../node/agent/agent.ts';
-import { noRuntime } from '../node/agent/runtime.ts';
+import type { Node } from '../node/agent/agent.ts';
+import { workerContext } from '../node/agent/testing.ts';
 import { decodeMessage, encodeMessage } from './codec.ts';
 import { UdpExchange } from './exchange.ts';
 import { query } from './message.ts';
@@ -24,23 +22,8 @@ test('the DNS worker serves on the node address once it has one, publishes its s
     metadata: { name: 'web', namespace: 'default' },
     spec: { clusterIP: '10.96.3.4', ports: [{ port: 80 }] },
   });
-  let node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u1' } };
-  const listeners = new Set<(n: DeepReadonly<Node>) => void>();
-  const abort = new AbortController();
-  const ctx: AgentContext = {
-    client,
-    nodeName: 'n1',
-    dataDir: '/nonexistent',
-    runtime: noRuntime,
-    clock: realClock,
-    log: silentLogger,
-    signal: abort.signal,
-    node: () => node,
-    onNodeChange: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-  };
+  const node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'u1' } };
+  const { ctx, abort, setNode } = workerContext(client, node);
   const w = new ClusterDnsWorker({ port: 0, upstreams: [] });
   await w.start(ctx);
   const slices = client.resource<KubeObject & { endpoints?: unknown[]; ports?: { port?: number }[] }>(
@@ -52,8 +35,7 @@ test('the DNS worker serves on the node address once it has one, publishes its s
   try {
     // No InternalIP yet: nothing published. The address arrives with a Node change.
     await assert.rejects(slices.get('kube-system', 'kube-dns-n1'), /not found/);
-    node = { ...node, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } };
-    for (const fn of listeners) fn(node);
+    setNode({ ...node, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } });
     const at = await w.serving();
     assert.equal(at.host, '127.0.0.1');
     const s = await slices.get('kube-system', 'kube-dns-n1');

@@ -1,12 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeepReadonly, KubeObject } from '../../api/object.ts';
+import type { KubeObject } from '../../api/object.ts';
 import { Client } from '../../client/client.ts';
-import { realClock } from '../../client/clock.ts';
 import { defaultFakeResources, FakeApi } from '../../client/fake-api.ts';
-import { silentLogger } from '../../client/logger.ts';
-import type { AgentContext, Node } from '../agent/agent.ts';
-import { noRuntime } from '../agent/runtime.ts';
+import { workerContext } from '../agent/testing.ts';
 import { NetworkPolicyWorker } from '../netpol/worker.ts';
 import type { NftRunner } from './nft-runner.ts';
 import { ServiceProxyWorker } from './worker.ts';
@@ -25,31 +22,15 @@ function rig() {
       },
     ]),
   );
-  let node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } };
-  const listeners = new Set<(n: DeepReadonly<Node>) => void>();
-  const abort = new AbortController();
-  const ctx: AgentContext = {
-    client,
-    nodeName: 'n1',
-    dataDir: '/nonexistent',
-    runtime: noRuntime,
-    clock: realClock,
-    log: silentLogger,
-    signal: abort.signal,
-    node: () => node,
-    onNodeChange: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-  };
+  const { ctx, abort, setNode } = workerContext(client, {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'n1' },
+  });
   const applied: string[] = [];
   const runner: NftRunner = {
     apply: async (t) => void applied.push(t),
     run: async () => '',
-  };
-  const setNode = (n: Node) => {
-    node = n;
-    for (const fn of listeners) fn(n);
   };
   return { client, ctx, abort, applied, runner, setNode };
 }
