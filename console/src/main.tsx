@@ -41,6 +41,9 @@ void queryClient.prefetchQuery(sessionQuery).then(() => {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
+// The scripts loaded: public/boot-retry.js stops reloading on failed loads and forgets its count.
+(window as { berthStarted?: boolean }).berthStarted = true;
+sessionStorage.removeItem('berth-boot-reloads');
 createRoot(root).render(
   <StrictMode>
     <ConfigProvider theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>

@@ -72,7 +72,8 @@ export const firstPage =
     : firstMatch?.[2] && firstMatch[1] === 'pods'
       ? 'pod'
       : (firstMatch?.[1] ?? 'overview');
-if (Object.hasOwn(loaders, firstPage)) void loaders[firstPage as keyof typeof loaders]();
+// Only a head start: a failed fetch is left to the page's lazyRetry, not reported here.
+if (Object.hasOwn(loaders, firstPage)) loaders[firstPage as keyof typeof loaders]().catch(() => undefined);
 
 /** The cluster shown first. */
 export const defaultCluster = 'local';

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import { after, afterEach } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { trackFailures } from '../helpers/e2e.ts';
 import { berthBin, freePort, repoRoot, startServer, type TestServer } from '../helpers/server.ts';
@@ -149,9 +149,11 @@ export async function startConsoleEnv(existing?: TestServer): Promise<ConsoleEnv
 
 /**
  * chromium fails requests under way when the host's addresses change (pods come and go on this
- * host); those console lines are not the console's errors.
+ * host: ERR_NETWORK_CHANGED, or ERR_SOCKET_NOT_CONNECTED / ERR_CONNECTION_CLOSED for a socket it
+ * had in hand); those console lines are not the console's errors — what the console does about
+ * them (resend, relist, reload a chunk) is what the tests check.
  */
-export const hostNoise = /net::ERR_NETWORK_CHANGED/;
+export const hostNoise = /net::ERR_(NETWORK_CHANGED|SOCKET_NOT_CONNECTED|CONNECTION_CLOSED)/;
 
 /**
  * A 1280×800 page on the console (15 s default timeouts) whose console errors and page errors,
@@ -172,6 +174,8 @@ export async function openConsolePage(
     if (m.type() === 'error' && !hostNoise.test(m.text())) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
+  traceRequests(page);
+  navigateThroughHostNoise(page);
   if (o.login !== false) {
     await page.goto(`${env.consoleUrl}/login`);
     await page.getByLabel('Password').fill(env.password);
@@ -182,17 +186,90 @@ export async function openConsolePage(
 }
 
 /**
- * Registers the describe's `after`: when a test failed, a screenshot `<name>-failure.png` and the
- * console's logs; then the environment is stopped.
+ * Makes `page.goto` open the page again when chromium failed the navigation itself for host noise
+ * (a user would press reload); the console's own requests get no such help.
+ */
+function navigateThroughHostNoise(page: Page): void {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await goto(url, options);
+      } catch (err) {
+        if (attempt >= 5 || !hostNoise.test(String((err as Error).message))) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+}
+
+/** The last API requests, failures and console lines of each page, for failure messages. */
+const traces = new WeakMap<Page, string[]>();
+const traceLength = 150;
+
+/** Records what `page` asked of the console's API and how it ended (kept in `traces`). */
+function traceRequests(page: Page): void {
+  const lines: string[] = [];
+  traces.set(page, lines);
+  const started = Date.now();
+  const add = (line: string) => {
+    lines.push(`+${((Date.now() - started) / 1000).toFixed(2)}s ${line}`);
+    if (lines.length > traceLength) lines.shift();
+  };
+  const api = (url: string) => {
+    const u = new URL(url);
+    return u.pathname.startsWith('/api/') ? u.pathname + u.search : undefined;
+  };
+  page.on('request', (r) => {
+    const p = api(r.url());
+    if (p) add(`-> ${r.method()} ${p}`);
+  });
+  page.on('response', (r) => {
+    const p = api(r.url());
+    if (p) add(`<- ${r.status()} ${r.request().method()} ${p}`);
+  });
+  page.on('requestfinished', (r) => {
+    const p = api(r.url());
+    if (p && p.includes('watch=')) add(`   ended ${p}`);
+  });
+  page.on('requestfailed', (r) => {
+    const p = api(r.url()) ?? r.url();
+    add(`!! ${r.method()} ${p}: ${r.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') add(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) add(`navigated ${f.url()}`);
+  });
+}
+
+/**
+ * Registers the describe's hooks: after each failed test, a screenshot `<name>-<test>-failure.png`
+ * and the page's recent API requests; after all of them, when one failed, the server, sim and
+ * console logs; then the environment is stopped.
  */
 export function stopConsoleEnvAfter(name: string, get: () => { env?: ConsoleEnv; page?: Page }): void {
   const failures = trackFailures();
+  afterEach(async (t) => {
+    const failed = (t as { passed?: boolean }).passed === false;
+    if (!failed && process.env.BERTH_TEST_LOGS !== '1') return;
+    const { page } = get();
+    if (!page) return;
+    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    if (failed)
+      await page
+        .screenshot({ path: join(artifactsDir, `${name}-${slug}-failure.png`) })
+        .catch(() => undefined);
+    const trace = traces.get(page) ?? [];
+    process.stderr.write(
+      `\n--- browser requests before "${t.name}" ${failed ? 'failed' : 'ended'} ---\n${trace.join('\n')}\n--- end ---\n`,
+    );
+  });
   after(async () => {
-    const { env, page } = get();
-    if (failures.any() && env) {
-      await page?.screenshot({ path: join(artifactsDir, `${name}-failure.png`) }).catch(() => undefined);
+    const { env } = get();
+    if (failures.any() && env)
       process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-    }
     await env?.stop();
   });
 }

@@ -90,6 +90,8 @@ export async function requestJson<T>(
     contentType?: string;
     signal?: AbortSignal;
     requestKey?: string;
+    /** Resend when the network dropped it although the method is not `retryable` (safe twice). */
+    resend?: boolean;
   } = {},
 ): Promise<T> {
   const method = opts.method ?? 'GET';
@@ -101,7 +103,7 @@ export async function requestJson<T>(
   }
   if (opts.requestKey !== undefined) headers[requestKeyHeader] = opts.requestKey;
   if (Object.keys(headers).length > 0) init.headers = headers;
-  const retry = opts.requestKey !== undefined || retryable(method, opts.contentType);
+  const retry = opts.resend === true || opts.requestKey !== undefined || retryable(method, opts.contentType);
   const res = await fetchRetrying(url, init, retry);
   const text = await res.text();
   if (!res.ok) throw errorFromBody(res.status, res.statusText, text);

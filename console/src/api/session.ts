@@ -43,9 +43,17 @@ export function useClusters() {
   });
 }
 
-/** Logs in; throws ApiError (401 wrong credentials, 429 too many tries). */
+/**
+ * Logs in; throws ApiError (401 wrong credentials, 429 too many tries). A login the network
+ * dropped is sent again: at worst the first one left a session whose cookie never arrived, and it
+ * expires unused.
+ */
 export function login(username: string, password: string): Promise<SessionInfo> {
-  return requestJson<SessionInfo>('/api/login', { method: 'POST', body: { username, password } });
+  return requestJson<SessionInfo>('/api/login', {
+    method: 'POST',
+    body: { username, password },
+    resend: true,
+  });
 }
 
 /** Ends the session. */

@@ -83,6 +83,9 @@ export function useWatchList<T extends KubeObject>(
     const path = resourcePath(kind, { namespace });
     const selectors = { labelSelector, fieldSelector };
     let state: ListState<T> | undefined;
+    /** Failed attempts since the list was last live; sets the pause before the next one. */
+    let failures = 0;
+
     setSnap({});
 
     const relist = async (): Promise<ListState<T>> => {
@@ -108,6 +111,10 @@ export function useWatchList<T extends KubeObject>(
         if (err.code === 410) return true;
         throw err;
       }
+      // The list is live again: a later break starts the backoff afresh. (A host whose addresses
+      // change every few seconds cuts every watch; counting those breaks as consecutive failures
+      // left the list stale for up to 10 s at a time.)
+      failures = 0;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       const lines = new LineSplitter();
       let current = from;
@@ -137,7 +144,6 @@ export function useWatchList<T extends KubeObject>(
 
     const run = async (): Promise<void> => {
       let needList = true;
-      let failures = 0;
       while (!signal.aborted) {
         try {
           if (needList || !state) {

@@ -6,16 +6,24 @@
  * fetch failed again on the next import().
  */
 import { lazy } from 'react';
+import { networkRetryDelaysMs } from '../api/client.ts';
 
-/** `load`, tried up to `attempts` times, `delayMs` apart, while it fails. */
-export function retryImport<T>(load: () => Promise<T>, attempts = 3, delayMs = 300): () => Promise<T> {
+/**
+ * `load`, tried again after each pause of `delaysMs` while it fails — by default the pauses API
+ * requests use, so a chunk outlasts the same burst of address changes a request does.
+ */
+export function retryImport<T>(
+  load: () => Promise<T>,
+  delaysMs: readonly number[] = networkRetryDelaysMs,
+): () => Promise<T> {
   return async () => {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       try {
         return await load();
       } catch (err) {
-        if (attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, delayMs));
+        const delay = delaysMs[attempt];
+        if (delay === undefined) throw err;
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   };
