@@ -47,6 +47,7 @@ import { resourceQuotaAdmission } from './admission/resource-quota.ts';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/kinds/scheduling/priorityclass.ts';
 import { handleScale } from './handlers/scale.ts';
 import { namespaceFinalize, podBinding, serviceAccountToken } from './handlers/pod-subresources.ts';
+import { podEphemeralContainers } from './handlers/pod-ephemeral.ts';
 import { podStreamHandlers } from './handlers/pod-streams.ts';
 import { ensureComponentCert } from './pki/component-cert.ts';
 import { reviewHandlers } from './handlers/reviews.ts';
@@ -141,6 +142,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     const authorizer = authz.authorizer;
     const subresources = new Map<string, SubresourceHandler>([
       ['/pods/binding', podBinding],
+      ['/pods/ephemeralcontainers', podEphemeralContainers],
       ['/pods/eviction', podEviction],
       ...podStreamHandlers({
         caCert: pki.caCert,

@@ -26,7 +26,12 @@ import { StreamsWorker } from '../node/streams/worker.ts';
 import { PodNetworkWorker } from '../node/network/pod-network.ts';
 import { agentNetworkFrom, type AgentNetworkFlags } from './agent-network.ts';
 import { EvictionManager } from '../node/eviction/manager.ts';
-import { defaultEvictionHard, parseEvictionHard, type Threshold } from '../node/eviction/thresholds.ts';
+import {
+  defaultEvictionHard,
+  parseEvictionHard,
+  parseEvictionSoft,
+  type Threshold,
+} from '../node/eviction/thresholds.ts';
 import { createLogger } from './log.ts';
 import { CliError, stopOnSignals } from './cli-error.ts';
 import { parseLabels } from './labels.ts';
@@ -64,6 +69,11 @@ export interface AgentFlags extends AgentNetworkFlags {
   evictionHard?: string;
   /** How long a pressure condition stays True after the pressure is gone (5m). */
   evictionPressureTransitionPeriod?: string;
+  /** Soft eviction thresholds (same syntax as --eviction-hard) and their grace periods (signal=duration,…). */
+  evictionSoft?: string;
+  evictionSoftGracePeriod?: string;
+  /** Longest grace period, in seconds, given to a pod evicted for a soft threshold. */
+  evictionMaxPodGracePeriod?: string;
 }
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -171,9 +181,14 @@ export function imageGcFrom(f: AgentFlags): { highThresholdPercent: number; lowT
   return { highThresholdPercent: high, lowThresholdPercent: low };
 }
 
-/** --eviction-hard / --eviction-pressure-transition-period, for the eviction manager. */
+/**
+ * --eviction-hard / --eviction-soft / --eviction-soft-grace-period / --eviction-max-pod-grace-period /
+ * --eviction-pressure-transition-period, for the eviction manager.
+ */
 export function evictionFrom(f: AgentFlags): {
   thresholds: Threshold[];
+  softThresholds?: Threshold[];
+  maxPodGracePeriodSeconds?: number;
   pressureTransitionPeriodMs?: number;
 } {
   let thresholds: Threshold[];
@@ -183,7 +198,24 @@ export function evictionFrom(f: AgentFlags): {
     throw new CliError(`--eviction-hard: ${(err as Error).message}`);
   }
   const period = ms('eviction-pressure-transition-period', f.evictionPressureTransitionPeriod, 0);
-  return { thresholds, pressureTransitionPeriodMs: period };
+  let softThresholds: Threshold[] | undefined;
+  try {
+    if (f.evictionSoft || f.evictionSoftGracePeriod)
+      softThresholds = parseEvictionSoft(f.evictionSoft ?? '', f.evictionSoftGracePeriod ?? '');
+  } catch (err) {
+    throw new CliError(`--eviction-soft: ${(err as Error).message}`);
+  }
+  const max = f.evictionMaxPodGracePeriod;
+  if (max !== undefined && !/^-?\d+$/.test(max))
+    throw new CliError(
+      `--eviction-max-pod-grace-period: ${JSON.stringify(max)} is not a whole number of seconds`,
+    );
+  return {
+    thresholds,
+    ...(softThresholds ? { softThresholds } : {}),
+    ...(max !== undefined ? { maxPodGracePeriodSeconds: Number(max) } : {}),
+    pressureTransitionPeriodMs: period,
+  };
 }
 
 /** Joins (if needed), registers and reports until a signal stops it. */

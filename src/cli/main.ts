@@ -357,6 +357,18 @@ program
     'memory.available<100Mi,nodefs.available<10%',
   )
   .option(
+    '--eviction-soft <thresholds>',
+    'like --eviction-hard, but pods are evicted only after the signal stayed below for its grace period',
+  )
+  .option(
+    '--eviction-soft-grace-period <periods>',
+    'grace period of each soft threshold, e.g. memory.available=1m30s,nodefs.available=2m',
+  )
+  .option(
+    '--eviction-max-pod-grace-period <seconds>',
+    'longest grace period given to pods evicted for a soft threshold (default: the pod’s own)',
+  )
+  .option(
     '--eviction-pressure-transition-period <duration>',
     'how long MemoryPressure/DiskPressure stay True after the pressure is gone',
     '5m',

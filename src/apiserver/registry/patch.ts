@@ -14,7 +14,8 @@ import type { RequestContext } from './context.ts';
 import { decodeForWrite } from './decode.ts';
 import type { ResourceStore, WriteResult } from './resource-store.ts';
 
-function applyPatch(rs: ResourceStore, type: PatchType, cur: KubeObject, patch: unknown): unknown {
+/** The patched copy of `cur` (a JSON, merge or strategic merge patch); 422 when it cannot apply. */
+export function applyPatch(rs: ResourceStore, type: PatchType, cur: KubeObject, patch: unknown): unknown {
   const base = JSON.parse(JSON.stringify(cur)) as KubeObject;
   try {
     switch (type) {

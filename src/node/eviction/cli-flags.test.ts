@@ -1,4 +1,4 @@
-/** `berth agent --eviction-hard / --eviction-pressure-transition-period` reach the manager's options. */
+/** `berth agent --eviction-hard / --eviction-soft… / --eviction-pressure-transition-period` reach the manager's options. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evictionFrom } from '../../cli/agent.ts';
@@ -25,5 +25,30 @@ test('evictionFrom: defaults, kubelet syntax, and one-line errors', () => {
   assert.throws(
     () => evictionFrom({ runtime: 'none', evictionPressureTransitionPeriod: 'soon' }),
     /--eviction-pressure-transition-period/,
+  );
+});
+
+test('evictionFrom: soft thresholds, their grace periods and the max pod grace period', () => {
+  const d = evictionFrom({ runtime: 'none' });
+  assert.equal(d.softThresholds, undefined);
+  assert.equal(d.maxPodGracePeriodSeconds, undefined);
+  const f = evictionFrom({
+    runtime: 'none',
+    evictionSoft: 'memory.available<1Gi',
+    evictionSoftGracePeriod: 'memory.available=1m30s',
+    evictionMaxPodGracePeriod: '20',
+  });
+  assert.deepEqual(
+    f.softThresholds?.map((t) => [t.signal, t.text, t.gracePeriodMs]),
+    [['memory.available', '1Gi', 90_000]],
+  );
+  assert.equal(f.maxPodGracePeriodSeconds, 20);
+  assert.throws(
+    () => evictionFrom({ runtime: 'none', evictionSoft: 'memory.available<1Gi' }),
+    /--eviction-soft: soft threshold memory.available<1Gi has no grace period/,
+  );
+  assert.throws(
+    () => evictionFrom({ runtime: 'none', evictionMaxPodGracePeriod: '1m' }),
+    /--eviction-max-pod-grace-period/,
   );
 });

@@ -1,5 +1,7 @@
 /** The node agent's eviction manager: see docs/node-agent-pods.md, "Eviction under pressure". */
-export { EvictionManager, evictionMessage } from './manager.ts';
+export { EvictionManager, evictionGraceSeconds, evictionMessage } from './manager.ts';
+export { pathBytes, podDiskUsage } from './disk-usage.ts';
+export type { PodDiskUsage } from './disk-usage.ts';
 export type {
   EvictablePods,
   EvictionContext,
@@ -17,6 +19,7 @@ export {
   defaultEvictionHard,
   formatBytes,
   parseEvictionHard,
+  parseEvictionSoft,
   signalInfo,
   thresholdBytes,
 } from './thresholds.ts';

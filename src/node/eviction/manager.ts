@@ -7,10 +7,17 @@
  * condition does not flap. The taints that follow from the conditions are the node lifecycle
  * controller's (src/controllers/nodelifecycle/taints.ts), not the agent's.
  *
- * While a threshold is crossed, each pass evicts one pod, ranked by src/node/eviction/ranking.ts
- * with its usage from the stats collector (CRI stats, src/node/stats): the pod is stopped and its
- * status set to phase Failed, reason Evicted, as the kubelet does (no API eviction). Then the next
- * pass looks again, so one pass never evicts more than the pressure called for.
+ * Soft thresholds (--eviction-soft) set the condition the same way but evict only once their signal
+ * has stayed below them for their grace period (--eviction-soft-grace-period); their victims get the
+ * pod's own terminationGracePeriodSeconds, capped by --eviction-max-pod-grace-period. Hard ones
+ * evict at once with `evictionGraceSeconds` (1).
+ *
+ * While a threshold is due, each pass evicts one pod, ranked by src/node/eviction/ranking.ts with
+ * its usage: memory from the stats collector (CRI stats, src/node/stats); disk (nodefs) as the
+ * containers' writable layers plus their logs and the pod's disk-backed emptyDirs (disk-usage.ts).
+ * The pod is stopped and its status set to phase Failed, reason Evicted, as the kubelet does (no
+ * API eviction). Then the next pass looks again, so one pass never evicts more than the pressure
+ * called for.
  *
  * It plugs into the agent as a pod worker after the pod sync loop: `agent.addWorker(manager)`.
  */
@@ -22,6 +29,7 @@ import type { RuntimeService } from '../cri/service.ts';
 import type { RPod } from '../pods/types.ts';
 import { StatsCollector } from '../stats/collector.ts';
 import type { Sample } from '../stats/summary.ts';
+import { podDiskUsage, type PodDiskUsage } from './disk-usage.ts';
 import { evictable, podRequest, rankForEviction } from './ranking.ts';
 import { hostSignals, type SignalSource } from './signals.ts';
 import {
@@ -55,6 +63,12 @@ export interface EvictionManagerOptions {
   signals?: SignalSource;
   /** Default: memory.available<100Mi,nodefs.available<10%. */
   thresholds?: Threshold[];
+  /** Soft thresholds, each with its gracePeriodMs (see parseEvictionSoft). */
+  softThresholds?: Threshold[];
+  /** Cap on a soft-evicted pod's grace period in seconds; unset or negative: the pod's own. */
+  maxPodGracePeriodSeconds?: number;
+  /** A pod's disk usage given its containers' writable-layer bytes; default podDiskUsage under dataDir. */
+  diskUsage?: (pod: RPod, rootfs: ReadonlyMap<string, number>) => Promise<PodDiskUsage>;
   /** How often signals are looked at (5 s). */
   monitoringIntervalMs?: number;
   /** How long a condition stays True after its signal was last under its threshold (5 min). */
@@ -101,13 +115,18 @@ export class EvictionManager {
   private run: Promise<void> | undefined;
   /** When each condition's signal was last seen under its threshold. */
   private readonly lastCrossed = new Map<string, number>();
+  /** When each threshold's signal went below it and stayed there (for soft grace periods). */
+  private readonly crossedSince = new Map<Threshold, number>();
   private passes = 0;
   /** Evictions so far, oldest first. */
   readonly history: EvictionRecord[] = [];
 
   constructor(o: EvictionManagerOptions) {
     this.o = o;
-    this.thresholds = o.thresholds ?? parseEvictionHard(defaultEvictionHard);
+    this.thresholds = [
+      ...(o.thresholds ?? parseEvictionHard(defaultEvictionHard)),
+      ...(o.softThresholds ?? []),
+    ];
     this.clock = o.clock ?? realClock;
   }
 
@@ -150,13 +169,18 @@ export class EvictionManager {
     const pass = ++this.passes;
     const now = this.clock.now();
     const observed = (await this.signals?.observe()) ?? {};
-    const under: { t: Threshold; o: Observation }[] = [];
+    const due: { t: Threshold; o: Observation }[] = [];
     for (const t of this.thresholds) {
       const o = observed[t.signal];
-      if (o && crossed(t, o)) {
-        under.push({ t, o });
-        this.lastCrossed.set(signalInfo[t.signal].condition, now);
+      if (!o || !crossed(t, o)) {
+        this.crossedSince.delete(t);
+        continue;
       }
+      // The condition follows any crossing; a soft threshold evicts only after its grace period.
+      this.lastCrossed.set(signalInfo[t.signal].condition, now);
+      const since = this.crossedSince.get(t) ?? now;
+      this.crossedSince.set(t, since);
+      if (t.gracePeriodMs === undefined || now - since >= t.gracePeriodMs) due.push({ t, o });
     }
     const pressure: PressureReport = {};
     const period = this.o.pressureTransitionPeriodMs ?? 5 * 60_000;
@@ -166,10 +190,15 @@ export class EvictionManager {
       pressure[cond] = at !== undefined && now - at < period;
     }
     this.ctx?.setPressure?.(pressure);
-    const first = under[0];
+    // Hard thresholds before soft ones, each in the order given.
+    const first = due.find((d) => d.t.gracePeriodMs === undefined) ?? due[0];
     if (!first) return { pressure };
     const evicted = await this.evictOne(pass, first.t, first.o);
     return { pressure, evicted };
+  }
+
+  private graceFor(t: Threshold, pod: RPod): number {
+    return evictionGraceSeconds(t, pod, this.o.evictionGraceSeconds ?? 1, this.o.maxPodGracePeriodSeconds);
   }
 
   private async evictOne(pass: number, t: Threshold, o: Observation): Promise<EvictionRecord | undefined> {
@@ -189,6 +218,19 @@ export class EvictionManager {
         p.containers.push({ name: c.name, bytes });
         perPod.set(c.pod.uid, p);
       }
+    } else if (resource === 'ephemeral-storage') {
+      const rootfs = new Map<string, Map<string, number>>();
+      for (const c of this.usage ? (await this.usage.sample()).containers : []) {
+        const m = rootfs.get(c.pod.uid) ?? new Map<string, number>();
+        m.set(c.name, (m.get(c.name) ?? 0) + (c.rootfsBytes ?? 0));
+        rootfs.set(c.pod.uid, m);
+      }
+      for (const pod of pods) {
+        const uid = pod.metadata.uid ?? '';
+        const measure = this.o.diskUsage ?? ((p, r) => podDiskUsage(this.ctx?.dataDir ?? '', p, r));
+        const u = await measure(pod, rootfs.get(uid) ?? new Map<string, number>());
+        perPod.set(uid, { total: u.totalBytes, containers: u.containers });
+      }
     }
     const ranked = rankForEviction(
       pods.map((pod) => ({ pod, usageBytes: perPod.get(pod.metadata.uid ?? '')?.total })),
@@ -206,13 +248,28 @@ export class EvictionManager {
         message,
       };
       this.log.info({ pod: `${record.namespace}/${record.name}`, signal: t.signal }, 'evicting pod');
-      if (await this.o.pods.evictPod(uid, message, this.o.evictionGraceSeconds ?? 1)) {
+      if (await this.o.pods.evictPod(uid, message, this.graceFor(t, pod))) {
         this.history.push(record);
         return record;
       }
     }
     return undefined;
   }
+}
+
+/**
+ * The grace period of a pod evicted for `t`: `hard` for hard thresholds; for soft ones the pod's
+ * terminationGracePeriodSeconds (30 when unset), capped by `maxPodGrace` when that is set and ≥ 0.
+ */
+export function evictionGraceSeconds(
+  t: Threshold,
+  pod: RPod,
+  hard: number,
+  maxPodGrace: number | undefined,
+): number {
+  if (t.gracePeriodMs === undefined) return hard;
+  const own = pod.spec?.terminationGracePeriodSeconds ?? 30;
+  return maxPodGrace !== undefined && maxPodGrace >= 0 ? Math.min(own, maxPodGrace) : own;
 }
 
 /** The evicted pod's status message, in the kubelet's words. */

@@ -5,6 +5,7 @@ import {
   defaultEvictionHard,
   formatBytes,
   parseEvictionHard,
+  parseEvictionSoft,
   thresholdBytes,
 } from './thresholds.ts';
 
@@ -60,6 +61,33 @@ test('a threshold is crossed when available falls below it; percentages are of c
   assert.equal(thresholdBytes(disk, 1000 * Mi), 100 * Mi);
   assert.equal(crossed(disk, { availableBytes: 99 * Mi, capacityBytes: 1000 * Mi }), true);
   assert.equal(crossed(disk, { availableBytes: 101 * Mi, capacityBytes: 1000 * Mi }), false);
+});
+
+test('parseEvictionSoft: thresholds with their grace periods; each needs the other', () => {
+  const soft = parseEvictionSoft(
+    'memory.available<1Gi,nodefs.available<15%',
+    'memory.available=1m30s, nodefs.available=2m',
+  );
+  assert.deepEqual(
+    soft.map((t) => [t.signal, t.text, t.gracePeriodMs]),
+    [
+      ['memory.available', '1Gi', 90_000],
+      ['nodefs.available', '15%', 120_000],
+    ],
+  );
+  const bad: [string, string, RegExp][] = [
+    ['memory.available<1Gi', '', /has no grace period/],
+    [
+      'memory.available<1Gi',
+      'memory.available=1m,nodefs.available=1m',
+      /nodefs.available has no soft threshold/,
+    ],
+    ['memory.available<1Gi', 'memory.available:1m', /want SIGNAL=DURATION/],
+    ['memory.available<1Gi', 'memory.available=soon', /invalid duration/],
+    ['memory.available<1Gi', 'pid.available=1m', /unknown signal/],
+    ['memory.free<1Gi', 'memory.available=1m', /eviction threshold/],
+  ];
+  for (const [s, g, re] of bad) assert.throws(() => parseEvictionSoft(s, g), re, `${s} / ${g}`);
 });
 
 test('formatBytes rounds down to binary units', () => {

@@ -4,9 +4,11 @@
  * Signals understood: memory.available (the resource is memory → MemoryPressure) and
  * nodefs.available (ephemeral-storage → DiskPressure). A percentage is of the signal's capacity
  * (MemTotal, or the data directory's filesystem size). Defaults are the kubelet's:
- * memory.available<100Mi, nodefs.available<10%.
+ * memory.available<100Mi, nodefs.available<10%. Soft thresholds (--eviction-soft) use the same
+ * syntax and wait out a grace period per signal (--eviction-soft-grace-period) before evicting.
  */
 import { parseQuantity, quantityValue } from '../../api/quantity.ts';
+import { parseDuration } from '../sim/duration.ts';
 
 export type Signal = 'memory.available' | 'nodefs.available';
 
@@ -23,6 +25,11 @@ export interface Threshold {
   value: { bytes: number } | { fraction: number };
   /** The text as given ("200Mi", "5%"), for messages. */
   text: string;
+  /**
+   * Soft thresholds only (--eviction-soft): how long the signal must stay below the threshold
+   * before pods are evicted. Hard thresholds have none and evict at once.
+   */
+  gracePeriodMs?: number;
 }
 
 /** The kubelet's default hard thresholds. */
@@ -62,6 +69,43 @@ export function parseEvictionHard(spec: string): Threshold[] {
     }
     out.push({ signal: signal as Signal, value, text });
   }
+  return out;
+}
+
+/**
+ * Soft thresholds: `soft` in the --eviction-hard syntax, each with its grace period from
+ * `gracePeriods` (--eviction-soft-grace-period, `signal=duration,…`, e.g. `memory.available=1m30s`).
+ * As with the kubelet, every soft threshold needs a grace period, and a grace period needs its
+ * threshold; throws with a one-line message otherwise.
+ */
+export function parseEvictionSoft(soft: string, gracePeriods: string): Threshold[] {
+  const out = parseEvictionHard(soft);
+  const grace = new Map<string, number>();
+  for (const part of gracePeriods
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z.]+)\s*=\s*(\S+)$/.exec(part);
+    if (!m) throw new Error(`grace period ${JSON.stringify(part)}: want SIGNAL=DURATION`);
+    const [, signal, text] = m as unknown as [string, string, string];
+    if (!(signal in signalInfo))
+      throw new Error(`grace period ${JSON.stringify(part)}: unknown signal ${JSON.stringify(signal)}`);
+    let ms: number;
+    try {
+      ms = parseDuration(text);
+    } catch (err) {
+      throw new Error(`grace period ${JSON.stringify(part)}: ${(err as Error).message}`, { cause: err });
+    }
+    if (ms < 0) throw new Error(`grace period ${JSON.stringify(part)}: must not be negative`);
+    grace.set(signal, ms);
+  }
+  for (const t of out) {
+    const ms = grace.get(t.signal);
+    if (ms === undefined) throw new Error(`soft threshold ${t.signal}<${t.text} has no grace period`);
+    t.gracePeriodMs = ms;
+    grace.delete(t.signal);
+  }
+  for (const signal of grace.keys()) throw new Error(`grace period for ${signal} has no soft threshold`);
   return out;
 }
 

@@ -6,7 +6,13 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerConfig, LinuxContainerSecurityContext, Mount, NamespaceMode } from '../cri/types.ts';
+import type {
+  ContainerConfig,
+  LinuxContainerSecurityContext,
+  Mount,
+  NamespaceMode,
+  NamespaceOption,
+} from '../cri/types.ts';
 import { ContainerConfigError, expandVars } from './env.ts';
 import {
   annotationContainerHash,
@@ -34,6 +40,8 @@ export interface ContainerConfigInput {
   volumes: Map<string, MountedVolume>;
   /** The image reference to run (as pulled). */
   image: string;
+  /** An ephemeral container's target: it joins this container's PID namespace. */
+  targetId?: string;
 }
 
 /** Namespace modes of the pod's containers (host network/PID/IPC, shared PID namespace). */
@@ -68,7 +76,7 @@ export function containerConfig(i: ContainerConfigInput): ContainerConfig {
     stdin: !!c.stdin,
     stdin_once: !!c.stdinOnce,
     tty: !!c.tty,
-    linux: { resources: linuxResources(c), security_context: securityContext(pod, c) },
+    linux: { resources: linuxResources(c), security_context: securityContext(pod, c, i.targetId) },
   };
   if (c.command?.length) cfg.command = c.command.map((s) => expandVars(s, i.env));
   if (c.args?.length) cfg.args = c.args.map((s) => expandVars(s, i.env));
@@ -76,10 +84,13 @@ export function containerConfig(i: ContainerConfigInput): ContainerConfig {
   return cfg;
 }
 
-function securityContext(pod: RPod, c: RContainer): LinuxContainerSecurityContext {
+function securityContext(pod: RPod, c: RContainer, targetId?: string): LinuxContainerSecurityContext {
   const psc = pod.spec?.securityContext ?? {};
   const sc = c.securityContext ?? {};
-  const out: LinuxContainerSecurityContext = { namespace_options: namespaceModes(pod) };
+  const ns: NamespaceOption = namespaceModes(pod);
+  // A target's PID namespace only matters when the pod's containers do not already share one.
+  if (targetId && ns.pid === 'CONTAINER') Object.assign(ns, { pid: 'TARGET', target_id: targetId });
+  const out: LinuxContainerSecurityContext = { namespace_options: ns };
   const user = sc.runAsUser ?? psc.runAsUser;
   const group = sc.runAsGroup ?? psc.runAsGroup;
   if ((sc.runAsNonRoot ?? psc.runAsNonRoot) && user === 0)

@@ -28,6 +28,7 @@ import type { Backoff } from './backoff.ts';
 import type { ConfigSource } from './config-source.ts';
 import { containerConfig } from './container-config.ts';
 import { ContainerConfigError, containerEnv } from './env.ts';
+import { syncEphemeralContainers } from './ephemeral.ts';
 import type { ImagePuller } from './images.ts';
 import { containerHash } from './labels.ts';
 import { podLogDir, podLogsRoot } from './paths.ts';
@@ -171,6 +172,12 @@ export class PodSyncer {
     // 4. App containers.
     if (initDone)
       for (const c of pod.spec?.containers ?? []) await this.syncContainer(ctx, c, restartPolicy(pod));
+    // Ephemeral containers (kubectl debug), once the pod runs.
+    if (
+      initDone &&
+      (await syncEphemeralContainers(pod, rt.containers, st.waiting, (c, t) => this.start(ctx, c, 0, t)))
+    )
+      wake(1_000);
     const running = new Set<string>();
     for (const list of rt.containers.values())
       if (list[0]?.state === 'CONTAINER_RUNNING') running.add(list[0].id);
@@ -261,7 +268,12 @@ export class PodSyncer {
   }
 
   /** Pulls, configures, creates and starts one container; records why not when it cannot. */
-  private async start(ctx: StartContext, c: RContainer, attempt: number): Promise<Outcome> {
+  private async start(
+    ctx: StartContext,
+    c: RContainer,
+    attempt: number,
+    targetId?: string,
+  ): Promise<Outcome> {
     const { pod, st } = ctx;
     const image = await this.d.images.ensure(pod, c);
     if (!image.ok) {
@@ -286,6 +298,7 @@ export class PodSyncer {
         env,
         volumes: ctx.volumes,
         image: image.image,
+        targetId,
       });
       mkdirSync(join(podLogDir(this.d.dataDir, pod), c.name), { recursive: true });
       id = await this.d.cri.createContainer(

@@ -9,6 +9,7 @@
  *   restarted); a terminal phase never changes again;
  * - conditions PodReadyToStartContainers, Initialized, ContainersReady, Ready, PodScheduled, with
  *   lastTransitionTime kept while a condition's status stays; conditions others own are kept;
+ * - ephemeralContainerStatuses (kubectl debug), reported like the others but never ready;
  * - podIP(s), hostIP(s), startTime, qosClass.
  */
 import type { ContainerState as CriState } from '../cri/types.ts';
@@ -253,6 +254,13 @@ export function computePodStatus(input: StatusInput): PodStatus {
     status.podIPs = [{ ip }];
   }
   if (inits.length) status.initContainerStatuses = initStatuses;
+  const ephemerals = pod.spec?.ephemeralContainers ?? [];
+  // Ephemeral containers are never ready and take no part in the phase or the conditions.
+  if (ephemerals.length)
+    status.ephemeralContainerStatuses = ephemerals.map((c) => ({
+      ...containerStatus(c, input, 'ContainerCreating'),
+      ready: false,
+    }));
   return status;
 }
 

@@ -168,6 +168,11 @@ export interface Volume {
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 
+/** A debugging container added through pods/ephemeralcontainers; it may join a container's PID namespace. */
+export interface EphemeralContainer extends Container {
+  targetContainerName?: string;
+}
+
 export interface PodDNSConfig {
   nameservers?: string[];
   searches?: string[];
@@ -178,6 +183,7 @@ export interface PodSpec {
   nodeName?: string;
   containers?: Container[];
   initContainers?: Container[];
+  ephemeralContainers?: EphemeralContainer[];
   volumes?: Volume[];
   restartPolicy?: string;
   terminationGracePeriodSeconds?: number;
@@ -255,6 +261,7 @@ export interface PodStatus {
   startTime?: string;
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   qosClass?: string;
 }
 

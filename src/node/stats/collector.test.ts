@@ -37,7 +37,12 @@ function stats(id: string, container: string, cpuNs: number, atMs: number): Cont
       page_faults: null,
       major_page_faults: null,
     },
-    writable_layer: null,
+    writable_layer: {
+      timestamp: '0',
+      fs_id: null,
+      used_bytes: v(12_288),
+      inodes_used: v(3),
+    },
   };
 }
 
@@ -52,6 +57,7 @@ test('containerSample: pod identity from the CRI labels; other containers are ig
     workingSetBytes: 4096,
     usageBytes: 8192,
     rssBytes: undefined,
+    rootfsBytes: 12_288,
   });
   const foreign = stats('x', 'app', 5, 2000);
   foreign.attributes!.labels = {};

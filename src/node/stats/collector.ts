@@ -51,6 +51,7 @@ export function containerSample(s: ContainerStats, nowMs: number): ContainerSamp
     workingSetBytes: num(s.memory?.working_set_bytes ?? undefined),
     usageBytes: num(s.memory?.usage_bytes ?? undefined),
     rssBytes: num(s.memory?.rss_bytes ?? undefined),
+    rootfsBytes: num(s.writable_layer?.used_bytes ?? undefined),
   };
 }
 

@@ -62,6 +62,8 @@ export interface ContainerSample {
   workingSetBytes?: number;
   usageBytes?: number;
   rssBytes?: number;
+  /** Bytes of its writable layer (CRI writable_layer.used_bytes), for disk-pressure ranking. */
+  rootfsBytes?: number;
 }
 
 /** One reading of the whole node. */
