@@ -9,7 +9,7 @@ import type { Definitions } from '../schema/types.ts';
 
 /**
  * Kind-specific rules, run by the generic store in this fixed order:
- *   create: defaults → prepareForCreate → validate
+ *   create: defaults → prepareForCreate → validate → validateCreate
  *   update: defaults → prepareForUpdate → validate → validateUpdate
  * The generic store itself already handles what every kind shares: metadata (uid, timestamps,
  * resourceVersion, generation bumps when anything outside metadata and status changes), ObjectMeta
@@ -24,6 +24,8 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject): void;
   /** Semantic checks on a whole object. Never mutates. */
   validate?(obj: KubeObject): FieldError[];
+  /** Checks only a new object gets (fields that may be set later but not at creation). */
+  validateCreate?(obj: KubeObject): FieldError[];
   /** Normalizes an update against the stored object (copy server-owned fields in). Mutates `obj`. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Checks what may not change (immutable fields). Never mutates. */

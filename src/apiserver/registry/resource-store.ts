@@ -192,7 +192,11 @@ export class ResourceStore {
     const generate = !obj.metadata.name && !!obj.metadata.generateName;
     prepareMetaForCreate(this.kind, obj);
     s.prepareForCreate?.(obj);
-    const errors = [...this.validateMeta(obj), ...(s.validate?.(obj) ?? [])];
+    const errors = [
+      ...this.validateMeta(obj),
+      ...(s.validate?.(obj) ?? []),
+      ...(s.validateCreate?.(obj) ?? []),
+    ];
     if (errors.length) throw invalidObject(this.kind, obj, errors);
     const a: AdmissionAttributes = {
       kind: this.kind,

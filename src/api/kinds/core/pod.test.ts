@@ -328,3 +328,14 @@ const qos: [string, Obj, string][] = [
   ['burstable', { containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }, 'Burstable'],
 ];
 for (const [name, spec, cls] of qos) test(`pod qos: ${name}`, () => assert.equal(podQOSClass(spec), cls));
+
+test('pod create: ephemeral containers are refused; an empty list is not', () => {
+  const withDebugger = pod({ ...podSpec(), ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] });
+  const errs = s.validateCreate?.(withDebugger) ?? [];
+  assert.deepEqual(
+    errs.map((e) => [e.type, e.field]),
+    [['FieldValueForbidden', 'spec.ephemeralContainers']],
+  );
+  assert.deepEqual(s.validateCreate?.(pod({ ...podSpec(), ephemeralContainers: [] })), []);
+  assert.deepEqual(s.validateCreate?.(pod(podSpec())), []);
+});

@@ -51,6 +51,13 @@ export function validatePod(o: KubeObject): FieldError[] {
   return validatePodSpec(o.spec, 'spec');
 }
 
+/** Ephemeral containers join a running pod through their subresource; a new pod cannot carry any. */
+export function validatePodCreate(o: KubeObject): FieldError[] {
+  return items(specOf(o).ephemeralContainers).length === 0
+    ? []
+    : [fieldError.forbidden('spec.ephemeralContainers', 'cannot be set on create')];
+}
+
 /** Status writes may not move a pod off its node or bring a finished pod back. */
 export function validatePodStatusUpdate(o: KubeObject, old: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
@@ -95,6 +102,7 @@ export const podKind: KindDef = {
     defaults: defaultPod,
     prepareForCreate: prepareForCreatePod,
     validate: validatePod,
+    validateCreate: validatePodCreate,
     prepareForUpdate: prepareForUpdatePod,
     validateUpdate: validatePodSpecUpdate,
     validateStatusUpdate: validatePodStatusUpdate,
