@@ -3,6 +3,7 @@
  * (src/node/proxy), NetworkPolicy enforcement (src/node/netpol) and cluster DNS (src/dns). All are
  * on by default when the agent runs containerd (nodes without pods have nothing to route or guard)
  * and each can be turned off: `--no-service-proxy`, `--no-network-policy`, `--no-dns-server`.
+ * The proxy's rules are removed when the agent stops unless `--keep-proxy-rules`.
  */
 import { isIPv4 } from 'node:net';
 import type { PodWorker } from '../node/agent/agent.ts';
@@ -27,6 +28,8 @@ export interface AgentNetworkFlags {
   clusterDomain?: string;
   dnsPort?: string;
   proxyTable?: string;
+  /** Leave the service proxy's nft table in place when the agent stops (default: remove it). */
+  keepProxyRules?: boolean;
   netpolTable?: string;
 }
 
@@ -74,6 +77,7 @@ export function agentNetworkFrom(f: AgentNetworkFlags): AgentNetwork {
         lbPool,
         extraNodeIPs,
         table: f.proxyTable,
+        keepRules: f.keepProxyRules === true,
       }),
     );
   if (f.networkPolicy !== false) out.workers.push(new NetworkPolicyWorker({ table: f.netpolTable }));

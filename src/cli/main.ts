@@ -330,6 +330,10 @@ program
   .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
   .option('--dns-port <port>', "port of this node's DNS server on its InternalIP", '53')
   .option('--proxy-table <name>', "the service proxy's nft table (family ip)", 'berth')
+  .option(
+    '--keep-proxy-rules',
+    "leave the service proxy's nft table in place when the agent stops (Services keep working across a restart)",
+  )
   .option('--netpol-table <name>', 'the NetworkPolicy nft table (family inet)', 'berth-netpol')
   .option('--cgroup-root <path>', "cgroupfs parent of this node's pods", '/berth')
   .option(

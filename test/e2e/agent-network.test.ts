@@ -7,7 +7,8 @@
  * the machine removes them). Checks: the agent publishes its DNS endpoint behind kube-dns; a pod's
  * `nslookup web.default.svc.cluster.local` answers the Service's ClusterIP; `wget http://web` from a
  * pod reaches a busybox httpd behind a ClusterIP Service; a default-deny ingress NetworkPolicy
- * blocks that and deleting it opens it again. Skipped unless root with containerd, runc and CNI.
+ * blocks that and deleting it opens it again; SIGTERM to the agent removes the proxy's table.
+ * Skipped unless root with containerd, runc and CNI.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -249,6 +250,25 @@ describe(
         return x.code === 0 ? x : undefined;
       });
       assert.equal(r.out, 'hello from web');
+    });
+
+    test("stopping the agent (SIGTERM) removes the service proxy's nft table", async () => {
+      const list = await berth(['machine', 'list', ...common(), '-o', 'json']);
+      const pid = (JSON.parse(list.out) as { name: string; pid?: number }[]).find((m) => m.name === M)?.pid;
+      assert.ok(pid, `agent pid of ${M} in:\n${list.out}`);
+      const tables = (): string =>
+        execFileSync('nsenter', [`--net=/run/netns/${M}`, 'nft', 'list', 'tables'], { encoding: 'utf8' });
+      assert.match(tables(), /^table ip berth$/m);
+      process.kill(pid, 'SIGTERM');
+      await eventually('the agent to exit', async () => {
+        try {
+          process.kill(pid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      });
+      assert.doesNotMatch(tables(), /^table ip berth$/m);
     });
   },
 );

@@ -11,7 +11,19 @@ test('parse and format IPv4', () => {
     assert.equal(parseIpv4(text), n);
     assert.equal(formatIpv4(n), text);
   }
-  for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d', '1.2.3.4.5', '', 'fd00::1'])
+  for (const bad of [
+    '1.2.3',
+    '1.2.3.256',
+    'a.b.c.d',
+    '1.2.3.4.5',
+    '',
+    'fd00::1',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.',
+    '1.2.3.0004',
+    ' 1.2.3.4',
+  ])
     assert.equal(parseIpv4(bad), undefined);
 });
 

@@ -26,7 +26,7 @@ describe('nft transactions', () => {
     assert.equal(diffTransaction(a, renderRuleset(state([web]))), '');
   });
 
-  test('an endpoint change flushes and refills only the chains it touches', () => {
+  test('an endpoint change of a plain port is element changes only; its external chain is refilled', () => {
     const other = port({
       id: 'default/api/tcp/http',
       name: 'api',
@@ -35,6 +35,30 @@ describe('nft transactions', () => {
     });
     const before = renderRuleset(state([web, other]));
     const after = renderRuleset(state([{ ...web, endpoints: [ep('10.244.1.10')] }, other]));
+    const summary: DiffSummary = { chainsWritten: 0, chainsDeleted: 0, elementsAdded: 0, elementsDeleted: 0 };
+    const ls = lines(diffTransaction(before, after, { summary }));
+    const flushed = ls.filter((l) => l.startsWith('flush chain')).map((l) => l.split(' ')[4]);
+    assert.deepEqual(flushed, [n.ext]);
+    assert.ok(!ls.some((l) => l.includes('10.96.0.20')), 'untouched service not rewritten');
+    assert.deepEqual(ls.filter((l) => l.includes('element')).sort(), [
+      'add element ip berth service-ips { 10.96.0.10 . tcp . 80 : goto pick-1 }',
+      'delete element ip berth hairpin-pairs { 10.244.2.11 . 10.244.2.11 }',
+      'delete element ip berth service-backends { 10.96.0.10 . tcp . 80 . 1 }',
+      'delete element ip berth service-ips { 10.96.0.10 . tcp . 80 }',
+    ]);
+    assert.deepEqual(summary, { chainsWritten: 1, chainsDeleted: 0, elementsAdded: 1, elementsDeleted: 3 });
+  });
+
+  test('an endpoint change with one chain per port flushes and refills only the chains it touches', () => {
+    const other = port({
+      id: 'default/api/tcp/http',
+      name: 'api',
+      clusterIP: '10.96.0.20',
+      endpoints: [ep('10.244.3.3')],
+    });
+    const chains = { sharedPickMax: 0 };
+    const before = renderRuleset(state([web, other], chains));
+    const after = renderRuleset(state([{ ...web, endpoints: [ep('10.244.1.10')] }, other], chains));
     const summary: DiffSummary = { chainsWritten: 0, chainsDeleted: 0, elementsAdded: 0, elementsDeleted: 0 };
     const ls = lines(diffTransaction(before, after, { summary }));
     const flushed = ls.filter((l) => l.startsWith('flush chain')).map((l) => l.split(' ')[4]);
@@ -47,11 +71,36 @@ describe('nft transactions', () => {
     assert.deepEqual(summary, { chainsWritten: 2, chainsDeleted: 0, elementsAdded: 0, elementsDeleted: 1 });
   });
 
+  test('growing past the shared limit: the chain is made before the element points at it', () => {
+    const small = { sharedPickMax: 2 };
+    const three = { ...web, endpoints: [...web.endpoints, ep('10.244.1.20')] };
+    const ls = lines(
+      diffTransaction(renderRuleset(state([web], small)), renderRuleset(state([three], small))),
+    );
+    const made = idx(ls, new RegExp(`^add chain ip berth svc-`));
+    const pointed = idx(ls, /^add element ip berth service-ips \{ 10\.96\.0\.10 \. tcp \. 80 : goto svc-/);
+    assert.ok(made >= 0 && made < pointed, ls.join('\n'));
+    assert.ok(
+      ls.includes(
+        'delete element ip berth service-backends { 10.96.0.10 . tcp . 80 . 0, 10.96.0.10 . tcp . 80 . 1 }',
+      ),
+    );
+    const back = lines(
+      diffTransaction(renderRuleset(state([three], small)), renderRuleset(state([web], small))),
+    );
+    const repointed = idx(
+      back,
+      /^add element ip berth service-ips \{ 10\.96\.0\.10 \. tcp \. 80 : goto pick-2 \}$/,
+    );
+    const deleted = idx(back, /^delete chain ip berth svc-/);
+    assert.ok(repointed >= 0 && repointed < deleted, back.join('\n'));
+  });
+
   test('a removed service: elements go first, then its chains are flushed and deleted', () => {
     const ls = lines(diffTransaction(a, renderRuleset(state([]))));
     const delElem = idx(ls, /^delete element ip berth service-ips \{ 10\.96\.0\.10 \. tcp \. 80 \}$/);
-    const flush = idx(ls, new RegExp(`^flush chain ip berth svc-`));
-    const del = idx(ls, new RegExp(`^delete chain ip berth svc-`));
+    const flush = idx(ls, new RegExp(`^flush chain ip berth ext-`));
+    const del = idx(ls, new RegExp(`^delete chain ip berth ext-`));
     assert.ok(delElem >= 0 && delElem < flush && flush < del, ls.join('\n'));
     assert.ok(ls.includes('delete element ip berth service-nodeports { tcp . 30080 }'));
   });
@@ -85,6 +134,8 @@ describe('nft transactions', () => {
     const ls = lines(diffTransaction(sticky, sticky, { rewriteAll: true }));
     assert.ok(!ls.some((l) => l.startsWith('delete table')));
     assert.ok(ls.includes(`flush chain ip berth ${n.svc}`));
+    assert.ok(ls.includes('flush chain ip berth pick-2'));
+    assert.ok(ls.includes('flush map ip berth service-backends'));
     assert.ok(ls.includes('flush map ip berth service-ips'));
     assert.ok(!ls.some((l) => /^flush set ip berth aff-/.test(l)));
     assert.ok(

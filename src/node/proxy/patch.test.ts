@@ -75,23 +75,27 @@ const cases: { name: string; before: ServicePortInfo[]; after: ServicePortInfo[]
   },
 ];
 
+/** Shared dispatch (the default), one chain per port, and a limit the cases cross. */
+const layouts = [{}, { sharedPickMax: 0 }, { sharedPickMax: 1 }];
+
 describe('patched renders', () => {
-  for (const c of cases) {
-    test(c.name, () => {
-      const cache = renderCache();
-      const prev = renderRuleset(state(c.before), cache);
-      const next = renderRuleset(state(c.after), cache);
-      assert.deepEqual(next, renderRuleset(state(c.after)), 'same ruleset as a whole render');
-      assert.equal(patchOf(next) !== undefined, c.patched);
-      assert.deepEqual(
-        sorted(diffTransaction(prev, next)),
-        sorted(diffTransaction(prev, unpatched(next))),
-        'same transaction as a whole diff',
-      );
-      // The earlier render is left as it was: it is what the kernel holds until the apply succeeds.
-      assert.deepEqual(prev, renderRuleset(state(c.before)));
-    });
-  }
+  for (const layout of layouts)
+    for (const c of cases) {
+      test(`${c.name} ${JSON.stringify(layout)}`, () => {
+        const cache = renderCache();
+        const prev = renderRuleset(state(c.before, layout), cache);
+        const next = renderRuleset(state(c.after, layout), cache);
+        assert.deepEqual(next, renderRuleset(state(c.after, layout)), 'same ruleset as a whole render');
+        assert.equal(patchOf(next) !== undefined, c.patched);
+        assert.deepEqual(
+          sorted(diffTransaction(prev, next)),
+          sorted(diffTransaction(prev, unpatched(next))),
+          'same transaction as a whole diff',
+        );
+        // The earlier render is left as it was: it is what the kernel holds until the apply succeeds.
+        assert.deepEqual(prev, renderRuleset(state(c.before, layout)));
+      });
+    }
 
   test('a chain of patches stays equal to whole renders', () => {
     const cache = renderCache();

@@ -11,8 +11,8 @@
  * handled like a NodePort on every node.
  *
  * Hosting: `new ServiceProxy({ client, nodeName, ... })`, `await proxy.start()`, and `await
- * proxy.stop()` on shutdown. Stopping leaves the rules in place, so services keep working while the
- * agent restarts; `cleanup()` (or `berth proxy --cleanup`) removes the table.
+ * proxy.stop()` on shutdown. Stopping leaves the rules in place; `cleanup()` (or `berth proxy
+ * --cleanup`) removes the table, which the agent's worker does on stop unless told to keep them.
  */
 import type { Client } from '../../client/client.ts';
 import { realClock, type Clock } from '../../client/clock.ts';

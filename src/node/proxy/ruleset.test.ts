@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chainNames, renderCache, renderRuleset, type Ruleset } from './ruleset.ts';
+import {
+  chainNames,
+  defaultSharedPickMax,
+  pickChain,
+  renderCache,
+  renderRuleset,
+  type Ruleset,
+} from './ruleset.ts';
 import { ep, port, state } from './testdata.ts';
 import type { ServicePortInfo } from './types.ts';
 
@@ -130,9 +137,11 @@ describe('renderRuleset', () => {
       want: [/^ip saddr 10\.1\.0\.0\/16 goto ext-/, /^ip saddr 192\.0\.2\.7\/32 goto ext-/, /^drop$/],
     },
   ];
+  // These check the per-port chains; `sharedPickMax: 0` gives plain ports one too (as do ports with
+  // more endpoints than the shared chains take), so the selection rules are checked for every port.
   for (const c of cases) {
     test(c.name, () => {
-      const rs = renderRuleset(state([c.sp]));
+      const rs = renderRuleset(state([c.sp], { sharedPickMax: 0 }));
       const rules = rulesOf(rs, chainNames(c.sp)[c.chain]);
       for (const re of c.want) assert.ok(has(rules, re), `${re} in:\n${rules.join('\n')}`);
       for (const re of c.not ?? []) assert.ok(!has(rules, re), `${re} not in:\n${rules.join('\n')}`);
@@ -144,7 +153,7 @@ describe('renderRuleset', () => {
     const rs = renderRuleset(state([sp]));
     assert.equal(
       element(rs, 'service-ips', '10.96.0.10 . tcp . 80'),
-      `10.96.0.10 . tcp . 80 : goto ${n.svc}`,
+      `10.96.0.10 . tcp . 80 : goto ${pickChain(2)}`,
     );
     assert.equal(element(rs, 'service-ips', '192.0.2.5 . tcp . 80'), `192.0.2.5 . tcp . 80 : goto ${n.ext}`);
     assert.equal(
@@ -188,20 +197,97 @@ describe('renderRuleset', () => {
   });
 
   test('without a cluster CIDR nothing is masqueraded for its source', () => {
-    const rs = renderRuleset(state([web], { clusterCIDR: undefined }));
+    const rs = renderRuleset(state([web], { clusterCIDR: undefined, sharedPickMax: 0 }));
     assert.ok(!has(rulesOf(rs, n.svc), /mark-for-masquerade/));
+    const shared = renderRuleset(state([web], { clusterCIDR: undefined }));
+    assert.ok(!has(rulesOf(shared, pickChain(2)), /mark-for-masquerade/));
   });
 
   test('a cache gives the same ruleset and reuses unchanged chains', () => {
     const cache = renderCache();
     const other = port({ id: 'default/api/tcp/http', name: 'api', clusterIP: '10.96.0.20' });
-    const first = renderRuleset(state([web, other]), cache);
+    const chains = { sharedPickMax: 0 };
+    const first = renderRuleset(state([web, other], chains), cache);
     const changed = { ...web, endpoints: web.endpoints.slice(0, 1) };
-    const second = renderRuleset(state([changed, other]), cache);
-    const plain = renderRuleset(state([changed, other]));
+    const second = renderRuleset(state([changed, other], chains), cache);
+    const plain = renderRuleset(state([changed, other], chains));
     assert.deepEqual(second, plain);
     const api = chainNames(other).svc;
     assert.equal(second.chains.get(api), first.chains.get(api), 'same object for the unchanged port');
     assert.notEqual(second.chains.get(n.svc), first.chains.get(n.svc));
+  });
+});
+
+describe('plain ClusterIP ports: shared dispatch', () => {
+  const key = '10.96.0.10 . tcp . 80';
+  const backends = (rs: Ruleset): string[] =>
+    [...(rs.elements.get('service-backends')?.values() ?? [])].sort();
+  const many = Array.from({ length: defaultSharedPickMax + 1 }, (_, i) => ep(`10.244.9.${i + 1}`));
+  const cases: { name: string; sp: ServicePortInfo; verdict?: string; backends?: string[] }[] = [
+    {
+      name: 'two endpoints: pick-2 over entries 0 and 1',
+      sp: port(),
+      verdict: 'goto pick-2',
+      backends: [`${key} . 0 : 10.244.1.10 . 8080`, `${key} . 1 : 10.244.2.11 . 8080`],
+    },
+    { name: 'no endpoints: reject', sp: port({ endpoints: [] }), verdict: 'goto reject-chain', backends: [] },
+    {
+      name: 'not-ready endpoints are skipped',
+      sp: port({ endpoints: [ep('10.244.1.10'), ep('10.244.1.12', { ready: false })] }),
+      verdict: 'goto pick-1',
+      backends: [`${key} . 0 : 10.244.1.10 . 8080`],
+    },
+    {
+      name: 'terminating-but-serving endpoints are the fallback when none is ready',
+      sp: port({
+        endpoints: [
+          ep('10.244.1.10', { ready: false, servingTerminating: true }),
+          ep('10.244.1.12', { ready: false }),
+        ],
+      }),
+      verdict: 'goto pick-1',
+      backends: [`${key} . 0 : 10.244.1.10 . 8080`],
+    },
+    {
+      name: 'UDP is part of the key',
+      sp: port({ id: 'default/dns/udp/dns', protocol: 'UDP', port: 53, endpoints: [ep('10.244.1.10')] }),
+      backends: ['10.96.0.10 . udp . 53 . 0 : 10.244.1.10 . 8080'],
+    },
+    {
+      name: 'a NodePort service still dispatches its ClusterIP through the shared maps',
+      sp: port({ nodePort: 30080 }),
+      verdict: 'goto pick-2',
+    },
+    { name: 'affinity needs a chain of its own', sp: port({ affinitySeconds: 30 }) },
+    { name: 'internalTrafficPolicy Local needs a chain of its own', sp: port({ internalLocal: true }) },
+    { name: 'externalTrafficPolicy Local needs a chain of its own', sp: port({ externalLocal: true }) },
+    { name: 'more endpoints than the shared chains take: a chain of its own', sp: port({ endpoints: many }) },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const rs = renderRuleset(state([c.sp]));
+      const svc = chainNames(c.sp).svc;
+      if (c.verdict === undefined && c.backends === undefined) {
+        assert.ok(rs.chains.has(svc));
+        assert.equal(element(rs, 'service-ips', key), `${key} : goto ${svc}`);
+        assert.deepEqual(backends(rs), []);
+        return;
+      }
+      assert.ok(!rs.chains.has(svc), 'no chain of its own');
+      if (c.verdict) assert.equal(element(rs, 'service-ips', key), `${key} : ${c.verdict}`);
+      if (c.backends) assert.deepEqual(backends(rs), c.backends.sort());
+    });
+  }
+
+  test('pick chains: masquerade from outside the cluster CIDR, DNAT by numgen through the map', () => {
+    const rs = renderRuleset(state([]));
+    for (const k of [1, 2, defaultSharedPickMax])
+      assert.deepEqual(rulesOf(rs, pickChain(k)), [
+        'ip saddr != 10.244.0.0/16 jump mark-for-masquerade',
+        `dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${k} map @service-backends`,
+        'goto reject-chain',
+      ]);
+    assert.ok(!rs.chains.has(pickChain(defaultSharedPickMax + 1)));
+    assert.ok(!renderRuleset(state([], { sharedPickMax: 0 })).chains.has(pickChain(1)));
   });
 });

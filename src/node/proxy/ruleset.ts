@@ -4,15 +4,22 @@
  * nft-text.ts turns a Ruleset, or the difference between two, into one `nft -f` transaction.
  *
  * Packet path. Every new connection passes `services` (from the nat prerouting and output hooks):
- * a verdict map keyed by daddr . l4proto . dport sends ClusterIPs to the port's `svc-` chain and
- * LoadBalancer and external IPs to its `fw-`/`ext-` chain; a second map keyed by l4proto . dport
- * (only for daddr in this node's addresses) sends NodePorts to `ext-`. Anything else addressed to
- * the service range or the load-balancer pool is rejected (TCP reset, ICMP port unreachable), so a
- * missing rule is a refusal rather than a stray route. Backends are picked by a cascade of
- * `numgen random mod n == 0` rules (1/n, then 1/(n-1) of the rest, ...: uniform), with DNAT inline;
- * anonymous verdict maps (`numgen ... vmap {...}`) were measured to cost the kernel quadratic time
- * at a few thousand services, so none are used. Masquerade is a mark (0x4000) set on the way in and
- * acted on in postrouting, plus a set of (ip . ip) pairs for hairpin traffic (a pod reaching itself
+ * a verdict map keyed by daddr . l4proto . dport sends ClusterIPs on, and LoadBalancer and external
+ * IPs to the port's `fw-`/`ext-` chain; a second map keyed by l4proto . dport (only for daddr in
+ * this node's addresses) sends NodePorts to `ext-`. Anything else addressed to the service range or
+ * the load-balancer pool is rejected (TCP reset, ICMP port unreachable), so a missing rule is a
+ * refusal rather than a stray route.
+ *
+ * Plain ClusterIP ports (no affinity, no Local traffic policy: nearly all of them) own no chain:
+ * their `service-ips` element says `goto pick-N` (N = how many endpoints they have), a shared chain
+ * that DNATs through one map keyed by daddr . l4proto . dport . `numgen random mod N`, whose
+ * elements are the port's endpoints numbered 0..N-1. An endpoint change is then a few element
+ * adds and deletes, and the table holds a few dozen chains however many Services there are, which
+ * keeps nft's own work per transaction small. The other ports get a `svc-` chain that picks by a
+ * cascade of `numgen random mod n == 0` rules (1/n, then 1/(n-1) of the rest, ...: uniform), with
+ * DNAT inline (anonymous verdict maps were measured to cost the kernel quadratic time at a few
+ * thousand services, so none are used). Masquerade is a mark (0x4000) set on the way in and acted
+ * on in postrouting, plus a set of (ip . ip) pairs for hairpin traffic (a pod reaching itself
  * through its own service).
  */
 import { createHash } from 'node:crypto';
@@ -57,7 +64,22 @@ export const names = {
   nodePorts: 'service-nodeports',
   nodePortIPs: 'nodeport-ips',
   hairpin: 'hairpin-pairs',
+  backends: 'service-backends',
 } as const;
+
+/**
+ * Most endpoints a plain port may have and still use the shared `pick-N` chains (one per N is
+ * always there); a port with more gets a chain of its own. ProxySettings.sharedPickMax overrides it.
+ */
+export const defaultSharedPickMax = 64;
+
+/** The shared chain that picks among `n` endpoints of a plain port. */
+export const pickChain = (n: number): string => `pick-${n}`;
+
+/** True when `sp`, with `usable` endpoints, is dispatched by the shared maps instead of a chain. */
+export function isSharedPort(sp: ServicePortInfo, usable: number, max = defaultSharedPickMax): boolean {
+  return max > 0 && sp.affinitySeconds === 0 && !sp.internalLocal && !sp.externalLocal && usable <= max;
+}
 
 const hashCache = new Map<string, string>();
 
@@ -125,8 +147,24 @@ function fixedChains(rs: Ruleset, st: ProxyState): void {
     dynamic: false,
   });
   rs.sets.set(names.nodePortIPs, { kind: 'set', spec: '{ type ipv4_addr; }', dynamic: false });
+  // The numgen in `typeof` only gives the key part its type (a 32-bit integer): any modulus fits.
+  rs.sets.set(names.backends, {
+    kind: 'map',
+    spec: '{ typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . th dport; }',
+    dynamic: false,
+  });
+  const cidr = s.clusterCIDR ? parseIpv4Cidr(s.clusterCIDR).text : undefined;
+  for (let n = 1; n <= (s.sharedPickMax ?? defaultSharedPickMax); n++) {
+    const rules = cidr ? [`ip saddr != ${cidr} jump ${names.markForMasquerade}`] : [];
+    rules.push(
+      `dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${n} map @${names.backends}`,
+      // Never reached while the map is in step with the dispatch map (one transaction updates both).
+      `goto ${names.reject}`,
+    );
+    add(pickChain(n), rules);
+  }
   rs.sets.set(names.hairpin, { kind: 'set', spec: '{ type ipv4_addr . ipv4_addr; }', dynamic: false });
-  for (const n of [names.serviceIPs, names.nodePorts, names.nodePortIPs, names.hairpin])
+  for (const n of [names.serviceIPs, names.nodePorts, names.nodePortIPs, names.hairpin, names.backends])
     rs.elements.set(n, new Map());
   for (const ip of s.nodeIPs) rs.elements.get(names.nodePortIPs)!.set(ip, ip);
 }
@@ -172,7 +210,14 @@ interface Fragment {
   elements: [string, string, string][];
 }
 
-function servicePortRules(rs: Fragment, cidr: string | undefined, sp: ServicePortInfo): void {
+/** What a fragment depends on besides its port: the cluster CIDR and the shared-pick limit. */
+interface FragmentContext {
+  cidr: string | undefined;
+  max: number;
+}
+
+function servicePortRules(rs: Fragment, ctx: FragmentContext, sp: ServicePortInfo): void {
+  const { cidr, max } = ctx;
   const { svc, ext, fw } = chainNames(sp);
   const proto = sp.protocol.toLowerCase();
   const serviceIPs = names.serviceIPs;
@@ -181,10 +226,18 @@ function servicePortRules(rs: Fragment, cidr: string | undefined, sp: ServicePor
   };
 
   const internal = usableEndpoints(sp.endpoints, sp.internalLocal);
-  const svcRules = cidr ? [`ip saddr != ${cidr} jump ${names.markForMasquerade}`] : [];
-  svcRules.push(...(internal.length ? selection(rs, sp, internal) : [`goto ${names.reject}`]));
-  rs.chains.set(svc, { rules: svcRules });
-  if (sp.clusterIP) setElement(serviceIPs, `${sp.clusterIP} . ${proto} . ${sp.port}`, `goto ${svc}`);
+  if (isSharedPort(sp, internal.length, max)) {
+    if (sp.clusterIP) {
+      const key = `${sp.clusterIP} . ${proto} . ${sp.port}`;
+      setElement(serviceIPs, key, `goto ${internal.length ? pickChain(internal.length) : names.reject}`);
+      internal.forEach((e, i) => setElement(names.backends, `${key} . ${i}`, `${e.ip} . ${e.port}`));
+    }
+  } else {
+    const svcRules = cidr ? [`ip saddr != ${cidr} jump ${names.markForMasquerade}`] : [];
+    svcRules.push(...(internal.length ? selection(rs, sp, internal) : [`goto ${names.reject}`]));
+    rs.chains.set(svc, { rules: svcRules });
+    if (sp.clusterIP) setElement(serviceIPs, `${sp.clusterIP} . ${proto} . ${sp.port}`, `goto ${svc}`);
+  }
 
   const external = sp.nodePort !== undefined || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
   if (!external) return;
@@ -223,11 +276,12 @@ function servicePortRules(rs: Fragment, cidr: string | undefined, sp: ServicePor
 }
 
 /**
- * Memo of rendered fragments, keyed by ServicePortInfo object identity; valid for one cluster CIDR.
- * Only a speed-up: rendering with or without it gives the same Ruleset.
+ * Memo of rendered fragments, keyed by ServicePortInfo object identity; valid for one cluster CIDR
+ * and shared-pick limit (`context`). Only a speed-up: rendering with or without it gives the same
+ * Ruleset.
  */
 export interface RenderCache {
-  clusterCIDR?: string;
+  context?: string;
   fragments: WeakMap<ServicePortInfo, Fragment>;
   /** The last render, which the next one patches when few ports changed and the settings did not. */
   last?: LastRender;
@@ -270,11 +324,11 @@ export function renderCache(): RenderCache {
   return { fragments: new WeakMap() };
 }
 
-function fragmentOf(sp: ServicePortInfo, cidr: string | undefined, cache: RenderCache | undefined): Fragment {
+function fragmentOf(sp: ServicePortInfo, ctx: FragmentContext, cache: RenderCache | undefined): Fragment {
   let f = cache?.fragments.get(sp);
   if (!f) {
     f = { chains: new Map(), sets: new Map(), elements: [] };
-    servicePortRules(f, cidr, sp);
+    servicePortRules(f, ctx, sp);
     for (const e of sp.endpoints) f.elements.push([names.hairpin, `${e.ip} . ${e.ip}`, `${e.ip} . ${e.ip}`]);
     cache?.fragments.set(sp, f);
   }
@@ -288,14 +342,16 @@ function fragmentOf(sp: ServicePortInfo, cidr: string | undefined, cache: Render
  */
 export function renderRuleset(st: ProxyState, cache?: RenderCache): Ruleset {
   const cidr = st.settings.clusterCIDR ? parseIpv4Cidr(st.settings.clusterCIDR).text : undefined;
-  if (cache && cache.clusterCIDR !== cidr) {
-    cache.clusterCIDR = cidr;
+  const ctx: FragmentContext = { cidr, max: st.settings.sharedPickMax ?? defaultSharedPickMax };
+  const context = `${cidr ?? ''}|${ctx.max}`;
+  if (cache && cache.context !== context) {
+    cache.context = context;
     cache.fragments = new WeakMap();
     cache.last = undefined;
   }
   const settings = JSON.stringify(st.settings);
   if (cache?.last && cache.last.settings === settings) {
-    const patched = patchRender(cache, cache.last, st, cidr);
+    const patched = patchRender(cache, cache.last, st, ctx);
     if (patched) return patched;
   }
   const rs: Ruleset = { table: st.settings.table, chains: new Map(), sets: new Map(), elements: new Map() };
@@ -305,7 +361,7 @@ export function renderRuleset(st: ProxyState, cache?: RenderCache): Ruleset {
   const claims: Claims = new Map();
   for (const sp of sorted) {
     ports.set(sp.id, sp);
-    const f = fragmentOf(sp, cidr, cache);
+    const f = fragmentOf(sp, ctx, cache);
     for (const [name, def] of f.chains) rs.chains.set(name, def);
     for (const [name, def] of f.sets) rs.sets.set(name, def);
     for (const [set, key, text] of f.elements) {
@@ -352,7 +408,7 @@ function patchRender(
   cache: RenderCache,
   last: LastRender,
   st: ProxyState,
-  cidr: string | undefined,
+  ctx: FragmentContext,
 ): Ruleset | undefined {
   // Usually the ports come in the order of the last render (informer stores keep their order):
   // then a walk by position finds the changes without building a map of every port.
@@ -421,7 +477,7 @@ function patchRender(
   for (const id of changed) {
     const old = last.ports.get(id);
     if (!old) continue;
-    const f = fragmentOf(old, cidr, cache);
+    const f = fragmentOf(old, ctx, cache);
     for (const name of f.chains.keys()) {
       rs.chains.delete(name);
       patch.chains.add(name);
@@ -444,7 +500,7 @@ function patchRender(
   for (const id of changed) {
     const sp = byId(id);
     if (!sp) continue;
-    const f = fragmentOf(sp, cidr, cache);
+    const f = fragmentOf(sp, ctx, cache);
     for (const [name, def] of f.chains) {
       rs.chains.set(name, def);
       patch.chains.add(name);

@@ -93,6 +93,11 @@ export interface ProxySettings {
   lbPool?: string;
   /** This node's addresses on which NodePorts answer. */
   nodeIPs: string[];
+  /**
+   * Most endpoints a plain ClusterIP port may have and still be dispatched through the shared maps
+   * (default 64; 0 gives every port a chain of its own, the older layout the benchmark compares).
+   */
+  sharedPickMax?: number;
 }
 
 /** The whole input of rule rendering: a pure function of this gives the ruleset. */

@@ -43,7 +43,7 @@ async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void>
   }
 }
 
-test('the proxy worker programs its table from the agent client and keeps it on stop', async () => {
+async function proxyRun(keepRules: boolean | undefined): Promise<{ applied: string[]; before: number }> {
   const { client, ctx, abort, applied, runner } = rig();
   await client.resource<KubeObject>('', 'v1', 'services').create('default', {
     apiVersion: 'v1',
@@ -51,7 +51,7 @@ test('the proxy worker programs its table from the agent client and keeps it on 
     metadata: { name: 'web', namespace: 'default' },
     spec: { clusterIP: '10.96.3.4', ports: [{ port: 80, protocol: 'TCP' }] },
   });
-  const w = new ServiceProxyWorker({ table: 'berth-t', runner, minSyncIntervalMs: 0 });
+  const w = new ServiceProxyWorker({ table: 'berth-t', runner, minSyncIntervalMs: 0, keepRules });
   await w.start(ctx);
   await w.started();
   await until('first sync', () => applied.some((t) => t.includes('10.96.3.4')));
@@ -59,6 +59,16 @@ test('the proxy worker programs its table from the agent client and keeps it on 
   const before = applied.length;
   abort.abort();
   await w.stop();
+  return { applied, before };
+}
+
+test('the proxy worker programs its table from the agent client and removes it on stop', async () => {
+  const { applied, before } = await proxyRun(undefined);
+  assert.deepEqual(applied.slice(before), ['add table ip berth-t\ndelete table ip berth-t\n']);
+});
+
+test('with keepRules the proxy worker leaves its table in place on stop', async () => {
+  const { applied, before } = await proxyRun(true);
   assert.equal(applied.length, before, 'stopping writes nothing: the rules stay');
 });
 

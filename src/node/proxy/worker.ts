@@ -3,8 +3,10 @@
  * `ServiceProxy` (proxy.ts) for that node with the agent's own client (system:node:NAME, which the
  * node authorizer lets read Services, EndpointSlices and Nodes, and write Service status for the
  * LoadBalancer pool). Starting does not wait for the first sync: a slow or failing list is retried
- * in the background and never holds up the pods. Stopping leaves the rules in place (a restarting
- * agent does not cut Services off); `cleanup()` removes the table.
+ * in the background and never holds up the pods. Stopping removes the proxy's nft table, as
+ * kube-proxy's --cleanup does, so a node whose agent is shut down keeps no stale Service rules;
+ * with `keepRules` (the agent's --keep-proxy-rules) the rules stay, and Services keep working while
+ * an agent restarts (the next start replaces the table whole).
  */
 import type { AgentContext, PodWorker } from '../agent/agent.ts';
 import { enableBridgeNetfilter } from './bridge-netfilter.ts';
@@ -21,6 +23,8 @@ export type ServiceProxyWorkerOptions = Omit<
   runner?: NftRunner;
   /** Turn on bridge-nf-call-iptables in the agent's namespace (default true unless `netns` is set). */
   bridgeNetfilter?: boolean;
+  /** Leave the nft table in place on stop (default: remove it). */
+  keepRules?: boolean;
 };
 
 /** Runs the node's service proxy inside the agent. */
@@ -29,6 +33,7 @@ export class ServiceProxyWorker implements PodWorker {
   readonly #o: ServiceProxyWorkerOptions;
   #proxy: ServiceProxy | undefined;
   #starting: Promise<void> | undefined;
+  #log: AgentContext['log'] | undefined;
 
   constructor(o: ServiceProxyWorkerOptions = {}) {
     this.#o = o;
@@ -40,8 +45,9 @@ export class ServiceProxyWorker implements PodWorker {
   }
 
   async start(ctx: AgentContext): Promise<void> {
-    const { netns, runner, bridgeNetfilter, ...rest } = this.#o;
+    const { netns, runner, bridgeNetfilter, keepRules: _keep, ...rest } = this.#o;
     if (bridgeNetfilter ?? !netns) enableBridgeNetfilter(ctx.log);
+    this.#log = ctx.log;
     const proxy = new ServiceProxy({
       ...rest,
       client: ctx.client,
@@ -63,9 +69,17 @@ export class ServiceProxyWorker implements PodWorker {
     return this.#starting ?? Promise.resolve();
   }
 
+  /** Stops the proxy, then removes its table unless `keepRules`; a failed removal is logged. */
   async stop(): Promise<void> {
     await this.#starting;
     await this.#proxy?.stop();
+    if (this.#o.keepRules || !this.#proxy) return;
+    try {
+      await this.#proxy.cleanup();
+      this.#log?.info({ table: this.#o.table ?? 'berth' }, 'service proxy rules removed');
+    } catch (err) {
+      this.#log?.error({ err, table: this.#o.table ?? 'berth' }, 'cannot remove the service proxy rules');
+    }
   }
 
   /** Removes the proxy's nft table. */
