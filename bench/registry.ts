@@ -6,7 +6,8 @@
  * commit; checked with strace), so the comparison is like with like. Manifest GETs come from a keep-alive Node client (closed loop, --concurrency workers);
  * push and pull of the image use skopeo (oci: layout ↔ docker://, a fresh image and repository per
  * run so nothing is skipped as already present or mounted), alternating subject and baseline run by run; the 1 GB blob
- * is streamed up (POST + PUT ?digest=) and down by a Node client while the server's VmRSS is sampled.
+ * is streamed up (POST + PUT ?digest=) and down (a whole GET, then a ranged GET of all but the first
+ * 1000 bytes) by a Node client while the server's VmRSS is sampled.
  * Args: --quick --duration S (5) --concurrency N (16) --image-mb N (200) --runs N (5) --big-mb N (1024)
  */
 import { spawnSync } from 'node:child_process';
@@ -265,6 +266,24 @@ try {
         .end();
     });
     const pullMs = performance.now() - t0;
+    // A ranged pull (206) of most of the blob, as a resuming client asks: the same copy path.
+    await new Promise<void>((resolve, reject) => {
+      request(
+        new URL(`/v2/bench/big/blobs/${bigDigest}`, reg.url),
+        { headers: { Range: `bytes=1000-${cfg.bigMb * MB - 1}` } },
+        (res) => {
+          let got = 0;
+          res.on('data', (c: Buffer) => (got += c.length));
+          res.on('end', () =>
+            res.statusCode === 206 && got === cfg.bigMb * MB - 1000
+              ? resolve()
+              : reject(new Error(`${label} ranged GET ${res.statusCode}, ${got} bytes`)),
+          );
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
     clearInterval(sampler);
     rss[label] = {
       baseMb: base / 1024,

@@ -18,7 +18,7 @@ import { Agent } from '../node/agent/agent.ts';
 import { ensureNodeIdentity, JoinError, type BootstrapCredentials } from '../node/agent/node-identity.ts';
 import { parsePin } from '../node/agent/ca-pin.ts';
 import { noRuntime, type RuntimeInfo } from '../node/agent/runtime.ts';
-import { discoverRegistry, parseRegistryAddress, trustRegistry } from '../node/agent/registry-trust.ts';
+import { followRegistry, parseRegistryAddress, trustRegistry } from '../node/agent/registry-trust.ts';
 import { runtimePaths } from '../node/containerd/paths.ts';
 import { startNodePods, type NodePods } from '../node/pods/node-runtime.ts';
 import { validateImageGCThresholds } from '../node/pods/image-gc.ts';
@@ -241,6 +241,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   const imageGC = imageGcFrom(f);
   const eviction = evictionFrom(f);
   let registry: string | undefined;
+  let registryWatch: { stop(): Promise<void> } | undefined;
   try {
     registry = f.registry === undefined ? undefined : parseRegistryAddress(f.registry);
   } catch (err) {
@@ -267,11 +268,11 @@ export async function runAgent(f: AgentFlags): Promise<void> {
     try {
       const caCert = identity.kubeconfig.caCert;
       const { clientCert, clientKey } = identity.kubeconfig;
-      // Without --registry: the one `berth up` published, if any (src/registry/discovery.ts).
-      registry ??= await discoverRegistry(new Client(transport), log);
-      if (registry && caCert && clientCert && clientKey) {
-        const certsDir = runtimePaths(dataDir).certsDir;
-        trustRegistry({ certsDir, address: registry, caCert, clientCert, clientKey });
+      if (caCert && clientCert && clientKey) {
+        const trust = { certsDir: runtimePaths(dataDir).certsDir, caCert, clientCert, clientKey };
+        if (registry) trustRegistry({ ...trust, address: registry });
+        // Without --registry: the one `berth up` published, followed as it moves (src/registry/discovery.ts).
+        else registryWatch = await followRegistry(new Client(transport), log, trust);
       }
       pods = await startNodePods({
         dataDir,
@@ -331,6 +332,7 @@ export async function runAgent(f: AgentFlags): Promise<void> {
   );
   stopOnSignals(async () => {
     try {
+      await registryWatch?.stop();
       await agent.stop();
     } finally {
       transport.close();

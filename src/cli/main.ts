@@ -62,6 +62,17 @@ program
   .option('--no-agent', 'do not run a node agent for this machine (no real containers)')
   .option('--registry-listen <host:port>', 'address for the image registry (HTTPS)', '127.0.0.1:5000')
   .option('--no-registry', 'do not run the image registry')
+  .option(
+    '--registry-storage-reserve <size>',
+    'free space the image registry leaves on its volume: a size (512Mi), a percent (5%) or the lesser of both (default 1Gi,5%)',
+  )
+  .option(
+    '--ingress-http-listen <[ip:]port>',
+    'HTTP address of the ingress controller (nginx)',
+    '127.0.0.1:8080',
+  )
+  .option('--ingress-https-listen <[ip:]port>', 'HTTPS address of the ingress controller', '127.0.0.1:8443')
+  .option('--no-ingress', 'do not run the ingress controller')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(
     async (opts: {
@@ -71,6 +82,10 @@ program
       agent: boolean;
       registryListen: string;
       registry: boolean;
+      registryStorageReserve?: string;
+      ingress: boolean;
+      ingressHttpListen: string;
+      ingressHttpsListen: string;
       logLevel: string;
     }) => {
       await (await import('./up.ts')).runUp(opts);
@@ -160,6 +175,10 @@ registry
     'no authentication: anyone may push, pull and delete (trusted networks, benchmarks)',
   )
   .option('--token-realm <url>', 'token endpoint URL for challenges (default: https://HOST/token)')
+  .option(
+    '--storage-reserve <size>',
+    'free space to leave on the volume; uploads that would eat into it get 507: a size (512Mi), a percent (5%) or the lesser of both (default 1Gi,5%)',
+  )
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: import('../registry/cli.ts').ServeFlags & { logLevel: string }) => {
     const { runRegistryServe } = await import('../registry/cli.ts');

@@ -6,7 +6,8 @@
  * the cluster CA only: node agents pull every namespace with their node certificate
  * (src/registry/access/node-clients.ts); everyone else uses the token flow. Its address is
  * published in kube-public/berth-registry, where agents started without --registry find it, and a
- * node certificate pulls only while its Node exists (src/registry/node-presence.ts). In process rather than a
+ * node certificate pulls only while its Node exists, and only if it was issued to that Node rather than
+ * to an earlier Node of the same name (src/registry/node-presence.ts). In process rather than a
  * child because it shares the CA key without copying it anywhere, and stops with the platform.
  */
 import { writeFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import type { RegistryLogger } from '../registry/context.ts';
 import { publishRegistryAddress } from '../registry/discovery.ts';
 import { watchNodes, type NodePresence } from '../registry/node-presence.ts';
 import { openRegistry, type Registry } from '../registry/server.ts';
+import { parseSpaceReserve, type SpaceReserve } from '../registry/storage/free-space.ts';
 import { parseListen } from './listen.ts';
 import { CliError } from './cli-error.ts';
 
@@ -50,11 +52,15 @@ export async function startUpRegistry(o: {
    * only while their Node exists (src/registry/node-presence.ts).
    */
   kubeconfig?: string;
+  /** `--registry-storage-reserve` as given (default: storage/free-space.ts defaultSpaceReserve). */
+  storageReserve?: string | undefined;
 }): Promise<UpRegistry> {
   let host: string;
   let port: number;
+  let spaceReserve: SpaceReserve | undefined;
   try {
     ({ host, port } = parseListen(o.listen));
+    if (o.storageReserve !== undefined) spaceReserve = parseSpaceReserve(o.storageReserve);
   } catch (err) {
     throw new CliError((err as Error).message.replace('--listen', '--registry-listen'));
   }
@@ -65,7 +71,9 @@ export async function startUpRegistry(o: {
   });
   // With the admin kubeconfig the registry is connected to the cluster: a node certificate pulls
   // only while its Node exists (watched), and the address is published for agents.
-  const cluster = o.kubeconfig ? await connect(o.kubeconfig, o.log) : undefined;
+  const cluster = o.kubeconfig
+    ? await connect(o.kubeconfig, o.log, join(root, 'node-incarnations.json'))
+    : undefined;
   const disconnect = async (): Promise<void> => {
     await cluster?.nodes.stop();
     cluster?.transport.close();
@@ -75,6 +83,7 @@ export async function startUpRegistry(o: {
     registry = await openRegistry({
       root,
       log: o.log,
+      ...(spaceReserve ? { spaceReserve } : {}),
       auth: { nodeClients: true, ...(cluster ? { nodeExists: cluster.nodes.exists } : {}) },
     });
   } catch (err) {
@@ -112,10 +121,11 @@ const NODES_SYNC_WAIT_MS = 10_000;
 async function connect(
   kubeconfig: string,
   log: RegistryLogger,
+  stateFile: string,
 ): Promise<{ transport: HttpTransport; client: Client; nodes: NodePresence }> {
   const transport = httpTransport(await loadKubeconfig(kubeconfig));
   const client = new Client(transport);
-  const nodes = watchNodes(client, log);
+  const nodes = watchNodes(client, { logger: log, stateFile });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     nodes.synced(),

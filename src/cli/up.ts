@@ -10,6 +10,7 @@ import { parseListen } from './listen.ts';
 import { createLogger } from './log.ts';
 import { CliError, runServer, stopOnSignals } from './server.ts';
 import { startUpAgent } from './up-agent.ts';
+import { startUpIngress } from '../ingress/up.ts';
 import { defaultRegistryListen, startUpRegistry, type UpRegistry } from './up-registry.ts';
 
 export interface UpFlags {
@@ -23,6 +24,12 @@ export interface UpFlags {
   registryListen?: string;
   /** Run the image registry (default true; `--no-registry` turns it off). */
   registry?: boolean;
+  /** Free space the registry leaves on its volume (`--registry-storage-reserve`, e.g. 1Gi,5%). */
+  registryStorageReserve?: string;
+  /** Run the ingress controller (default true; `--no-ingress` turns it off); its [ip:]port addresses. */
+  ingress?: boolean;
+  ingressHttpListen?: string;
+  ingressHttpsListen?: string;
   logLevel?: string;
 }
 
@@ -68,6 +75,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
     registry = await startUpRegistry({
       dataDir,
       listen: flags.registryListen ?? defaultRegistryListen,
+      storageReserve: flags.registryStorageReserve,
       ca: { caCert: cp.pki.caCert, caKey: cp.pki.caKey },
       adminPassword: web.admin.password,
       log: createLogger(flags.logLevel, 'berth-registry'),
@@ -92,6 +100,22 @@ export async function runUp(flags: UpFlags): Promise<void> {
       password: web.admin.password,
     });
   else web.registry.off(`berth up runs without an image registry: ${noRegistry}`);
+  // The ingress controller (nginx) for the cluster's Ingresses, in this process (src/ingress/up.ts).
+  const ingress =
+    flags.ingress === false
+      ? { reason: 'turned off with --no-ingress' }
+      : await startUpIngress({
+          kubeconfig: cp.kubeconfig,
+          dataDir,
+          httpListen: flags.ingressHttpListen,
+          httpsListen: flags.ingressHttpsListen,
+          logger: createLogger(flags.logLevel, 'berth-ingress'),
+        }).catch(async (err: Error) => {
+          await registry?.close();
+          await web.close();
+          await cp.close();
+          throw new CliError(err.message);
+        });
   // The node agent for this host, as a child process (it joins with the admin kubeconfig and then
   // runs as its own node identity).
   const started =
@@ -107,6 +131,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
   const closeServer = cp.close;
   cp.close = async () => {
     if ('agent' in started) await started.agent.stop();
+    if ('ingress' in ingress) await ingress.ingress.close();
     await registry?.close();
     await web.close();
     await closeServer();
@@ -118,6 +143,9 @@ export async function runUp(flags: UpFlags): Promise<void> {
       registry
         ? `Image registry: ${registry.url}  (user admin, same password; images as ${registry.address}/NAMESPACE/NAME:TAG)`
         : `No image registry: ${noRegistry}.`,
+      'ingress' in ingress
+        ? `Ingress (class berth): ${ingress.ingress.httpUrl} and ${ingress.ingress.httpsUrl}`
+        : `No ingress controller: ${ingress.reason}.`,
       '',
       'agent' in started
         ? 'A node agent runs this machine as a node (real containers, containerd).'

@@ -12,6 +12,7 @@ import { allowAll } from './auth.ts';
 import type { RegistryLogger } from './context.ts';
 import type { GcReport } from './gc.ts';
 import { openRegistry, type Registry } from './server.ts';
+import { parseSpaceReserve } from './storage/free-space.ts';
 
 /** Flags of `berth registry serve`. */
 export interface ServeFlags {
@@ -24,6 +25,8 @@ export interface ServeFlags {
   insecureAllowAll?: boolean;
   /** Token endpoint URL to put in challenges (default: from each request's Host header). */
   tokenRealm?: string;
+  /** Free space uploads must leave on the volume, e.g. `1Gi`, `5%`, `1Gi,5%` (storage/free-space.ts). */
+  storageReserve?: string;
 }
 
 /** Flags of `berth registry gc`. */
@@ -104,9 +107,12 @@ export async function runRegistryServe(flags: ServeFlags, log: RegistryLogger): 
   } else if (!flags.plainHttp) {
     tls = await ensureServingCert(join(root, 'tls'), host);
   }
+  const spaceReserve =
+    flags.storageReserve === undefined ? undefined : parseSpaceReserve(flags.storageReserve);
   const registry = await openRegistry({
     root,
     log,
+    ...(spaceReserve ? { spaceReserve } : {}),
     ...(flags.insecureAllowAll ? { authorize: allowAll } : {}),
     ...(flags.tokenRealm ? { auth: { realm: flags.tokenRealm } } : {}),
   });

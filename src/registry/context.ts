@@ -10,6 +10,7 @@ import type { TokenIssuer } from './access/tokens.ts';
 import type { Authorizer } from './auth.ts';
 import type { UpstreamPool } from './proxy/pull-through.ts';
 import type { BlobStore } from './storage/blob-store.ts';
+import type { SpaceReserve } from './storage/free-space.ts';
 import type { RegistryMetadata } from './storage/metadata.ts';
 import type { NamespaceStore } from './storage/namespaces.ts';
 
@@ -36,4 +37,6 @@ export interface RegistryContext {
   upstreams: UpstreamPool;
   now: () => number;
   log: RegistryLogger;
+  /** Free space new uploads must leave on the blob volume (storage/free-space.ts). */
+  spaceReserve: SpaceReserve;
 }

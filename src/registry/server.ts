@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { AccountStore } from './access/accounts.ts';
 import { createAccessControl, DEFAULT_SERVICE } from './access/authorizer.ts';
 import { serveToken } from './access/token-endpoint.ts';
+import type { NodeCertificateCheck } from './access/node-clients.ts';
 import { TokenIssuer } from './access/tokens.ts';
 import { serveManagement } from './api/management.ts';
 import type { Authorizer } from './auth.ts';
@@ -38,6 +39,7 @@ import { UpstreamPool } from './proxy/pull-through.ts';
 import { matchRoute, type Route } from './router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createFsBlobStore } from './storage/fs-blob-store.ts';
+import { defaultSpaceReserve, type SpaceReserve } from './storage/free-space.ts';
 import { RegistryMetadata } from './storage/metadata.ts';
 import { NamespaceStore } from './storage/namespaces.ts';
 
@@ -61,13 +63,18 @@ export interface RegistryOptions {
      * listen with `tls.clientCa` (the cluster CA) for certificates to be asked for and verified.
      */
     nodeClients?: boolean;
-    /** With `nodeClients`: whether node NAME still exists (see access/authorizer.ts). */
-    nodeExists?: (name: string) => boolean;
+    /**
+     * With `nodeClients`: whether node NAME still exists and a certificate issued at the given time
+     * is its own, not an earlier same-named Node's (see access/authorizer.ts, node-presence.ts).
+     */
+    nodeExists?: NodeCertificateCheck;
   };
   now?: () => number;
   log?: RegistryLogger;
   /** A different blob store (object storage); the filesystem one under `root` otherwise. */
   blobs?: BlobStore;
+  /** Free space uploads must leave on the blob volume; default `defaultSpaceReserve`. */
+  spaceReserve?: SpaceReserve;
 }
 
 /** An open registry: storage plus the request handler. */
@@ -175,6 +182,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     namespaces,
     accounts,
     upstreams: new UpstreamPool(),
+    spaceReserve: opts.spaceReserve ?? defaultSpaceReserve,
     now,
     log: opts.log ?? silentLogger,
   };

@@ -7,13 +7,27 @@
  * cancelled; the manifest PUT left no tag), the first image still pulls byte for byte, and the
  * registry keeps serving. Deleting the filler blobs and running `berth registry gc` frees the space;
  * a new image then pushes and pulls.
+ * With a free-space reserve (`--storage-reserve`, a second tmpfs), uploads are refused with the
+ * same answer as soon as they would eat into the reserve: the volume keeps that much free, a
+ * manifest (a database write) still goes in, nothing of a refused chunk is written, a new upload
+ * session is refused while something else holds the volume below the reserve and accepted again
+ * once it is freed.
  * Needs root (mount); skipped otherwise.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthAvailable } from '../helpers/server.ts';
@@ -75,7 +89,8 @@ describe('registry on a full disk', { skip }, () => {
     const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { encoding: 'utf8' });
     assert.equal(m.status, 0, `mount: ${m.stderr}`);
     mounted = true;
-    reg = await startBerthRegistry(mnt, { plainHttp: true });
+    // No reserve: this part is about the volume's last byte (the reserve has its own part below).
+    reg = await startBerthRegistry(mnt, { plainHttp: true, args: ['--storage-reserve', '0'] });
     root = join(mnt, 'registry');
   });
   after(async () => {
@@ -216,5 +231,108 @@ describe('registry on a full disk', { skip }, () => {
     await pushImage('app/next', 'v1', next);
     await assertPulls('app/next', 'v1', next);
     await assertPulls('app/first', 'v1', first);
+  });
+});
+
+describe('registry with a free-space reserve', { skip }, () => {
+  let tmp: string;
+  let mnt: string;
+  let mounted = false;
+  let reg: RegistryProcess;
+  const reserve = 4 * MiB;
+  const img = makeImage({ layers: 2, layerSize: 512 * 1024 });
+  const free = (): number => {
+    const s = statfsSync(mnt);
+    return s.bavail * s.bsize;
+  };
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'berth-registry-reserve-'));
+    mnt = join(tmp, 'data');
+    mkdirSync(mnt);
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt], { encoding: 'utf8' });
+    assert.equal(m.status, 0, `mount: ${m.stderr}`);
+    mounted = true;
+    reg = await startBerthRegistry(mnt, { plainHttp: true, args: ['--storage-reserve', '4Mi'] });
+  });
+  after(async () => {
+    await reg?.stop();
+    if (mounted) spawnSync('umount', [mnt]);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('a new session is refused while the volume is below the reserve, accepted once it is not', async () => {
+    // Something else (not the registry) takes the volume below the reserve.
+    const hog = join(mnt, 'hog');
+    writeFileSync(hog, Buffer.alloc(Math.max(0, free() - reserve + MiB)));
+    try {
+      const r = await call(reg.url, 'POST', '/v2/fill/again/blobs/uploads/', {
+        headers: { 'Content-Length': 0 },
+      });
+      assertNoSpaceAnswer(r, 'upload session below the reserve');
+      assert.equal((await call(reg.url, 'GET', '/v2/')).status, 200, 'reads go on');
+    } finally {
+      rmSync(hog);
+    }
+    const r = await call(reg.url, 'POST', '/v2/fill/again/blobs/uploads/', {
+      headers: { 'Content-Length': 0 },
+    });
+    assert.equal(r.status, 202, r.body.toString());
+    assert.equal((await call(reg.url, 'DELETE', r.headers.location as string)).status, 204);
+  });
+
+  test('uploads stop at the reserve; the reserve stays free for the database', async () => {
+    for (const b of imageBlobs(img)) assert.equal((await pushBlob(reg.url, 'app/one', b)).status, 201);
+    assert.equal((await pushManifest(reg.url, 'app/one', 'v1', img.manifest)).status, 201);
+
+    const blobSize = 1.5 * MiB;
+    let refused: RawResponse | undefined;
+    let pushed = 0;
+    for (let i = 0; i < 12 && !refused; i++) {
+      const data = randomBytes(blobSize);
+      const r = await pushBlob(reg.url, 'fill/blobs', {
+        mediaType: 'application/octet-stream',
+        digest: sha256(data),
+        size: data.length,
+        data,
+      });
+      if (r.status === 201) pushed++;
+      else refused = r;
+    }
+    assert.ok(refused, 'a 16 MiB volume with a 4 MiB reserve took 18 MiB of blobs');
+    assertNoSpaceAnswer(refused, 'monolithic push into the reserve');
+    assert.ok(pushed >= 3, `only ${pushed} blobs fitted above the reserve`);
+    const left = free();
+    assert.ok(left >= reserve, `the registry ate into its reserve: ${left} bytes free`);
+    assert.ok(left - blobSize < reserve, `refused although ${left} bytes were free`);
+    assert.deepEqual(readdirSync(join(mnt, 'registry', 'uploads')), [], 'the refused upload left a file');
+
+    // A chunk larger than the room above the reserve: refused before a byte is written.
+    const start = await call(reg.url, 'POST', '/v2/fill/chunked/blobs/uploads/', {
+      headers: { 'Content-Length': 0 },
+    });
+    assert.equal(start.status, 202, start.body.toString());
+    const loc = start.headers.location as string;
+    const patch = await call(reg.url, 'PATCH', loc, {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: randomBytes(2 * MiB),
+    });
+    assertNoSpaceAnswer(patch, 'chunked PATCH into the reserve');
+    const status = await call(reg.url, 'GET', loc);
+    assert.equal(status.status, 204, status.body.toString());
+    assert.equal(status.headers.range, '0-0', 'part of the refused chunk was written');
+    assert.equal((await call(reg.url, 'DELETE', loc)).status, 204);
+
+    // The database still has room: a manifest with large annotations goes in.
+    const doc = JSON.parse(img.manifest.data.toString()) as Record<string, unknown>;
+    doc.annotations = { filler: randomBytes(256 * 1024).toString('hex') };
+    const data = Buffer.from(JSON.stringify(doc));
+    const m = await pushManifest(reg.url, 'app/one', 'big', {
+      mediaType: img.manifest.mediaType,
+      digest: sha256(data),
+      size: data.length,
+      data,
+    });
+    assert.equal(m.status, 201, `manifest push within the reserve: ${m.body.toString()}`);
   });
 });

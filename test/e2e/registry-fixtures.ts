@@ -192,7 +192,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
  */
 export async function startBerthRegistry(
   dataDir: string,
-  opts: { plainHttp?: boolean; auth?: boolean } = {},
+  opts: { plainHttp?: boolean; auth?: boolean; args?: string[] } = {},
 ): Promise<RegistryProcess> {
   const port = await freePort();
   const args = [
@@ -207,6 +207,7 @@ export async function startBerthRegistry(
   ];
   if (opts.plainHttp) args.push('--plain-http');
   if (!opts.auth) args.push('--insecure-allow-all');
+  if (opts.args) args.push(...opts.args);
   const child = spawn(berthBin, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -5,13 +5,18 @@
  * and a hosts.toml naming them. The registry lets a verified node certificate pull from every
  * namespace (src/registry/access/node-clients.ts), so pods need no imagePullSecrets for it. Written
  * on every agent start, so a renewed node certificate is picked up; containerd reads hosts.toml at
- * each pull. The address comes from `--registry` or, without it, from what `berth up` published
- * (`discoverRegistry`).
+ * each pull. The address comes from `--registry` or, without it, from what `berth up` published,
+ * followed while the agent runs (`followRegistry`): a registry restarted on another port is
+ * trusted at its new address, and the files for the old one are removed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '../../client/client.ts';
-import { discoverRegistryAddress } from '../../registry/discovery.ts';
+import {
+  discoverRegistryAddress,
+  watchRegistryAddress,
+  type RegistryAddressWatch,
+} from '../../registry/discovery.ts';
 import { writeRegistryHost } from '../containerd/registry-hosts.ts';
 
 export interface RegistryTrustOptions {
@@ -73,4 +78,37 @@ export async function discoverRegistry(
     log.warn({ address }, 'kube-public/berth-registry holds no usable HOST:PORT; ignored');
     return undefined;
   }
+}
+
+/**
+ * Trusts the registry `berth up` published (kube-public/berth-registry) and keeps following it:
+ * each new address gets the files `trustRegistry` writes, the previous address's files are removed.
+ * Resolves once the first read was answered, so the first pods find the registry trusted; stop()
+ * ends the watch. An unusable value is logged and ignored (the last good address stays trusted);
+ * a failure is logged and retried while the agent runs on.
+ */
+export async function followRegistry(
+  client: Client,
+  log: { warn(obj: object, msg?: string): void; info?(obj: object, msg?: string): void },
+  trust: Omit<RegistryTrustOptions, 'address'>,
+  opts: { retryMs?: number; pollMs?: number } = {},
+): Promise<RegistryAddressWatch> {
+  let trusted: string | undefined;
+  const onChange = (address: string | undefined): void => {
+    let next: string | undefined;
+    try {
+      next = address === undefined ? undefined : parseRegistryAddress(address);
+    } catch {
+      log.warn({ address }, 'kube-public/berth-registry holds no usable HOST:PORT; ignored');
+      return;
+    }
+    if (next === trusted) return;
+    if (next) trustRegistry({ ...trust, address: next });
+    if (trusted) rmSync(join(trust.certsDir, trusted), { recursive: true, force: true });
+    log.info?.({ from: trusted, to: next }, 'image registry address changed');
+    trusted = next;
+  };
+  const watch = watchRegistryAddress(client, onChange, { log, ...opts });
+  await watch.ready;
+  return watch;
 }

@@ -19,7 +19,7 @@ import { RegistryError } from '../errors.ts';
 import type { NamespaceStore } from '../storage/namespaces.ts';
 import type { AccountStore, Principal } from './accounts.ts';
 import { bearerChallenge } from './challenge.ts';
-import { nodeClientName, pullOnly } from './node-clients.ts';
+import { nodeClient, pullOnly, type NodeCertificateCheck } from './node-clients.ts';
 import { permits, type NamespaceLookup } from './policy.ts';
 import { coversAll, formatScope } from './scope.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -47,11 +47,12 @@ export interface AccessControlOptions {
    */
   nodeClients?: boolean;
   /**
-   * With `nodeClients`: whether node NAME still exists. A certificate of a node that does not (its
-   * Node object was deleted) pulls nothing more than an anonymous client. Without it, every
+   * With `nodeClients`: whether node NAME still exists and the certificate (by its issue time) was
+   * issued to that Node, not to an earlier Node of the same name. A certificate that fails (its Node
+   * was deleted, or deleted and created again) pulls nothing more than an anonymous client. Without it, every
    * verified node certificate is trusted (a standalone registry knows no cluster).
    */
-  nodeExists?: (name: string) => boolean;
+  nodeExists?: NodeCertificateCheck;
 }
 
 /** The access control: the authorizer for Distribution routes and `authenticate` for the others. */
@@ -131,8 +132,8 @@ export function createAccessControl(opts: AccessControlOptions): AccessControl {
 
   const authorize: Authorizer = async (req, need) => {
     if (opts.nodeClients && pullOnly(need)) {
-      const node = nodeClientName(req);
-      if (node !== undefined && (opts.nodeExists?.(node) ?? true)) return { allowed: true };
+      const node = nodeClient(req);
+      if (node && (opts.nodeExists?.(node.name, node.issuedAtMs) ?? true)) return { allowed: true };
     }
     let who: Authenticated;
     try {

@@ -4,7 +4,8 @@
  * from its tar; a docker-archive becomes an OCI manifest; bad credentials fail with the registry's
  * code; a node certificate from the trusted CA pulls a private image, while no certificate, another
  * CA's node certificate, or a non-node certificate from the trusted CA do not, and a node
- * certificate never pushes.
+ * certificate never pushes; the registry judges a node certificate by its issue time (so a
+ * certificate of an earlier Node of the same name can be refused).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +58,10 @@ function get(
 
 /** The Nodes the registry believes exist (what node-presence.ts gives `berth up`'s registry). */
 const liveNodes = new Set(['n1']);
+/** Per node: certificates issued before this belong to an earlier Node of the name. */
+const certsFrom = new Map<string, number>();
+/** The issue times the registry read from node certificates. */
+const issuedSeen: number[] = [];
 
 before(async () => {
   ca = await createCertificateAuthority('test-ca');
@@ -66,7 +71,13 @@ before(async () => {
   );
   reg = await openRegistry({
     root: join(tmp, 'reg'),
-    auth: { nodeClients: true, nodeExists: (name) => liveNodes.has(name) },
+    auth: {
+      nodeClients: true,
+      nodeExists: (name, issuedAtMs) => {
+        issuedSeen.push(issuedAtMs);
+        return liveNodes.has(name) && issuedAtMs >= (certsFrom.get(name) ?? 0);
+      },
+    },
   });
   reg.context.accounts.setPassword('admin', password, true);
   reg.context.namespaces.create({ name: 'team' });
@@ -205,5 +216,25 @@ describe('node client certificates', () => {
     const gone = await get(path, n2);
     assert.equal(gone.status, 401);
     assert.match(gone.body, /UNAUTHORIZED/);
+  });
+
+  test("a node certificate is judged by its issue time (notBefore plus the signer's backdate)", async () => {
+    const t0 = Date.now();
+    const n3 = await issueClientCert(
+      { caCert: ca.cert, caKey: ca.key },
+      { commonName: 'system:node:n3', organizations: ['system:nodes'] },
+    );
+    const t1 = Date.now();
+    liveNodes.add('n3');
+    const path = '/v2/team/tiny/manifests/1';
+    issuedSeen.length = 0;
+    assert.equal((await get(path, n3)).status, 200);
+    const issued = issuedSeen.at(-1)!;
+    // notBefore has whole seconds: the issue time read back is within a second of the real one.
+    assert.ok(issued > t0 - 1000 && issued <= t1, `issue time ${issued} not in [${t0}, ${t1}]`);
+    certsFrom.set('n3', issued + 1); // n3 was deleted and created again after this certificate
+    assert.equal((await get(path, n3)).status, 401, 'a certificate of the earlier Node n3');
+    certsFrom.set('n3', issued);
+    assert.equal((await get(path, n3)).status, 200);
   });
 });

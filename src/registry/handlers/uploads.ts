@@ -15,6 +15,7 @@ import { QuotaExceededError } from '../quota.ts';
 import { isValidName, namespaceOf, type Digest } from '../reference.ts';
 import { DigestMismatchError, UploadUnknownError } from '../storage/blob-store.ts';
 import { UploadBusyError } from '../storage/fs-blob-store.ts';
+import { fitsAboveReserve } from '../storage/free-space.ts';
 import { BlobBeingDeletedError } from '../storage/metadata.ts';
 import { blobDigest } from './blobs.ts';
 
@@ -159,11 +160,28 @@ async function appendChunk(
     if (used + size + incoming > quota.limit)
       throw quotaDenied(new QuotaExceededError(quota.namespace, used, quota.limit, size + incoming));
   }
+  await requireRoom(ctx, Number.isFinite(incoming) ? incoming : 0);
   try {
-    return await ctx.blobs.append(id, req, limit);
+    // A request body's chunks are each the parser's own copy, read by nobody after us.
+    return await ctx.blobs.append(id, req, limit, { releaseChunks: true });
   } catch (err) {
     throw storageError(err, id);
   }
+}
+
+/**
+ * Refuses (507, the full-disk answer) an upload whose `incoming` bytes would leave less free space
+ * on the blob volume than the configured reserve (storage/free-space.ts).
+ */
+async function requireRoom(ctx: RegistryContext, incoming: number): Promise<void> {
+  const space = await ctx.blobs.volumeSpace?.();
+  const { fits, reserve } = fitsAboveReserve(space, ctx.spaceReserve, incoming);
+  if (fits) return;
+  ctx.log.warn(
+    { freeBytes: space?.free, incomingBytes: incoming, reserveBytes: reserve },
+    'upload refused: it would eat into the free-space reserve of the registry volume',
+  );
+  throw noSpaceError();
 }
 
 /** The upload id in a URL, checked against the repository it was opened for. */
@@ -196,6 +214,8 @@ export async function startUpload(
   }
   const digestParam = query.get('digest');
   const digest = digestParam === null ? undefined : blobDigest(digestParam);
+  // A session is refused up front once the volume is down to its reserve.
+  if (!digest) await requireRoom(ctx, 0);
   let id: string;
   try {
     id = await ctx.blobs.startUpload();

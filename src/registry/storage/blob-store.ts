@@ -7,6 +7,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { Digest } from '../reference.ts';
+import type { VolumeSpace } from './free-space.ts';
 
 /** What is known about a stored blob. */
 export interface BlobInfo {
@@ -31,6 +32,18 @@ export class UploadUnknownError extends Error {
     super(`upload ${id} unknown`);
     this.name = 'UploadUnknownError';
   }
+}
+
+/** How `append` may treat the chunks it is given. */
+export interface AppendOptions {
+  /**
+   * Every chunk is the sole view of its own ArrayBuffer and nobody reads it afterwards, as with an
+   * HTTP request body (the parser copies each body chunk into a fresh buffer). The store may then
+   * free each chunk's memory as soon as it is on disk instead of leaving it to the garbage
+   * collector — which otherwise lets ~64 MB of spent chunks pile up per large upload (V8 collects
+   * on external-memory growth of that size; the JS part of a chunk is too small to prompt it).
+   */
+  releaseChunks?: boolean;
 }
 
 /** Storage of blob content and in-progress uploads. */
@@ -61,7 +74,12 @@ export interface BlobStore {
    * written even if `source` fails midway (the caller can report the offset for a resume).
    * `limit` caps the bytes taken from this source (a chunk's declared length).
    */
-  append(id: string, source: AsyncIterable<Uint8Array>, limit?: number): Promise<number>;
+  append(
+    id: string,
+    source: AsyncIterable<Uint8Array>,
+    limit?: number,
+    opts?: AppendOptions,
+  ): Promise<number>;
   /**
    * Checks the upload's content against `expected`; on a mismatch discards the upload and throws
    * DigestMismatchError. On success the upload stays, sealed, for `commitUpload`.
@@ -73,4 +91,6 @@ export interface BlobStore {
   cancelUpload(id: string): Promise<boolean>;
   /** Every upload, with when it was last written. */
   listUploads(): Promise<{ id: string; modifiedMs: number }[]>;
+  /** The size and free bytes of the volume uploads go to; absent when the backend cannot tell. */
+  volumeSpace?(): Promise<VolumeSpace>;
 }

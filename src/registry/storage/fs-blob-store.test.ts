@@ -125,3 +125,31 @@ test('copyTo writes a range or the whole blob through two reused buffers', async
   assert.deepEqual(await collect(), data);
   assert.deepEqual(await collect({ start: 300_000, end: 600_000 }), data.subarray(300_000, 600_001));
 });
+
+test('releaseChunks frees each whole-buffer chunk once written; otherwise chunks stay intact', async () => {
+  const s = await store();
+  // Own ArrayBuffers (as the HTTP parser hands out), enough to cross a write batch, and one slice.
+  const own = Array.from({ length: 20 }, () => Buffer.from(randomBytes(100_000)));
+  const shared = Buffer.from(randomBytes(1000));
+  const slice = shared.subarray(0, 500);
+  const data = Buffer.concat([...own, slice]);
+  const kept = own.map((b) => Buffer.from(b));
+  const d = digestOf(data);
+  const id = await s.startUpload();
+  assert.equal(await s.append(id, chunks(...own, slice), undefined, { releaseChunks: true }), data.length);
+  assert.ok(
+    own.every((b) => b.buffer.detached && b.length === 0),
+    'written chunks are released',
+  );
+  assert.equal(shared.buffer.detached, false, 'a slice of a larger buffer is left to the collector');
+  await s.verifyUpload(id, d);
+  await s.commitUpload(id, d);
+  assert.deepEqual(await readFile(s.blobPath(d)), data, 'the bytes reached the file before release');
+
+  const id2 = await s.startUpload();
+  await s.append(id2, chunks(...kept));
+  assert.ok(
+    kept.every((b) => !b.buffer.detached && b.length === 100_000),
+    'without the option, untouched',
+  );
+});

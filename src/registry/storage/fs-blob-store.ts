@@ -12,12 +12,19 @@
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, statfs, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Digest } from '../reference.ts';
-import { DigestMismatchError, UploadUnknownError, type BlobInfo, type BlobStore } from './blob-store.ts';
+import {
+  DigestMismatchError,
+  UploadUnknownError,
+  type AppendOptions,
+  type BlobInfo,
+  type BlobStore,
+} from './blob-store.ts';
 import { eachChunk } from './each-chunk.ts';
+import type { VolumeSpace } from './free-space.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Bytes gathered before one write to disk: fewer, larger writes than one per socket chunk. */
@@ -49,6 +56,20 @@ async function fsyncDir(dir: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Frees the memory of written chunks now (AppendOptions.releaseChunks): transferring an ArrayBuffer
+ * to length 0 detaches it, which drops its backing store at once. Only a chunk that spans its whole
+ * buffer is released — a slice (a chunk cut at a Content-Range limit) may share it, so it waits for
+ * the collector like any other.
+ */
+function releaseChunks(bufs: Buffer[]): void {
+  for (const b of bufs) {
+    const ab = b.buffer;
+    if (ab instanceof ArrayBuffer && !ab.detached && b.byteOffset === 0 && b.byteLength === ab.byteLength)
+      ab.transfer(0);
   }
 }
 
@@ -191,7 +212,12 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async append(id: string, source: AsyncIterable<Uint8Array>, limit = Infinity): Promise<number> {
+  async append(
+    id: string,
+    source: AsyncIterable<Uint8Array>,
+    limit = Infinity,
+    opts: AppendOptions = {},
+  ): Promise<number> {
     const path = this.uploadPath(id);
     if (this.busy.has(id)) throw new UploadBusyError(id);
     if (this.verified.has(id)) throw new UploadUnknownError(id); // sealed for commit
@@ -232,7 +258,10 @@ export class FsBlobStore implements BlobStore {
       if (inFlight) await inFlight; // a failed write rejects here, before anything more is written
       inFlight = undefined;
       if (pendingBytes === 0) return;
-      const write = writeAll(pending, writePos, pendingBytes);
+      const batch = pending;
+      const write = writeAll(batch, writePos, pendingBytes).then(() => {
+        if (opts.releaseChunks) releaseChunks(batch);
+      });
       writePos += pendingBytes;
       pending = [];
       pendingBytes = 0;
@@ -345,6 +374,12 @@ export class FsBlobStore implements BlobStore {
       }
     }
     return out;
+  }
+
+  async volumeSpace(): Promise<VolumeSpace> {
+    // bavail, not bfree: the blocks root reserves on ext4 are not ours to count on.
+    const s = await statfs(join(this.root, 'uploads'));
+    return { total: s.blocks * s.bsize, free: s.bavail * s.bsize };
   }
 
   private forget(id: string): void {
