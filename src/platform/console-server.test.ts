@@ -352,6 +352,34 @@ describe('console server', () => {
     );
   });
 
+  test('proxy: keyed updates and patches run once too; unkeyed ones pass straight through', async () => {
+    seen.length = 0;
+    const write = (method: string, key: string | undefined, contentType: string) =>
+      call(method, '/api/clusters/local/k8s/api/v1/namespaces/a', {
+        headers: {
+          cookie,
+          ...csrf,
+          'content-type': contentType,
+          ...(key ? { 'x-berth-request-key': key } : {}),
+        },
+        body: '{"metadata":{"name":"a","resourceVersion":"7"}}',
+      });
+    const json = 'application/json';
+    const sm = 'application/strategic-merge-patch+json';
+    const answers = [
+      ...(await Promise.all([write('PUT', 'put-1', json), write('PUT', 'put-1', json)])),
+      await write('PATCH', 'patch-1', sm),
+      await write('PATCH', 'patch-1', sm),
+      await write('PUT', undefined, json),
+      await write('PUT', undefined, json),
+    ];
+    for (const a of answers) assert.equal(a.status, 200);
+    assert.deepEqual(
+      seen.map((s) => s.method),
+      ['PUT', 'PATCH', 'PUT', 'PUT'],
+    );
+  });
+
   test('proxy over HTTP/2: a keyed create whose stream the browser reset completes; the resend gets it', async () => {
     seen.length = 0;
     const path = '/api/clusters/local/k8s/api/v1/namespaces?slow=1';

@@ -1,9 +1,9 @@
 /**
  * `/api/clusters/NAME/k8s/PATH` → `SERVER/PATH` of the named cluster, with the credentials the
  * console holds for it. Bodies stream both ways unbuffered, so watches (chunked, long-lived) pass
- * through event by event; a browser that goes away closes the upstream request with it. A create
- * carrying a request key is the exception: read whole, run to its end, and its answer replayed to
- * a resend (replay-cache.ts). Only the Kubernetes API paths are reachable, and the browser's own cookies
+ * through event by event; a browser that goes away closes the upstream request with it. A write
+ * (create, update, patch) carrying a request key is the exception: read whole, run to its end, and
+ * its answer replayed to a resend (replay-cache.ts). Only the Kubernetes API paths are reachable, and the browser's own cookies
  * and credentials never travel on.
  */
 import { request } from 'node:https';
@@ -11,8 +11,15 @@ import type { ClusterRegistry } from './cluster-registry.ts';
 import { sendStatus, setHeader, type ConsoleRequest, type ConsoleResponse } from './http-types.ts';
 import { ReplayCache, requestKeyHeader, type ReplayAnswer } from './replay-cache.ts';
 
-/** Answers of keyed creates, so a create the browser resent after a dropped connection runs once. */
+/** Answers of keyed writes, so a write the browser resent after a dropped connection runs once. */
 const replays = new ReplayCache();
+
+/**
+ * Writes that may carry a request key: creates, and the updates and patches whose second run
+ * would not answer like the first (a PUT with a resourceVersion would get a 409 for the user's own
+ * write, a JSON patch would apply twice).
+ */
+const keyedMethods = new Set(['POST', 'PUT', 'PATCH']);
 
 /** The proxy's path prefix before the cluster name. */
 export const clusterPathPrefix = '/api/clusters/';
@@ -59,7 +66,7 @@ export function proxyToCluster(
   }
   if (connection.token) headers.authorization = `Bearer ${connection.token}`;
   const key = req.headers[requestKeyHeader];
-  if (req.method === 'POST' && typeof key === 'string' && key !== '') {
+  if (keyedMethods.has(req.method ?? '') && typeof key === 'string' && key !== '') {
     replayOnce(`${target.cluster} ${target.path} ${key}`, req, res, () =>
       request(url, { method: req.method, headers, agent }),
     );

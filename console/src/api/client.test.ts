@@ -1,6 +1,13 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterApi, fetchRetrying, networkRetryDelaysMs, requestKeyHeader, retryable } from './client.ts';
+import {
+  clusterApi,
+  fetchRetrying,
+  networkRetryDelaysMs,
+  requestJson,
+  requestKeyHeader,
+  retryable,
+} from './client.ts';
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
@@ -46,6 +53,36 @@ test('a create the network dropped is sent again under the same request key', as
   assert.match(keys[0] ?? '', /^[0-9a-f-]{36}$/);
   assert.equal(keys[1], keys[0], 'the resend carries the first key');
   assert.notEqual(keys[2], keys[0], 'each create has its own key');
+});
+
+test('updates and JSON/strategic patches through the cluster proxy carry a key and are resent; merge patches and console calls carry none', async () => {
+  const sent: { method: string; key: string | null }[] = [];
+  globalThis.fetch = (async (_url: string, init: RequestInit) => {
+    sent.push({ method: init.method ?? 'GET', key: new Headers(init.headers).get(requestKeyHeader) });
+    if (sent.length % 2 === 1) throw new TypeError('Failed to fetch');
+    return new Response('{}', { status: 200 });
+  }) as typeof fetch;
+  const path = '/apis/apps/v1/namespaces/a/deployments/web';
+  const url = `/api/clusters/local/k8s${path}`;
+  await requestJson(url, { method: 'PUT', body: { metadata: { resourceVersion: '7' } } });
+  await clusterApi('local').patch(path, [{ op: 'add', path: '/x', value: 1 }], 'application/json-patch+json');
+  await clusterApi('local').patch(path, { spec: {} }, 'application/strategic-merge-patch+json');
+  assert.equal(sent.length, 6, 'each was resent once');
+  for (let i = 0; i < 6; i += 2) {
+    assert.match(sent[i]?.key ?? '', /^[0-9a-f-]{36}$/, `${sent[i]?.method} carries a key`);
+    assert.equal(sent[i + 1]?.key, sent[i]?.key, 'the resend carries the same key');
+  }
+  sent.length = 0;
+  globalThis.fetch = (async (_url: string, init: RequestInit) => {
+    sent.push({ method: init.method ?? 'GET', key: new Headers(init.headers).get(requestKeyHeader) });
+    return new Response('{}', { status: 200 });
+  }) as typeof fetch;
+  await clusterApi('local').mergePatch(path, { spec: {} });
+  await requestJson('/api/logout', { method: 'POST' });
+  assert.deepEqual(
+    sent.map((s) => s.key),
+    [null, null],
+  );
 });
 
 test('retries stop after one resend per delay', async () => {

@@ -72,15 +72,19 @@ export async function fetchRetrying(
 }
 
 /**
- * Header naming one create; the console server runs a create once per key and answers a resend
- * with the first answer, so a create the network dropped can be resent too.
+ * Header naming one write; the console server's cluster proxy runs a create, update or patch once
+ * per key and answers a resend with the first answer, so a write the network dropped can be resent
+ * too.
  */
 export const requestKeyHeader = 'X-Berth-Request-Key';
 
+/** Methods the cluster proxy runs once per request key. */
+const keyedWrite = (method: string): boolean => method === 'POST' || method === 'PUT' || method === 'PATCH';
+
 /**
- * Sends a request and returns the parsed JSON answer; throws ApiError for non-2xx answers. A
- * request with a `requestKey` (a create through the console's proxy) is resent like the
- * `retryable` ones.
+ * Sends a request and returns the parsed JSON answer; throws ApiError for non-2xx answers. A write
+ * through the cluster proxy that is not `retryable` gets a request key (or uses `requestKey`) and
+ * is then resent like the `retryable` ones.
  */
 export async function requestJson<T>(
   url: string,
@@ -101,9 +105,15 @@ export async function requestJson<T>(
     init.body = JSON.stringify(opts.body);
     headers['Content-Type'] = opts.contentType ?? 'application/json';
   }
-  if (opts.requestKey !== undefined) headers[requestKeyHeader] = opts.requestKey;
+  // A write through the cluster proxy that is not safe twice gets a key the proxy runs it once by.
+  const key =
+    opts.requestKey ??
+    (keyedWrite(method) && !retryable(method, opts.contentType) && url.startsWith('/api/clusters/')
+      ? crypto.randomUUID()
+      : undefined);
+  if (key !== undefined) headers[requestKeyHeader] = key;
   if (Object.keys(headers).length > 0) init.headers = headers;
-  const retry = opts.resend === true || opts.requestKey !== undefined || retryable(method, opts.contentType);
+  const retry = opts.resend === true || key !== undefined || retryable(method, opts.contentType);
   const res = await fetchRetrying(url, init, retry);
   const text = await res.text();
   if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
@@ -115,11 +125,7 @@ export function clusterApi(cluster: string) {
   return {
     get: <T>(path: string, signal?: AbortSignal) => requestJson<T>(clusterUrl(cluster, path), { signal }),
     create: <T>(collectionPath: string, body: unknown) =>
-      requestJson<T>(clusterUrl(cluster, collectionPath), {
-        method: 'POST',
-        body,
-        requestKey: crypto.randomUUID(),
-      }),
+      requestJson<T>(clusterUrl(cluster, collectionPath), { method: 'POST', body }),
     mergePatch: <T>(path: string, body: unknown) =>
       requestJson<T>(clusterUrl(cluster, path), {
         method: 'PATCH',
