@@ -34,6 +34,8 @@ const loaders = {
   persistentvolumes: () => import('./pages/PersistentVolumesPage.tsx'),
   storageclasses: () => import('./pages/StorageClassesPage.tsx'),
   ingresses: () => import('./pages/IngressesPage.tsx'),
+  service: () => import('./pages/ServiceDetailPage.tsx'),
+  ingress: () => import('./pages/IngressDetailPage.tsx'),
   registry: () => import('./pages/RegistryPage.tsx'),
 };
 const LoginPage = lazyRetry(loaders.login);
@@ -59,19 +61,25 @@ const PersistentVolumeClaimsPage = lazyRetry(loaders.persistentvolumeclaims);
 const PersistentVolumesPage = lazyRetry(loaders.persistentvolumes);
 const StorageClassesPage = lazyRetry(loaders.storageclasses);
 const IngressesPage = lazyRetry(loaders.ingresses);
+const ServiceDetailPage = lazyRetry(loaders.service);
+const IngressDetailPage = lazyRetry(loaders.ingress);
 const RegistryPage = lazyRetry(loaders.registry);
 const NotFoundPage = lazyRetry(() => import('./pages/NotFoundPage.tsx'));
 
 // Start fetching the first page's chunk now, alongside the session check, instead of after it.
 // A workload's own page is /c/CLUSTER/RESOURCE/NAMESPACE/NAME.
 const firstMatch = /^\/(?:c\/[^/]+\/)?([a-z]+)(\/[^/]+\/[^/]+)?/.exec(window.location.pathname);
+/** Detail pages of other kinds, by the list's resource. */
+const detailPages: Record<string, string> = { pods: 'pod', services: 'service', ingresses: 'ingress' };
 /** The page the browser opened first (a key of the route table's loaders). */
 export const firstPage =
   firstMatch?.[2] && workloadResources.some((r) => r === firstMatch[1])
     ? 'detail'
-    : firstMatch?.[2] && firstMatch[1] === 'pods'
-      ? 'pod'
-      : (firstMatch?.[1] ?? 'overview');
+    : firstMatch?.[2] && Object.hasOwn(detailPages, firstMatch[1])
+      ? detailPages[firstMatch[1]]
+      : firstMatch?.[1] === 'edit'
+        ? 'new'
+        : (firstMatch?.[1] ?? 'overview');
 // Only a head start: a failed fetch is left to the page's lazyRetry, not reported here.
 if (Object.hasOwn(loaders, firstPage)) loaders[firstPage as keyof typeof loaders]().catch(() => undefined);
 
@@ -124,14 +132,17 @@ export const router = createBrowserRouter([
       { path: 'nodes/:name', element: page(NodeDetailPage) },
       { path: 'events', element: page(EventsPage) },
       { path: 'services', element: page(ServicesPage) },
+      { path: 'services/:namespace/:name', element: page(ServiceDetailPage) },
       { path: 'configmaps', element: page(ConfigMapsPage) },
       { path: 'secrets', element: page(SecretsPage) },
       { path: 'yaml/:resource/:namespace/:name', element: page(ObjectYamlPage) },
       { path: 'new/:resource', element: page(CreateWorkloadPage) },
+      { path: 'edit/:resource/:namespace/:name', element: page(CreateWorkloadPage) },
       { path: 'persistentvolumeclaims', element: page(PersistentVolumeClaimsPage) },
       { path: 'persistentvolumes', element: page(PersistentVolumesPage) },
       { path: 'storageclasses', element: page(StorageClassesPage) },
       { path: 'ingresses', element: page(IngressesPage) },
+      { path: 'ingresses/:namespace/:name', element: page(IngressDetailPage) },
       { path: 'registry', element: page(RegistryPage) },
       { path: '*', element: page(NotFoundPage) },
     ],

@@ -45,6 +45,11 @@ export interface ResourceListPageProps<T extends KubeObject> {
   /** The starter manifest of "create from YAML"; no create button without it. */
   createTemplate?: (namespace: string) => string;
   createLabel?: string;
+  /**
+   * A "create by form" dialog (lazy-loaded by the page): the header gets a "Create by form" button
+   * that renders it, in the list's namespace; it calls `onClose` when done or cancelled.
+   */
+  createForm?: (ctx: { cluster: string; namespace: string; onClose: () => void }) => ReactNode;
   /** More header buttons, before "create from YAML" (e.g. "create by form"). */
   headerExtra?: (ctx: { cluster: string; namespace?: string }) => ReactNode;
   width?: number;
@@ -61,6 +66,7 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
   const list = useWatchList<T>(cluster, kind, { namespace });
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
+  const [formOpen, setFormOpen] = useState(false);
 
   const columns: TableColumnsType<T> = [
     {
@@ -137,6 +143,11 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
             onChange={(e) => setQuery(e.target.value)}
             style={{ width: 200 }}
           />
+          {props.createForm ? (
+            <Button icon={<PlusOutlined />} onClick={() => setFormOpen(true)}>
+              {t.form.createForm}
+            </Button>
+          ) : null}
           {props.headerExtra?.({ cluster, namespace })}
           {props.createTemplate ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
@@ -162,6 +173,15 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
             initialText={props.createTemplate(namespace ?? 'default')}
             onClose={() => setCreating(false)}
           />
+        </Suspense>
+      ) : null}
+      {formOpen && props.createForm ? (
+        <Suspense fallback={null}>
+          {props.createForm({
+            cluster,
+            namespace: namespace ?? 'default',
+            onClose: () => setFormOpen(false),
+          })}
         </Suspense>
       ) : null}
       {props.children}

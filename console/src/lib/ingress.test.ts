@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ingressAddress, ingressHosts, ingressPorts, ingressRules, type Ingress } from './ingress.ts';
+import {
+  ingressAddress,
+  ingressHosts,
+  ingressPathRows,
+  ingressPorts,
+  ingressRules,
+  type Ingress,
+} from './ingress.ts';
 
 test('ingress hosts, rules, address and ports', () => {
   const ing: Ingress = {
@@ -38,4 +45,34 @@ test('ingress hosts, rules, address and ports', () => {
   assert.deepEqual(ingressRules(bare), []);
   assert.equal(ingressAddress(bare), '-');
   assert.equal(ingressPorts(bare), '80');
+});
+
+test('ingress path rows: each rule path, then the default backend', () => {
+  const ing: Ingress = {
+    metadata: { name: 'web' },
+    spec: {
+      defaultBackend: { service: { name: 'fallback', port: { name: 'http' } } },
+      rules: [
+        {
+          host: 'shop.example',
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } },
+              { path: '/x', pathType: 'Exact', backend: { resource: { kind: 'Bucket', name: 'b' } } },
+            ],
+          },
+        },
+        { http: { paths: [{ pathType: 'ImplementationSpecific', backend: { service: { name: 'api' } } }] } },
+      ],
+    },
+  };
+  assert.deepEqual(
+    ingressPathRows(ing).map((r) => [r.key, r.host, r.path, r.pathType, r.service, r.backend]),
+    [
+      ['0/0', 'shop.example', '/', 'Prefix', 'web', 'web:80'],
+      ['0/1', 'shop.example', '/x', 'Exact', undefined, 'Bucket/b'],
+      ['1/0', '*', '/', 'ImplementationSpecific', 'api', 'api:'],
+      ['default', '*', '*', '-', 'fallback', 'fallback:http'],
+    ],
+  );
 });

@@ -13,7 +13,7 @@ export interface Ingress extends KubeObject {
   spec?: {
     ingressClassName?: string;
     defaultBackend?: Backend;
-    tls?: { hosts?: string[] }[];
+    tls?: { hosts?: string[]; secretName?: string }[];
     rules?: { host?: string; http?: { paths?: { path?: string; pathType?: string; backend?: Backend }[] } }[];
   };
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
@@ -39,6 +39,45 @@ export function ingressRules(ing: Ingress): string[] {
       out.push(`${r.host || '*'}${p.path ?? '/'} → ${backendText(p.backend)}`);
   if (ing.spec?.defaultBackend) out.push(`* → ${backendText(ing.spec.defaultBackend)}`);
   return out;
+}
+
+/** One path of one rule, as the detail page's table shows it. */
+export interface IngressPathRow {
+  key: string;
+  host: string;
+  path: string;
+  pathType: string;
+  /** The backend Service's name, when the backend is a Service. */
+  service?: string;
+  backend: string;
+}
+
+/** Every path of every rule, in order, then the default backend (host and path `*`). */
+export function ingressPathRows(ing: Ingress): IngressPathRow[] {
+  const rows: IngressPathRow[] = [];
+  (ing.spec?.rules ?? []).forEach((r, i) =>
+    (r.http?.paths ?? []).forEach((p, j) =>
+      rows.push({
+        key: `${i}/${j}`,
+        host: r.host || '*',
+        path: p.path ?? '/',
+        pathType: p.pathType ?? '-',
+        service: p.backend?.service?.name,
+        backend: backendText(p.backend),
+      }),
+    ),
+  );
+  const d = ing.spec?.defaultBackend;
+  if (d)
+    rows.push({
+      key: 'default',
+      host: '*',
+      path: '*',
+      pathType: '-',
+      service: d.service?.name,
+      backend: backendText(d),
+    });
+  return rows;
 }
 
 /** The load balancer's addresses, '-' when none yet. */

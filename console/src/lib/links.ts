@@ -31,3 +31,8 @@ export function filterByName<T extends { metadata: { name: string } }>(items: T[
   if (q === '') return items;
   return items.filter((o) => o.metadata.name.toLowerCase().includes(q));
 }
+
+/** The workload form in edit mode for one Deployment, StatefulSet or DaemonSet. */
+export function editLink(cluster: string, resource: string, namespace: string, name: string): string {
+  return `/c/${encodeURIComponent(cluster)}/edit/${resource}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}

@@ -1,11 +1,15 @@
 /**
  * Create a Deployment, StatefulSet or DaemonSet by form (as TKE does), optionally with a Service for
- * its container ports. The YAML that will be sent is shown live beside the form; when the server
- * refuses, each Status cause is put on the form field it names (lib/workload-form.ts maps the
- * paths) and the rest is shown above the form.
+ * its container ports; or edit one (route edit/RESOURCE/NAMESPACE/NAME): the same form filled from
+ * the object, kind, name and namespace read-only, sent as a PUT of the object as it was read
+ * (lib/workload-edit.ts), so a change made meanwhile is refused with 409 and can be reloaded. The
+ * YAML that will be sent is shown live beside the form; when the server refuses, each Status cause
+ * is put on the form field it names (lib/workload-form.ts maps the paths) and the rest is shown
+ * above the form.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import {
   App,
   Button,
@@ -18,21 +22,27 @@ import {
   Row,
   Select,
   Space,
+  Spin,
   Typography,
 } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { stringify } from 'yaml';
-import { clusterApi } from '../api/client.ts';
-import { kinds, resourcePath } from '../api/kinds.ts';
+import { clusterApi, requestJson } from '../api/client.ts';
+import { clusterUrl, kinds, resourcePath } from '../api/kinds.ts';
 import type { KubeObject, Namespace } from '../api/types.ts';
 import { ApiError } from '../api/status.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { useNamespaceParam } from '../components/NamespaceSelect.tsx';
+import { SaveErrorAlert } from '../components/SaveErrorAlert.tsx';
 import { ContainerFields } from '../components/workload-form/ContainerFields.tsx';
 import { KeyValueList } from '../components/workload-form/KeyValueList.tsx';
+import { VolumeList } from '../components/workload-form/VolumeList.tsx';
+import { causeFieldErrors } from '../lib/form-causes.ts';
 import { dnsLabelError } from '../lib/forms.ts';
 import { detailLink } from '../lib/links.ts';
+import { formFromWorkload, sameDesiredState, sameFormState, updatedWorkload } from '../lib/workload-edit.ts';
+import { toYaml } from '../lib/yaml.ts';
 import {
   causeFormPath,
   emptyWorkloadForm,
@@ -64,15 +74,47 @@ const nameRule = {
 };
 
 export default function CreateWorkloadPage() {
-  const { cluster = 'local', resource } = useParams();
+  const { cluster = 'local', resource, namespace, name } = useParams();
+  if (namespace === undefined || name === undefined)
+    return <WorkloadFormPage cluster={cluster} resource={resource} />;
+  return <EditWorkload cluster={cluster} resource={resource} namespace={namespace} name={name} />;
+}
+
+/** Edit mode: reads the object fresh (never from a cache), then shows the form filled from it. */
+function EditWorkload(props: { cluster: string; resource?: string; namespace: string; name: string }) {
+  const kind = kinds[resourceOfKind[kindOfResource(props.resource)]];
+  const path = resourcePath(kind, { namespace: props.namespace, name: props.name });
+  const query = useQuery({
+    queryKey: ['workload-edit', props.cluster, path],
+    queryFn: ({ signal }) => clusterApi(props.cluster).get<KubeObject>(path, signal),
+    gcTime: 0,
+    refetchOnMount: 'always',
+  });
+  if (query.isError) return <ErrorAlert error={query.error} />;
+  if (!query.data) return <Spin style={{ display: 'block', margin: 48 }} />;
+  return (
+    <WorkloadFormPage key={path} cluster={props.cluster} resource={props.resource} original={query.data} />
+  );
+}
+
+function WorkloadFormPage(props: { cluster: string; resource?: string; original?: KubeObject }) {
+  const { cluster, resource } = props;
   const navigate = useNavigate();
   const { message } = App.useApp();
   const [namespace] = useNamespaceParam();
   const [form] = Form.useForm<WorkloadForm>();
+  // Edit mode: the object the PUT is based on; "load the latest version" replaces it.
+  const [original, setOriginal] = useState(props.original);
+  const editing = original !== undefined;
   const initial = useMemo(
-    () => emptyWorkloadForm(kindOfResource(resource), namespace ?? 'default'),
-    [resource, namespace],
+    () =>
+      original
+        ? formFromWorkload(original)
+        : emptyWorkloadForm(kindOfResource(resource), namespace ?? 'default'),
+    [original, resource, namespace],
   );
+  // The form keeps its values across new initial values: reset it to a reloaded object.
+  useEffect(() => form.resetFields(), [form, initial]);
   const values = (Form.useWatch((v: WorkloadForm) => v, { form, preserve: true }) ?? initial) as WorkloadForm;
   const namespaces = useWatchList<Namespace>(cluster, kinds.namespaces);
   const [error, setError] = useState<unknown>();
@@ -80,31 +122,66 @@ export default function CreateWorkloadPage() {
   const kind = values.kind ?? initial.kind;
   const yamlText = useMemo(
     () =>
-      formManifests({ ...initial, ...values })
-        .map((o) => stringify(o, { lineWidth: 0 }))
-        .join('---\n'),
-    [initial, values],
+      original
+        ? toYaml(updatedWorkload(original, { ...initial, ...values }))
+        : formManifests({ ...initial, ...values })
+            .map((o) => stringify(o, { lineWidth: 0 }))
+            .join('---\n'),
+    [original, initial, values],
   );
   const volumeNames = (values.volumes ?? []).map((v) => v?.name ?? '').filter((n) => n !== '');
 
   /** Puts the causes the form can show on their fields; returns true when every cause found one. */
   const markFields = (err: unknown, target: 'workload' | 'service'): boolean => {
-    if (!(err instanceof ApiError) || err.causes.length === 0) return false;
-    const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
-    let all = true;
-    for (const c of err.causes) {
-      const name = causeFormPath(c.field, target);
-      if (!name) {
-        all = false;
-        continue;
-      }
-      const key = JSON.stringify(name);
-      const entry = byField.get(key) ?? { name, errors: [] };
-      entry.errors.push(c.message ?? err.message);
-      byField.set(key, entry);
-    }
-    form.setFields([...byField.values()] as Parameters<typeof form.setFields>[0]);
+    const { fields, all } = causeFieldErrors(err, (field) => causeFormPath(field, target));
+    form.setFields(fields as Parameters<typeof form.setFields>[0]);
     return all;
+  };
+
+  /**
+   * Edit mode: PUT the original with the form's changes. When the server refused with 409 or the
+   * answer was lost (the network dropped it), the latest object decides: already showing the
+   * edit — done; only its status moved on — send the changes again on top of it; anything else —
+   * someone changed it meanwhile: the refusal is shown.
+   */
+  const update = async (base: KubeObject, v: WorkloadForm) => {
+    const { namespace: ns, name } = base.metadata;
+    const path = resourcePath(kinds[resourceOfKind[v.kind]], { namespace: ns, name });
+    const wanted = updatedWorkload(base, v);
+    let on = base;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await requestJson(clusterUrl(cluster, path), { method: 'PUT', body: updatedWorkload(on, v) });
+        break;
+      } catch (err) {
+        try {
+          const lost = err instanceof TypeError;
+          if ((!lost && !(err instanceof ApiError && err.code === 409)) || attempt >= 4) throw err;
+          const latest = await clusterApi(cluster).get<KubeObject>(path);
+          if (sameFormState(latest, wanted)) break;
+          if (!sameDesiredState(base, latest)) throw err;
+          on = latest;
+        } catch (shown) {
+          markFields(shown, 'workload');
+          setError(shown);
+          return;
+        }
+      }
+    }
+    message.success(t.dataEditor.saved(v.kind, name));
+    navigate(detailLink(cluster, resourceOfKind[v.kind], ns, name));
+  };
+
+  const reload = async () => {
+    if (!original) return;
+    const { namespace: ns, name } = original.metadata;
+    try {
+      const path = resourcePath(kinds[resourceOfKind[initial.kind]], { namespace: ns, name });
+      setOriginal(await clusterApi(cluster).get<KubeObject>(path));
+      setError(undefined);
+    } catch (err) {
+      setError(err);
+    }
   };
 
   const submit = async (raw: WorkloadForm) => {
@@ -114,6 +191,10 @@ export default function CreateWorkloadPage() {
     setBusy(true);
     setError(undefined);
     try {
+      if (original) {
+        await update(original, v);
+        return;
+      }
       const workload = workloadManifest(v);
       try {
         await api.create<KubeObject>(
@@ -153,9 +234,15 @@ export default function CreateWorkloadPage() {
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>
-        {t.form.title(kind)}
+        {original ? t.form.editTitle(kind, original.metadata.name) : t.form.title(kind)}
       </Typography.Title>
-      {error ? <ErrorAlert error={error} title={t.yaml.serverRefused} /> : null}
+      {error ? (
+        <SaveErrorAlert
+          error={error}
+          title={t.yaml.serverRefused}
+          onReload={editing ? () => void reload() : undefined}
+        />
+      ) : null}
       <Row gutter={16}>
         <Col xs={24} xl={14}>
           <Form<WorkloadForm>
@@ -172,6 +259,7 @@ export default function CreateWorkloadPage() {
                   <Form.Item label={t.form.kind} name="kind">
                     <Select
                       aria-label={t.form.kind}
+                      disabled={editing}
                       data-testid="form-kind"
                       options={Object.keys(resourceOfKind).map((k) => ({ value: k }))}
                       onChange={(k: FormKind) => {
@@ -183,7 +271,7 @@ export default function CreateWorkloadPage() {
                 </Col>
                 <Col xs={24} md={8}>
                   <Form.Item label={t.common.name} name="name" rules={[nameRule]}>
-                    <Input aria-label={t.common.name} />
+                    <Input aria-label={t.common.name} readOnly={editing} disabled={editing} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={8}>
@@ -194,6 +282,7 @@ export default function CreateWorkloadPage() {
                   >
                     <Select
                       aria-label={t.common.namespace}
+                      disabled={editing}
                       showSearch
                       options={namespaces.items.map((n) => ({ value: n.metadata.name }))}
                     />
@@ -257,32 +346,34 @@ export default function CreateWorkloadPage() {
                 ) : null}
               </Space>
             </Card>
-            <Card size="small" title={t.form.service} style={{ marginBottom: 12 }}>
-              <Form.Item name={['service', 'enabled']} valuePropName="checked">
-                <Checkbox>{t.form.createService}</Checkbox>
-              </Form.Item>
-              {values.service?.enabled ? (
-                <Space wrap>
-                  <Form.Item label={t.form.serviceType} name={['service', 'type']}>
-                    <Select
-                      aria-label={t.form.serviceType}
-                      style={{ width: 160 }}
-                      options={[{ value: 'ClusterIP' }, { value: 'NodePort' }, { value: 'LoadBalancer' }]}
-                    />
-                  </Form.Item>
-                  <Form.Item
-                    label={t.form.serviceName}
-                    name={['service', 'name']}
-                    tooltip={t.form.serviceNameHelp}
-                  >
-                    <Input aria-label={t.form.serviceName} placeholder={values.name} />
-                  </Form.Item>
-                </Space>
-              ) : null}
-            </Card>
+            {editing ? null : (
+              <Card size="small" title={t.form.service} style={{ marginBottom: 12 }}>
+                <Form.Item name={['service', 'enabled']} valuePropName="checked">
+                  <Checkbox>{t.form.createService}</Checkbox>
+                </Form.Item>
+                {values.service?.enabled ? (
+                  <Space wrap>
+                    <Form.Item label={t.form.serviceType} name={['service', 'type']}>
+                      <Select
+                        aria-label={t.form.serviceType}
+                        style={{ width: 160 }}
+                        options={[{ value: 'ClusterIP' }, { value: 'NodePort' }, { value: 'LoadBalancer' }]}
+                      />
+                    </Form.Item>
+                    <Form.Item
+                      label={t.form.serviceName}
+                      name={['service', 'name']}
+                      tooltip={t.form.serviceNameHelp}
+                    >
+                      <Input aria-label={t.form.serviceName} placeholder={values.name} />
+                    </Form.Item>
+                  </Space>
+                ) : null}
+              </Card>
+            )}
             <Space>
               <Button type="primary" htmlType="submit" loading={busy}>
-                {t.form.submit}
+                {editing ? t.dataEditor.save : t.form.submit}
               </Button>
               <Button onClick={() => navigate(-1)}>{t.common.cancel}</Button>
             </Space>
@@ -300,62 +391,5 @@ export default function CreateWorkloadPage() {
         </Col>
       </Row>
     </Space>
-  );
-}
-
-function VolumeList() {
-  const types = Form.useWatch(['volumes']) as { type?: string }[] | undefined;
-  return (
-    <Card size="small" title={t.form.volumes} style={{ marginBottom: 12 }} data-testid="form-volumes">
-      <Form.List name="volumes">
-        {(fields, { add, remove }) => (
-          <>
-            {fields.map((f) => (
-              <Space key={f.key} wrap align="start">
-                <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: t.form.required }]}>
-                  <Input
-                    aria-label={`${t.form.volume} ${f.name + 1} ${t.common.name}`}
-                    placeholder={t.common.name}
-                  />
-                </Form.Item>
-                <Form.Item name={[f.name, 'type']}>
-                  <Select
-                    aria-label={`${t.form.volume} ${f.name + 1} ${t.form.volumeType}`}
-                    style={{ width: 200 }}
-                    options={[
-                      { value: 'emptyDir' },
-                      { value: 'configMap', label: 'ConfigMap' },
-                      { value: 'secret', label: 'Secret' },
-                      { value: 'persistentVolumeClaim', label: 'PersistentVolumeClaim' },
-                    ]}
-                  />
-                </Form.Item>
-                {types?.[f.name]?.type && types[f.name].type !== 'emptyDir' ? (
-                  <Form.Item name={[f.name, 'source']} rules={[{ required: true, message: t.form.required }]}>
-                    <Input
-                      aria-label={`${t.form.volume} ${f.name + 1} ${t.form.volumeSource}`}
-                      placeholder={t.form.volumeSource}
-                    />
-                  </Form.Item>
-                ) : (
-                  <Form.Item name={[f.name, 'sizeLimit']}>
-                    <Input placeholder={t.form.sizeLimit} style={{ width: 120 }} />
-                  </Form.Item>
-                )}
-                <Button
-                  aria-label={`${t.form.remove} ${t.form.volume} ${f.name + 1}`}
-                  onClick={() => remove(f.name)}
-                >
-                  {t.form.remove}
-                </Button>
-              </Space>
-            ))}
-            <Button icon={<PlusOutlined />} onClick={() => add({ type: 'emptyDir' })}>
-              {`${t.form.add} (${t.form.volumes})`}
-            </Button>
-          </>
-        )}
-      </Form.List>
-    </Card>
   );
 }

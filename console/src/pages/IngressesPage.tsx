@@ -1,9 +1,17 @@
-/** Ingresses: live list with class, hosts, rules (host/path → service:port), address, ports; delete, create from YAML. */
+/**
+ * Ingresses: live list with class, hosts, rules (host/path → service:port), address, ports; names
+ * link to the detail page; create by form (loaded when opened) or from YAML; delete.
+ */
 import { Tag, Tooltip } from 'antd';
 import { ResourceListPage } from '../components/ResourceListPage.tsx';
+import { lazyRetry } from '../lib/lazy-retry.ts';
 import { ingressAddress, ingressHosts, ingressPorts, ingressRules, type Ingress } from '../lib/ingress.ts';
 import { ingressTemplate } from '../lib/templates.ts';
 import { t } from '../texts.ts';
+
+const IngressFormModal = lazyRetry(() =>
+  import('../components/network/IngressFormModal.tsx').then((m) => ({ default: m.IngressFormModal })),
+);
 
 export default function IngressesPage() {
   return (
@@ -11,8 +19,13 @@ export default function IngressesPage() {
       title={t.ingresses.title}
       resource="ingresses"
       testId="ingresses-table"
+      detail
       createTemplate={ingressTemplate}
+      createLabel={t.services.createYaml}
       width={1150}
+      createForm={({ cluster, namespace, onClose }) => (
+        <IngressFormModal cluster={cluster} defaultNamespace={namespace} onClose={onClose} />
+      )}
       columns={() => [
         {
           title: t.ingresses.className,

@@ -2,13 +2,14 @@
  * One node, live: status, roles, version, runtime, OS, pod CIDR, taints; tabs conditions,
  * addresses, capacity and allocatable, the pods bound to it (all namespaces), YAML; cordon/uncordon.
  */
-import { Link, useNavigate, useParams } from 'react-router';
-import { Button, Card, Descriptions, Empty, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
-import { ArrowLeftOutlined, FileTextOutlined } from '@ant-design/icons';
+import { Link, useParams } from 'react-router';
+import { Button, Card, Descriptions, Space, Table, Tabs, Tag } from 'antd';
+import { FileTextOutlined } from '@ant-design/icons';
 import { kinds } from '../api/kinds.ts';
 import type { NodeObject } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { DetailHeader, DetailMissing } from '../components/detail/DetailHeader.tsx';
 import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
 import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
 import { CordonButton } from '../components/node/CordonButton.tsx';
@@ -22,31 +23,20 @@ import { t } from '../texts.ts';
 
 export default function NodeDetailPage() {
   const { cluster = 'local', name = '' } = useParams();
-  const navigate = useNavigate();
   const now = useNow();
   const live = useWatchList<NodeObject>(cluster, kinds.nodes, { fieldSelector: `metadata.name=${name}` });
   const node = live.items[0];
   const listUrl = `/c/${encodeURIComponent(cluster)}/nodes`;
 
   const header = (
-    <Space wrap>
-      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(listUrl)}>
-        {t.common.back}
-      </Button>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t.yaml.title('Node', name)}
-      </Typography.Title>
-      {node ? <NodeStatusTags node={node} /> : null}
-    </Space>
+    <DetailHeader
+      title={t.yaml.title('Node', name)}
+      backTo={listUrl}
+      status={node ? <NodeStatusTags node={node} /> : null}
+    />
   );
   if (!node) {
-    return (
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
-        {header}
-        {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
-      </Space>
-    );
+    return <DetailMissing header={header} loading={live.loading} error={live.error} />;
   }
 
   const info = node.status?.nodeInfo ?? {};

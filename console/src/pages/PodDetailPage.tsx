@@ -13,7 +13,6 @@ import {
   Descriptions,
   Input,
   Popconfirm,
-  Empty,
   Select,
   Space,
   Spin,
@@ -22,13 +21,14 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { ArrowLeftOutlined, CodeOutlined, DeleteOutlined, FileTextOutlined } from '@ant-design/icons';
+import { CodeOutlined, DeleteOutlined, FileTextOutlined } from '@ant-design/icons';
 import { clusterApi } from '../api/client.ts';
 import { kinds, resourcePath } from '../api/kinds.ts';
 import { errorMessage } from '../api/status.ts';
 import type { Container, ContainerStatus, Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { DetailHeader, DetailMissing } from '../components/detail/DetailHeader.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
 import { EventsTable } from '../components/detail/EventsTable.tsx';
@@ -39,6 +39,7 @@ import { detailLink, yamlLink } from '../lib/links.ts';
 import { splitCommand } from '../lib/exec-channel.ts';
 import { containerNames, containerState } from '../lib/pod-detail.ts';
 import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
+import { LabelTags } from '../components/detail/LabelTags.tsx';
 import { t } from '../texts.ts';
 
 const PodTerminal = lazyRetry(() => import('../components/pod/PodTerminal.tsx'));
@@ -125,29 +126,21 @@ export default function PodDetailPage() {
   const listUrl = `/c/${encodeURIComponent(cluster)}/pods?namespace=${encodeURIComponent(namespace)}`;
 
   const header = (
-    <Space wrap>
-      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(listUrl)}>
-        {t.common.back}
-      </Button>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t.yaml.title('Pod', `${namespace}/${name}`)}
-      </Typography.Title>
-      {pod ? (
-        <span data-testid="detail-status">
-          <StatusTag status={podStatus(pod)} />
-        </span>
-      ) : null}
-    </Space>
+    <DetailHeader
+      title={t.yaml.title('Pod', `${namespace}/${name}`)}
+      backTo={listUrl}
+      status={
+        pod ? (
+          <span data-testid="detail-status">
+            <StatusTag status={podStatus(pod)} />
+          </span>
+        ) : null
+      }
+    />
   );
 
   if (!pod) {
-    return (
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
-        {header}
-        {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
-      </Space>
-    );
+    return <DetailMissing header={header} loading={live.loading} error={live.error} />;
   }
 
   const remove = async () => {
@@ -284,9 +277,7 @@ export default function PodDetailPage() {
             )}
           </Descriptions.Item>
           <Descriptions.Item label={t.detail.labels}>
-            {Object.entries(pod.metadata.labels ?? {}).map(([k, v]) => (
-              <Tag key={k}>{`${k}=${v}`}</Tag>
-            ))}
+            <LabelTags labels={pod.metadata.labels} />
           </Descriptions.Item>
         </Descriptions>
       </Card>

@@ -1,10 +1,8 @@
 /**
- * Services: live list with type, cluster IP, external address, ports, selector and age; create by
- * form (loaded when opened) or from YAML; delete.
+ * Services: live list with type, cluster IP, external address, ports, selector and age; names link
+ * to the detail page; create by form (loaded when opened) or from YAML; delete.
  */
-import { Suspense, useState } from 'react';
-import { Button, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { Tag } from 'antd';
 import type { Service } from '../api/workload-types.ts';
 import { ResourceListPage } from '../components/ResourceListPage.tsx';
 import { selectorText, serviceExternal, servicePorts } from '../lib/config-data.ts';
@@ -17,22 +15,17 @@ const ServiceFormModal = lazyRetry(() =>
 );
 
 export default function ServicesPage() {
-  const [creating, setCreating] = useState<{ cluster: string; namespace: string }>();
   return (
     <ResourceListPage<Service>
       title={t.services.title}
       resource="services"
       testId="services-table"
+      detail
       createTemplate={serviceTemplate}
       createLabel={t.services.createYaml}
       width={1100}
-      headerExtra={({ cluster, namespace }) => (
-        <Button
-          icon={<PlusOutlined />}
-          onClick={() => setCreating({ cluster, namespace: namespace ?? 'default' })}
-        >
-          {t.form.createForm}
-        </Button>
+      createForm={({ cluster, namespace, onClose }) => (
+        <ServiceFormModal cluster={cluster} defaultNamespace={namespace} onClose={onClose} />
       )}
       columns={() => [
         {
@@ -65,16 +58,6 @@ export default function ServicesPage() {
           render: (_, s) => selectorText(s.spec?.selector),
         },
       ]}
-    >
-      {creating ? (
-        <Suspense fallback={null}>
-          <ServiceFormModal
-            cluster={creating.cluster}
-            defaultNamespace={creating.namespace}
-            onClose={() => setCreating(undefined)}
-          />
-        </Suspense>
-      ) : null}
-    </ResourceListPage>
+    />
   );
 }

@@ -1,16 +1,16 @@
 /**
  * One workload (Deployment, StatefulSet, DaemonSet, Job or CronJob), live: state and counts, its
  * pods (a CronJob: its Jobs), conditions, events, revision history and YAML; actions as the kind
- * allows: scale, update image, rollout restart, roll back (in the history), suspend/resume and run
+ * allows: edit by form, scale, update image, rollout restart, roll back (in the history), suspend/resume and run
  * now for a CronJob, delete with cascade choice.
  */
 import { Suspense, useState } from 'react';
 import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useNavigate, useParams } from 'react-router';
-import { App, Button, Card, Descriptions, Popconfirm, Empty, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Popconfirm, Space, Tabs, Tag } from 'antd';
 import {
-  ArrowLeftOutlined,
   ColumnHeightOutlined,
+  EditOutlined,
   FileTextOutlined,
   PictureOutlined,
   ReloadOutlined,
@@ -24,6 +24,7 @@ import type { CronJob, LabelSelector, PodTemplate } from '../api/workload-types.
 import { SuspendButton, TriggerButton, TriggerJobModal } from '../components/CronJobActions.tsx';
 import { DeleteWorkloadButton } from '../components/DeleteWorkloadButton.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { DetailHeader, DetailMissing } from '../components/detail/DetailHeader.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
 import { EventsTable } from '../components/detail/EventsTable.tsx';
@@ -32,11 +33,12 @@ import { RevisionHistory } from '../components/detail/RevisionHistory.tsx';
 import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
 import { age, images } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
-import { yamlLink } from '../lib/links.ts';
+import { editLink, yamlLink } from '../lib/links.ts';
 import { restartPatch } from '../lib/rollout.ts';
 import { selectorString } from '../lib/selectors.ts';
 import { workloadStatus, type WorkloadResource } from '../lib/workloads.ts';
 import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
+import { LabelTags } from '../components/detail/LabelTags.tsx';
 import { t } from '../texts.ts';
 
 // The dialogs load when opened: their form controls are not part of the page's first load.
@@ -68,29 +70,21 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
   const listUrl = `/c/${encodeURIComponent(cluster)}/${resource}?namespace=${encodeURIComponent(namespace)}`;
 
   const header = (
-    <Space wrap>
-      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(listUrl)}>
-        {t.common.back}
-      </Button>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t.yaml.title(kind.kind, `${namespace}/${name}`)}
-      </Typography.Title>
-      {obj ? (
-        <span data-testid="detail-status">
-          <StatusTag status={workloadStatus(resource, obj, now).state} />
-        </span>
-      ) : null}
-    </Space>
+    <DetailHeader
+      title={t.yaml.title(kind.kind, `${namespace}/${name}`)}
+      backTo={listUrl}
+      status={
+        obj ? (
+          <span data-testid="detail-status">
+            <StatusTag status={workloadStatus(resource, obj, now).state} />
+          </span>
+        ) : null
+      }
+    />
   );
 
   if (!obj) {
-    return (
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
-        {header}
-        {live.error ? <ErrorAlert error={live.error} /> : null}
-        {live.loading ? <Spin /> : !live.error ? <Empty description={t.detail.gone} /> : null}
-      </Space>
-    );
+    return <DetailMissing header={header} loading={live.loading} error={live.error} />;
   }
 
   const restart = async () => {
@@ -172,6 +166,9 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
         ) : null}
         {hasTemplate(resource) ? (
           <>
+            <Link to={editLink(cluster, resource, namespace, name)}>
+              <Button icon={<EditOutlined />}>{t.form.edit}</Button>
+            </Link>
             <Button icon={<PictureOutlined />} onClick={() => setDialog('image')}>
               {t.detail.updateImage}
             </Button>
@@ -219,9 +216,7 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
             <Descriptions.Item label={t.detail.selector}>{selector || '-'}</Descriptions.Item>
           ) : null}
           <Descriptions.Item label={t.detail.labels}>
-            {Object.entries(obj.metadata.labels ?? {}).map(([k, v]) => (
-              <Tag key={k}>{`${k}=${v}`}</Tag>
-            ))}
+            <LabelTags labels={obj.metadata.labels} />
           </Descriptions.Item>
         </Descriptions>
       </Card>

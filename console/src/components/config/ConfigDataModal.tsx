@@ -5,10 +5,9 @@
  * refuses with 409 Conflict: its message is shown, with a way to load the latest version.
  */
 import { useState } from 'react';
-import { App, AutoComplete, Button, Form, Input, Modal, Select, Typography } from 'antd';
+import { App, AutoComplete, Form, Input, Modal, Select, Typography } from 'antd';
 import { clusterApi, requestJson } from '../../api/client.ts';
 import { clusterUrl, kinds, resourcePath } from '../../api/kinds.ts';
-import { ApiError } from '../../api/status.ts';
 import type { Namespace } from '../../api/types.ts';
 import { useWatchList } from '../../api/use-watch-list.ts';
 import type { ConfigMap, Secret } from '../../api/workload-types.ts';
@@ -23,7 +22,7 @@ import {
   type DataEntry,
 } from '../../lib/config-entries.ts';
 import { t } from '../../texts.ts';
-import { ErrorAlert } from '../ErrorAlert.tsx';
+import { SaveErrorAlert } from '../SaveErrorAlert.tsx';
 import { DataEditor } from './DataEditor.tsx';
 
 export interface ConfigDataModalProps {
@@ -105,7 +104,6 @@ export function ConfigDataModal(props: ConfigDataModalProps) {
     }
   };
 
-  const conflict = error instanceof ApiError && error.code === 409 && editing;
   return (
     <Modal
       open
@@ -122,16 +120,7 @@ export function ConfigDataModal(props: ConfigDataModalProps) {
       <Typography.Paragraph type="secondary">
         {t.dataEditor.help} {secret ? t.dataEditor.secretHelp : null}
       </Typography.Paragraph>
-      {error ? (
-        <>
-          <ErrorAlert error={error} title={error instanceof ApiError ? t.dataEditor.saveFailed : undefined} />
-          {conflict ? (
-            <Button onClick={() => void reload()} style={{ marginBottom: 12 }}>
-              {t.dataEditor.reload}
-            </Button>
-          ) : null}
-        </>
-      ) : null}
+      {error ? <SaveErrorAlert error={error} onReload={editing ? () => void reload() : undefined} /> : null}
       <Form layout="vertical" component="div">
         {editing ? null : (
           <>
