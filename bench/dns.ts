@@ -9,7 +9,8 @@
  * for p99, timed by a probe of our own sending one query at a time. Without dnsperf, a closed-loop UDP client of our own (src/dns/exchange.ts) drives
  * both sides instead and the note says so.
  * Args: --quick --services N (1000) --duration S (5) --runs N (3) --outstanding N (50)
- *   --rate Q (20000, the paced run)
+ *   --rate Q (20000, the paced run) --clients N (8 dnsperf sockets, both sides)
+ *   --udp-threads N (berth dns --udp-threads; default its own)
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,10 @@ export interface DnsBenchOptions {
   outstanding: number;
   /** The paced run's rate, q/s. */
   rate: number;
+  /** dnsperf client sockets (-c): queries come from this many source ports, as from many pods. */
+  clients: number;
+  /** `berth dns --udp-threads` (undefined: its default). */
+  udpThreads: number | undefined;
 }
 
 /** The option flags of `runDnsBench`, for parseArgs. */
@@ -47,6 +52,8 @@ export const dnsArgs = {
   runs: { type: 'string' },
   outstanding: { type: 'string', default: '50' },
   rate: { type: 'string', default: '20000' },
+  clients: { type: 'string', default: '8' },
+  'udp-threads': { type: 'string' },
 } as const;
 
 /** DnsBenchOptions from parsed `dnsArgs` values (--quick picks smaller defaults). */
@@ -57,6 +64,8 @@ export function dnsOptions(v: {
   runs?: string;
   outstanding: string;
   rate: string;
+  clients: string;
+  'udp-threads'?: string;
 }): DnsBenchOptions {
   const num = (s: string | undefined, full: number, quick: number): number =>
     s === undefined ? (v.quick ? quick : full) : Number(s);
@@ -67,6 +76,8 @@ export function dnsOptions(v: {
     runs: num(v.runs, 3, 1),
     outstanding: Number(v.outstanding),
     rate: Number(v.rate),
+    clients: Number(v.clients),
+    udpThreads: v['udp-threads'] === undefined ? undefined : Number(v['udp-threads']),
   };
 }
 
@@ -111,7 +122,7 @@ interface PerfRun {
 function dnsperf(
   port: number,
   file: string,
-  opts: { seconds: number; outstanding: number; rate?: number; verbose?: boolean },
+  opts: { seconds: number; outstanding: number; clients: number; rate?: number; verbose?: boolean },
 ): Promise<PerfRun> {
   const args = [
     '-s',
@@ -126,6 +137,8 @@ function dnsperf(
     String(opts.outstanding),
     '-t',
     '2',
+    '-c',
+    String(opts.clients),
   ];
   if (opts.rate) args.push('-Q', String(opts.rate));
   if (opts.verbose) args.push('-v');
@@ -282,6 +295,7 @@ export async function runDnsBench(suite: Pick<Suite, 'note'>, cfg: DnsBenchOptio
         'none',
         '--log-level',
         'warn',
+        ...(cfg.udpThreads === undefined ? [] : ['--udp-threads', String(cfg.udpThreads)]),
       ],
       /berth dns listening/,
       'berth dns',
@@ -334,6 +348,7 @@ export async function runDnsBench(suite: Pick<Suite, 'note'>, cfg: DnsBenchOptio
       haveDnsperf
         ? dnsperf(port, queriesFile, {
             ...o,
+            clients: cfg.clients,
             outstanding: o.rate ? Math.max(cfg.outstanding, 200) : cfg.outstanding,
           })
         : ownClient(

@@ -31,6 +31,8 @@ test('bad flags are refused before anything starts', () => {
     { runtime: 'containerd', serviceCidr: 'x' },
     { runtime: 'containerd', clusterDns: 'dns' },
     { runtime: 'containerd', dnsPort: '70000' },
+    { runtime: 'containerd', dnsUdpThreads: '-1' },
+    { runtime: 'containerd', dnsUdpThreads: 'two' },
     { runtime: 'containerd', nodeportAddresses: '10.0.0.1,nope' },
   ])
     assert.throws(() => agentNetworkFrom(flags), CliError, JSON.stringify(flags));

@@ -27,6 +27,8 @@ export interface AgentNetworkFlags {
   clusterDns?: string;
   clusterDomain?: string;
   dnsPort?: string;
+  /** Extra UDP threads of the node's DNS server (default 0). */
+  dnsUdpThreads?: string;
   proxyTable?: string;
   /** Leave the service proxy's nft table in place when the agent stops (default: remove it). */
   keepProxyRules?: boolean;
@@ -61,6 +63,9 @@ export function agentNetworkFrom(f: AgentNetworkFlags): AgentNetwork {
   const port = Number(f.dnsPort ?? 53);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--dns-port must be a port number, got ${JSON.stringify(f.dnsPort)}`);
+  const udpThreads = Number(f.dnsUdpThreads ?? 0);
+  if (!Number.isInteger(udpThreads) || udpThreads < 0 || udpThreads > 64)
+    throw new CliError(`--dns-udp-threads must be 0..64, got ${JSON.stringify(f.dnsUdpThreads)}`);
   const extraNodeIPs = (f.nodeportAddresses ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -81,6 +86,7 @@ export function agentNetworkFrom(f: AgentNetworkFlags): AgentNetwork {
       }),
     );
   if (f.networkPolicy !== false) out.workers.push(new NetworkPolicyWorker({ table: f.netpolTable }));
-  if (f.dnsServer !== false) out.workers.push(new ClusterDnsWorker({ port, domain: clusterDomain }));
+  if (f.dnsServer !== false)
+    out.workers.push(new ClusterDnsWorker({ port, domain: clusterDomain, udpThreads }));
   return out;
 }

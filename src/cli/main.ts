@@ -348,6 +348,11 @@ program
   .option('--cluster-dns <ip>', "the nameserver pods get (kube-dns's ClusterIP)", '10.96.0.10')
   .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
   .option('--dns-port <port>', "port of this node's DNS server on its InternalIP", '53')
+  .option(
+    '--dns-udp-threads <n>',
+    "extra threads answering the node's DNS over UDP (each ~40 MB with 1,000 Services)",
+    '0',
+  )
   .option('--proxy-table <name>', "the service proxy's nft table (family ip)", 'berth')
   .option(
     '--keep-proxy-rules',
@@ -523,6 +528,7 @@ program
   .option('--resolv-conf <file>', 'where the host resolvers are read from', '/etc/resolv.conf')
   .option('--ttl <seconds>', 'TTL of cluster records and negative answers', '5')
   .option('--service-ip <ip|none>', 'ClusterIP of kube-system/kube-dns, made if missing', '10.96.0.10')
+  .option('--udp-threads <n>', 'extra threads answering UDP (SO_REUSEPORT); default CPUs, at most 3')
   .option('--log-level <level>', 'debug, info, warn or error', process.env.BERTH_LOG_LEVEL ?? 'info')
   .action(async (opts: import('../dns/cli.ts').DnsFlags) => {
     const { runDns } = await import('../dns/cli.ts');

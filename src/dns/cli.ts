@@ -20,6 +20,8 @@ export interface DnsFlags {
   ttl: string;
   /** ClusterIP for kube-system/kube-dns, created when missing; 'none' leaves it alone. */
   serviceIp: string;
+  /** Extra UDP threads (default: CPUs, at most 3). */
+  udpThreads?: string;
   logLevel?: string;
 }
 
@@ -43,6 +45,9 @@ export async function runDns(flags: DnsFlags): Promise<ClusterDns> {
   const domain = flags.clusterDomain.replace(/\.$/, '');
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(domain))
     throw new CliError(`--cluster-domain: not a domain name: ${JSON.stringify(flags.clusterDomain)}`);
+  const udpThreads = flags.udpThreads === undefined ? undefined : Number(flags.udpThreads);
+  if (udpThreads !== undefined && !(Number.isInteger(udpThreads) && udpThreads >= 0 && udpThreads <= 64))
+    throw new CliError(`--udp-threads: want 0..64, got ${JSON.stringify(flags.udpThreads)}`);
   const log = createLogger(flags.logLevel, 'berth-dns');
   const transport = httpTransport(await loadKubeconfig(flags.kubeconfig));
   const dns = await startClusterDns({
@@ -52,6 +57,7 @@ export async function runDns(flags: DnsFlags): Promise<ClusterDns> {
     ttl,
     upstreams,
     ensureServiceIP: flags.serviceIp === 'none' ? undefined : flags.serviceIp,
+    udpThreads,
     logger: log,
   });
   // Readiness line for scripts and tests: the address actually bound.

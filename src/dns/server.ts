@@ -27,6 +27,11 @@ export interface DnsServerOptions {
   udpSize?: number;
   /** Close idle TCP connections after this long (default 10 s). */
   tcpIdleMs?: number;
+  /**
+   * Bind UDP with SO_REUSEPORT, so other sockets (the UDP threads of `UdpThreadPool`) can bind the
+   * same address and the kernel spreads queries over them by client address and port.
+   */
+  reusePort?: boolean;
   logger?: ClientLogger;
 }
 
@@ -68,6 +73,7 @@ export class DnsServer {
   private readonly forwarder: Forwarder | undefined;
   private readonly udpSize: number;
   private readonly tcpIdleMs: number;
+  private readonly reusePort: boolean;
   private readonly log: ClientLogger;
   private udp: Socket | undefined;
   private tcp: Server | undefined;
@@ -81,6 +87,7 @@ export class DnsServer {
     this.forwarder = opts.forwarder;
     this.udpSize = Math.max(512, opts.udpSize ?? 1232);
     this.tcpIdleMs = opts.tcpIdleMs ?? 10_000;
+    this.reusePort = opts.reusePort ?? false;
     this.log = opts.logger ?? silentLogger;
   }
 
@@ -235,12 +242,19 @@ export class DnsServer {
     }
   }
 
+  /** Binds UDP only on `host:port` (a UDP thread beside the server that owns TCP). Resolves with the port. */
+  async listenUdp(host: string, port: number): Promise<number> {
+    this.udp = await this.bindUdp(host, port);
+    return this.udp.address().port;
+  }
+
   private bindUdp(host: string, port: number): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const sock = createSocket({
         type: host.includes(':') ? 'udp6' : 'udp4',
         recvBufferSize: 4 << 20,
         sendBufferSize: 4 << 20,
+        reusePort: this.reusePort,
         // Replies go to the address a query came from, always a literal: skip dns.lookup and the
         // tick it defers every send by.
         lookup: literalLookup,
@@ -250,14 +264,17 @@ export class DnsServer {
         sock.off('error', reject);
         sock.on('error', (err) => this.log.error({ err }, 'DNS UDP socket error'));
         sock.on('message', (msg, rinfo) => {
-          const send = (out: Buffer | undefined): void => {
-            if (out) sock.send(out, rinfo.port, rinfo.address);
-          };
           try {
             const out = this.handle(msg, 'udp');
+            // The common (cluster, cached) answer is synchronous: send it without a closure.
             if (out instanceof Promise)
-              out.then(send, (err: unknown) => this.log.error({ err }, 'DNS query failed'));
-            else send(out);
+              out.then(
+                (late) => {
+                  if (late) sock.send(late, rinfo.port, rinfo.address);
+                },
+                (err: unknown) => this.log.error({ err }, 'DNS query failed'),
+              );
+            else if (out) sock.send(out, rinfo.port, rinfo.address);
           } catch (err) {
             this.log.error({ err }, 'DNS query failed');
           }

@@ -31,6 +31,12 @@ export interface ClusterDnsWorkerOptions {
   upstreams?: Endpoint[];
   /** Longest wait between retries, ms (default 30 s). */
   maxRetryMs?: number;
+  /**
+   * Extra threads answering UDP (cluster-dns.ts udpThreads). Default 0 on a node: each thread
+   * holds its own copy of the index (~40 MB with 1,000 Services), and the agent's memory matters
+   * more than the last milliseconds of p99.
+   */
+  udpThreads?: number;
 }
 
 /** The node's InternalIP (first IPv4 one). */
@@ -110,6 +116,7 @@ export class ClusterDnsWorker implements PodWorker {
           domain: this.#o.domain,
           ttl: this.#o.ttl,
           upstreams: this.#o.upstreams,
+          udpThreads: this.#o.udpThreads ?? 0,
           logger: ctx.log,
         });
         if (ctx.signal.aborted) return;
