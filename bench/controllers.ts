@@ -490,12 +490,17 @@ async function idleWindow(
   };
 }
 
+/** A cluster CIDR with a /24 for 32,768 nodes, clear of the default service CIDR (10.96.0.0/12). */
+const bigClusterCidr = '10.128.0.0/9';
+
 /** The scale case: idle server alone, then nodes and pods held, each over the same idle window. */
 async function scaleCase(): Promise<void> {
   const { scaleNodes: nodes, scaleDeployments: deps, scaleReplicas: reps } = cfg;
   const total = deps * reps;
   log(`== scale case: ${nodes} nodes, ${deps} Deployments × ${reps} replicas = ${total} pods`);
-  const server = await startServer({ readyTimeoutMs: 2 * MINUTE });
+  // The default cluster CIDR (10.244.0.0/16, a /24 per node) runs out at 256 nodes; a /9 has room
+  // for every simulated node, as kubemark clusters are configured.
+  const server = await startServer({ readyTimeoutMs: 2 * MINUTE, args: ['--cluster-cidr', bigClusterCidr] });
   let sim: ChildProcess | undefined;
   const { client, transport } = await connect(server);
   try {

@@ -4,9 +4,11 @@
  * and per-pod latency from the pod's ADDED to the MODIFIED that carries its node, seen on one
  * watch. Baseline in the same run: the same number of pods bound by this process itself through
  * pods/binding round-robin (no scheduling decisions) — the floor set by the API's write path.
- * `--nodes N --pods M` change the case; `--quick` runs 500 nodes and 2,000 pods.
+ * `--nodes N --pods M` change the case; `--quick` runs 500 nodes and 2,000 pods; `--threads` runs the
+ * server with `--component-threads`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../src/api/object.ts';
 import { Client } from '../src/client/client.ts';
@@ -27,6 +29,25 @@ const nodes = flag('nodes', quick ? 500 : 5000);
 const podCount = flag('pods', quick ? 2000 : 10000);
 const concurrency = 64;
 
+/**
+ * CPU ms per thread name of `pid` (from /proc/PID/task/TID/stat; the API server runs on
+ * `MainThread`, the scheduler and the controller manager on threads named after them).
+ */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) * 10);
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return out;
+}
+
 const figures: Figure[] = [];
 const suite = createSuite('scheduler', {
   print: (text) =>
@@ -39,7 +60,13 @@ suite.note('config', {
   cpus: (await import('node:os')).availableParallelism(),
 });
 
-const server = await startServer();
+// The default cluster CIDR (10.244.0.0/16, a /24 per node) runs out at 256 nodes; a /9 (clear of
+// the service CIDR 10.96.0.0/12) gives every simulated node its podCIDR, as kubemark clusters do.
+// `--threads`: the scheduler and the controller manager on worker threads (`--component-threads`).
+const threads = process.argv.includes('--threads');
+const server = await startServer({
+  args: ['--cluster-cidr', '10.128.0.0/9', ...(threads ? ['--component-threads'] : [])],
+});
 let sim: ChildProcess | undefined;
 try {
   const kc = await loadKubeconfig(server.kubeconfig);
@@ -145,6 +172,7 @@ try {
   let lastBind = 0;
   const schedPid = pidsWithArg(server.dataDir)[0];
   const cpuBefore = schedPid ? cpuMs(schedPid) : 0;
+  const threadsBefore = schedPid ? threadCpuMs(schedPid) : new Map<string, number>();
   const done = (async () => {
     for await (const ev of watch) {
       const name = ev.object.metadata.name!;
@@ -165,6 +193,7 @@ try {
   await done;
   watch.close();
   const cpuUsed = schedPid ? cpuMs(schedPid) - cpuBefore : 0;
+  const threadsAfter = schedPid ? threadCpuMs(schedPid) : new Map<string, number>();
   const seconds = (lastBind - firstCreate) / 1000;
   const rate = podCount / seconds;
   latencies.sort((a, b) => a - b);
@@ -172,6 +201,15 @@ try {
     createSeconds: (createdAt - firstCreate) / 1000,
     lastBindSeconds: seconds,
     serverCpuPercentOfOneCore: Math.round(cpuUsed / 10 / seconds),
+    // The API server's thread, the scheduler's and the controller manager's (same window).
+    threadCpuPercentOfOneCore: Object.fromEntries(
+      [...threadsAfter]
+        .map(
+          ([name, ms]) => [name, Math.round((ms - (threadsBefore.get(name) ?? 0)) / 10 / seconds)] as const,
+        )
+        .filter(([, pct]) => pct > 0),
+    ),
+    loadAverage: (await import('node:os')).loadavg().map((l) => +l.toFixed(2)),
   });
   figures.push(
     {

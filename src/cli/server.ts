@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { controllerIdentity, controllerManagerUser, schedulerUser } from '../controllers/identities.ts';
+import { startManagerThread } from '../controllers/manager-thread.ts';
 import { startControllerManager } from '../controllers/start.ts';
 import { withAuthenticatedGroup } from '../apiserver/authn/user.ts';
 import { schedulerController } from '../scheduler/scheduler.ts';
@@ -21,6 +22,8 @@ export interface ServerFlags extends NodeFlags {
   tokenAuthFile?: string;
   serviceCidr: string;
   logLevel?: string;
+  /** Run the controller manager and the scheduler on worker threads (see runServer). */
+  componentThreads?: boolean;
 }
 
 /** Starts the control plane; resolves once it serves. */
@@ -51,10 +54,33 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
   } catch (err) {
     throw new CliError(describeStartError(err, dataDir, flags.listen));
   }
-  // The controller manager and the scheduler run in this process as clients of the API it just
-  // started, over in-process connections (the same request path, without TCP and TLS). None of them
-  // is in system:masters: the manager (lease, shared informers), each controller (its own service
-  // account in kube-system) and the scheduler hold only their bootstrap ClusterRoles.
+  const [controllers, scheduler] = flags.componentThreads
+    ? await componentThreads(cp, node, flags, log)
+    : await componentsInProcess(cp, node, log);
+  const closeApi = cp.close;
+  cp.close = async () => {
+    await Promise.all([controllers.stop(), scheduler.stop()]);
+    await closeApi();
+  };
+  process.stdout.write(
+    `${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`,
+  );
+  return cp;
+}
+
+type Component = { stop(): Promise<void> };
+
+/**
+ * The controller manager and the scheduler in this thread, as clients of the API over in-process
+ * connections (the same request path, without TCP and TLS). None of them is in system:masters: the
+ * manager (lease, shared informers), each controller (its own service account in kube-system) and
+ * the scheduler hold only their bootstrap ClusterRoles. The default: no extra heap per component.
+ */
+async function componentsInProcess(
+  cp: ControlPlane,
+  node: ReturnType<typeof parseNodeFlags>,
+  log: ReturnType<typeof createLogger>,
+): Promise<[Component, Component]> {
   const inProcess = (user: { name: string; groups: string[] }) => ({
     agent: cp.server.inProcess.agent({ ...user, groups: withAuthenticatedGroup(user.groups) }),
   });
@@ -78,15 +104,37 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
     leaseName: 'kube-scheduler',
     userAgent: 'berth-scheduler/0.1',
   });
-  const closeApi = cp.close;
-  cp.close = async () => {
-    await Promise.all([controllers.stop(), scheduler.stop()]);
-    await closeApi();
-  };
-  process.stdout.write(
-    `${banner}: API listening on ${cp.url} (ready in ${Date.now() - started} ms); kubeconfig: ${cp.kubeconfig}\n`,
-  );
-  return cp;
+  return [controllers, scheduler];
+}
+
+/**
+ * `--component-threads`: the controller manager and the scheduler on worker threads of this
+ * process, so their CPU stays off the API server's event loop (the second core of a busy control
+ * plane). Each is a client of the API over loopback HTTPS with certificates of its own, as separate
+ * kube-controller-manager and kube-scheduler processes are, with the same bootstrap roles. Costs
+ * ~100 MB of memory (two more V8 heaps with their own informer caches).
+ */
+async function componentThreads(
+  cp: ControlPlane,
+  node: ReturnType<typeof parseNodeFlags>,
+  flags: ServerFlags,
+  log: ReturnType<typeof createLogger>,
+): Promise<[Component, Component]> {
+  const thread = (role: 'controller-manager' | 'scheduler') =>
+    startManagerThread(
+      {
+        role,
+        url: cp.localUrl,
+        caCert: cp.pki.caCert,
+        caKey: cp.pki.caKey,
+        pkiDir: cp.pki.dir,
+        serviceAccountSigningKey: cp.pki.saPrivateKey,
+        controllers: node.controllers,
+        logLevel: flags.logLevel,
+      },
+      { log },
+    );
+  return Promise.all([thread('controller-manager'), thread('scheduler')]);
 }
 
 /** One-line explanations for the start failures users meet. */

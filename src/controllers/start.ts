@@ -87,10 +87,13 @@ export function defaultControllers(
   ];
 }
 
-/** Starts campaigning and, once leader, the controllers; `stop` stops them and releases the lease. */
+/**
+ * Starts campaigning and, once leader, the controllers; `stop` stops them and releases the lease.
+ * `whenRunning` resolves once this instance leads and its informers have synced.
+ */
 export async function startControllerManager(
   o: StartControllerManagerOptions,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; whenRunning(): Promise<void> }> {
   const userAgent = o.userAgent ?? 'berth-controller-manager/0.1';
   const transports: HttpTransport[] = [];
   const clientOf = (c: ApiConnection, context: string): Client => {
@@ -119,6 +122,7 @@ export async function startControllerManager(
   });
   manager.start();
   return {
+    whenRunning: () => manager.whenRunning(),
     async stop() {
       try {
         await manager.stop();
@@ -129,19 +133,43 @@ export async function startControllerManager(
   };
 }
 
+/**
+ * Requests in flight per client over the network. Beyond it they wait in the connection pool: an
+ * unbounded pool turns a burst of writes (a scheduler binding thousands of pods) into as many TLS
+ * handshakes on the API server.
+ */
+const maxRequestSockets = 128;
+
 /** One HTTP transport over `c`. */
 function transportFor(c: ApiConnection, context: string, userAgent: string): HttpTransport {
-  const inProcess = 'agent' in c;
-  return httpTransport(
-    {
+  if (!('agent' in c)) {
+    const kc = {
       context,
-      server: inProcess ? 'http://in-process' : c.url,
-      ...(inProcess ? {} : { caCert: c.caCert, clientCert: c.cert, clientKey: c.key }),
+      server: c.url,
+      caCert: c.caCert,
+      clientCert: c.cert,
+      clientKey: c.key,
       insecureSkipTlsVerify: false,
       namespace: 'default',
-    },
+    };
+    // Every watch holds a connection of its own; ordinary requests share a bounded pool.
+    const requests = httpTransport(kc, { userAgent, maxSockets: maxRequestSockets });
+    const watches = httpTransport(kc, { userAgent, maxSockets: Infinity });
+    return {
+      server: c.url,
+      request: (req) => requests.request(req),
+      stream: (req) => watches.stream(req),
+      close() {
+        requests.close();
+        watches.close();
+      },
+    };
+  }
+  return httpTransport(
+    { context, server: 'http://in-process', insecureSkipTlsVerify: false, namespace: 'default' },
     // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
-    // a capped pool would leave ordinary requests queued behind long-lived watches.
-    { userAgent, maxSockets: Infinity, ...(inProcess ? { agent: c.agent } : {}) },
+    // a capped pool would leave ordinary requests queued behind long-lived watches. In-process
+    // connections cost no handshake.
+    { userAgent, maxSockets: Infinity, agent: c.agent },
   );
 }

@@ -3,11 +3,12 @@
  * pods the scheduler has *assumed* onto a node — decided and being bound, but not yet seen bound
  * by the informer. Counting assumed pods is what keeps two consecutive decisions from both taking
  * the last free CPU of a node. An assumption ends when the informer shows the pod bound (or
- * deleted), when binding fails (`forget`), or when it expires unconfirmed (default 30 s).
+ * deleted), when binding fails (`forget`), or when it expires unconfirmed (default 30 s after the
+ * binding was written, as kube-scheduler's cache does).
  * Terminal pods (Succeeded/Failed) hold no resources and are left out.
  */
 import { realClock, type Clock } from '../client/clock.ts';
-import { NodeInfo, Snapshot } from './node-info.ts';
+import { NodeInfo, Snapshot, type Tally } from './node-info.ts';
 import { podKey, type RNode, type RPod } from './types.ts';
 
 interface Placed {
@@ -24,10 +25,14 @@ export class SchedulerCache {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly known = new Set<string>();
   private readonly placed = new Map<string, Placed>();
-  /** Keys of the assumed pods only, so expiring them does not walk every placed pod. */
+  /**
+   * Keys of the assumed pods whose binding was written, in that order — which is also the order of
+   * their deadlines (then + a fixed TTL) — so expiring stops at the first one still alive.
+   */
   private readonly assumed = new Set<string>();
   /** The last snapshot, reused while the set of known nodes stays the same (NodeInfos are live). */
   private snap: Snapshot | undefined;
+  private readonly tally: Tally = { antiAffinityPods: 0 };
 
   constructor(opts: { clock?: Clock; assumeTtlMs?: number } = {}) {
     this.clock = opts.clock ?? realClock;
@@ -36,7 +41,7 @@ export class SchedulerCache {
 
   private info(name: string): NodeInfo {
     let i = this.infos.get(name);
-    if (!i) this.infos.set(name, (i = new NodeInfo(placeholder(name))));
+    if (!i) this.infos.set(name, (i = new NodeInfo(placeholder(name), [], this.tally)));
     return i;
   }
 
@@ -52,7 +57,7 @@ export class SchedulerCache {
   removeNode(name: string): void {
     if (this.known.delete(name)) this.snap = undefined;
     const i = this.infos.get(name);
-    if (i && i.pods.length === 0) this.infos.delete(name);
+    if (i && i.podCount === 0) this.infos.delete(name);
   }
 
   /** A pod as the informer shows it: placed if bound and not finished, otherwise not. */
@@ -80,16 +85,27 @@ export class SchedulerCache {
     this.assumed.delete(key);
     const i = this.infos.get(prev.node);
     i?.removePod(key);
-    if (i && i.pods.length === 0 && !this.known.has(prev.node)) this.infos.delete(prev.node);
+    if (i && i.podCount === 0 && !this.known.has(prev.node)) this.infos.delete(prev.node);
   }
 
-  /** Counts `pod` on `node` until the informer confirms the binding. */
+  /**
+   * Counts `pod` on `node` until the informer confirms the binding. The assumption does not expire
+   * while the binding is still to be written (it may wait its turn); `finishBinding` starts the TTL.
+   */
   assume(pod: RPod, node: string): void {
     const key = podKey(pod);
     this.removePod(key);
     const bound = { ...pod, spec: { ...pod.spec, nodeName: node } } as RPod;
     this.info(node).addPod(bound);
-    this.placed.set(key, { node, assumed: true, deadline: this.clock.now() + this.ttlMs });
+    this.placed.set(key, { node, assumed: true, deadline: Infinity });
+  }
+
+  /** The binding was written: the assumption now expires unless the informer confirms it in time. */
+  finishBinding(key: string): void {
+    const p = this.placed.get(key);
+    if (!p?.assumed) return;
+    p.deadline = this.clock.now() + this.ttlMs;
+    this.assumed.delete(key);
     this.assumed.add(key);
   }
 
@@ -107,8 +123,13 @@ export class SchedulerCache {
     const now = this.clock.now();
     for (const key of this.assumed) {
       const p = this.placed.get(key);
-      if (p?.assumed && p.deadline <= now) this.removePod(key);
+      if (p?.assumed && p.deadline > now) break;
+      if (p?.assumed) this.removePod(key);
+      else this.assumed.delete(key);
     }
-    return (this.snap ??= new Snapshot([...this.known].map((n) => this.info(n))));
+    return (this.snap ??= new Snapshot(
+      [...this.known].map((n) => this.info(n)),
+      this.tally,
+    ));
   }
 }

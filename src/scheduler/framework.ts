@@ -39,7 +39,7 @@ export function numFeasibleNodesToFind(all: number): number {
 }
 
 export type ScheduleResult =
-  | { node: string; feasible: number; scores: Map<string, number>; searched: number }
+  | { node: string; feasible: number; searched: number }
   | { node?: undefined; diagnosis: Diagnosis; state: CycleState };
 
 /** Runs the filters on one node; undefined when it fits. */
@@ -51,15 +51,15 @@ export function runFilters(profile: Profile, state: CycleState, node: NodeInfo):
   return undefined;
 }
 
-/** Weighted, normalized total score per feasible node. */
-export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[]): Map<string, number> {
-  const total = new Map<string, number>(nodes.map((n) => [n.name, 0]));
+/** Weighted, normalized total score per feasible node, in the order of `nodes`. */
+export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[]): number[] {
+  const total = new Array<number>(nodes.length).fill(0);
+  const s = new Array<number>(nodes.length);
   for (const p of profile.scores) {
     p.preScore?.(state, nodes);
-    const s = new Map<string, number>();
-    for (const n of nodes) s.set(n.name, p.score(state, n));
+    for (let i = 0; i < nodes.length; i++) s[i] = p.score(state, nodes[i]!);
     p.normalize?.(s);
-    for (const [name, v] of s) total.set(name, (total.get(name) ?? 0) + v * p.weight);
+    for (let i = 0; i < nodes.length; i++) total[i]! += s[i]! * p.weight;
   }
   return total;
 }
@@ -101,9 +101,9 @@ export function schedulePod(
     else feasible.push(n);
   }
   if (feasible.length === 0) return { diagnosis: { numAllNodes: all, nodeToStatus }, state };
-  if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, scores: new Map(), searched };
-  const scores = scoreNodes(profile, state, feasible);
-  let best = feasible[0]!.name;
-  for (const n of feasible) if ((scores.get(n.name) ?? 0) > (scores.get(best) ?? 0)) best = n.name;
-  return { node: best, feasible: feasible.length, scores, searched };
+  if (feasible.length === 1) return { node: feasible[0]!.name, feasible: 1, searched };
+  const totals = scoreNodes(profile, state, feasible);
+  let best = 0;
+  for (let i = 1; i < feasible.length; i++) if (totals[i]! > totals[best]!) best = i;
+  return { node: feasible[best]!.name, feasible: feasible.length, searched };
 }

@@ -27,6 +27,11 @@ export function portsConflict(a: string, b: string): boolean {
   return ipA === ipB || ipA === '0.0.0.0' || ipB === '0.0.0.0';
 }
 
+/** Counts kept across the NodeInfos of one cache. */
+export interface Tally {
+  antiAffinityPods: number;
+}
+
 function subtract(a: Amounts, b: Amounts): void {
   for (const [k, v] of b) a.set(k, (a.get(k) ?? 0) - v);
 }
@@ -38,6 +43,8 @@ function subtract(a: Amounts, b: Amounts): void {
 export class NodeInfo {
   node: RNode;
   private readonly podMap = new Map<string, RPod>();
+  /** Each pod's requests as added, so removing it subtracts exactly that without parsing again. */
+  private readonly podAmounts = new Map<string, { requests: Amounts; scoring: Amounts }>();
   private podList: RPod[] | undefined;
   /** Σ podRequests of the pods. */
   readonly requested: Amounts = new Map();
@@ -47,9 +54,12 @@ export class NodeInfo {
   allocatable: Amounts;
   /** How many of the pods carry required pod anti-affinity (InterPodAffinity skips nodes with none). */
   antiAffinityPods = 0;
+  private readonly tally: Tally | undefined;
 
-  constructor(node: RNode, pods: Iterable<RPod> = []) {
+  /** `tally` (shared by every NodeInfo of one cache) counts anti-affinity pods across nodes. */
+  constructor(node: RNode, pods: Iterable<RPod> = [], tally?: Tally) {
     this.node = node;
+    this.tally = tally;
     this.allocatable = amounts(node.status?.allocatable ?? node.status?.capacity);
     for (const p of pods) this.addPod(p);
   }
@@ -60,6 +70,11 @@ export class NodeInfo {
 
   get labels(): Readonly<Record<string, string>> {
     return this.node.metadata.labels ?? {};
+  }
+
+  /** How many pods the node holds (without building the pods array). */
+  get podCount(): number {
+    return this.podMap.size;
   }
 
   /** The pods on the node (an array rebuilt only after a change). */
@@ -88,9 +103,15 @@ export class NodeInfo {
     const key = podKey(pod);
     if (this.podMap.has(key)) this.removePod(key);
     this.podMap.set(key, pod);
-    if (hasRequiredAntiAffinity(pod)) this.antiAffinityPods++;
-    addInto(this.requested, podRequests(pod));
-    addInto(this.nonZeroRequested, podScoringRequests(pod));
+    if (hasRequiredAntiAffinity(pod)) {
+      this.antiAffinityPods++;
+      if (this.tally) this.tally.antiAffinityPods++;
+    }
+    const requests = podRequests(pod);
+    const scoring = podScoringRequests(pod, requests);
+    this.podAmounts.set(key, { requests, scoring });
+    addInto(this.requested, requests);
+    addInto(this.nonZeroRequested, scoring);
     this.podList = undefined;
     this.ports = undefined;
   }
@@ -99,9 +120,14 @@ export class NodeInfo {
     const pod = this.podMap.get(key);
     if (!pod) return;
     this.podMap.delete(key);
-    if (hasRequiredAntiAffinity(pod)) this.antiAffinityPods--;
-    subtract(this.requested, podRequests(pod));
-    subtract(this.nonZeroRequested, podScoringRequests(pod));
+    if (hasRequiredAntiAffinity(pod)) {
+      this.antiAffinityPods--;
+      if (this.tally) this.tally.antiAffinityPods--;
+    }
+    const a = this.podAmounts.get(key)!;
+    this.podAmounts.delete(key);
+    subtract(this.requested, a.requests);
+    subtract(this.nonZeroRequested, a.scoring);
     this.podList = undefined;
     this.ports = undefined;
   }
@@ -123,10 +149,18 @@ function hasRequiredAntiAffinity(pod: RPod): boolean {
 export class Snapshot {
   readonly nodes: NodeInfo[];
   readonly byName = new Map<string, NodeInfo>();
+  private readonly tally: Tally | undefined;
 
-  constructor(nodes: NodeInfo[]) {
+  /** `tally`: the one the nodes' NodeInfos share, if they do. */
+  constructor(nodes: NodeInfo[], tally?: Tally) {
     this.nodes = nodes;
+    this.tally = tally;
     for (const n of nodes) this.byName.set(n.name, n);
+  }
+
+  /** Whether any node holds a pod with required anti-affinity (without a walk when tallied). */
+  hasAntiAffinityPods(): boolean {
+    return this.tally ? this.tally.antiAffinityPods > 0 : this.nodes.some((n) => n.antiAffinityPods > 0);
   }
 
   /** Builds a snapshot from nodes and pods (pods without a known node are left out); for tests. */

@@ -69,10 +69,11 @@ export function podRequests(pod: RPod): Amounts {
 
 /**
  * Requests used by the scoring plugins: like podRequests, but a container asking for no cpu or no
- * memory counts as a small default, so empty pods still spread out.
+ * memory counts as a small default, so empty pods still spread out. `requests` (the pod's
+ * podRequests, left unchanged) saves parsing them again.
  */
-export function podScoringRequests(pod: RPod): Amounts {
-  const r = podRequests(pod);
+export function podScoringRequests(pod: RPod, requests?: Amounts): Amounts {
+  const r = requests ? new Map(requests) : podRequests(pod);
   if (!r.get('cpu')) r.set('cpu', defaultMilliCpuRequest);
   if (!r.get('memory')) r.set('memory', defaultMemoryRequest);
   return r;

@@ -32,6 +32,11 @@ export interface SchedulerOptions {
   preemption?: boolean;
   /** How long binding waits for a pod's volumes to be bound (default 20 s). */
   volumeBindTimeoutMs?: number;
+  /**
+   * Bindings in flight at once (default 64); later ones wait their turn while scheduling goes on
+   * (their pods are assumed). Keeps a burst from opening a connection per pod to the API server.
+   */
+  maxInflightBinds?: number;
 }
 
 /** Which pods this scheduler should place. */
@@ -69,6 +74,10 @@ export class Scheduler {
   private readonly nodes: SharedInformer<Node>;
   private readonly volumes: SchedulerVolumeBinder;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly maxBinds: number;
+  /** Bindings waiting for a slot, oldest first, and how many run now. */
+  private readonly bindQueue: (() => Promise<void>)[] = [];
+  private binding = 0;
   /** Where the next cycle starts filtering nodes (see schedulePod). */
   private nextStartNodeIndex = 0;
   private loop: Promise<void> | undefined;
@@ -78,6 +87,7 @@ export class Scheduler {
     this.ctx = ctx;
     this.name = opts.schedulerName ?? 'default-scheduler';
     this.preemption = opts.preemption ?? true;
+    this.maxBinds = Math.max(1, opts.maxInflightBinds ?? 64);
     this.recorder = ctx.recorder(this.name);
     this.queue = new SchedulingQueue({ ...opts.queue, clock: ctx.clock });
     // Storage changes (a claim bound, a volume or class added) may make waiting pods fit.
@@ -168,6 +178,25 @@ export class Scheduler {
     this.inflight.add(p);
   }
 
+  /** Runs `fn` in the background once one of the maxInflightBinds slots is free. */
+  private queueBind(fn: () => Promise<void>): void {
+    this.bindQueue.push(fn);
+    this.startBinds();
+  }
+
+  private startBinds(): void {
+    while (this.binding < this.maxBinds && this.bindQueue.length) {
+      const next = this.bindQueue.shift()!;
+      this.binding++;
+      this.background(() =>
+        next().finally(() => {
+          this.binding--;
+          this.startBinds();
+        }),
+      );
+    }
+  }
+
   /** One scheduling cycle for one queued pod. */
   async scheduleOne(info: QueuedPodInfo): Promise<void> {
     const cycle = this.queue.schedulingCycle;
@@ -182,7 +211,7 @@ export class Scheduler {
       // The next cycle starts filtering where this one stopped (fairness across a partial search).
       this.nextStartNodeIndex = (this.nextStartNodeIndex + result.searched) % snapshot.nodes.length;
       this.cache.assume(pod, node);
-      this.background(() => this.bind(info, pod, node));
+      this.queueBind(() => this.bind(info, pod, node));
       return;
     }
     let preemptionMsg: string | undefined;
@@ -233,6 +262,7 @@ export class Scheduler {
       const labels = this.nodes.lister.get('', node)?.metadata.labels ?? {};
       await this.volumes.preBind(pod, { name: node, labels });
       await bindPod(this.ctx.client, pod, node);
+      this.cache.finishBinding(info.key);
       this.recorder.event(
         pod,
         'Normal',

@@ -76,7 +76,8 @@ describe('controller identities', { skip: e2eSkip() }, () => {
       await k.ok(['create', 'deployment', 'ids', '--image=busybox:1.36', '--replicas=2']);
       let rs = '';
       for (let i = 0; i < 100 && !rs; i++) {
-        rs = (await k.ok(['get', 'rs', '-l', 'app=ids', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+        // items[*]: an empty list prints nothing (items[0] would fail the poll before the controller acts).
+        rs = (await k.ok(['get', 'rs', '-l', 'app=ids', '-o', 'jsonpath={.items[*].metadata.name}'])).trim();
         if (!rs) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(rs, 'the deployment controller made a ReplicaSet');

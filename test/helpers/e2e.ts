@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { after, afterEach, before } from 'node:test';
 import { kubectlPath } from './kubectl.ts';
-import { berthAvailable, startServer, type TestServer } from './server.ts';
+import { berthAvailable, startServer, type StartOptions, type TestServer } from './server.ts';
 
 /** Why e2e tests cannot run here, or false when they can. Pass as `{ skip: e2eSkip() }`. */
 export function e2eSkip(opts: { kubectl?: boolean } = {}): string | false {
@@ -24,10 +24,10 @@ export interface ServerHandle {
  * Registers before/after hooks in the current describe that start one `berth server` and stop it;
  * the log is printed when a test in the describe failed. Set BERTH_TEST_LOGS=1 to print the server's log at the end in any case.
  */
-export function useServer(): ServerHandle {
+export function useServer(opts: StartOptions = {}): ServerHandle {
   let server: TestServer | undefined;
   before(async () => {
-    server = await startServer();
+    server = await startServer(opts);
   });
   const failures = trackFailures();
   after(async () => {

@@ -56,6 +56,10 @@ function prepare(state: CycleState): AffinityState {
   // Only pods that can matter are looked at: all of them when the incoming pod has terms, otherwise
   // those on nodes holding a pod with required anti-affinity.
   const ownTerms = s.affinity.length > 0 || s.anti.length > 0;
+  if (!ownTerms && !snapshot.hasAntiAffinityPods()) {
+    state.data.set(key, s);
+    return s;
+  }
   for (const node of snapshot.nodes) {
     if (!ownTerms && node.antiAffinityPods === 0) continue;
     for (const other of node.pods) visit(other, node);

@@ -33,9 +33,9 @@ function score(plugin: ScorePlugin, pod: Pod, nodes: Node[], placed: Pod[] = [])
   );
   const state = cycleState(frozenCopy(pod), snap);
   plugin.preScore?.(state, snap.nodes);
-  const m = new Map(snap.nodes.map((n) => [n.name, plugin.score(state, n)]));
-  plugin.normalize?.(m);
-  return Object.fromEntries(m);
+  const raw = snap.nodes.map((n) => plugin.score(state, n));
+  plugin.normalize?.(raw);
+  return Object.fromEntries(snap.nodes.map((n, i) => [n.name, raw[i]!]));
 }
 
 const on = (p: Pod, node: string): Pod => ({ ...p, spec: { ...p.spec, nodeName: node } });

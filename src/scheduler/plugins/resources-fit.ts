@@ -24,15 +24,20 @@ function requestsOf(state: CycleState): Amounts {
   return r;
 }
 
-/** The reasons `requests` do not fit on `node` (empty when they fit). */
+const noReasons: string[] = [];
+
+/** The reasons `requests` do not fit on `node` (empty when they fit; nothing allocated then). */
 export function insufficientResources(requests: Amounts, node: NodeInfo): string[] {
-  const reasons: string[] = [];
+  let reasons = noReasons;
   const maxPods = node.allocatable.get('pods');
-  if (maxPods !== undefined && node.pods.length + 1 > maxPods) reasons.push('Too many pods');
+  if (maxPods !== undefined && node.podCount + 1 > maxPods) reasons = ['Too many pods'];
   for (const [name, want] of requests) {
     if (want <= 0 || name === 'pods') continue;
     const free = (node.allocatable.get(name) ?? 0) - (node.requested.get(name) ?? 0);
-    if (want > free) reasons.push(`Insufficient ${name}`);
+    if (want > free) {
+      if (reasons === noReasons) reasons = [];
+      reasons.push(`Insufficient ${name}`);
+    }
   }
   return reasons;
 }
@@ -46,8 +51,6 @@ export const nodeResourcesFit: FilterPlugin = {
   },
 };
 
-const scored = ['cpu', 'memory'];
-
 /** The pod's scoring requests, parsed once per cycle (not once per node and plugin). */
 function scoringRequestsOf(state: CycleState): Amounts {
   let r = state.data.get(scoringKey) as Amounts | undefined;
@@ -55,13 +58,11 @@ function scoringRequestsOf(state: CycleState): Amounts {
   return r;
 }
 
-function fractions(state: CycleState, node: NodeInfo): number[] {
-  const want = scoringRequestsOf(state);
-  return scored.map((r) => {
-    const cap = node.allocatable.get(r) ?? 0;
-    if (cap <= 0) return 1;
-    return Math.min(1, ((node.nonZeroRequested.get(r) ?? 0) + (want.get(r) ?? 0)) / cap);
-  });
+/** The share of `r` (cpu or memory) the node would have in use with the pod placed, at most 1. */
+function fraction(want: Amounts, node: NodeInfo, r: 'cpu' | 'memory'): number {
+  const cap = node.allocatable.get(r) ?? 0;
+  if (cap <= 0) return 1;
+  return Math.min(1, ((node.nonZeroRequested.get(r) ?? 0) + (want.get(r) ?? 0)) / cap);
 }
 
 /** More free cpu and memory after placing the pod scores higher. */
@@ -69,8 +70,10 @@ export const leastAllocated: ScorePlugin = {
   name: 'NodeResourcesLeastAllocated',
   weight: 1,
   score(state, node) {
-    const f = fractions(state, node);
-    return Math.floor(f.reduce((sum, x) => sum + (1 - x) * maxNodeScore, 0) / f.length);
+    const want = scoringRequestsOf(state);
+    const cpu = fraction(want, node, 'cpu');
+    const memory = fraction(want, node, 'memory');
+    return Math.floor(((1 - cpu) * maxNodeScore + (1 - memory) * maxNodeScore) / 2);
   },
 };
 
@@ -79,9 +82,9 @@ export const balancedAllocation: ScorePlugin = {
   name: 'NodeResourcesBalancedAllocation',
   weight: 1,
   score(state, node) {
-    const f = fractions(state, node);
-    const mean = f.reduce((a, b) => a + b, 0) / f.length;
-    const std = Math.sqrt(f.reduce((a, x) => a + (x - mean) ** 2, 0) / f.length);
+    const want = scoringRequestsOf(state);
+    // With two fractions the standard deviation is half their distance.
+    const std = Math.abs(fraction(want, node, 'cpu') - fraction(want, node, 'memory')) / 2;
     return Math.floor((1 - std) * maxNodeScore);
   },
 };

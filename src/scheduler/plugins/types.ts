@@ -38,9 +38,12 @@ export interface ScorePlugin {
   name: string;
   weight: number;
   preScore?(state: CycleState, nodes: NodeInfo[]): void;
-  /** Raw score of one node; `normalize` (if any) maps the raw scores of all nodes to 0..100. */
+  /**
+   * Raw score of one node; `normalize` (if any) maps the raw scores of all nodes (in the order of
+   * the feasible nodes) to 0..100 in place.
+   */
   score(state: CycleState, node: NodeInfo): number;
-  normalize?(scores: Map<string, number>): void;
+  normalize?(scores: number[]): void;
 }
 
 export const maxNodeScore = 100;
@@ -49,14 +52,14 @@ export const maxNodeScore = 100;
  * Rescales scores to 0..100 by the largest one; `reverse` makes the largest raw score worst
  * (plugins that count things to avoid, like PreferNoSchedule taints).
  */
-export function normalizeScores(scores: Map<string, number>, reverse: boolean): void {
+export function normalizeScores(scores: number[], reverse: boolean): void {
   let max = 0;
-  for (const v of scores.values()) max = Math.max(max, v);
-  for (const [k, v] of scores) {
-    if (max === 0) scores.set(k, reverse ? maxNodeScore : 0);
+  for (const v of scores) if (v > max) max = v;
+  for (let i = 0; i < scores.length; i++) {
+    if (max === 0) scores[i] = reverse ? maxNodeScore : 0;
     else {
-      const s = Math.floor((v * maxNodeScore) / max);
-      scores.set(k, reverse ? maxNodeScore - s : s);
+      const s = Math.floor((scores[i]! * maxNodeScore) / max);
+      scores[i] = reverse ? maxNodeScore - s : s;
     }
   }
 }
