@@ -129,6 +129,21 @@ async function staticLoad(page: Page, base: string): Promise<number> {
   })()`)) as number;
 }
 
+/**
+ * JS bytes on the wire once no script arrived for a second (at most 30 s). Not 'networkidle': a
+ * page's open watches keep requests in flight for as long as it lives.
+ */
+async function jsSettled(p: Page): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    const now = (await p.evaluate('window.jsBytesOnWire()')) as number;
+    if (now === last) return now;
+    last = now;
+    await p.waitForTimeout(1000);
+  }
+  return last;
+}
+
 /** A cold load: a fresh context (new connection, empty cache) with the cache disabled. */
 async function cold<T>(
   browser: Browser,
@@ -361,8 +376,7 @@ try {
   const podsJs = await cold(env.browser, state, async (p) => {
     await goto(p, `${base}/c/local/pods`);
     await p.getByTestId('pods-table').waitFor();
-    await p.waitForLoadState('networkidle');
-    return (await p.evaluate('window.jsBytesOnWire()')) as number;
+    return jsSettled(p);
   });
   const routes = manifestFigures();
   suite.note(
@@ -378,7 +392,7 @@ try {
   const live = await liveCtx.newPage();
   await goto(live, `${base}/c/local/pods?namespace=bench-live`);
   await live.getByTestId('pods-table').waitFor();
-  await live.waitForLoadState('networkidle');
+  await jsSettled(live);
   const api = httpsClient(env.server.connection);
   const rowMs: number[] = [];
   const watchMs: number[] = [];
