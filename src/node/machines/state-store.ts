@@ -1,9 +1,10 @@
 /**
  * The machines' record on disk, `DATA/machines/state.json`, so `berth machine list` and `delete`
- * work from any later invocation. Writers take a lock (an exclusively created `state.lock` holding
- * the writer's pid; a lock whose pid is gone is taken over) and replace the file atomically.
+ * work from any later invocation. Writers take a lock (`state.lock` holding the writer's pid, made by
+ * linking a file already written, so nobody ever sees it empty; a lock whose pid is gone is taken
+ * over) and replace the file atomically.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The host bridge the machines hang off. */
@@ -94,12 +95,19 @@ export class StateStore {
   async #acquire(timeoutMs = 60_000): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const until = Date.now() + timeoutMs;
+    // The pid is written before the lock appears: an exclusive create followed by a write left an
+    // empty lock for a moment, which another machine create read as stale and took over — two
+    // creates then made the same bridge at once ("File exists").
+    const mine = `${this.#lock}.${process.pid}`;
     for (;;) {
+      writeFileSync(mine, `${process.pid}\n`);
       try {
-        writeFileSync(this.#lock, `${process.pid}\n`, { flag: 'wx' });
+        linkSync(mine, this.#lock);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        rmSync(mine, { force: true });
       }
       let holder: number;
       try {
