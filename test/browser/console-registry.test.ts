@@ -120,14 +120,21 @@ function registryGet(
 const blobSize = (img: BuiltImage, digest: string): number =>
   statSync(join(img.dir, 'blobs', 'sha256', digest.slice('sha256:'.length))).size;
 
-/** page.goto, again when the host's network changes under chromium (other tests add interfaces). */
+/**
+ * page.goto, again when the host's network changes under chromium (other tests add interfaces), or
+ * when the navigation timed out — as a user presses reload (once seen in CI: the document of a
+ * freshly started console never arrived within 20 s while another file's pods churned the host's
+ * interfaces).
+ */
 async function goto(page: Page, url: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await page.goto(url);
       return;
     } catch (err) {
-      if (attempt >= 4 || !/ERR_NETWORK_CHANGED/.test((err as Error).message)) throw err;
+      const e = err as Error;
+      const again = /ERR_NETWORK_CHANGED/.test(e.message) || e.name === 'TimeoutError';
+      if (attempt >= 4 || !again || (e.name === 'TimeoutError' && attempt >= 1)) throw err;
     }
   }
 }
