@@ -16,6 +16,11 @@ const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const { nodeFlags, filters } = splitArgs(process.argv.slice(2));
 // A hung test fails after 2 minutes instead of stalling CI forever; a flag on the command line wins.
 if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) nodeFlags.push('--test-timeout=120000');
+// A file whose tests are done but which leaks a handle (a socket left bound after a failed set-up)
+// exits instead of holding its slot until CI's own limit: CI once lost a whole run to that.
+if (!nodeFlags.includes('--test-force-exit')) nodeFlags.push('--test-force-exit');
+/** The whole run stops after this many minutes (TEST_RUN_MINUTES), failing, so CI gets a verdict. */
+const runMinutes = Number(process.env.TEST_RUN_MINUTES ?? '45');
 const files = selectTestFiles(findTestFiles(root), filters);
 if (files.length === 0) {
   process.stderr.write(`no test files match ${filters.map((f) => JSON.stringify(f)).join(' ')}\n`);
@@ -34,6 +39,13 @@ const child = spawn(
   { cwd: root, stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+const watchdog = setTimeout(() => {
+  process.stderr.write(`test run: still running after ${runMinutes} min; stopping it as failed\n`);
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+}, runMinutes * 60_000);
+watchdog.unref();
 child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
   process.exitCode = code ?? (signal ? 1 : 0);
 });

@@ -1,5 +1,5 @@
 /** Builders and printers shared by the DNS tests. */
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket as Socket4 } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec.ts';
 import { frame, FrameReader } from './exchange.ts';
@@ -93,13 +93,6 @@ export async function startFakeUpstream(
       ];
     return encodeMessage(res);
   };
-  const udp = createSocket('udp4');
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-  const port = udp.address().port;
-  udp.on('message', (msg, rinfo) => {
-    const out = answer(msg, 'udp');
-    if (out) udp.send(out, rinfo.port, rinfo.address);
-  });
   const conns = new Set<Socket>();
   const tcp = createServer((c) => {
     conns.add(c);
@@ -112,14 +105,39 @@ export async function startFakeUpstream(
     });
     c.on('close', () => conns.delete(c));
   });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
+  // The UDP port is the kernel's pick; the same TCP port may be taken by another test's listener,
+  // in which case both sockets move to a fresh port (CI once saw EADDRINUSE here).
+  let udp: Socket4 | undefined;
+  let port = 0;
+  for (let attempt = 0; udp === undefined; attempt++) {
+    const u = createSocket('udp4');
+    await new Promise<void>((r) => u.bind(0, '127.0.0.1', r));
+    port = u.address().port;
+    const err = await new Promise<Error | undefined>((r) => {
+      tcp.once('error', r);
+      tcp.listen(port, '127.0.0.1', () => {
+        tcp.off('error', r);
+        r(undefined);
+      });
+    });
+    if (!err) udp = u;
+    else {
+      u.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+    }
+  }
+  const bound = udp;
+  bound.on('message', (msg, rinfo) => {
+    const out = answer(msg, 'udp');
+    if (out) bound.send(out, rinfo.port, rinfo.address);
+  });
   return {
     endpoint: { host: '127.0.0.1', port },
     seen,
     async close() {
       for (const c of conns) c.destroy();
       await Promise.all([
-        new Promise<void>((r) => udp.close(() => r())),
+        new Promise<void>((r) => bound.close(() => r())),
         new Promise<void>((r) => tcp.close(() => r())),
       ]);
     },
