@@ -4,30 +4,14 @@
  * Deployment made by the real kubectl gets its ReplicaSet and pods (controller thread) and the pods
  * are bound to simulated nodes (scheduler thread); both Leases are held; SIGTERM stops it all.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { berthBin, repoRoot } from '../helpers/server.ts';
-import { e2eSkip, useServer } from '../helpers/e2e.ts';
+import { e2eSkip, useServer, useSim } from '../helpers/e2e.ts';
 import { kubectlSession } from '../helpers/kubectl.ts';
 
 describe('berth server --component-threads', { skip: e2eSkip() }, () => {
   const s = useServer({ args: ['--component-threads'] });
-  let sim: ChildProcess | undefined;
-  let simLog = '';
-
-  before(() => {
-    sim = spawn(
-      berthBin,
-      ['sim', '--kubeconfig', s.server.kubeconfig, '--nodes', '2', '--ready-delay', '200ms'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    sim.stdout!.on('data', (c: Buffer) => (simLog += c.toString()));
-    sim.stderr!.on('data', (c: Buffer) => (simLog += c.toString()));
-  });
-  after(() => {
-    sim?.kill('SIGTERM');
-  });
+  const sim = useSim(s, 2);
 
   test(
     'a Deployment comes to life: pods made by the controller thread, bound by the scheduler thread',
@@ -38,7 +22,7 @@ describe('berth server --component-threads', { skip: e2eSkip() }, () => {
       try {
         await k.ok(['rollout', 'status', 'deployment/web', '--timeout=90s']);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\nsim log:\n${simLog}`, { cause: err });
+        throw new Error(`${(err as Error).message}\nsim log:\n${sim.log()}`, { cause: err });
       }
       const pods = await k.ok([
         'get',

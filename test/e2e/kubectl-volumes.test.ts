@@ -5,11 +5,9 @@
  * provisioned volume with them, a static volume bound to a class-less claim, and the events
  * `kubectl describe pvc` shows along the way.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { berthBin, repoRoot } from '../helpers/server.ts';
-import { e2eSkip, useServer } from '../helpers/e2e.ts';
+import { e2eSkip, useServer, useSim } from '../helpers/e2e.ts';
 import { kubectlSession, type KubectlSession } from '../helpers/kubectl.ts';
 
 const claimAndPod = `
@@ -84,21 +82,7 @@ spec:
 
 describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
   const s = useServer();
-  let sim: ChildProcess | undefined;
-  let simLog = '';
-
-  before(() => {
-    sim = spawn(
-      berthBin,
-      ['sim', '--kubeconfig', s.server.kubeconfig, '--nodes', '2', '--ready-delay', '200ms'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    sim.stdout!.on('data', (c: Buffer) => (simLog += c.toString()));
-    sim.stderr!.on('data', (c: Buffer) => (simLog += c.toString()));
-  });
-  after(() => {
-    sim?.kill('SIGTERM');
-  });
+  const sim = useSim(s, 2);
 
   /** Polls `get` until `want` matches its output (generous: the machine may be busy). */
   async function until(k: KubectlSession, args: string[], want: RegExp, what: string): Promise<string> {
@@ -109,7 +93,7 @@ describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
       if (want.test(out)) return out;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`timed out waiting for ${what}; last output:\n${out}\nsim log:\n${simLog}`);
+    throw new Error(`timed out waiting for ${what}; last output:\n${out}\nsim log:\n${sim.log()}`);
   }
 
   test(
@@ -198,7 +182,7 @@ describe('volumes on simulated nodes', { skip: e2eSkip() }, () => {
         const state = await k.run(['get', 'pod', 'app', '-o', 'yaml']);
         assert.fail(
           `kubectl delete pod app failed (exit ${deleted.code}): ${deleted.stderr}\n` +
-            `pod now:\n${state.stdout}${state.stderr}\nsim log:\n${simLog}`,
+            `pod now:\n${state.stdout}${state.stderr}\nsim log:\n${sim.log()}`,
         );
       }
       await k.ok(['wait', '--for=delete', 'pvc/data', '--timeout=60s']);

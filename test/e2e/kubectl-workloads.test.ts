@@ -4,30 +4,14 @@
  * become Ready, scales it, rolls out a new image, reads the history, undoes, and deletes it (the
  * garbage collector takes the ReplicaSets and pods with it).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { berthBin, repoRoot } from '../helpers/server.ts';
-import { e2eSkip, useServer } from '../helpers/e2e.ts';
+import { e2eSkip, useServer, useSim } from '../helpers/e2e.ts';
 import { kubectlSession } from '../helpers/kubectl.ts';
 
 describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
   const s = useServer();
-  let sim: ChildProcess | undefined;
-  let simLog = '';
-
-  before(() => {
-    sim = spawn(
-      berthBin,
-      ['sim', '--kubeconfig', s.server.kubeconfig, '--nodes', '3', '--ready-delay', '200ms'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    sim.stdout!.on('data', (c: Buffer) => (simLog += c.toString()));
-    sim.stderr!.on('data', (c: Buffer) => (simLog += c.toString()));
-  });
-  after(() => {
-    sim?.kill('SIGTERM');
-  });
+  const sim = useSim(s, 3);
 
   /** Waits until the three simulated nodes are registered and Ready. */
   async function simNodesReady(k: ReturnType<typeof kubectlSession>): Promise<void> {
@@ -47,7 +31,7 @@ describe('workloads on simulated nodes', { skip: e2eSkip() }, () => {
         return;
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`the simulated nodes did not become Ready; sim log:\n${simLog}`);
+    throw new Error(`the simulated nodes did not become Ready; sim log:\n${sim.log()}`);
   }
 
   test('create, scale, set image, history, undo and delete a Deployment', { timeout: 120_000 }, async (t) => {

@@ -73,30 +73,54 @@ function assertNoSpaceAnswer(r: RawResponse, what: string): void {
   assert.match(r.body.toString(), /no space left/, what);
 }
 
-describe('registry on a full disk', { skip }, () => {
-  let tmp: string;
-  let mnt: string;
-  let mounted = false;
-  let reg: RegistryProcess;
-  let root: string;
-  const first = makeImage({ layers: 2, layerSize: 512 * 1024 });
-  const fillers: string[] = [];
+/** A registry serving from a tmpfs of `size` mounted for the describe, unmounted at its end. */
+interface TmpfsRegistry {
+  /** The mount point (the registry's data dir). */
+  readonly mnt: string;
+  readonly reg: RegistryProcess;
+}
 
+/** Registers hooks that mount a tmpfs of `size` and start `berth registry serve` on it with `args`. */
+function useTmpfsRegistry(prefix: string, size: string, args: string[]): TmpfsRegistry {
+  let tmp = '';
+  let mnt = '';
+  let mounted = false;
+  let reg: RegistryProcess | undefined;
   before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'berth-registry-disk-'));
+    tmp = mkdtempSync(join(tmpdir(), prefix));
     mnt = join(tmp, 'data');
     mkdirSync(mnt);
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { encoding: 'utf8' });
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt], { encoding: 'utf8' });
     assert.equal(m.status, 0, `mount: ${m.stderr}`);
     mounted = true;
-    // No reserve: this part is about the volume's last byte (the reserve has its own part below).
-    reg = await startBerthRegistry(mnt, { plainHttp: true, args: ['--storage-reserve', '0'] });
-    root = join(mnt, 'registry');
+    reg = await startBerthRegistry(mnt, { plainHttp: true, args });
   });
   after(async () => {
     await reg?.stop();
     if (mounted) spawnSync('umount', [mnt]);
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    get mnt() {
+      return mnt;
+    },
+    get reg() {
+      if (!reg) throw new Error('registry not started');
+      return reg;
+    },
+  };
+}
+
+describe('registry on a full disk', { skip }, () => {
+  // No reserve: this part is about the volume's last byte (the reserve has its own part below).
+  const disk = useTmpfsRegistry('berth-registry-disk-', '8m', ['--storage-reserve', '0']);
+  const first = makeImage({ layers: 2, layerSize: 512 * 1024 });
+  const fillers: string[] = [];
+  let reg: RegistryProcess;
+  let root: string;
+  before(() => {
+    reg = disk.reg;
+    root = join(disk.mnt, 'registry');
   });
 
   /** Every blob file hashes to its name: no partial blob is ever visible. */
@@ -221,7 +245,7 @@ describe('registry on a full disk', { skip }, () => {
       assert.equal(r.status, 202, `delete ${d}: ${r.body.toString()}`);
     }
     const before = statSync(join(root, 'blobs')).isDirectory() ? filesUnder(join(root, 'blobs')).length : 0;
-    await berth('registry', 'gc', '--data-dir', mnt, '--grace', '0s');
+    await berth('registry', 'gc', '--data-dir', disk.mnt, '--grace', '0s');
     const remaining = filesUnder(join(root, 'blobs')).map((f) => `sha256:${f.split('/').pop()!}`);
     assert.equal(remaining.length, before - fillers.length, 'gc did not remove exactly the fillers');
     for (const d of fillers) assert.ok(!remaining.includes(d), `filler ${d} survived gc`);
@@ -235,31 +259,19 @@ describe('registry on a full disk', { skip }, () => {
 });
 
 describe('registry with a free-space reserve', { skip }, () => {
-  let tmp: string;
-  let mnt: string;
-  let mounted = false;
-  let reg: RegistryProcess;
+  const disk = useTmpfsRegistry('berth-registry-reserve-', '16m', ['--storage-reserve', '4Mi']);
   const reserve = 4 * MiB;
   const img = makeImage({ layers: 2, layerSize: 512 * 1024 });
+  let reg: RegistryProcess;
+  let mnt: string;
+  before(() => {
+    reg = disk.reg;
+    mnt = disk.mnt;
+  });
   const free = (): number => {
     const s = statfsSync(mnt);
     return s.bavail * s.bsize;
   };
-
-  before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'berth-registry-reserve-'));
-    mnt = join(tmp, 'data');
-    mkdirSync(mnt);
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt], { encoding: 'utf8' });
-    assert.equal(m.status, 0, `mount: ${m.stderr}`);
-    mounted = true;
-    reg = await startBerthRegistry(mnt, { plainHttp: true, args: ['--storage-reserve', '4Mi'] });
-  });
-  after(async () => {
-    await reg?.stop();
-    if (mounted) spawnSync('umount', [mnt]);
-    rmSync(tmp, { recursive: true, force: true });
-  });
 
   test('a new session is refused while the volume is below the reserve, accepted once it is not', async () => {
     // Something else (not the registry) takes the volume below the reserve.

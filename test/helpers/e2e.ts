@@ -3,10 +3,18 @@
  * this machine, start one server for the whole file, stop it at the end, and print its log when a
  * test in the file failed so the failure can be read without re-running.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, afterEach, before } from 'node:test';
 import { kubectlPath } from './kubectl.ts';
-import { berthAvailable, startServer, type StartOptions, type TestServer } from './server.ts';
+import {
+  berthAvailable,
+  berthBin,
+  repoRoot,
+  startServer,
+  type StartOptions,
+  type TestServer,
+} from './server.ts';
 
 /** Why e2e tests cannot run here, or false when they can. Pass as `{ skip: e2eSkip() }`. */
 export function e2eSkip(opts: { kubectl?: boolean } = {}): string | false {
@@ -45,6 +53,33 @@ export function useServer(opts: StartOptions = {}): ServerHandle {
       return server;
     },
   };
+}
+
+/** A `berth sim` process started by useSim: its output so far, for failure messages. */
+export interface SimHandle {
+  log(): string;
+}
+
+/**
+ * Registers hooks that start `berth sim` with `nodes` simulated nodes (Ready after 200 ms) against
+ * the server of `server`, and stop it at the end. Call after useServer in the same describe.
+ */
+export function useSim(server: ServerHandle, nodes: number): SimHandle {
+  let sim: ChildProcess | undefined;
+  let log = '';
+  before(() => {
+    sim = spawn(
+      berthBin,
+      ['sim', '--kubeconfig', server.server.kubeconfig, '--nodes', String(nodes), '--ready-delay', '200ms'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    sim.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+    sim.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  });
+  after(() => {
+    sim?.kill('SIGTERM');
+  });
+  return { log: () => log };
 }
 
 /**
