@@ -6,13 +6,13 @@
  * containerd trusts the CA and pulls with the node's client certificate, no pull secret. A pod
  * naming a missing tag shows ErrImagePull/ImagePullBackOff with the pull's error.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { acquireHostLock } from '../helpers/host-lock.ts';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { startBerthUp, until, type BerthUp } from '../helpers/berth-up.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthBin, freePort, repoRoot } from '../helpers/server.ts';
 import { httpsClient, type HttpsClient } from '../helpers/https.ts';
@@ -23,30 +23,10 @@ import { deleteLink, removeCgroup } from '../../src/node/containerd/cleanup.ts';
 import { ensureLocalImages } from '../../src/node/images/local-images.ts';
 import { localNodeName } from '../../src/cli/up-agent.ts';
 
-const spawned = new Set<ChildProcess>();
-after(() => {
-  for (const c of spawned) c.kill('SIGKILL');
-});
-
 const skip = e2eSkip({ kubectl: false }) || runtimePreflightMessage() || false;
 
 function berth(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(berthBin, args, { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-}
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  f: () => Promise<T | undefined>,
-  log: () => string,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}; berth up output:\n${log()}`);
 }
 
 interface PodStatus {
@@ -87,39 +67,15 @@ describe('the image registry in berth up', { skip }, () => {
       // `berth up`'s agent uses the host's default bridge, cgroup root and node name: one at a time.
       t.after(await acquireHostLock('berth-up-agent'));
       const images = ensureLocalImages();
-      const dir = mkdtempSync(join(tmpdir(), 'berth-regup-'));
-      const [port, consolePort, registryPort] = [await freePort(), await freePort(), await freePort()];
+      const registryPort = await freePort();
       const registry = `127.0.0.1:${registryPort}`;
-      const child = spawn(
-        berthBin,
-        [
-          'up',
-          '--data-dir',
-          dir,
-          '--listen',
-          `127.0.0.1:${port}`,
-          '--console-listen',
-          `127.0.0.1:${consolePort}`,
-          '--registry-listen',
-          registry,
-        ],
-        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      spawned.add(child);
-      let out = '';
-      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-      const log = (): string => out;
+      let up: BerthUp | undefined;
+      const log = (): string => up?.out() ?? '';
       let client: HttpsClient | undefined;
       try {
-        await until(
-          'the banner',
-          60_000,
-          async () => (out.includes('kubectl get nodes') ? true : undefined),
-          log,
-        );
-        assert.match(out, new RegExp(`Image registry: https://127\\.0\\.0\\.1:${registryPort}`));
+        up = await startBerthUp(['--registry-listen', registry], { dirPrefix: 'berth-regup-' });
+        const dir = up.dir;
+        assert.match(up.out(), new RegExp(`Image registry: https://127\\.0\\.0\\.1:${registryPort}`));
         // Its certificate comes from the cluster CA, and its admin password is the console's.
         const ca = readFileSync(join(dir, 'server', 'tls', 'ca.crt'), 'utf8');
         assert.equal(
@@ -227,8 +183,7 @@ describe('the image registry in berth up', { skip }, () => {
           },
           log,
         );
-        child.kill('SIGINT');
-        assert.equal(await exited, 0, log());
+        assert.equal(await up.stop('SIGINT'), 0, log());
       } catch (err) {
         process.stderr.write(`berth up output:\n${log()}\n`);
         if (client) {
@@ -248,8 +203,8 @@ describe('the image registry in berth up', { skip }, () => {
             log,
           ).catch(() => undefined);
         }
-        const cd = join(dir, 'agent', 'containerd', 'containerd.log');
-        if (existsSync(cd))
+        const cd = up && join(up.dir, 'agent', 'containerd', 'containerd.log');
+        if (cd && existsSync(cd))
           process.stderr.write(
             readFileSync(cd, 'utf8')
               .split('\n')
@@ -260,12 +215,7 @@ describe('the image registry in berth up', { skip }, () => {
       } finally {
         client?.close();
         // SIGINT first, so `berth up` stops its agent (and the agent its pods); SIGKILL only after.
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGINT');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-          await exited;
-          clearTimeout(timer);
-        }
+        await up?.stop('SIGINT');
         deleteLink('berth0');
         removeCgroup('/berth');
         // The agent's service proxy and NetworkPolicy tables outlive it (as kube-proxy's rules do).
@@ -274,11 +224,6 @@ describe('the image registry in berth up', { skip }, () => {
           ['inet', 'berth-netpol'],
         ])
           spawnSync('nft', ['delete', 'table', family!, table!], { stdio: 'ignore' });
-        try {
-          rmSync(dir, { recursive: true, force: true });
-        } catch (e) {
-          process.stderr.write(`could not remove ${dir}: ${(e as Error).message}\n`);
-        }
       }
     },
   );

@@ -5,51 +5,21 @@
  * at an HTTP server in this process on 127.0.0.1, the Ingress gets the listen address in its status,
  * and stopping `berth up` (SIGTERM) stops nginx. `--no-ingress` is checked by the banner line.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../src/api/object.ts';
 import { Client } from '../../src/client/client.ts';
 import { httpTransport } from '../../src/client/http.ts';
 import { loadKubeconfig } from '../../src/client/kubeconfig.ts';
 import { findNginx } from '../../src/ingress/nginx.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { berthBin, freePort, repoRoot } from '../helpers/server.ts';
+import { startBerthUp, until, type BerthUp } from '../helpers/berth-up.ts';
+import { freePort } from '../helpers/server.ts';
 
 const skip = e2eSkip({ kubectl: false }) || (existsSync(findNginx()) ? false : 'nginx is not installed');
-
-const spawned = new Set<ChildProcess>();
-const dirs: string[] = [];
-after(() => {
-  for (const c of spawned) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function until<T>(
-  what: string,
-  ms: number,
-  f: () => Promise<T | undefined>,
-  log: () => string,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what} (${last}); berth up output:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function get(port: number, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -68,43 +38,9 @@ function get(port: number, host: string): Promise<{ status: number; body: string
   });
 }
 
-/** Starts `berth up` with `extra` flags; resolves once its banner is printed. */
-async function up(extra: string[]): Promise<{ out: () => string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-uping-'));
-  dirs.push(dir);
-  const [port, consolePort] = [await freePort(), await freePort()];
-  const child = spawn(
-    berthBin,
-    [
-      'up',
-      '--data-dir',
-      dir,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--console-listen',
-      `127.0.0.1:${consolePort}`,
-      '--no-agent',
-      '--no-registry',
-      ...extra,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  spawned.add(child);
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const out = (): string => text;
-  await until('the banner', 60_000, async () => (text.includes('kubectl get nodes') ? true : undefined), out);
-  return {
-    out,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      spawned.delete(child);
-    },
-  };
-}
+/** `berth up` without the parts that need containerd or a registry, plus `extra`. */
+const up = (extra: string[]): Promise<BerthUp> =>
+  startBerthUp(['--no-agent', '--no-registry', ...extra], { dirPrefix: 'berth-uping-' });
 
 describe('the ingress controller in berth up', { skip, timeout: 120_000 }, () => {
   test('serves an Ingress on the ports it prints, and stops with berth up', async () => {
