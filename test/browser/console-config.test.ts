@@ -12,8 +12,9 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { httpsClient } from '../helpers/https.ts';
 import {
+  apiGetJson,
+  apiRequest,
   artifactsDir,
   browserSkip,
   openConsolePage,
@@ -23,7 +24,6 @@ import {
 } from './console-env.ts';
 
 const ns = 'e2e-config';
-const json = { 'content-type': 'application/json' };
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64');
 
 describe(
@@ -35,22 +35,9 @@ describe(
     const browserErrors: string[] = [];
     const shot = (name: string) =>
       page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-    const api = async (method: string, path: string, body?: unknown) => {
-      const c = httpsClient(env.server.connection);
-      try {
-        return await c.request(method, path, {
-          headers: json,
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-      } finally {
-        c.close();
-      }
-    };
-    const getJson = async (path: string) => {
-      const res = await api('GET', path);
-      assert.equal(res.status, 200, res.body);
-      return JSON.parse(res.body) as Record<string, unknown> & { data?: Record<string, string> };
-    };
+    const api = (method: string, path: string, body?: unknown) => apiRequest(env, method, path, body);
+    const getJson = (path: string) =>
+      apiGetJson<Record<string, unknown> & { data?: Record<string, string> }>(env, path);
     const dialog = (): Locator => page.getByRole('dialog');
     const field = (label: string) => dialog().getByLabel(label, { exact: true });
     const closed = () => dialog().waitFor({ state: 'hidden' });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, afterEach } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { trackFailures } from '../helpers/e2e.ts';
+import { httpsClient, type Response as HttpsResponse } from '../helpers/https.ts';
 import { berthBin, freePort, repoRoot, startServer, type TestServer } from '../helpers/server.ts';
 
 /** Debian's chromium (apt-get install chromium); override with CHROMIUM=/path. */
@@ -74,6 +75,23 @@ async function waitOutput(p: Proc, re: RegExp, ms: number): Promise<RegExpExecAr
   throw new Error(`no ${re} after ${ms} ms:\n${p.output.join('')}`);
 }
 
+/** Debian's chromium, headless, as the browser tests run it (no sandbox: CI runs as root). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 export interface ConsoleEnv {
   server: TestServer;
   consoleUrl: string;
@@ -82,6 +100,35 @@ export interface ConsoleEnv {
   /** Output of the server, sim and console processes, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * One request to the cluster's API as the admin (not through the console): what a test uses to set
+ * up objects and to check what the console wrote. `body` is sent as JSON.
+ */
+export async function apiRequest(
+  env: ConsoleEnv,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<HttpsResponse> {
+  const c = httpsClient(env.server.connection);
+  try {
+    return await c.request(method, path, {
+      headers: { 'content-type': contentType },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } finally {
+    c.close();
+  }
+}
+
+/** GET `path` as the admin; fails the test unless it answers 200; the parsed object. */
+export async function apiGetJson<T = Record<string, unknown>>(env: ConsoleEnv, path: string): Promise<T> {
+  const res = await apiRequest(env, 'GET', path);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as T;
 }
 
 /**
@@ -115,21 +162,10 @@ export async function startConsoleEnv(existing?: TestServer): Promise<ConsoleEnv
       `127.0.0.1:${port}`,
     ]);
     procs.push(web);
-    const m = await waitOutput(web, /Console: (https:\/\/\S+)/, 20_000);
+    // 60 s: at load 20 (other test files' pods and servers) the console's start was seen past 20 s.
+    const m = await waitOutput(web, /Console: (https:\/\/\S+)/, 60_000);
     const password = readFileSync(join(consoleDir, 'admin-password'), 'utf8').trim();
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     return {
       server,
       consoleUrl: m[1].replace(/\/$/, ''),
@@ -186,17 +222,22 @@ export async function openConsolePage(
 }
 
 /**
- * Makes `page.goto` open the page again when chromium failed the navigation itself for host noise
- * (a user would press reload); the console's own requests get no such help.
+ * Makes `page.goto` open the page again when chromium failed the navigation itself for host noise,
+ * or once when it timed out (a user would press reload; CI once saw a freshly started console's
+ * document not arrive within 20 s while another file's pods churned the host's interfaces). The
+ * console's own requests get no such help.
  */
-function navigateThroughHostNoise(page: Page): void {
+export function navigateThroughHostNoise(page: Page): void {
   const goto = page.goto.bind(page);
   page.goto = async (url, options) => {
+    let timeouts = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await goto(url, options);
       } catch (err) {
-        if (attempt >= 5 || !hostNoise.test(String((err as Error).message))) throw err;
+        const e = err as Error;
+        const timedOut = e.name === 'TimeoutError' && ++timeouts <= 1;
+        if (attempt >= 5 || !(timedOut || hostNoise.test(String(e.message)))) throw err;
         await new Promise((r) => setTimeout(r, 500));
       }
     }

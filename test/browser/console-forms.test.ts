@@ -12,8 +12,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { httpsClient } from '../helpers/https.ts';
 import {
+  apiRequest,
   artifactsDir,
   browserSkip,
   openConsolePage,
@@ -23,24 +23,13 @@ import {
 } from './console-env.ts';
 
 const ns = 'e2e-forms';
-const json = { 'content-type': 'application/json' };
 
 describe('console forms, charts and storage in a browser', { skip: browserSkip(), timeout: 150_000 }, () => {
   let env: ConsoleEnv;
   let page: Page;
   const browserErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const c = httpsClient(env.server.connection);
-    try {
-      return await c.request(method, path, {
-        headers: json,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } finally {
-      c.close();
-    }
-  };
+  const api = (method: string, path: string, body?: unknown) => apiRequest(env, method, path, body);
   const pick = async (label: string, option: string) => {
     await page.getByLabel(label, { exact: true }).click();
     await page

@@ -12,8 +12,9 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { httpsClient } from '../helpers/https.ts';
 import {
+  apiGetJson,
+  apiRequest,
   artifactsDir,
   browserSkip,
   hostNoise,
@@ -24,7 +25,6 @@ import {
 } from './console-env.ts';
 
 const ns = 'e2e-net';
-const json = { 'content-type': 'application/json' };
 const deployPath = `/apis/apps/v1/namespaces/${ns}/deployments/web`;
 
 type Obj = Record<string, unknown> & { spec?: Record<string, unknown> };
@@ -38,22 +38,9 @@ describe(
     const browserErrors: string[] = [];
     const shot = (name: string) =>
       page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-    const api = async (method: string, path: string, body?: unknown, contentType = json['content-type']) => {
-      const c = httpsClient(env.server.connection);
-      try {
-        return await c.request(method, path, {
-          headers: { 'content-type': contentType },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-      } finally {
-        c.close();
-      }
-    };
-    const getJson = async (path: string): Promise<Obj> => {
-      const res = await api('GET', path);
-      assert.equal(res.status, 200, res.body);
-      return JSON.parse(res.body) as Obj;
-    };
+    const api = (method: string, path: string, body?: unknown, contentType?: string) =>
+      apiRequest(env, method, path, body, contentType);
+    const getJson = (path: string) => apiGetJson<Obj>(env, path);
     const create = async (path: string, body: unknown) => {
       const res = await api('POST', path, body);
       assert.equal(res.status, 201, res.body);

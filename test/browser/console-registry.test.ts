@@ -9,22 +9,28 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeOciLayout, type BuiltImage } from '../../src/node/images/oci-layout.ts';
 import { openImageSource } from '../../src/registry/client/image-source.ts';
 import { parseImageRef, pushImage } from '../../src/registry/client/push.ts';
+import { startBerthUp } from '../helpers/berth-up.ts';
 import { berthBin, freePort, repoRoot } from '../helpers/server.ts';
-import { artifactsDir, browserSkip, chromiumPath, ensureConsoleBuilt } from './console-env.ts';
-import { chromium, type Browser } from 'playwright-core';
+import {
+  artifactsDir,
+  browserSkip,
+  ensureConsoleBuilt,
+  hostNoise,
+  launchChromium,
+  navigateThroughHostNoise,
+} from './console-env.ts';
+import type { Browser } from 'playwright-core';
 
-/** A running `berth up --no-agent` with its console URL, data dir and admin password. */
+/** A running `berth up --no-agent` with its console URL, registry address and admin password. */
 interface Up {
-  child: ChildProcess;
   dir: string;
   consoleUrl: string;
   registry: string;
@@ -34,57 +40,22 @@ interface Up {
 }
 
 async function startUp(extra: string[]): Promise<Up> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-console-reg-'));
-  const [port, consolePort, registryPort] = [await freePort(), await freePort(), await freePort()];
-  const registry = `127.0.0.1:${registryPort}`;
-  const child = spawn(
-    berthBin,
-    [
-      'up',
-      '--no-agent',
-      '--data-dir',
-      dir,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--console-listen',
-      `127.0.0.1:${consolePort}`,
-      '--registry-listen',
-      registry,
-      ...extra,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 90_000;
-  while (!out.includes('kubectl get nodes')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`berth up did not come up:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const m = /Console: (https:\/\/\S+)/.exec(out);
-  assert.ok(m, out);
+  const registry = `127.0.0.1:${await freePort()}`;
+  const up = await startBerthUp(['--no-agent', '--registry-listen', registry, ...extra], {
+    dirPrefix: 'berth-console-reg-',
+    bannerMs: 90_000,
+  });
+  const m = /Console: (https:\/\/\S+)/.exec(up.out());
+  assert.ok(m, up.out());
   return {
-    child,
-    dir,
+    dir: up.dir,
     consoleUrl: m[1].replace(/\/$/, ''),
     registry,
-    password: readFileSync(join(dir, 'admin-password'), 'utf8').trim(),
-    output: () => out,
-    stop,
+    password: readFileSync(join(up.dir, 'admin-password'), 'utf8').trim(),
+    output: up.out,
+    stop: async () => {
+      await up.stop('SIGINT', 15_000);
+    },
   };
 }
 
@@ -120,27 +91,8 @@ function registryGet(
 const blobSize = (img: BuiltImage, digest: string): number =>
   statSync(join(img.dir, 'blobs', 'sha256', digest.slice('sha256:'.length))).size;
 
-/**
- * page.goto, again when the host's network changes under chromium (other tests add interfaces), or
- * when the navigation timed out — as a user presses reload (once seen in CI: the document of a
- * freshly started console never arrived within 20 s while another file's pods churned the host's
- * interfaces).
- */
-async function goto(page: Page, url: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await page.goto(url);
-      return;
-    } catch (err) {
-      const e = err as Error;
-      const again = /ERR_NETWORK_CHANGED/.test(e.message) || e.name === 'TimeoutError';
-      if (attempt >= 4 || !again || (e.name === 'TimeoutError' && attempt >= 1)) throw err;
-    }
-  }
-}
-
 async function logIn(page: Page, up: Up): Promise<void> {
-  await goto(page, `${up.consoleUrl}/login`);
+  await page.goto(`${up.consoleUrl}/login`);
   await page.getByLabel('Password').fill(up.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(/\/c\/local\/overview/);
@@ -155,24 +107,13 @@ describe('image repository pages', { skip: browserSkip(), timeout: 240_000 }, ()
 
   before(async () => {
     ensureConsoleBuilt();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
+    navigateThroughHostNoise(page);
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/ERR_NETWORK_CHANGED/.test(m.text()))
+      if (m.type() === 'error' && !hostNoise.test(m.text()))
         browserErrors.push(`${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => browserErrors.push(e.message));
@@ -301,7 +242,7 @@ describe('image repository pages', { skip: browserSkip(), timeout: 240_000 }, ()
     browserErrors.length = 0;
     up = await startUp(['--no-registry']);
     await logIn(page, up);
-    await goto(page, `${up.consoleUrl}/c/local/registry`);
+    await page.goto(`${up.consoleUrl}/c/local/registry`);
     await page.getByTestId('registry-off').filter({ hasText: '--no-registry' }).waitFor();
     assert.deepEqual(browserErrors, []);
   });

@@ -65,9 +65,12 @@ export interface BerthUp {
 
 /**
  * Starts `berth up --data-dir DIR --listen … --console-listen … EXTRA` and resolves once its banner
- * (ending in "kubectl get nodes") is printed, within 60 s.
+ * (ending in "kubectl get nodes") is printed, within `bannerMs` (60 s).
  */
-export async function startBerthUp(extra: string[], opts: { dirPrefix?: string } = {}): Promise<BerthUp> {
+export async function startBerthUp(
+  extra: string[],
+  opts: { dirPrefix?: string; bannerMs?: number } = {},
+): Promise<BerthUp> {
   const dir = mkdtempSync(join(tmpdir(), opts.dirPrefix ?? 'berth-up-'));
   dirs.push(dir);
   const [port, consolePort] = [await freePort(), await freePort()];
@@ -96,7 +99,7 @@ export async function startBerthUp(extra: string[], opts: { dirPrefix?: string }
     }),
   );
   const out = (): string => text;
-  const end = Date.now() + 60_000;
+  const end = Date.now() + (opts.bannerMs ?? 60_000);
   while (!text.includes('kubectl get nodes')) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`berth up exited (${child.exitCode ?? child.signalCode}) before its banner:\n${text}`);
