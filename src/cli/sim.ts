@@ -78,9 +78,13 @@ export async function runSim(flags: SimFlags): Promise<void> {
   if (!Number.isInteger(n) || n < 1)
     throw new CliError(`--nodes must be a positive whole number, got ${JSON.stringify(flags.nodes)}`);
   const log = createLogger(flags.logLevel, 'berth-sim');
-  const transport = httpTransport(await loadKubeconfig(flags.kubeconfig), { maxSockets: 32 });
+  const kc = await loadKubeconfig(flags.kubeconfig);
+  const transport = httpTransport(kc, { maxSockets: 32 });
+  // Heartbeats on connections of their own: they must not wait behind pod status writes.
+  const heartbeats = httpTransport(kc, { maxSockets: 8 });
   const sim = new SimNodes({
     client: new Client(transport),
+    heartbeatClient: new Client(heartbeats),
     nodes: n,
     namePrefix: flags.namePrefix,
     cpu: quantity('cpu', flags.cpu),
@@ -101,5 +105,6 @@ export async function runSim(flags: SimFlags): Promise<void> {
     clearInterval(keepAlive);
     await sim.stop();
     transport.close();
+    heartbeats.close();
   });
 }

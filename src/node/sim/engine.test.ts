@@ -28,12 +28,26 @@ test('default stages: the first matching stage by pod state', () => {
     ...bound(makePod('d'), 'Running'),
     metadata: { ...makePod('d').metadata, deletionTimestamp: '2025-01-01T00:00:00Z' },
   };
+  const notReady = (p: Pod): Pod => ({
+    ...bound(p, 'Running'),
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+  });
+  const crashing: Pod = {
+    ...makePod('c'),
+    metadata: { ...makePod('c').metadata, annotations: { 'berth.io/sim-exit-code': '1' } },
+  };
   const cases: [string, Pod, string | undefined][] = [
     ['bound pending pod starts', bound(makePod('p')), 'pod-ready'],
     ['running service pod stays', bound(makePod('p', {}, { restartPolicy: 'Always' }), 'Running'), undefined],
     ['running job pod completes', bound(job, 'Running'), 'pod-complete-job'],
     ['running annotated pod completes', bound(annotated, 'Running'), 'pod-complete-annotated'],
     ['succeeded pod rests', bound(job, 'Succeeded'), undefined],
+    ['running pod marked not Ready is Ready again', notReady(makePod('p')), 'pod-ready-again'],
+    [
+      'a crash-looping pod marked not Ready keeps crash-looping',
+      notReady(crashing),
+      'pod-restart-failed-container',
+    ],
     ['deleting pod is deleted', deleting, 'pod-delete'],
   ];
   for (const [name, pod, want] of cases) assert.equal(first(pod), want, name);
@@ -45,6 +59,18 @@ test('valueAt reads dotted and bracketed paths', () => {
   assert.equal(valueAt(o, '.spec.n'), '3');
   assert.equal(valueAt(o, '.spec.obj'), '{"a":1}');
   assert.equal(valueAt(o, '.spec.missing.deeper'), undefined);
+  const st = {
+    status: {
+      conditions: [
+        { type: 'Initialized', status: 'True' },
+        { type: 'Ready', status: 'False' },
+      ],
+    },
+  };
+  assert.equal(valueAt(st, '.status.conditions[type=Ready].status'), 'False');
+  assert.equal(valueAt(st, '.status.conditions[type=Initialized].status'), 'True');
+  assert.equal(valueAt(st, '.status.conditions[type=PodScheduled].status'), undefined);
+  assert.equal(valueAt({ status: {} }, '.status.conditions[type=Ready].status'), undefined);
 });
 
 test('durations and stage delays (jitter, annotation override)', () => {

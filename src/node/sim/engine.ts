@@ -21,6 +21,11 @@ export interface StageEngineOptions {
   get(key: string): RPod | undefined;
   /** Performs a stage's next step on the pod. */
   apply(pod: RPod, stage: Stage): Promise<void>;
+  /**
+   * Whether `stage` may apply to `pod` now besides its selector (default: always). A pod a gate
+   * turned away is looked at again only when shown again.
+   */
+  allowed?(pod: RPod, stage: Stage): boolean;
   log: ClientLogger;
   /** 0..1 source for jitter (default Math.random). */
   random?: () => number;
@@ -65,7 +70,8 @@ export class StageEngine {
     if (this.stopped) return;
     const key = podKey(pod);
     if (this.inflight.has(key)) return;
-    const stage = this.o.stages.find((s) => stageMatches(s, pod));
+    const allowed = this.o.allowed;
+    const stage = this.o.stages.find((s) => stageMatches(s, pod) && (!allowed || allowed(pod, s)));
     if (!stage) {
       this.forget(key);
       return;
@@ -97,7 +103,12 @@ export class StageEngine {
   private fire(key: string, stage: Stage, id: string): void {
     this.pending.delete(key);
     const pod = this.o.get(key);
-    if (!pod || `${pod.metadata.uid ?? ''}/${stage.name}` !== id || !stageMatches(stage, pod)) {
+    if (
+      !pod ||
+      `${pod.metadata.uid ?? ''}/${stage.name}` !== id ||
+      !stageMatches(stage, pod) ||
+      (this.o.allowed && !this.o.allowed(pod, stage))
+    ) {
       if (pod) this.observe(pod);
       return;
     }

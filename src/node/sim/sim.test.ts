@@ -141,3 +141,34 @@ test('plays pod lifecycles: Running/Ready after the ready delay, Succeeded for j
   assert.equal((del?.body as { gracePeriodSeconds?: number }).gracePeriodSeconds, 0);
   await sim.stop();
 });
+
+test('a running pod marked not Ready is Ready again once its node is Ready, not before', async () => {
+  const { client, sim, pods, pod, step } = await rig();
+  const on = (p: Pod, node: string): Pod => ({ ...p, spec: { ...p.spec, nodeName: node } });
+  await pods.create('default', on(makePod('web'), 'sim-0'));
+  await step(1000);
+  await until(() => pod('web')?.status?.phase === 'Running', 'web running');
+  const readyOf = () => pod('web')?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  assert.equal(readyOf(), 'True');
+
+  // What the node lifecycle controller does to a node whose heartbeats stopped, then to its pods.
+  const nodes = client.resource<Node>('', 'v1', 'nodes');
+  const setNodeReady = async (status: string) => {
+    const n = await nodes.get(undefined, 'sim-0');
+    const conditions = (n.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status } : c));
+    await nodes.patch(undefined, 'sim-0', 'merge', { status: { conditions } }, { subresource: 'status' });
+  };
+  await setNodeReady('Unknown');
+  const conditions = pod('web')!.status!.conditions!.map((c) =>
+    c.type === 'Ready' ? { ...c, status: 'False' } : c,
+  );
+  await pods.patch('default', 'web', 'merge', { status: { conditions } }, { subresource: 'status' });
+  await step(5000);
+  assert.equal(readyOf(), 'False', 'left alone while its node is not Ready');
+
+  await setNodeReady('True');
+  await step(0);
+  await until(() => readyOf() === 'True', 'web Ready again');
+  assert.equal(pod('web')?.status?.phase, 'Running');
+  await sim.stop();
+});

@@ -7,7 +7,7 @@
  * and pod handling but leaves the Node objects: the node lifecycle controller then sees them go
  * silent, as it would real nodes.
  */
-import type { KubeObject } from '../../api/object.ts';
+import type { DeepReadonly, KubeObject } from '../../api/object.ts';
 import type { Client } from '../../client/client.ts';
 import { realClock, type Clock, type ClockTimer } from '../../client/clock.ts';
 import { deletedObject, SharedInformer } from '../../client/informer.ts';
@@ -17,10 +17,18 @@ import { podKey, type Node, type Pod, type RPod, type Taint } from '../../schedu
 import { StageEngine } from './engine.ts';
 import { nodeLeaseNamespace, nodePodCIDR, simLease, simNode, type SimNodeSpec } from './node-objects.ts';
 import { statusFor } from './pod-status.ts';
-import { defaultStages, type Stage, type StageOptions } from './stages.ts';
+import { defaultStages, readyAgainStage, type Stage, type StageOptions } from './stages.ts';
+
+/** The pod informer's index of pods by spec.nodeName. */
+const byNodeIndex = 'nodeName';
 
 export interface SimOptions extends StageOptions {
   client: Client;
+  /**
+   * The client for Lease renewals (default `client`): its own connections, so heartbeats never
+   * queue behind a burst of pod status writes — a late heartbeat makes the node NotReady.
+   */
+  heartbeatClient?: Client;
   nodes: number;
   namePrefix?: string;
   cpu?: string;
@@ -78,6 +86,11 @@ export class SimNodes {
   private readonly log: ClientLogger;
   private readonly nodes = new Map<string, SimNodeState>();
   private readonly limiter: Limiter;
+  /** Lease renewals have their own bound, ahead of any pod writes waiting on `limiter`. */
+  private readonly heartbeatLimiter: Limiter;
+  /** Our nodes' Ready status as the API has it (the node lifecycle controller may change it). */
+  readonly nodeInformer: SharedInformer<Node>;
+  private readonly nodeReady = new Map<string, boolean>();
   private heartbeat: ClockTimer | undefined;
   private stopped = false;
 
@@ -86,6 +99,7 @@ export class SimNodes {
     this.clock = opts.clock ?? realClock;
     this.log = opts.logger ?? stderrLogger;
     this.limiter = new Limiter(opts.concurrency ?? 32);
+    this.heartbeatLimiter = new Limiter(8);
     const prefix = opts.namePrefix ?? 'sim-';
     for (let i = 0; i < opts.nodes; i++) {
       let spec: SimNodeSpec = {
@@ -111,7 +125,23 @@ export class SimNodes {
     this.informer = new SharedInformer<Pod>(opts.client.resource<Pod>('', 'v1', 'pods'), {
       clock: this.clock,
       logger: this.log,
+      indexers: { [byNodeIndex]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) },
     });
+    this.nodeInformer = new SharedInformer<Node>(opts.client.resource<Node>('', 'v1', 'nodes'), {
+      clock: this.clock,
+      logger: this.log,
+    });
+    const noteNode = (node: DeepReadonly<Node>): void => {
+      const name = node.metadata.name ?? '';
+      if (!this.nodes.has(name)) return;
+      const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      const was = this.nodeReady.get(name);
+      this.nodeReady.set(name, ready);
+      // Back to Ready: its pods the node lifecycle controller marked not Ready get looked at again.
+      if (ready && was === false)
+        for (const p of this.informer.store.byIndex(byNodeIndex, name)) this.engine.observe(p);
+    };
+    this.nodeInformer.addEventHandler({ onAdd: noteNode, onUpdate: (_o, n) => noteNode(n) });
     this.engine = new StageEngine({
       stages: opts.stages ?? defaultStages(opts),
       clock: this.clock,
@@ -122,6 +152,10 @@ export class SimNodes {
         return this.informer.lister.get(key.slice(0, slash), key.slice(slash + 1));
       },
       apply: (pod, stage) => this.limiter.run(() => this.applyStage(pod, stage)),
+      // A kubelet marks its pods Ready again only while its node is Ready; otherwise the node
+      // lifecycle controller and the sim would take turns rewriting the same condition.
+      allowed: (pod, stage) =>
+        stage.name !== readyAgainStage || this.nodeReady.get(pod.spec?.nodeName ?? '') === true,
     });
     const mine = (p: RPod): boolean => !!p.spec?.nodeName && this.nodes.has(p.spec.nodeName);
     this.informer.addEventHandler({
@@ -139,10 +173,11 @@ export class SimNodes {
   /** Registers the nodes and their leases, then starts heartbeats and pod handling. */
   async start(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.register(n))));
-    await Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n))));
+    await Promise.all([...this.nodes.values()].map((n) => this.heartbeatLimiter.run(() => this.renew(n))));
     this.scheduleHeartbeat();
+    this.nodeInformer.run();
     this.informer.run();
-    await this.informer.waitForSync();
+    await Promise.all([this.nodeInformer.waitForSync(), this.informer.waitForSync()]);
   }
 
   /** Stops heartbeats and pod handling; Node objects stay. */
@@ -150,7 +185,7 @@ export class SimNodes {
     this.stopped = true;
     this.heartbeat?.cancel();
     await this.engine.stop();
-    await this.informer.stop();
+    await Promise.all([this.informer.stop(), this.nodeInformer.stop()]);
   }
 
   private async register(n: SimNodeState): Promise<void> {
@@ -172,7 +207,7 @@ export class SimNodes {
   }
 
   private async renew(n: SimNodeState): Promise<void> {
-    const leases = this.o.client.resource('coordination.k8s.io', 'v1', 'leases');
+    const leases = (this.o.heartbeatClient ?? this.o.client).resource('coordination.k8s.io', 'v1', 'leases');
     const now = this.clock.now();
     try {
       if (!n.lease) {
@@ -196,9 +231,9 @@ export class SimNodes {
   private scheduleHeartbeat(): void {
     if (this.stopped) return;
     this.heartbeat = this.clock.after(this.o.leaseRenewMs ?? 10_000, () => {
-      void Promise.all([...this.nodes.values()].map((n) => this.limiter.run(() => this.renew(n)))).finally(
-        () => this.scheduleHeartbeat(),
-      );
+      void Promise.all(
+        [...this.nodes.values()].map((n) => this.heartbeatLimiter.run(() => this.renew(n))),
+      ).finally(() => this.scheduleHeartbeat());
     });
   }
 

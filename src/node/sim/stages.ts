@@ -40,20 +40,35 @@ export interface Stage {
   next: StageNext;
 }
 
-/** The segments of `.a.b["c.d/e"]`. */
-function segments(path: string): string[] {
-  return [...path.matchAll(/\.([^.[\]"]+)|\["([^"]+)"\]/g)].map((m) => m[1] ?? m[2]!);
+/** One step of a path: a field name, or the first list element whose `field` equals `value`. */
+type Segment = string | { field: string; value: string };
+
+/** The segments of `.a.b["c.d/e"]` and `.status.conditions[type=Ready].status`. */
+function segments(path: string): Segment[] {
+  return [...path.matchAll(/\.([^.[\]"]+)|\["([^"]+)"\]|\[([^=\]"]+)=([^\]"]*)\]/g)].map((m) =>
+    m[3] !== undefined ? { field: m[3], value: m[4]! } : (m[1] ?? m[2]!),
+  );
 }
 
 /**
- * The value at a path such as `.status.phase` or `.metadata.annotations["berth.io/x"]`, as a
- * string (objects as JSON); undefined when absent or null.
+ * The value at a path such as `.status.phase`, `.metadata.annotations["berth.io/x"]` or
+ * `.status.conditions[type=Ready].status` (the first list element whose field has that value), as
+ * a string (objects as JSON); undefined when absent or null.
  */
 export function valueAt(obj: unknown, path: string): string | undefined {
   let cur: unknown = obj;
   for (const part of segments(path)) {
     if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+    if (typeof part === 'string') cur = (cur as Record<string, unknown>)[part];
+    else
+      cur = Array.isArray(cur)
+        ? (cur as unknown[]).find(
+            (e) =>
+              typeof e === 'object' &&
+              e !== null &&
+              (e as Record<string, unknown>)[part.field] === part.value,
+          )
+        : undefined;
   }
   if (cur === undefined || cur === null) return undefined;
   return typeof cur === 'string' ? cur : JSON.stringify(cur);
@@ -77,6 +92,12 @@ export function stageMatches(stage: Stage, pod: DeepReadonly<Pod>): boolean {
     }
   });
 }
+
+/**
+ * The stage that marks a running pod Ready again after someone else (the node lifecycle
+ * controller) marked it not Ready; the sim lets it apply only while the pod's node is Ready.
+ */
+export const readyAgainStage = 'pod-ready-again';
 
 /** The annotation that makes any pod finish (Succeeded) after the given duration. */
 export const simDurationAnnotation = 'berth.io/sim-duration';
@@ -128,6 +149,22 @@ export function defaultStages(o: StageOptions = {}): Stage[] {
         ],
       },
       delay: { durationMs: ready, jitterMs: ready * jitter },
+      next: { status: 'running' },
+    },
+    {
+      // A running pod someone else marked not Ready — the node lifecycle controller does so while
+      // its node is NotReady — is Ready again once the node reports, as a kubelet's status sync
+      // rewrites it. Pods that finish or crash-loop are left to their own stages.
+      name: readyAgainStage,
+      selector: {
+        matchExpressions: [
+          notDeleting,
+          running,
+          { key: '.status.conditions[type=Ready].status', operator: 'In', values: ['False'] },
+          { key: `.metadata.annotations["${simExitCodeAnnotation}"]`, operator: 'DoesNotExist' },
+        ],
+      },
+      delay: { durationMs: 0 },
       next: { status: 'running' },
     },
     {
