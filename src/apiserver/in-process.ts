@@ -7,7 +7,8 @@
  * admission, validation and watch code as requests from the network. Nothing listens anywhere:
  * only code holding the agent can connect.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { http as nodeHttp } from '../client/node-http.ts';
 import type { Socket } from 'node:net';
 import { duplexPair, type Duplex } from 'node:stream';
 import type { UserInfo } from './authn/user.ts';
@@ -39,7 +40,7 @@ export class InProcessConnections {
   private closed = false;
 
   constructor(handler: http.RequestListener) {
-    this.server = http.createServer({ keepAliveTimeout: 0 }, handler);
+    this.server = nodeHttp.createServer({ keepAliveTimeout: 0 }, handler);
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
   }
@@ -70,7 +71,7 @@ export class InProcessConnections {
    */
   agent(user: UserInfo): http.Agent {
     const connect = (): Duplex => this.connect(user);
-    class InProcessAgent extends http.Agent {
+    class InProcessAgent extends nodeHttp.Agent {
       override createConnection(): Duplex {
         return connect();
       }

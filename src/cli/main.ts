@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 // Each command loads its own machinery when it runs (so `berth agent` does not load the control plane).
 import { CliError, stopOnSignals } from './cli-error.ts';
+import { trimMemoryAfterStart } from './trim-memory.ts';
 import type { NodeFlags } from './node-flags.ts';
 import type { SimFlags } from './sim.ts';
 import { berthVersion } from './version.ts';
@@ -55,6 +56,7 @@ program
     ) => {
       const cp = await (await import('./server.ts')).runServer(opts);
       stopOnSignals(() => cp.close());
+      trimMemoryAfterStart();
     },
   );
 
@@ -94,6 +96,7 @@ program
       logLevel: string;
     }) => {
       await (await import('./up.ts')).runUp(opts);
+      trimMemoryAfterStart();
     },
   );
 
@@ -432,6 +435,7 @@ program
   .action(async (opts: import('./agent.ts').AgentFlags) => {
     const { runAgent } = await import('./agent.ts');
     await runAgent(opts);
+    trimMemoryAfterStart();
   });
 
 const token = program

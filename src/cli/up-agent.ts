@@ -38,6 +38,8 @@ export function startUpAgent(o: {
     process.execPath,
     [
       '--no-warnings=ExperimentalWarning',
+      // As bin/berth runs `agent`: a 1 MB young generation (the agent allocates little).
+      '--max-semi-space-size=1',
       o.entry,
       'agent',
       '--kubeconfig',

@@ -4,7 +4,8 @@
  * transport so a controller's many calls reuse a few TLS connections. Credentials never travel over
  * plain http: a kubeconfig that pairs an http:// server with credentials is refused.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { http as nodeHttp } from './node-http.ts';
 import https from 'node:https';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
 import {
@@ -58,7 +59,7 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
           key: kc.clientKey,
           rejectUnauthorized: !kc.insecureSkipTlsVerify,
         })
-      : new http.Agent(agentOpts);
+      : new nodeHttp.Agent(agentOpts);
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
@@ -87,7 +88,7 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
       signal: req.signal,
     };
     return new Promise((resolve, reject) => {
-      const r = (secure ? https : http).request(options, (res) => {
+      const r = (secure ? https : nodeHttp).request(options, (res) => {
         clearTimeout(connectTimer);
         if (streaming && opts.streamIdleTimeoutMs) {
           res.socket.setTimeout(opts.streamIdleTimeoutMs, () =>

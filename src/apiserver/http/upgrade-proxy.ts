@@ -10,12 +10,8 @@
  * response object; `upgradeResponse` makes one on that socket so handlers can still answer errors
  * (a Status) the usual way, and `upgradeOf` tells a handler the socket is its to take over.
  */
-import {
-  request as httpRequest,
-  ServerResponse,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-} from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { request as httpRequest, ServerResponse } from '../../client/node-http.ts';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

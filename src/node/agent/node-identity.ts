@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { StatusError } from '../../api/errors.ts';
 import type { KubeObject } from '../../api/object.ts';
-import { createCertificateRequest } from '../../apiserver/pki/csr.ts';
 import { Client } from '../../client/client.ts';
 import { realClock, sleep, type Clock } from '../../client/clock.ts';
 import { httpTransport } from '../../client/http.ts';
@@ -195,6 +194,9 @@ export async function requestNodeCertificate(
   node: string,
   o: RequestOptions,
 ): Promise<{ cert: string; key: string }> {
+  // Loaded only when a certificate is needed: @peculiar/x509 and its ASN.1 libraries cost the
+  // agent several MB, and a restart with a valid identity never needs them.
+  const { createCertificateRequest } = await import('../../apiserver/pki/csr.ts');
   const { csr, key } = await createCertificateRequest({
     commonName: `system:node:${node}`,
     organizations: [nodeGroup],

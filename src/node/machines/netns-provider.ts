@@ -231,7 +231,13 @@ export class NetnsMachineProvider implements MachineProvider {
   }
 
   #startAgent(rec: MachineRecord, joinArgs: string[], o: MachineCreateOptions): number {
-    const berth = this.#o.berthCommand ?? [process.execPath, '--no-warnings=ExperimentalWarning', mainTs];
+    // As bin/berth runs `agent`: a 1 MB young generation (the agent allocates little).
+    const berth = this.#o.berthCommand ?? [
+      process.execPath,
+      '--no-warnings=ExperimentalWarning',
+      '--max-semi-space-size=1',
+      mainTs,
+    ];
     const argv = [
       'nsenter',
       `--net=/run/netns/${rec.name}`,

@@ -3,7 +3,7 @@
  * 200–399; redirects are not followed), tcpSocket (a connection opens). Each attempt is bounded by
  * the probe's timeoutSeconds. Named ports are looked up in the container's ports.
  */
-import { request } from 'node:http';
+import { request } from '../../client/node-http.ts';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { RuntimeService } from '../cri/service.ts';

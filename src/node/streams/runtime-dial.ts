@@ -3,7 +3,7 @@
  * or PortForward returned): `POST` with `Upgrade: SPDY/3.1` and the stream protocols we speak.
  * The runtime answers 101 with the protocol it chose; anything else is an error carrying its body.
  */
-import { request } from 'node:http';
+import { request } from '../../client/node-http.ts';
 import type { Duplex } from 'node:stream';
 
 export interface RuntimeConnection {

@@ -12,7 +12,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.ts';
-import { createCertificateRequest } from '../../apiserver/pki/csr.ts';
 import type { Client } from '../../client/client.ts';
 import { realClock, sleep, type Clock } from '../../client/clock.ts';
 
@@ -89,6 +88,8 @@ export async function ensureServingCert(o: ServingCertOptions): Promise<ServingC
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  // Loaded only when a certificate is needed (@peculiar/x509 costs the agent several MB).
+  const { createCertificateRequest } = await import('../../apiserver/pki/csr.ts');
   const { csr, key } = await createCertificateRequest({
     commonName: `system:node:${o.nodeName}`,
     organizations: ['system:nodes'],
