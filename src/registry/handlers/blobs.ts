@@ -82,7 +82,8 @@ export async function getBlob(
     return;
   }
   try {
-    await ctx.blobs.copyTo(digest, res, range);
+    // Always a range: the size is known from the stat above, so the store need not fstat again.
+    await ctx.blobs.copyTo(digest, res, range ?? { start: 0, end: info.size - 1 });
     res.end();
   } catch (err) {
     // The client went away mid-transfer: nothing to answer, the headers are already sent.
