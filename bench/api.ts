@@ -4,6 +4,11 @@
  * Baselines: raw node:sqlite inserts with the store's durability (one row per transaction, and
  * batched per event-loop turn for 32 writers); a bare Node HTTPS server in its own process with the
  * server's own certificate and key (GET, LIST bytes, watch fan-out, idle RSS); `node -e 0` (start).
+ *
+ * Creates and GETs are driven by bench/lib/lean-client.ts (one keep-alive TLS connection per client,
+ * the request written as one string): on 2 cores, Node's http client took about as much CPU per
+ * request as the server, so the figure measured the client. The create section also runs once with
+ * node:https clients and prints that rate beside the headline, for comparison with older results.
  * Args: --quick (short run) --duration S (5) --get-concurrency N (16) --pods N (10000)
  *   --watchers N (1000) --changes N (10) --list-runs N (10) --starts N (5) --idle S (3)
  *   --datastore sqlite|etcd (sqlite) --compare-sqlite
@@ -22,6 +27,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { httpsClient, type HttpsClient, type Response } from '../test/helpers/https.ts';
+import { leanHttpsClient } from './lib/lean-client.ts';
 import type { Connection } from '../test/helpers/kubeconfig.ts';
 import { startEtcd, type EtcdCluster } from '../test/helpers/etcd.ts';
 import { startServer, type TestServer } from '../test/helpers/server.ts';
@@ -155,6 +161,12 @@ const client = (conn: Connection, sockets = 1): HttpsClient => {
   clients.push(c);
   return c;
 };
+/** A lean client (one connection, requests in order): the load generator for creates and GETs. */
+const lean = (conn: Connection): HttpsClient => {
+  const c = leanHttpsClient(conn);
+  clients.push(c);
+  return c;
+};
 
 /** The pid of the `berth server` child serving `srv` (found by its data dir on the command line). */
 function serverPidOf(srv: TestServer): number {
@@ -175,8 +187,8 @@ async function createSection(
   pid: number,
   label: string,
   baseline: { name: string; fn: (sample: string) => (w: number, seq: number) => Promise<unknown> },
-): Promise<{ create: LoadCaseResult; writers: HttpsClient[]; sample: string }> {
-  const writers = Array.from({ length: cfg.writers }, () => client(srv.connection));
+): Promise<{ create: LoadCaseResult; writers: HttpsClient[]; sample: string; nodeClients: LoadCaseResult }> {
+  const writers = Array.from({ length: cfg.writers }, () => lean(srv.connection));
   await Promise.all(
     writers.map(async (c, w) =>
       expect(
@@ -205,7 +217,22 @@ async function createSection(
       ),
     baseline: baseline.fn(sample),
   });
-  return { create, writers, sample };
+  // The same load from node:https clients (what this section used before the lean client).
+  const nodeWriters = Array.from({ length: cfg.writers }, () => client(srv.connection));
+  const viaNode = async (w: number, seq: number): Promise<unknown> =>
+    expect(
+      await nodeWriters[w]!.request('POST', cmPath, { body: configMap(`node-${seq}`), headers: JSON_CT }),
+      201,
+      'create',
+    );
+  await warm(`create (${label}, node:https clients)`, pid, cfg.writers, (w, seq) => viaNode(w, seq + 1e9));
+  const nodeClients = await suite.load(`POST ConfigMap ${label}, ${cfg.writers} node:https clients`, {
+    concurrency: cfg.writers,
+    durationMs: cfg.durationMs,
+    fn: viaNode,
+  });
+  for (const c of nodeWriters) c.close();
+  return { create, writers, sample, nodeClients };
 }
 
 /** A raw SQLite insert per create (one row per transaction), the SQLite create baseline. */
@@ -316,6 +343,13 @@ try {
       baselineName: `sqlite ${cfg.writers} writers, tx per turn`,
       baseline: grouped.subject.throughput,
     });
+    figures.push({
+      name: '  same, node:https clients',
+      value: section.nodeClients.subject.throughput,
+      unit: '/s',
+      baselineName: 'lean clients (headline)',
+      baseline: create.subject.throughput,
+    });
   }
 
   // ---- 2. GET one object: closed-loop peak vs bare server, then p99 at half that rate ----
@@ -335,8 +369,8 @@ try {
   const n = cfg.getConcurrency;
   const subjects = writers
     .slice(0, n)
-    .concat(Array.from({ length: Math.max(0, n - writers.length) }, () => client(server!.connection)));
-  const bares = Array.from({ length: n }, () => client(bareConn));
+    .concat(Array.from({ length: Math.max(0, n - writers.length) }, () => lean(server!.connection)));
+  const bares = Array.from({ length: n }, () => lean(bareConn));
   await warm('GET (berth)', serverPid, n, async (w) =>
     expect(await subjects[w]!.request('GET', getPath), 200, 'get'),
   );

@@ -4,38 +4,44 @@
  */
 import client from 'prom-client';
 import type { Store } from '../store/types.ts';
+import { HotCounter, HotHistogram, type CounterChild, type HistogramChild } from './hot-metrics.ts';
 
 export class ApiMetrics {
   readonly registry = new client.Registry();
-  readonly requests = new client.Counter({
-    name: 'apiserver_request_total',
-    help: 'API requests by verb, resource and HTTP code.',
-    labelNames: ['verb', 'resource', 'code'] as const,
-    registers: [this.registry],
-  });
-  readonly latency = new client.Histogram({
-    name: 'apiserver_request_duration_seconds',
-    help: 'API request latency by verb and resource (watches excluded).',
-    labelNames: ['verb', 'resource'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  // Recorded on every request: the hot-path metric types (one plain record per label set).
+  readonly requests = new HotCounter(
+    'apiserver_request_total',
+    'API requests by verb, resource and HTTP code.',
+    ['verb', 'resource', 'code'],
+    this.registry,
+  );
+  readonly latency = new HotHistogram(
+    {
+      name: 'apiserver_request_duration_seconds',
+      help: 'API request latency by verb and resource (watches excluded).',
+      labelNames: ['verb', 'resource'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    },
+    this.registry,
+  );
   readonly watchers = new client.Gauge({
     name: 'apiserver_registered_watchers',
     help: 'Open watch streams by resource.',
     labelNames: ['resource'] as const,
     registers: [this.registry],
   });
-  readonly storeLatency = new client.Histogram({
-    name: 'berth_store_request_duration_seconds',
-    help: 'Datastore call latency by operation.',
-    labelNames: ['operation'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [this.registry],
-  });
+  readonly storeLatency = new HotHistogram(
+    {
+      name: 'berth_store_request_duration_seconds',
+      help: 'Datastore call latency by operation.',
+      labelNames: ['operation'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    },
+    this.registry,
+  );
 
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+  private readonly requestChildren = new Map<string, CounterChild>();
+  private readonly latencyChildren = new Map<string, HistogramChild>();
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
@@ -65,8 +71,8 @@ export class ApiMetrics {
 
   /** A Store that records the latency of every call. */
   instrument(store: Store): Store {
-    // One label child per operation, looked up once: startTimer({...}) would hash the labels per call.
-    const children = new Map<string, { observe(v: number): void }>();
+    // One label child per operation, looked up once.
+    const children = new Map<string, HistogramChild>();
     const timed = <T>(op: string, p: Promise<T>): Promise<T> => {
       let child = children.get(op);
       if (!child) {
@@ -75,7 +81,16 @@ export class ApiMetrics {
       }
       const start = performance.now();
       const h = child;
-      return p.finally(() => h.observe((performance.now() - start) / 1000));
+      return p.then(
+        (v) => {
+          h.observe((performance.now() - start) / 1000);
+          return v;
+        },
+        (err: unknown) => {
+          h.observe((performance.now() - start) / 1000);
+          throw err;
+        },
+      );
     };
     return {
       currentRevision: () => store.currentRevision(),

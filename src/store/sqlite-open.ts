@@ -1,12 +1,15 @@
 /**
  * Opening the SQLite file: pragmas, the single-process lock and the schema.
  *
- * Durability: journal_mode=WAL. SQLite's synchronous=FULL would fsync the WAL inside COMMIT — on
- * the event loop, where one slow fsync stalls every request. So files run synchronous=NORMAL (COMMIT
- * only writes the WAL into the page cache) and the store fsyncs the WAL itself, on libuv's thread
- * pool, acknowledging a batch's writes and publishing its watch events only once that fsync has
- * returned (see sqlite.ts): an acknowledged write is on disk exactly as with FULL. `walPath` names the
- * file to fsync; it is undefined for ':memory:'.
+ * Durability: journal_mode=WAL with synchronous=OFF and wal_autocheckpoint=0: SQLite itself never
+ * fsyncs and never checkpoints on its own, because both would do so inside COMMIT, on the event loop,
+ * where one slow fsync stalls every request. The store (sqlite.ts) does both instead: it fsyncs the
+ * WAL on libuv's thread pool after each group commit and acknowledges a batch's writes (and publishes
+ * their watch events) only once that fsync has returned, so an acknowledged write is on disk exactly
+ * as with synchronous=FULL; and it checkpoints between transactions, fsyncs the database file on the
+ * thread pool, and starts no write transaction (which could restart the WAL over frames the database
+ * file does not yet hold durably) until that fsync has returned. `walPath` and `dbPath` name the files
+ * to fsync; both are undefined for ':memory:'.
  *
  * Single process: locking_mode=EXCLUSIVE plus a write transaction at open makes this connection hold
  * the file's lock until it closes; the kernel drops the lock if the process dies (even on kill -9), so
@@ -49,6 +52,8 @@ export interface OpenedDatabase {
   db: DatabaseSync;
   /** The WAL file the store must fsync before acknowledging writes (undefined in memory). */
   walPath?: string;
+  /** The database file the store must fsync after a checkpoint, before the next write (undefined in memory). */
+  dbPath?: string;
   /** Removes the pid side file; call after db.close(). */
   release(): void;
 }
@@ -62,7 +67,8 @@ export function openDatabase(path: string): OpenedDatabase {
   try {
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec(`PRAGMA synchronous = ${memory ? 'FULL' : 'NORMAL'}`);
+    db.exec(`PRAGMA synchronous = ${memory ? 'FULL' : 'OFF'}`);
+    db.exec('PRAGMA wal_autocheckpoint = 0');
     db.exec('BEGIN IMMEDIATE');
     db.exec(SCHEMA);
     db.exec('COMMIT');
@@ -90,6 +96,7 @@ export function openDatabase(path: string): OpenedDatabase {
   return {
     db,
     walPath: `${path}-wal`,
+    dbPath: path,
     release: () => rmSync(pidFile, { force: true }),
   };
 }

@@ -123,6 +123,49 @@ describe('sqlite store', () => {
     }
   });
 
+  test('writes that arrive while an fsync runs share the next transaction', async () => {
+    const s = openSqliteStore({ path: tempPath() });
+    try {
+      let acked = false;
+      const first = s.create('/w/first', '0').then(() => (acked = true));
+      // One write per event-loop turn until the first one is answered (its fsync has returned).
+      const rest: Promise<unknown>[] = [];
+      await new Promise((r) => setImmediate(r));
+      while (!acked) {
+        rest.push(s.create(`/w/k${rest.length}`, String(rest.length)));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all([first, ...rest]);
+      assert.equal(s.stats().batches, rest.length ? 2 : 1, `${rest.length} writes queued behind the fsync`);
+      assert.equal(await s.count('/w/'), rest.length + 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('the store checkpoints the WAL itself, and checkpointed writes survive reopening', async () => {
+    const path = tempPath();
+    let s = openSqliteStore({ path });
+    const n = 2000;
+    try {
+      for (let i = 0; i < n; i += 100)
+        await Promise.all(Array.from({ length: 100 }, (_, j) => s.create(`/c/k${i + j}`, 'x'.repeat(100))));
+      assert.ok(s.stats().checkpoints >= 2, `checkpoints: ${s.stats().checkpoints}`);
+      // Writes keep working across the checkpoints' database fsyncs, and compaction waits for them.
+      await s.update('/c/k0', 'y', (await s.get('/c/k0'))!.modRevision);
+      await s.compact((await s.currentRevision()) - 10);
+    } finally {
+      await s.close();
+    }
+    s = openSqliteStore({ path });
+    try {
+      assert.equal(await s.count('/c/'), n);
+      assert.equal((await s.get('/c/k0'))?.value, 'y');
+    } finally {
+      await s.close();
+    }
+  });
+
   test('close() commits writes still queued', async () => {
     const path = tempPath();
     let s = openSqliteStore({ path });

@@ -1,18 +1,23 @@
 /**
  * The embedded datastore: `Store` on node:sqlite, kine-style (see sqlite-log.ts for the table).
  *
- * Group commit: create/update/delete only enqueue; one flush per event-loop turn (setImmediate) runs
- * up to MAX_BATCH queued writes in one transaction — one WAL fsync for all of them — and settles each
- * caller's promise after COMMIT. Each write checks its own condition (exists / modRevision) against
- * the rows as they stand inside the transaction, earlier writes of the same batch included, and a
- * failed check appends nothing, so one caller's Conflict never fails the others. Only a failure of the
+ * Group commit: create/update/delete only enqueue; a flush (setImmediate) runs up to MAX_BATCH queued
+ * writes in one transaction — one WAL fsync for all of them — and settles each caller's promise once
+ * that fsync has returned. While an fsync runs, no transaction starts: writes arriving meanwhile queue
+ * up and go into the next transaction together, so under load each commit and each fsync carries
+ * many writes (not one small commit per event-loop turn), and COMMIT never writes the WAL while the
+ * fsync is flushing it. Each write checks its own condition (exists / modRevision) against the rows
+ * as they stand inside the transaction, earlier writes of the same batch included, and a failed
+ * check appends nothing, so one caller's Conflict never fails the others. Only a failure of the
  * transaction itself (disk full, I/O error) fails the whole batch, and then nothing of it was written.
  *
- * Durability off the event loop: COMMIT only writes the WAL (synchronous=NORMAL, see sqlite-open.ts);
- * the WAL is then fsynced on libuv's thread pool, one fsync at a time covering every batch committed
- * before it started, and only after it returns are those batches' callers answered and their watch
- * events published, in revision order. Later batches commit meanwhile (pipelining), so a slow disk
- * delays answers but never blocks the event loop.
+ * Durability off the event loop: COMMIT only writes the WAL (synchronous=OFF, see sqlite-open.ts);
+ * the WAL is then fsynced on libuv's thread pool, and only after it returns are the batch's callers
+ * answered and its watch events published, in revision order. Checkpoints are the store's too: after
+ * a WAL fsync, once the WAL holds about CHECKPOINT_FRAMES pages, a PASSIVE checkpoint copies them into
+ * the database file (no fsync inside) and the file is fsynced on the thread pool; the next write
+ * transaction, the only thing that may restart the WAL over those frames, waits for that fsync. A
+ * slow disk delays answers but never blocks the event loop.
  *
  * Revision invariants: `#revision` is the newest committed revision: the conditions of new writes
  * see it. Inside a batch the next row's id is #revision + 1, +2, ...; on rollback #revision
@@ -48,12 +53,20 @@ export interface SqliteStoreStats {
   batches: number;
   writes: number;
   largestBatch: number;
+  /** WAL checkpoints the store ran (each followed by a database fsync). */
+  checkpoints: number;
   queued: number;
   watchers: number;
 }
 
 /** Writes per transaction at most: bounds how long one flush holds the event loop. */
 const MAX_BATCH = 1000;
+
+/**
+ * Checkpoint once the WAL holds about this many pages (SQLite's own autocheckpoint default). The
+ * count is an upper estimate: per commit, two pages plus two index pages per write plus the values.
+ */
+const CHECKPOINT_FRAMES = 1000;
 
 interface Pending {
   op: WriteOp;
@@ -83,24 +96,34 @@ export class SqliteStore implements Store {
   #compacted: number;
   /** An fd of the WAL file for fsync (undefined in memory: nothing to sync). */
   #walFd: number | undefined;
+  /** An fd of the database file, fsynced after each checkpoint (undefined in memory). */
+  #dbFd: number | undefined;
+  /** Estimated WAL pages since the last checkpoint. */
+  #walFrames = 0;
+  /** A checkpoint's database fsync failed: it is retried before the next write transaction. */
+  #dbUnsynced = false;
   #unsynced: Committed[] = [];
+  /** A WAL or database fsync is running: no write transaction may start. */
   #syncing = false;
   #drained: (() => void)[] = [];
   #queue: Pending[] = [];
   #flushScheduled = false;
+  /** Set once close() has begun: no new checkpoint starts. */
+  #closing: Promise<void> | undefined;
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #stats = { batches: 0, writes: 0, largestBatch: 0 };
+  #stats = { batches: 0, writes: 0, largestBatch: 0, checkpoints: 0 };
 
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
     this.#logger = opts.log ?? (() => {});
     this.#compactKeep = opts.compactKeep ?? 1000;
-    const { db, release, walPath } = openDatabase(opts.path);
+    const { db, release, walPath, dbPath } = openDatabase(opts.path);
     this.#db = db;
     this.#release = release;
     // The WAL exists once journal_mode=WAL is set; its fd stays valid across WAL resets.
     this.#walFd = walPath ? openSync(walPath, 'r+') : undefined;
+    this.#dbFd = dbPath ? openSync(dbPath, 'r+') : undefined;
     this.#log = new RevisionLog(db);
     this.#compacted = this.#log.compactedRevision();
     this.#revision = Math.max(this.#log.lastRevision(), this.#compacted);
@@ -178,6 +201,9 @@ export class SqliteStore implements Store {
 
   async compact(revision: number): Promise<void> {
     this.#assertOpen();
+    // Compaction is a write transaction too: it must not start while a checkpoint's fsync runs.
+    while (this.#syncing) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    this.#assertOpen();
     if (revision > this.#revision) throw futureRevision(revision, this.#revision);
     if (revision <= this.#compacted) return;
     const started = performance.now();
@@ -186,12 +212,17 @@ export class SqliteStore implements Store {
     this.#logger('store compacted', { revision, dropped, ms: Math.round(performance.now() - started) });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
-    // Pending writes were promised durability or an answer: commit them before closing.
+    while (this.#syncing) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    this.#closed = true;
+    // Pending writes were promised durability or an answer: commit them, fsync once, answer.
     while (this.#queue.length > 0) this.#flushOne();
-    if (this.#syncing) await new Promise<void>((resolve) => this.#drained.push(resolve));
     if (this.#unsynced.length > 0) {
       const batches = this.#unsynced.splice(0);
       let err: unknown;
@@ -202,9 +233,16 @@ export class SqliteStore implements Store {
       }
       this.#settle(batches, err);
     }
-    this.#closed = true;
     this.#hub.failAll(closedError());
     if (this.#walFd !== undefined) closeSync(this.#walFd);
+    if (this.#dbFd !== undefined) closeSync(this.#dbFd);
+    // Closing checkpoints the WAL into the database and deletes it: with FULL, SQLite fsyncs the
+    // database file before it deletes the WAL.
+    try {
+      this.#db.exec('PRAGMA synchronous = FULL');
+    } catch (err) {
+      this.#logger('store close: setting synchronous failed', { error: String(err) });
+    }
     this.#db.close();
     this.#release();
   }
@@ -228,21 +266,26 @@ export class SqliteStore implements Store {
       return Promise.reject(new TypeError('store value must be a string'));
     return new Promise<KeyValue>((resolve, reject) => {
       this.#queue.push({ op, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flushScheduledBatch());
-      }
+      this.#scheduleFlush();
     });
+  }
+
+  /**
+   * Flushes on the next turn, unless an fsync is running: then the queue waits and goes into the
+   * transaction after it (the fsync's callback schedules that flush).
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#syncing || this.#queue.length === 0) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flushScheduledBatch());
   }
 
   #flushScheduledBatch(): void {
     this.#flushScheduled = false;
-    if (this.#closed) return;
+    if (this.#closed || this.#syncing) return;
     this.#flushOne();
-    if (this.#queue.length > 0 && !this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flushScheduledBatch());
-    }
+    this.#startSync();
+    this.#scheduleFlush();
   }
 
   /** Commits the next batch of queued writes in one transaction and settles their promises. */
@@ -252,6 +295,11 @@ export class SqliteStore implements Store {
     const base = this.#revision;
     const outcomes: WriteOutcome[] = [];
     try {
+      // A checkpoint whose database fsync failed: no transaction (it may restart the WAL) until it holds.
+      if (this.#dbUnsynced && this.#dbFd !== undefined) {
+        fsyncSync(this.#dbFd);
+        this.#dbUnsynced = false;
+      }
       this.#db.exec('BEGIN IMMEDIATE');
       let next = base;
       for (const p of batch) {
@@ -278,27 +326,68 @@ export class SqliteStore implements Store {
     this.#stats.writes += batch.length;
     this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);
     const events: WatchEvent[] = [];
-    for (const o of outcomes) if ('event' in o) events.push(o.event);
+    let bytes = 0;
+    for (const o of outcomes) {
+      if (!('event' in o)) continue;
+      events.push(o.event);
+      bytes += o.event.value.length;
+    }
+    this.#walFrames += 2 + 2 * events.length + Math.ceil(bytes / 4096);
     const committed: Committed = { revision: this.#revision, batch, outcomes, events };
     if (this.#walFd === undefined) {
       this.#settle([committed]);
       return;
     }
     this.#unsynced.push(committed);
-    this.#startSync();
   }
 
-  /** Fsyncs the WAL for every batch committed so far, unless an fsync is already running. */
+  /**
+   * Fsyncs the WAL for every batch committed so far (unless an fsync is already running); when it
+   * returns, answers them, checkpoints if the WAL is due, and lets the next transaction start.
+   */
   #startSync(): void {
     if (this.#syncing || this.#unsynced.length === 0 || this.#walFd === undefined) return;
     this.#syncing = true;
     const batches = this.#unsynced.splice(0);
     fsync(this.#walFd, (err) => {
-      this.#syncing = false;
       this.#settle(batches, err ?? undefined);
-      if (this.#unsynced.length > 0 && !this.#closed) this.#startSync();
-      else for (const d of this.#drained.splice(0)) d();
+      if (!err && !this.#closing && this.#walFrames >= CHECKPOINT_FRAMES && this.#checkpoint()) return;
+      this.#syncing = false;
+      this.#synced();
     });
+  }
+
+  /** No fsync runs any more: wake close()/compact() waiters and flush what queued meanwhile. */
+  #synced(): void {
+    for (const d of this.#drained.splice(0)) d();
+    if (!this.#closed) this.#scheduleFlush();
+  }
+
+  /**
+   * Copies the (durable) WAL into the database file and fsyncs the file on the thread pool, keeping
+   * #syncing set until it returns so no write transaction restarts the WAL before. Returns false
+   * (nothing pending) when the checkpoint itself failed; the WAL then simply keeps growing.
+   */
+  #checkpoint(): boolean {
+    const dbFd = this.#dbFd;
+    if (dbFd === undefined) return false;
+    try {
+      this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      this.#logger('store checkpoint failed', { error: String(err) });
+      return false;
+    }
+    this.#walFrames = 0;
+    this.#stats.checkpoints++;
+    fsync(dbFd, (err) => {
+      if (err) {
+        this.#logger('store database fsync after checkpoint failed', { error: String(err) });
+        this.#dbUnsynced = true;
+      }
+      this.#syncing = false;
+      this.#synced();
+    });
+    return true;
   }
 
   /**
