@@ -1,14 +1,16 @@
 /** The console's entry: providers (antd theme, react-query) around the router. */
+// First: the boot script's requests must be under way before the session query asks (it usually
+// ran already, from its own script tag; then this import is a no-op).
+import './boot.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import { RouterProvider } from 'react-router/dom';
-import { defaultCluster, firstPage, router } from './routes.tsx';
+import 'antd/dist/antd.css';
+import { router } from './routes.tsx';
 import { ApiError } from './api/status.ts';
 import { sessionQuery } from './api/session.ts';
-import { kinds } from './api/kinds.ts';
-import { prefetchList } from './api/use-watch-list.ts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,24 +22,9 @@ const queryClient = new QueryClient({
   },
 });
 
-// Ask who is logged in now rather than when the session guard first renders; once that answers,
-// start the overview's LISTs too, so they travel while React renders the frame and the page.
-void queryClient.prefetchQuery(sessionQuery).then(() => {
-  const overview = /^\/(c\/([^/]+)\/overview\/?)?$/.exec(window.location.pathname);
-  if (!queryClient.getQueryData(sessionQuery.queryKey) || firstPage !== 'overview' || !overview) return;
-  const cluster = overview[2] ?? defaultCluster;
-  for (const kind of [
-    'nodes',
-    'pods',
-    'events',
-    'deployments',
-    'statefulsets',
-    'daemonsets',
-    'jobs',
-    'cronjobs',
-  ] as const)
-    prefetchList(cluster, kinds[kind]);
-});
+// Ask who is logged in now rather than when the session guard first renders (boot.ts has usually
+// sent the request already; the query takes its answer over).
+void queryClient.prefetchQuery(sessionQuery);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
@@ -46,7 +33,7 @@ if (!root) throw new Error('no #root element');
 sessionStorage.removeItem('berth-boot-reloads');
 createRoot(root).render(
   <StrictMode>
-    <ConfigProvider theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
+    <ConfigProvider theme={{ zeroRuntime: true, token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />

@@ -9,35 +9,9 @@ import { Spin } from 'antd';
 import { RequireSession } from './layout/RequireSession.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { workloadResources, type WorkloadResource } from './lib/workloads.ts';
+import { defaultCluster } from './lib/first-page.ts';
+import { pageLoaders as loaders } from './page-loaders.ts';
 
-const loaders = {
-  login: () => import('./pages/LoginPage.tsx'),
-  overview: () => import('./pages/OverviewPage.tsx'),
-  namespaces: () => import('./pages/NamespacesPage.tsx'),
-  deployments: () => import('./pages/DeploymentsPage.tsx'),
-  statefulsets: () => import('./pages/StatefulSetsPage.tsx'),
-  daemonsets: () => import('./pages/DaemonSetsPage.tsx'),
-  jobs: () => import('./pages/JobsPage.tsx'),
-  cronjobs: () => import('./pages/CronJobsPage.tsx'),
-  pods: () => import('./pages/PodsPage.tsx'),
-  services: () => import('./pages/ServicesPage.tsx'),
-  configmaps: () => import('./pages/ConfigMapsPage.tsx'),
-  secrets: () => import('./pages/SecretsPage.tsx'),
-  detail: () => import('./pages/WorkloadDetailPage.tsx'),
-  pod: () => import('./pages/PodDetailPage.tsx'),
-  nodes: () => import('./pages/NodesPage.tsx'),
-  node: () => import('./pages/NodeDetailPage.tsx'),
-  events: () => import('./pages/EventsPage.tsx'),
-  yaml: () => import('./pages/ObjectYamlPage.tsx'),
-  new: () => import('./pages/CreateWorkloadPage.tsx'),
-  persistentvolumeclaims: () => import('./pages/PersistentVolumeClaimsPage.tsx'),
-  persistentvolumes: () => import('./pages/PersistentVolumesPage.tsx'),
-  storageclasses: () => import('./pages/StorageClassesPage.tsx'),
-  ingresses: () => import('./pages/IngressesPage.tsx'),
-  service: () => import('./pages/ServiceDetailPage.tsx'),
-  ingress: () => import('./pages/IngressDetailPage.tsx'),
-  registry: () => import('./pages/RegistryPage.tsx'),
-};
 const LoginPage = lazyRetry(loaders.login);
 const OverviewPage = lazyRetry(loaders.overview);
 const NamespacesPage = lazyRetry(loaders.namespaces);
@@ -65,26 +39,6 @@ const ServiceDetailPage = lazyRetry(loaders.service);
 const IngressDetailPage = lazyRetry(loaders.ingress);
 const RegistryPage = lazyRetry(loaders.registry);
 const NotFoundPage = lazyRetry(() => import('./pages/NotFoundPage.tsx'));
-
-// Start fetching the first page's chunk now, alongside the session check, instead of after it.
-// A workload's own page is /c/CLUSTER/RESOURCE/NAMESPACE/NAME.
-const firstMatch = /^\/(?:c\/[^/]+\/)?([a-z]+)(\/[^/]+\/[^/]+)?/.exec(window.location.pathname);
-/** Detail pages of other kinds, by the list's resource. */
-const detailPages: Record<string, string> = { pods: 'pod', services: 'service', ingresses: 'ingress' };
-/** The page the browser opened first (a key of the route table's loaders). */
-export const firstPage =
-  firstMatch?.[2] && workloadResources.some((r) => r === firstMatch[1])
-    ? 'detail'
-    : firstMatch?.[2] && Object.hasOwn(detailPages, firstMatch[1])
-      ? detailPages[firstMatch[1]]
-      : firstMatch?.[1] === 'edit'
-        ? 'new'
-        : (firstMatch?.[1] ?? 'overview');
-// Only a head start: a failed fetch is left to the page's lazyRetry, not reported here.
-if (Object.hasOwn(loaders, firstPage)) loaders[firstPage as keyof typeof loaders]().catch(() => undefined);
-
-/** The cluster shown first. */
-export const defaultCluster = 'local';
 
 function page(Page: ComponentType) {
   return (

@@ -29,6 +29,7 @@ export const t = {
     deleted: (kind: string, name: string) => `${kind} "${name}" deleted`,
     created: (kind: string, name: string) => `${kind} "${name}" created`,
     rows: (n: number) => (n === 1 ? '1 item' : `${n} items`),
+    filter: 'Filter',
   },
   login: {
     title: 'Log in to Berth',

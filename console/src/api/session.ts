@@ -4,6 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch, requestJson } from './client.ts';
+import { sessionUrl, takePrefetched } from './prefetch.ts';
 import { errorFromBody } from './status.ts';
 
 export interface SessionInfo {
@@ -25,7 +26,7 @@ export function useSession() {
 export const sessionQuery = {
   queryKey: ['session'],
   queryFn: async (): Promise<SessionInfo | null> => {
-    const res = await apiFetch('/api/session');
+    const res = await (takePrefetched(sessionUrl) ?? apiFetch(sessionUrl));
     const text = await res.text();
     if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
     const body = JSON.parse(text) as { user: string | null };

@@ -7,17 +7,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { apiFetch } from './client.ts';
 import { clusterUrl, resourcePath, type ResourceKind } from './kinds.ts';
+import { takePrefetched } from './prefetch.ts';
 import { ApiError, errorFromBody, errorFromStatus } from './status.ts';
 import type { KubeList, KubeObject, WatchEvent } from './types.ts';
 import { LineSplitter } from './watch-lines.ts';
 import { applyEvents, listState, sortedItems, type ListState } from './watch-merge.ts';
 
-export interface WatchListOptions {
-  /** Only this namespace (namespaced kinds); all namespaces when absent. */
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-}
+import type { WatchListOptions } from './prefetch.ts';
+
+export type { WatchListOptions };
 
 export interface WatchListResult<T extends KubeObject> {
   items: T[];
@@ -40,33 +38,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
       resolve();
     });
   });
-
-/** LISTs started before their page rendered (see `prefetchList`), by URL, with when they started. */
-const prefetched = new Map<string, { at: number; answer: Promise<Response> }>();
-
-/** How long a prefetched LIST may wait for its page; older ones are dropped and asked again. */
-const prefetchMaxAgeMs = 10_000;
-
-/**
- * Starts the LIST a `useWatchList` with the same arguments will make, so a first page load does
- * not wait for React to render the page before asking the server. The hook takes it over once.
- */
-export function prefetchList(cluster: string, kind: ResourceKind, opts: WatchListOptions = {}): void {
-  const url = clusterUrl(cluster, resourcePath(kind, { namespace: opts.namespace }), {
-    labelSelector: opts.labelSelector,
-    fieldSelector: opts.fieldSelector,
-  });
-  if (prefetched.has(url)) return;
-  const answer = apiFetch(url);
-  answer.catch(() => prefetched.delete(url));
-  prefetched.set(url, { at: Date.now(), answer });
-}
-
-function takePrefetched(url: string): Promise<Response> | undefined {
-  const p = prefetched.get(url);
-  prefetched.delete(url);
-  return p && Date.now() - p.at < prefetchMaxAgeMs ? p.answer : undefined;
-}
 
 /** Keeps a list of `kind` in `cluster` current; see the module comment. */
 export function useWatchList<T extends KubeObject>(

@@ -3,7 +3,7 @@
  * (propagationPolicy Background, Foreground or Orphan), Background by default as kubectl does.
  */
 import { useState } from 'react';
-import { App, Button, Popconfirm, Radio, Space, Typography } from 'antd';
+import { App, Button, Radio, Space, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
 import { clusterApi } from '../api/client.ts';
 import { resourcePath, type ResourceKind } from '../api/kinds.ts';
@@ -11,6 +11,7 @@ import { errorMessage } from '../api/status.ts';
 import type { KubeObject } from '../api/types.ts';
 import { deleteOptions } from '../lib/forms.ts';
 import { t } from '../texts.ts';
+import { LazyPopconfirm } from './LazyPopconfirm.tsx';
 
 type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
@@ -42,7 +43,7 @@ export function DeleteWorkloadButton(props: {
   };
 
   return (
-    <Popconfirm
+    <LazyPopconfirm
       title={t.common.confirmDelete(props.kind.kind, name)}
       description={
         props.cascade === false ? undefined : (
@@ -76,6 +77,6 @@ export function DeleteWorkloadButton(props: {
       >
         {props.withText ? t.common.delete : null}
       </Button>
-    </Popconfirm>
+    </LazyPopconfirm>
   );
 }

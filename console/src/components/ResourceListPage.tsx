@@ -6,7 +6,7 @@
 import { Suspense, useState, type ReactNode } from 'react';
 import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useParams } from 'react-router';
-import { Button, Input, Space, Tooltip, Typography } from 'antd';
+import { Button, Input, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { FileTextOutlined, PlusOutlined } from '@ant-design/icons';
 import type { KnownResource } from '../api/kinds.ts';
@@ -115,14 +115,14 @@ export function ResourceListPage<T extends KubeObject>(props: ResourceListPagePr
       render: (_, o) => (
         <Space size={4}>
           {props.actions?.(o, cluster)}
-          <Tooltip title={t.common.yaml}>
-            <Link
-              to={yamlLink(cluster, props.resource, o.metadata.namespace, o.metadata.name)}
-              aria-label={`${t.common.yaml} ${o.metadata.name}`}
-            >
-              <Button size="small" icon={<FileTextOutlined />} />
-            </Link>
-          </Tooltip>
+          {/* A native title, not a Tooltip: one Tooltip per row weighs on every scroll step. */}
+          <Link
+            to={yamlLink(cluster, props.resource, o.metadata.namespace, o.metadata.name)}
+            aria-label={`${t.common.yaml} ${o.metadata.name}`}
+            title={t.common.yaml}
+          >
+            <Button size="small" icon={<FileTextOutlined />} tabIndex={-1} />
+          </Link>
           <DeleteWorkloadButton cluster={cluster} kind={kind} object={o} cascade={props.cascade ?? false} />
         </Space>
       ),

@@ -1,8 +1,9 @@
 /**
- * The one table every list page uses: virtualized (smooth with thousands of rows), sortable and
- * filterable through its columns, with the same loading, empty and error states everywhere.
+ * The one table every list page uses: virtualized (smooth with thousands of rows, see
+ * VirtualTable), sortable and filterable through its columns, with the same loading, empty and
+ * error states everywhere.
  */
-import { Empty, Table, Typography } from 'antd';
+import { Empty, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { ApiError } from '../api/status.ts';
 import type { KubeObject } from '../api/types.ts';
@@ -10,6 +11,7 @@ import { objectKey } from '../api/watch-merge.ts';
 import { useTableHeight } from '../lib/hooks.ts';
 import { t } from '../texts.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { VirtualTable } from './VirtualTable.tsx';
 
 export interface ResourceTableProps<T extends KubeObject> {
   items: T[];
@@ -21,6 +23,8 @@ export interface ResourceTableProps<T extends KubeObject> {
   testId?: string;
   width?: number;
 }
+
+const rowKey = (o: KubeObject): string => o.metadata.uid ?? objectKey(o);
 
 export function ResourceTable<T extends KubeObject>(props: ResourceTableProps<T>) {
   const height = useTableHeight(props.offset ?? 260);
@@ -34,17 +38,15 @@ export function ResourceTable<T extends KubeObject>(props: ResourceTableProps<T>
           title={hasItems ? t.common.liveError : t.common.listError}
         />
       ) : null}
-      <Table<T>
-        data-testid={props.testId}
-        virtual
-        size="small"
-        rowKey={(o) => o.metadata.uid ?? objectKey(o)}
-        dataSource={props.items}
+      <VirtualTable<T>
+        testId={props.testId}
+        rowKey={rowKey}
+        items={props.items}
         columns={props.columns}
         loading={props.loading}
-        pagination={false}
-        scroll={{ x: props.width ?? 960, y: height }}
-        locale={{ emptyText: <Empty description={t.common.empty} /> }}
+        height={height + 40}
+        width={props.width ?? 960}
+        empty={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.common.empty} />}
         footer={() => <Typography.Text type="secondary">{t.common.rows(props.items.length)}</Typography.Text>}
       />
     </>

@@ -113,11 +113,16 @@ function WorkloadFormPage(props: { cluster: string; resource?: string; original?
         : emptyWorkloadForm(kindOfResource(resource), namespace ?? 'default'),
     [original, resource, namespace],
   );
-  // The form keeps its values across new initial values: reset it to a reloaded object.
-  useEffect(() => form.resetFields(), [form, initial]);
   const values = (Form.useWatch((v: WorkloadForm) => v, { form, preserve: true }) ?? initial) as WorkloadForm;
   const namespaces = useWatchList<Namespace>(cluster, kinds.namespaces);
   const [error, setError] = useState<unknown>();
+  // The form keeps its values across new initial values: reset it to a reloaded object. The error
+  // (a 409 offering "load the latest version") goes in the same render, so the alert never
+  // disappears before the fields show the reloaded values.
+  useEffect(() => {
+    form.resetFields();
+    setError(undefined);
+  }, [form, initial]);
   const [busy, setBusy] = useState(false);
   const kind = values.kind ?? initial.kind;
   const yamlText = useMemo(
@@ -178,7 +183,6 @@ function WorkloadFormPage(props: { cluster: string; resource?: string; original?
     try {
       const path = resourcePath(kinds[resourceOfKind[initial.kind]], { namespace: ns, name });
       setOriginal(await clusterApi(cluster).get<KubeObject>(path));
-      setError(undefined);
     } catch (err) {
       setError(err);
     }

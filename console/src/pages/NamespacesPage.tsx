@@ -1,7 +1,7 @@
 /** Namespaces: the live list (Terminating shows while a namespace is being emptied), create, delete. */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { App, Button, Form, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { clusterApi } from '../api/client.ts';
@@ -10,6 +10,7 @@ import { errorMessage } from '../api/status.ts';
 import type { Namespace } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { LazyPopconfirm } from '../components/LazyPopconfirm.tsx';
 import { ResourceTable } from '../components/ResourceTable.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { age, namespacePhase } from '../lib/format.ts';
@@ -75,7 +76,7 @@ export default function NamespacesPage() {
       key: 'actions',
       width: 120,
       render: (_, ns) => (
-        <Popconfirm
+        <LazyPopconfirm
           title={t.common.confirmDelete('Namespace', ns.metadata.name)}
           onConfirm={() => remove(ns.metadata.name)}
           okText={t.common.delete}
@@ -90,7 +91,7 @@ export default function NamespacesPage() {
           >
             {t.common.delete}
           </Button>
-        </Popconfirm>
+        </LazyPopconfirm>
       ),
     },
   ];

@@ -1,7 +1,7 @@
 /** Pods: live list with status, readiness, restarts, node and age; YAML view and delete. */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { App, Button, Input, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Input, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
 import { clusterApi } from '../api/client.ts';
@@ -10,6 +10,7 @@ import { errorMessage } from '../api/status.ts';
 import type { Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { NamespaceSelect, useNamespaceParam } from '../components/NamespaceSelect.tsx';
+import { LazyPopconfirm } from '../components/LazyPopconfirm.tsx';
 import { ResourceTable } from '../components/ResourceTable.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { age, podReady, podRestarts, podStatus } from '../lib/format.ts';
@@ -88,7 +89,7 @@ export default function PodsPage() {
       key: 'actions',
       width: 90,
       render: (_, p) => (
-        <Popconfirm
+        <LazyPopconfirm
           title={t.common.confirmDelete('Pod', p.metadata.name)}
           onConfirm={() => remove(p)}
           okText={t.common.delete}
@@ -102,7 +103,7 @@ export default function PodsPage() {
           >
             {t.common.delete}
           </Button>
-        </Popconfirm>
+        </LazyPopconfirm>
       ),
     },
   ];

@@ -29,7 +29,6 @@ import { StatusTag } from '../components/StatusTag.tsx';
 import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
 import { EventsTable } from '../components/detail/EventsTable.tsx';
 import { OwnedJobs } from '../components/detail/OwnedJobs.tsx';
-import { RevisionHistory } from '../components/detail/RevisionHistory.tsx';
 import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
 import { age, images } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
@@ -41,6 +40,11 @@ import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { LabelTags } from '../components/detail/LabelTags.tsx';
 import { t } from '../texts.ts';
 
+// The revisions tab loads its code when opened: it keeps a deep link to a detail page within the
+// first-load JS budget.
+const RevisionHistory = lazyRetry(() =>
+  import('../components/detail/RevisionHistory.tsx').then((m) => ({ default: m.RevisionHistory })),
+);
 // The dialogs load when opened: their form controls are not part of the page's first load.
 const ScaleModal = lazyRetry(() =>
   import('../components/ScaleModal.tsx').then((m) => ({ default: m.ScaleModal })),
@@ -142,7 +146,9 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
             key: 'revisions',
             label: t.detail.revisions,
             children: (
-              <RevisionHistory cluster={cluster} kind={kind} workload={obj} selector={selector} now={now} />
+              <Suspense fallback={null}>
+                <RevisionHistory cluster={cluster} kind={kind} workload={obj} selector={selector} now={now} />
+              </Suspense>
             ),
           },
         ]
