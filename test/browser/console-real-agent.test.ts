@@ -9,7 +9,7 @@
  * container and shows its output; delete the Deployment and its pods go from the runtime.
  * Skipped when not root, containerd/runc/CNI, the berth CLI or chromium are missing.
  */
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,14 @@ import { runtimePreflightMessage } from '../../src/node/containerd/index.ts';
 import type { Pod } from '../../src/node/pods/types.ts';
 import { startAgentEnv, type AgentEnv } from '../e2e/agent-env.ts';
 import { e2eSkip } from '../helpers/e2e.ts';
-import { artifactsDir, browserSkip, hostNoise, startConsoleEnv, type ConsoleEnv } from './console-env.ts';
+import {
+  artifactsDir,
+  browserSkip,
+  openConsolePage,
+  startConsoleEnv,
+  stopConsoleEnvAfter,
+  type ConsoleEnv,
+} from './console-env.ts';
 
 const skip = runtimePreflightMessage() ?? e2eSkip();
 const ns = 'default';
@@ -38,8 +45,6 @@ describe(
     let context: BrowserContext;
     let page: Page;
     const browserErrors: string[] = [];
-    // A suite's own context reads passed === false until it has ended, so failures are noted here.
-    let failed = false;
     const shot = (name: string) => page.screenshot({ path: join(artifactsDir, `${name}.png`) });
     const row = (text: string) => page.locator('.ant-table-row').filter({ hasText: text });
     // Every pod's veth gets an IPv6 link-local address on the host, and chromium fails what is
@@ -60,32 +65,14 @@ describe(
       (await agent.client.resource<Pod>('', 'v1', 'pods').list(ns, { labelSelector: 'app=hello' })).items;
 
     before(async () => {
-      failed = true;
       agent = await startAgentEnv('node-console', {}, { streams: true });
       env = await startConsoleEnv(agent.server);
-      context = await env.browser.newContext({
-        ignoreHTTPSErrors: true,
-        viewport: { width: 1280, height: 800 },
-      });
+      ({ context, page } = await openConsolePage(env, browserErrors, { login: false }));
       context.setDefaultTimeout(20_000);
-      page = await context.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !hostNoise.test(m.text())) browserErrors.push(m.text());
-      });
-      page.on('pageerror', (e) => browserErrors.push(e.message));
-      failed = false;
     });
-
-    afterEach((c) => {
-      if ((c as { passed?: boolean }).passed === false) failed = true;
-    });
-
+    // Per failed test: a screenshot and the page's last API requests; the logs; env stopped first.
+    stopConsoleEnvAfter('real-agent', () => ({ env, page }));
     after(async () => {
-      if (failed && env) {
-        await page?.screenshot({ path: join(artifactsDir, 'real-agent-failure.png') }).catch(() => undefined);
-        process.stderr.write(`\n--- console test logs ---\n${env.logs()}\n--- end ---\n`);
-      }
-      await env?.stop();
       await agent?.stop();
     });
 
