@@ -92,6 +92,24 @@ test('retries stop after one resend per delay', async () => {
   assert.equal(networkRetryDelaysMs.length, 5);
 });
 
+test('an answer whose body the network cut is asked again (a login seen failing that way in CI)', async () => {
+  let calls = 0;
+  globalThis.fetch = (async () => {
+    calls++;
+    if (calls > 1) return new Response('{"user":"admin"}', { status: 200 });
+    // 200 and headers arrived, then the body stream failed (chromium: ERR_NETWORK_CHANGED).
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.error(new TypeError('network error'));
+      },
+    });
+    return new Response(body, { status: 200 });
+  }) as typeof fetch;
+  const info = await requestJson<{ user: string }>('/api/login', { method: 'POST', body: {}, resend: true });
+  assert.equal(info.user, 'admin');
+  assert.equal(calls, 2);
+});
+
 test('an HTTP error is an answer, never resent', async () => {
   let calls = 0;
   globalThis.fetch = (async () => {

@@ -50,19 +50,21 @@ export function retryable(method: string, contentType?: string): boolean {
 export const networkRetryDelaysMs: readonly number[] = [250, 500, 1000, 1000, 1000];
 
 /**
- * apiFetch, resending a `retryable` request (once per entry of `delaysMs`) when fetch itself failed
- * (the browser saw no answer: a dropped connection, or a network change on the host — `TypeError:
- * Failed to fetch`). HTTP errors are answers and are never resent.
+ * apiFetch and the whole answer's text, sending a `retryable` request again (once per entry of
+ * `delaysMs`) when the network failed it — before the answer (`TypeError: Failed to fetch`) or while
+ * its body was arriving (chromium fails a response under way when the host's addresses change, even
+ * after a 200 header: CI once lost a login that way). HTTP errors are answers and are never resent.
  */
 export async function fetchRetrying(
   url: string,
   init: RequestInit,
   retry: boolean,
   delaysMs: readonly number[] = networkRetryDelaysMs,
-): Promise<Response> {
+): Promise<{ res: Response; text: string }> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await apiFetch(url, init);
+      const res = await apiFetch(url, init);
+      return { res, text: await res.text() };
     } catch (err) {
       const delay = delaysMs[attempt];
       if (!retry || delay === undefined || init.signal?.aborted || !(err instanceof TypeError)) throw err;
@@ -114,8 +116,7 @@ export async function requestJson<T>(
   if (key !== undefined) headers[requestKeyHeader] = key;
   if (Object.keys(headers).length > 0) init.headers = headers;
   const retry = opts.resend === true || key !== undefined || retryable(method, opts.contentType);
-  const res = await fetchRetrying(url, init, retry);
-  const text = await res.text();
+  const { res, text } = await fetchRetrying(url, init, retry);
   if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
   return (text === '' ? {} : JSON.parse(text)) as T;
 }
