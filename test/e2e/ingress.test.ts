@@ -532,6 +532,13 @@ describe('berth ingress on nginx', { skip: skip() }, () => {
   });
 
   test('a reload does not drop an in-flight request', async () => {
+    // The previous test's reloads must be over first: an old worker still accepting would answer
+    // from the configuration before (CI once saw this request reach B after three A answers).
+    await settled(
+      () => request(`${httpUrl}/`, 'a.example.com'),
+      (r) => r.body.startsWith('A /'),
+      'the previous reloads settled',
+    );
     const slow = request(`${httpUrl}/slow/1`, 'a.example.com');
     await sleep(200);
     await ingresses().create(
