@@ -2,17 +2,21 @@
  * Opens the datastore a `--datastore` value names: `sqlite` (embedded, in the data directory) or
  * `etcd://HOST:PORT[,HOST:PORT...]` (an etcd cluster; several API servers may share it). etcd keeps
  * history until compacted, so on etcd the server compacts in the background, keeping the same window
- * as the SQLite store.
+ * as the SQLite store (everything since the previous tick, at least 1,000 revisions).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CompactionWindow } from '../store/compaction-window.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 
 export interface DatastoreOptions {
   dataDir: string;
   log: (msg: string, extra?: object) => void;
-  /** Background compaction on etcd: every `intervalMs`, keep `keep` revisions (defaults 5 min, 1000). */
+  /**
+   * Background compaction on etcd: every `intervalMs`, drop history older than the previous tick
+   * while keeping at least `keep` revisions (defaults 5 min, 1000; CompactionWindow).
+   */
   compaction?: { intervalMs: number; keep: number };
 }
 
@@ -47,10 +51,11 @@ export async function openDatastore(spec: string | undefined, o: DatastoreOption
   const { openEtcdStore } = await import('../store/etcd.ts');
   const store = await openEtcdStore({ endpoints: etcdEndpoints(spec), log: o.log });
   const { intervalMs, keep } = o.compaction ?? { intervalMs: 5 * 60_000, keep: 1000 };
+  const window = new CompactionWindow(keep, await store.currentRevision());
   const timer = setInterval(() => {
     void (async () => {
-      const rev = await store.currentRevision();
-      if (rev > keep) await store.compact(rev - keep);
+      const target = window.tick(await store.currentRevision());
+      if (target > (await store.compactedRevision())) await store.compact(target);
     })().catch((err: Error) => o.log('etcd compaction failed', { error: err.message }));
   }, intervalMs);
   timer.unref();

@@ -180,17 +180,27 @@ describe('sqlite store', () => {
     }
   });
 
-  test('background compaction keeps compactKeep revisions', async (t) => {
+  test('background compaction keeps everything since the previous tick and at least compactKeep revisions', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const s = openSqliteStore({ path: ':memory:', compactInterval: 1000, compactKeep: 5 });
     try {
       let kv = await s.create('/c/a', '0');
       for (let i = 1; i < 20; i++) kv = await s.update('/c/a', String(i), kv.modRevision);
+      // Everything was written since the store opened (the first tick's floor): nothing goes.
+      t.mock.timers.tick(1000);
       assert.equal(await s.compactedRevision(), 0);
+      const firstTick = kv.modRevision;
+      for (let i = 20; i < 40; i++) kv = await s.update('/c/a', String(i), kv.modRevision);
+      // Busy: only what predates the previous tick goes, though 20 revisions passed since (> 5).
+      t.mock.timers.tick(1000);
+      assert.equal(await s.compactedRevision(), firstTick);
+      assert.equal((await s.get('/c/a', firstTick))?.value, '19');
+      await assert.rejects(s.get('/c/a', firstTick - 1), { code: 'Compacted' });
+      // Quiet: two writes in an interval; at least 5 revisions stay.
+      for (let i = 40; i < 42; i++) kv = await s.update('/c/a', String(i), kv.modRevision);
       t.mock.timers.tick(1000);
       assert.equal(await s.compactedRevision(), kv.modRevision - 5);
-      assert.equal((await s.get('/c/a', kv.modRevision - 5))?.value, '14');
-      await assert.rejects(s.get('/c/a', kv.modRevision - 6), { code: 'Compacted' });
+      assert.equal((await s.get('/c/a', kv.modRevision - 5))?.value, '36');
     } finally {
       await s.close();
     }

@@ -34,13 +34,17 @@ import { RevisionLog } from './sqlite-log.ts';
 import { WatchHub } from './watch-hub.ts';
 import { applyWrite } from './sqlite-write.ts';
 import type { WriteOp, WriteOutcome } from './sqlite-write.ts';
+import { CompactionWindow } from './compaction-window.ts';
 
 export interface SqliteStoreOptions {
   /** The database file, or ':memory:' for tests. */
   path: string;
   /** How often background compaction runs, in ms (default 5 minutes; 0 disables it). */
   compactInterval?: number;
-  /** Revisions of history compaction keeps behind the current one (default 1000). */
+  /**
+   * Revisions of history compaction keeps behind the current one at least (default 1000); it
+   * also keeps everything since the previous tick (CompactionWindow).
+   */
   compactKeep?: number;
   log?: (msg: string, extra?: object) => void;
 }
@@ -90,7 +94,7 @@ export class SqliteStore implements Store {
   readonly #log: RevisionLog;
   readonly #hub: WatchHub;
   readonly #logger: (msg: string, extra?: object) => void;
-  readonly #compactKeep: number;
+  #compactWindow: CompactionWindow | undefined;
   #revision: number;
   #published: number;
   #compacted: number;
@@ -117,7 +121,6 @@ export class SqliteStore implements Store {
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
     this.#logger = opts.log ?? (() => {});
-    this.#compactKeep = opts.compactKeep ?? 1000;
     const { db, release, walPath, dbPath } = openDatabase(opts.path);
     this.#db = db;
     this.#release = release;
@@ -138,6 +141,7 @@ export class SqliteStore implements Store {
     );
     const interval = opts.compactInterval ?? 5 * 60_000;
     if (interval > 0) {
+      this.#compactWindow = new CompactionWindow(opts.compactKeep ?? 1000, this.#revision);
       this.#timer = setInterval(() => this.#backgroundCompact(), interval);
       this.#timer.unref();
     }
@@ -417,8 +421,8 @@ export class SqliteStore implements Store {
   }
 
   #backgroundCompact(): void {
-    if (this.#closed) return;
-    const target = this.#revision - this.#compactKeep;
+    if (this.#closed || !this.#compactWindow) return;
+    const target = this.#compactWindow.tick(this.#revision);
     if (target <= this.#compacted) return;
     this.compact(target).catch((err: unknown) => {
       this.#logger('background compaction failed', {
