@@ -46,7 +46,8 @@ const verbs: Record<string, Verb> = {
 
 /** Parses method + path (+ the watch query flag) into a RequestInfo. */
 export function requestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '');
+  const parts: string[] = [];
+  for (const p of pathname.split('/')) if (p !== '') parts.push(p);
   const nonResource = (): NonResourceRequest => ({
     isResourceRequest: false,
     verb: method.toLowerCase(),
@@ -54,22 +55,26 @@ export function requestInfo(method: string, pathname: string, query: URLSearchPa
   });
   let group: string;
   let version: string;
-  let rest: string[];
+  let from: number;
   if (parts[0] === 'api' && parts.length >= 3) {
     group = '';
     version = parts[1];
-    rest = parts.slice(2);
+    from = 2;
   } else if (parts[0] === 'apis' && parts.length >= 4) {
     group = parts[1];
     version = parts[2];
-    rest = parts.slice(3);
+    from = 3;
   } else {
     return nonResource();
   }
-  try {
-    rest = rest.map(decodeURIComponent);
-  } catch {
-    throw badRequest(`the request path ${JSON.stringify(pathname)} has a malformed percent-escape`);
+  let rest = parts.slice(from);
+  for (let i = 0; i < rest.length; i++) {
+    if (!rest[i].includes('%')) continue;
+    try {
+      rest[i] = decodeURIComponent(rest[i]);
+    } catch {
+      throw badRequest(`the request path ${JSON.stringify(pathname)} has a malformed percent-escape`);
+    }
   }
   let namespace = '';
   // /namespaces/NS/RESOURCE... is a namespaced request; /namespaces[/NAME[/SUB]] is the namespaces resource.

@@ -26,6 +26,7 @@ import { openApiV2Document, openApiV2ProtobufType } from './handlers/openapi-v2.
 import { handleResource, type ResourceHandlerContext, type SubresourceHandler } from './handlers/resource.ts';
 import { aggregatedDiscoveryType, wantsAggregatedDiscovery } from './http/negotiate.ts';
 import { writeJson, writeStatus, writeText } from './http/respond.ts';
+import { parseTarget, type RequestTarget } from './http/target.ts';
 import { upgradeResponse } from './http/upgrade-proxy.ts';
 import { ApiMetrics } from './metrics.ts';
 import { requestInfo, type RequestInfo } from './request-info.ts';
@@ -36,6 +37,8 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** Whether `level` is logged at all (pino's), so hot paths can skip building log lines. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface ApiServerOptions {
@@ -76,7 +79,6 @@ export class ApiServer {
   /** Connections for components in this process: same request path, no network, no TLS. */
   readonly inProcess: InProcessConnections;
   private ready = false;
-  private readonly open = new Set<ServerResponse>();
 
   constructor(o: ApiServerOptions) {
     this.o = o;
@@ -152,21 +154,23 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
-    let url: URL;
+    const started = performance.now();
+    let url: RequestTarget;
     let info: RequestInfo;
     try {
+      const target = req.url ?? '/';
       // Dot segments are refused rather than resolved: `/namespaces/../services` must not quietly
       // become a cluster-wide request (object names may never be "." or ".." anyway).
-      const rawPath = (req.url ?? '/').split('?')[0];
       // (Only a path holding '.' or '%' can have such a segment: most requests skip the split.)
+      const q = target.indexOf('?');
+      const rawPath = q < 0 ? target : target.slice(0, q);
       if (
         (rawPath.includes('.') || rawPath.includes('%')) &&
         rawPath.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg))
       ) {
         throw badRequest(`the request path ${JSON.stringify(rawPath)} may not contain "." or ".." segments`);
       }
-      url = new URL(req.url ?? '/', 'https://berth');
+      url = parseTarget(target);
       info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     } catch (err) {
       writeStatus(
@@ -178,30 +182,29 @@ export class ApiServer {
       return;
     }
     const resource = info.isResourceRequest
-      ? info.resource + (info.subresource ? '/' + info.subresource : '')
+      ? info.subresource
+        ? info.resource + '/' + info.subresource
+        : info.resource
       : '';
     const verb = info.verb;
     let user: UserInfo | undefined;
-    this.open.add(res);
     res.on('close', () => {
-      this.open.delete(res);
-      const secs = verb === 'watch' ? undefined : Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.observeRequest(verb, resource, res.statusCode, secs);
+      const ms = performance.now() - started;
+      this.metrics.observeRequest(verb, resource, res.statusCode, verb === 'watch' ? undefined : ms / 1000);
+      // (The log line is built only when someone reads it: most servers log at info.)
+      if (this.o.log.isLevelEnabled?.('debug') === false) return;
       this.o.log.debug(
-        {
-          method: req.method,
-          path: url.pathname,
-          user: user?.name,
-          code: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
+        { method: req.method, path: url.pathname, user: user?.name, code: res.statusCode, ms },
         'request',
       );
     });
     try {
       // Health and version answer without credentials, as on every Kubernetes API server.
       if (this.serveAnonymous(url.pathname, res)) return;
-      user = this.inProcess.userOf(req.socket) ?? (await this.o.authenticator.authenticate(req));
+      user =
+        this.inProcess.userOf(req.socket) ??
+        this.o.authenticator.known?.(req) ??
+        (await this.o.authenticator.authenticate(req));
       if (!user) throw unauthorized();
       if (wantsImpersonation(req)) user = await impersonate(req, user, this.authorizer);
       const attrs: Attributes = info.isResourceRequest
@@ -216,7 +219,8 @@ export class ApiServer {
             name: info.name,
           }
         : { user, verb: info.verb, isResourceRequest: false, path: url.pathname };
-      const decision = await this.authorizer.authorize(attrs);
+      const asked = this.authorizer.authorize(attrs);
+      const decision = asked instanceof Promise ? await asked : asked;
       if (!decision.allowed) throw forbidden(forbiddenMessage(attrs));
       if (!info.isResourceRequest) {
         await this.serveNonResource(req, res, url);
@@ -265,7 +269,11 @@ export class ApiServer {
     return false;
   }
 
-  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async serveNonResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: RequestTarget,
+  ): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;
     if (path === '/api' || path === '/apis') {

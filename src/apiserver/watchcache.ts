@@ -31,6 +31,10 @@ export class CachedObject {
     if (this.text === undefined) this.text = JSON.stringify(this.obj);
     return this.text;
   }
+  /** The JSON text if it has been built already (never builds it: an unread text would only take memory). */
+  builtJson(): string | undefined {
+    return this.text;
+  }
   /** A private, mutable copy. */
   clone(): KubeObject {
     return JSON.parse(this.json()) as KubeObject;
@@ -46,7 +50,8 @@ export interface CacheEvent {
   /** The object before this change (for MODIFIED and DELETED), to decide filter transitions. */
   prev?: CachedObject;
   revision: number;
-  memo: Map<string, string>;
+  /** Encoded forms by encoder key; made on first use (most events reach one rendering at most). */
+  memo?: Map<string, string>;
 }
 
 export interface CacheWatcher {
@@ -149,12 +154,12 @@ export class WatchCache {
         const obj = new CachedObject(e.key, this.decode(e.value, e.revision), e.revision);
         if (!prev) this.sortedKeys = null;
         this.objects.set(e.key, obj);
-        ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision: e.revision, memo: new Map() };
+        ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision: e.revision };
       } else {
         const last = new CachedObject(e.key, this.decode(e.value, e.revision), e.revision);
         this.objects.delete(e.key);
         this.sortedKeys = null;
-        ev = { type: 'DELETED', object: last, prev: prev ?? last, revision: e.revision, memo: new Map() };
+        ev = { type: 'DELETED', object: last, prev: prev ?? last, revision: e.revision };
       }
       this.events.push(ev);
       out.push(ev);

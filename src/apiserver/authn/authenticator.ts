@@ -16,6 +16,12 @@ import type { UserInfo } from './user.ts';
  */
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
+  /**
+   * Optional fast path: the user `authenticate` would resolve, when that is already known without
+   * any work (a keep-alive connection whose client certificate was judged before); otherwise
+   * undefined, and the caller calls `authenticate`. Never rejects anything itself.
+   */
+  known?(req: IncomingMessage): UserInfo | undefined;
 }
 
 /**

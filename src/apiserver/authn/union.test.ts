@@ -72,6 +72,23 @@ test('unionAuthenticator', async (t) => {
   }
 });
 
+test("unionAuthenticator.known is the first authenticator's known user, or nothing", () => {
+  const user: UserInfo = { name: 'u', groups: ['system:authenticated'] };
+  const knows = (u: UserInfo | undefined): Authenticator => ({
+    authenticate: async () => u,
+    known: () => u,
+  });
+  const cases: { list: Authenticator[]; want: string | undefined }[] = [
+    { list: [knows(user), knows(undefined)], want: 'u' },
+    // A later authenticator's user is not the union's answer: the first one may still reject.
+    { list: [knows(undefined), knows(user)], want: undefined },
+    { list: [fake('a0', 'user', []), knows(user)], want: undefined },
+    { list: [], want: undefined },
+  ];
+  for (const [i, c] of cases.entries())
+    assert.equal(unionAuthenticator(c.list).known?.(req())?.name, c.want, `case ${i}`);
+});
+
 test('rejectCredentials keeps the reason out of the wire message', () => {
   const err = rejectCredentials('token expired');
   assert.equal(err.status.message, 'Unauthorized');

@@ -20,5 +20,7 @@ export function unionAuthenticator(list: readonly Authenticator[]): Authenticato
       if (bearerToken(req) !== undefined) throw rejectCredentials('bearer token not recognized');
       return undefined;
     },
+    // The first authenticator's user ends the chain, so when it already knows the user, so does the union.
+    known: (req) => list[0]?.known?.(req),
   };
 }

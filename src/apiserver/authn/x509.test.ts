@@ -31,9 +31,13 @@ before(async () => {
       rejectUnauthorized: false,
     },
     (req, res) => {
+      // known(): nothing before the connection's certificate was judged; after, only an accepted user.
+      const knownBefore = authn.known!(req) ?? null;
       authn.authenticate(req).then(
-        (user) => res.end(JSON.stringify({ user: user ?? null })),
+        (user) =>
+          res.end(JSON.stringify({ user: user ?? null, knownBefore, knownAfter: authn.known!(req) ?? null })),
         (err: unknown) => {
+          res.setHeader('x-known-after', JSON.stringify(authn.known!(req) ?? null));
           res.statusCode = err instanceof StatusError ? err.code : 500;
           res.end(JSON.stringify(err instanceof StatusError ? err.status : { message: String(err) }));
         },
@@ -52,7 +56,7 @@ after(async () => {
 function call(client?: {
   cert: string;
   key: string;
-}): Promise<{ status: number; body: Record<string, unknown> }> {
+}): Promise<{ status: number; body: Record<string, unknown>; knownAfter?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/', ca: pki.caCert, agent: false, ...(client ?? {}) },
@@ -60,7 +64,11 @@ function call(client?: {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text) as Record<string, unknown>,
+            knownAfter: res.headers['x-known-after'] as string | undefined,
+          }),
         );
       },
     );
@@ -113,10 +121,18 @@ test('client certificates over real TLS', async (t) => {
   ];
   for (const c of cases) {
     await t.test(c.name, async () => {
-      const { status, body } = await call(await c.client());
+      const { status, body, knownAfter } = await call(await c.client());
       assert.equal(status, c.status, JSON.stringify(body));
-      if (c.status === 200) assert.deepEqual(body.user, c.user);
-      else assert.deepEqual({ reason: body.reason, code: body.code }, { reason: 'Unauthorized', code: 401 });
+      if (c.status === 200) {
+        assert.deepEqual(body.user, c.user);
+        assert.deepEqual(
+          { before: body.knownBefore, after: body.knownAfter },
+          { before: null, after: c.user },
+        );
+      } else {
+        assert.deepEqual({ reason: body.reason, code: body.code }, { reason: 'Unauthorized', code: 401 });
+        assert.equal(knownAfter, 'null');
+      }
     });
   }
 });

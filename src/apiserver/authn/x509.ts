@@ -53,5 +53,9 @@ export function x509Authenticator(): Authenticator {
       if ('reason' in verdict) return Promise.reject(rejectCredentials(verdict.reason));
       return Promise.resolve(undefined);
     },
+    known(req: IncomingMessage): UserInfo | undefined {
+      const verdict = verdicts.get(req.socket as TLSSocket);
+      return verdict && 'user' in verdict ? verdict.user : undefined;
+    },
   };
 }

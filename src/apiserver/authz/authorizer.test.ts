@@ -79,3 +79,24 @@ test('forbiddenMessage', () => {
     'forbidden: User "bob" cannot get path "/metrics"',
   );
 });
+
+test('unionAuthorizer: the first allow wins, synchronous and asynchronous authorizers mixed', async () => {
+  const allow = { allowed: true, reason: 'yes' };
+  const deny = { allowed: false };
+  const sync = (d: { allowed: boolean }) => ({ authorize: () => d });
+  const later = (d: { allowed: boolean }) => ({ authorize: () => Promise.resolve(d) });
+  const attrs: Attributes = { user: bob, verb: 'get', isResourceRequest: false, path: '/x' };
+  const cases = [
+    { list: [sync(deny), sync(allow)], allowed: true, isPromise: false },
+    { list: [sync(deny), sync(deny)], allowed: false, isPromise: false },
+    { list: [later(deny), sync(allow)], allowed: true, isPromise: true },
+    { list: [sync(deny), later(deny), later(allow)], allowed: true, isPromise: true },
+    { list: [later(deny), later(deny)], allowed: false, isPromise: true },
+    { list: [sync(allow), later(deny)], allowed: true, isPromise: false },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const got = unionAuthorizer(c.list).authorize(attrs);
+    assert.equal(got instanceof Promise, c.isPromise, `case ${i}`);
+    assert.equal((await got).allowed, c.allowed, `case ${i}`);
+  }
+});

@@ -214,6 +214,8 @@ export async function handleResource(
       const body = await readJsonBody(req);
       const r = await rs.create(info.namespace, body, ctx);
       setWarnings(res, ctx);
+      const text = ctx.dryRun ? undefined : rs.writtenJson(r.obj);
+      if (text !== undefined) return writeText(res, 201, text);
       return writeObject(res, 201, kind, r.obj, 'object', q);
     }
     case 'update': {

@@ -73,7 +73,7 @@ export class WatchStream implements WatchSink {
       const withColumns = this.firstTable;
       this.firstTable = false;
       const memoKey = `table:${this.o.include}:${withColumns}:${type}`;
-      const hit = ev?.memo.get(memoKey);
+      const hit = ev?.memo?.get(memoKey);
       if (hit) return hit;
       const line =
         JSON.stringify({
@@ -86,11 +86,11 @@ export class WatchStream implements WatchSink {
             withColumns,
           ),
         }) + '\n';
-      ev?.memo.set(memoKey, line);
+      if (ev) (ev.memo ??= new Map()).set(memoKey, line);
       return line;
     }
     const memoKey = `${r}:${type}`;
-    const hit = ev?.memo.get(memoKey);
+    const hit = ev?.memo?.get(memoKey);
     if (hit) return hit;
     let body: string;
     if (r === 'metadata') {
@@ -105,7 +105,7 @@ export class WatchStream implements WatchSink {
       body = JSON.stringify(obj);
     }
     const line = `{"type":"${type}","object":${body}}\n`;
-    ev?.memo.set(memoKey, line);
+    if (ev) (ev.memo ??= new Map()).set(memoKey, line);
     return line;
   }
 

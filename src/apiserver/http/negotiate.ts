@@ -28,6 +28,9 @@ export type Rendering = 'object' | 'table' | 'metadata';
 
 /** Which representation of objects to answer with, given the Accept header. */
 export function renderingFor(accept: string | undefined): Rendering {
+  // The common answers without parsing: no Accept, or plain JSON (client-go's default), or anything.
+  if (accept === undefined || accept === '' || accept === 'application/json' || accept === '*/*')
+    return 'object';
   for (const r of parseAccept(accept)) {
     if (r.type !== 'application/json' && r.type !== '*/*' && r.type !== 'application/*') continue;
     if (r.params.as === 'Table' && r.params.g === 'meta.k8s.io') return 'table';

@@ -141,10 +141,22 @@ export class ResourceStore {
       if (!kv) throw this.notFound(name);
       return { obj: this.served(decodeStored(kv.value, kv.modRevision)) };
     }
-    await this.cache.start();
     const c = this.cache.get(this.key(namespace, name));
     if (!c) throw this.notFound(name);
     return this.kind.fromStorage ? { obj: this.servedCached(c) } : { obj: c.obj, cached: c };
+  }
+
+  /**
+   * The JSON text of an object this store just wrote, when the watch cache already holds that very
+   * revision with its text built (watchers encoded it): the response then reuses it instead of
+   * encoding the object again. Undefined otherwise (conversion kinds, a cache that trails the store).
+   */
+  writtenJson(obj: KubeObject): string | undefined {
+    if (this.kind.fromStorage || this.kind.toStorage) return undefined;
+    const rv = obj.metadata.resourceVersion;
+    if (!rv) return undefined;
+    const c = this.cache.get(this.key(obj.metadata.namespace ?? '', obj.metadata.name ?? ''));
+    return c && String(c.revision) === rv ? c.builtJson() : undefined;
   }
 
   private async runAdmission(a: AdmissionAttributes): Promise<void> {
