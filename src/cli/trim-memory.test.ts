@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cachedDataVersionTag, getHeapSpaceStatistics } from 'node:v8';
-import { collectForMemory } from './trim-memory.ts';
+import { collectForMemory, shouldTrim, trimMemoryAfterStart, youngGenerationMB } from './trim-memory.ts';
 
 const newSpaceMB = (): number =>
   getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size / 2 ** 20;
@@ -19,5 +19,32 @@ test('collectForMemory shrinks a grown young generation and leaves the V8 flag h
   assert.ok(trimmed < grown / 2, `young generation ${grown} MB → ${trimmed} MB`);
   assert.equal(cachedDataVersionTag(), tag);
   assert.equal((globalThis as { gc?: unknown }).gc, undefined, 'gc must not become a global');
+  assert.equal(keep.length, 0);
+});
+
+test('shouldTrim: only an idle event loop with a grown young generation', () => {
+  const cases: [busy: number, youngMB: number, want: boolean][] = [
+    [0.01, 32, true],
+    [0.09, 4, true],
+    [0.01, 1, false], // already trimmed
+    [0.01, 3.9, false],
+    [0.1, 32, false], // serving requests
+    [0.9, 32, false],
+  ];
+  for (const [busy, young, want] of cases) assert.equal(shouldTrim(busy, young), want, `${busy} ${young}`);
+});
+
+test('after start, a young generation that grows back while idle is trimmed again', async () => {
+  trimMemoryAfterStart(0);
+  await new Promise((r) => setTimeout(r, 100));
+  let keep: object[] = [];
+  for (let i = 0; i < 400_000; i++) keep.push({ i, s: `y${i}`, a: [i] });
+  keep = [];
+  assert.ok(youngGenerationMB() >= 4, `young generation did not grow (${youngGenerationMB()} MB)`);
+  for (let i = 0; i < 50 && youngGenerationMB() >= 4; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(
+    youngGenerationMB() < 4,
+    `still ${youngGenerationMB()} MB after 5 s idle (V8 alone keeps it longer)`,
+  );
   assert.equal(keep.length, 0);
 });

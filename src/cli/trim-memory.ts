@@ -9,7 +9,8 @@
  * the system: ~30 MB of `berth server`'s idle RSS, ~14 MB of `berth agent`'s. Under load the space
  * grows back within a few scavenges, so request handling is as before.
  */
-import { setFlagsFromString } from 'node:v8';
+import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
@@ -17,9 +18,48 @@ type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' })
 /** How long after start-up the collection runs: the first LISTs and watches settle by then. */
 export const trimDelayMs = 2000;
 
-/** Runs collectForMemory once, `delayMs` from now, on an unref'd timer (it never keeps the process up). */
+/** At least this long between two idle collections: one after each burst of work, not a stream. */
+export const minTrimGapMs = 30_000;
+const idleTickMs = 500;
+
+/**
+ * Runs collectForMemory once, `delayMs` from now, and again whenever the young generation has grown
+ * back while the process idles (checked twice a second, at most once per minTrimGapMs): after a
+ * burst of requests, or start-up work that outlasted the first collection on a busy machine, the
+ * space the burst needed goes back to the system instead of staying until the next burst. The
+ * timers are unref'd: they never keep the process up.
+ */
 export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
   setTimeout(collectForMemory, delayMs).unref();
+  let last = performance.eventLoopUtilization();
+  const started = Date.now();
+  let lastTrim = 0;
+  const tick = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    const t = Date.now();
+    if (t - started < delayMs || t - lastTrim < minTrimGapMs) return;
+    if (shouldTrim(busy, youngGenerationMB())) {
+      lastTrim = t;
+      collectForMemory();
+    }
+  }, idleTickMs);
+  tick.unref();
+}
+
+/**
+ * Whether an idle check should collect: the event loop was busy for under 10% of the last tick
+ * (no request burst under way) and the young generation is 4 MB or more (a trimmed one is 1 MB).
+ */
+export function shouldTrim(busyFraction: number, youngGenMB: number): boolean {
+  return busyFraction < 0.1 && youngGenMB >= 4;
+}
+
+/** The committed size of V8's young generation, in MB. */
+export function youngGenerationMB(): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space ? space.space_size / 2 ** 20 : 0;
 }
 
 /**

@@ -10,11 +10,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
 import { rejectCredentials } from './authenticator.ts';
 import type { Authenticator } from './authenticator.ts';
 import { bearerToken } from './bearer.ts';
+import { jose } from './jose-lib.ts';
 import type { UidLookup } from './serviceaccount.ts';
 import { keyIdOf, serviceAccountUserName } from './serviceaccount-token.ts';
 import { TokenCache } from './token-cache.ts';
@@ -43,7 +43,7 @@ export async function signLegacyServiceAccountToken(
   c: LegacyTokenClaims,
 ): Promise<string> {
   const privateKey = typeof key === 'string' ? createPrivateKey(key) : key;
-  return new SignJWT({
+  return new (jose().SignJWT)({
     [claimNamespace]: c.namespace,
     [claimSecretName]: c.secretName,
     [claimSaName]: c.serviceAccountName,
@@ -94,6 +94,7 @@ export function legacyServiceAccountAuthenticator(
   const verified = new TokenCache<LegacyTokenClaims>({ ttlMs: cacheTtlMs, now });
 
   async function verify(token: string): Promise<LegacyTokenClaims> {
+    const { decodeProtectedHeader, jwtVerify } = jose();
     const { kid } = decodeProtectedHeader(token);
     const candidates = kid ? keys.filter((k) => k.kid === kid) : keys;
     let payload: JWTPayload | undefined;
@@ -136,7 +137,7 @@ export function legacyServiceAccountAuthenticator(
       let claims = cacheTtlMs > 0 ? verified.get(token) : undefined;
       if (!claims) {
         try {
-          if (decodeJwt(token).iss !== legacyServiceAccountIssuer) return undefined;
+          if (jose().decodeJwt(token).iss !== legacyServiceAccountIssuer) return undefined;
         } catch {
           return undefined; // not a JWT: someone else's token
         }

@@ -7,7 +7,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { jose } from './jose-lib.ts';
 
 /** The issuer of every token the cluster mints, and the default audience it accepts. */
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -83,7 +83,7 @@ export async function signServiceAccountToken(
     else if (req.boundObject.kind === 'Secret') claims.secret = ref;
     else claims.node = ref;
   }
-  return new SignJWT({ 'kubernetes.io': { ...claims } })
+  return new (jose().SignJWT)({ 'kubernetes.io': { ...claims } })
     .setProtectedHeader({ alg: 'ES256', kid })
     .setIssuer(req.issuer ?? serviceAccountIssuer)
     .setSubject(serviceAccountUserName(req.namespace, req.name))

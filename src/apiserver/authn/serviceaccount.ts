@@ -9,9 +9,9 @@
 import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { isObject } from '../../api/object.ts';
+import { jose } from './jose-lib.ts';
 import { rejectCredentials } from './authenticator.ts';
 import type { Authenticator } from './authenticator.ts';
 import { bearerToken } from './bearer.ts';
@@ -106,6 +106,7 @@ export function serviceAccountAuthenticator(opts: ServiceAccountAuthenticatorOpt
   const cache = new TokenCache<UserInfo>({ ttlMs: cacheTtlMs, now });
 
   async function verify(token: string): Promise<{ payload: JWTPayload }> {
+    const { decodeProtectedHeader, jwtVerify } = jose();
     const { kid } = decodeProtectedHeader(token);
     const candidates = kid ? keys.filter((k) => k.kid === kid) : keys;
     let lastError: unknown = new Error('no key matches the token');
@@ -160,7 +161,7 @@ export function serviceAccountAuthenticator(opts: ServiceAccountAuthenticatorOpt
 
       let unverified: JWTPayload;
       try {
-        unverified = decodeJwt(token);
+        unverified = jose().decodeJwt(token);
       } catch {
         return undefined; // not a JWT: someone else's token
       }

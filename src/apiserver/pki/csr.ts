@@ -5,7 +5,8 @@
  * only the public key, the subject and the requested extensions.
  */
 import { randomBytes } from 'node:crypto';
-import { x509 } from './x509-lib.ts';
+import type { x509 } from './x509-lib.ts';
+import { callX509Process, inX509Process, x509Lib } from './x509-process.ts';
 import { ecdsaP256, generateKeyPair, importPrivateKey, privateKeyToPem } from './keys.ts';
 import type { CertificateAuthority } from './issue.ts';
 
@@ -29,6 +30,8 @@ export interface ParsedCsr extends CsrSubject {
 
 /** A fresh P-256 key and a signed request for `subject`, both PEM. */
 export async function createCertificateRequest(subject: CsrSubject): Promise<{ csr: string; key: string }> {
+  if (!inX509Process) return callX509Process('createCertificateRequest', subject);
+  const x509 = await x509Lib();
   const keys = await generateKeyPair();
   const name: x509.JsonName = [
     { CN: [subject.commonName] },
@@ -49,6 +52,12 @@ export async function createCertificateRequest(subject: CsrSubject): Promise<{ c
 
 /** Parses a PEM request and checks its self-signature; throws with a short reason when unusable. */
 export async function parseCertificateRequest(pem: string): Promise<ParsedCsr> {
+  if (!inX509Process) {
+    // A Buffer arrives from the child as a plain Uint8Array.
+    const parsed = await callX509Process('parseCertificateRequest', pem);
+    return { ...parsed, publicKeyDer: Buffer.from(parsed.publicKeyDer) };
+  }
+  const x509 = await x509Lib();
   let req: x509.Pkcs10CertificateRequest;
   try {
     req = new x509.Pkcs10CertificateRequest(pem);
@@ -82,10 +91,11 @@ export interface SignOptions {
   copySubjectAltNames?: boolean;
 }
 
-const extendedUsages: Record<string, x509.ExtendedKeyUsageType> = {
-  'client auth': x509.ExtendedKeyUsage.clientAuth,
-  'server auth': x509.ExtendedKeyUsage.serverAuth,
-};
+/** Kubernetes usage names that become an extendedKeyUsage. */
+const extendedUsages = (x: typeof x509): Record<string, x509.ExtendedKeyUsageType> => ({
+  'client auth': x.ExtendedKeyUsage.clientAuth,
+  'server auth': x.ExtendedKeyUsage.serverAuth,
+});
 
 /**
  * Signs the (already parsed and approved) request with the CA: the request's subject, its public key,
@@ -97,6 +107,8 @@ export async function signCertificateRequest(
   csrPem: string,
   o: SignOptions,
 ): Promise<string> {
+  if (!inX509Process) return callX509Process('signCertificateRequest', ca, csrPem, o);
+  const x509 = await x509Lib();
   const req = new x509.Pkcs10CertificateRequest(csrPem);
   const caCert = new x509.X509Certificate(ca.caCert);
   const signingKey = await importPrivateKey(ca.caKey);
@@ -104,7 +116,7 @@ export async function signCertificateRequest(
   let flags = 0;
   if (o.usages.includes('digital signature')) flags |= x509.KeyUsageFlags.digitalSignature;
   if (o.usages.includes('key encipherment')) flags |= x509.KeyUsageFlags.keyEncipherment;
-  const eku = o.usages.map((u) => extendedUsages[u]).filter((u): u is x509.ExtendedKeyUsageType => !!u);
+  const eku = o.usages.map((u) => extendedUsages(x509)[u]).filter((u): u is x509.ExtendedKeyUsageType => !!u);
   const caKeyId = caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
   const san = o.copySubjectAltNames ? req.getExtension(subjectAltNameOid) : null;
   const now = Date.now();

@@ -4,7 +4,8 @@
  * certificates (SANs for every name clients dial). All keys are ECDSA P-256; all output is PEM.
  */
 import { randomBytes } from 'node:crypto';
-import { x509 } from './x509-lib.ts';
+import type { x509 } from './x509-lib.ts';
+import { callX509Process, inX509Process, x509Lib } from './x509-process.ts';
 import { ecdsaP256, generateKeyPair, importPrivateKey, privateKeyToPem } from './keys.ts';
 
 /** What signing needs from a CA: its certificate and private key, both PEM. */
@@ -53,6 +54,8 @@ function validity(days: number): { notBefore: Date; notAfter: Date } {
 
 /** Creates a self-signed CA (10 years unless told) whose only use is signing certificates. */
 export async function createCertificateAuthority(commonName = 'berth-ca', days = 3650): Promise<IssuedCert> {
+  if (!inX509Process) return callX509Process('createCertificateAuthority', commonName, days);
+  const x509 = await x509Lib();
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
@@ -80,6 +83,7 @@ interface LeafSpec {
 }
 
 async function signLeaf(ca: CertificateAuthority, spec: LeafSpec): Promise<IssuedCert> {
+  const x509 = await x509Lib();
   const caCert = new x509.X509Certificate(ca.caCert);
   const signingKey = await importPrivateKey(ca.caKey);
   const keys = await generateKeyPair();
@@ -111,6 +115,8 @@ async function signLeaf(ca: CertificateAuthority, spec: LeafSpec): Promise<Issue
  * (one group each), usage is TLS client authentication only.
  */
 export async function issueClientCert(ca: CertificateAuthority, req: ClientCertRequest): Promise<IssuedCert> {
+  if (!inX509Process) return callX509Process('issueClientCert', ca, req);
+  const x509 = await x509Lib();
   const subject: x509.JsonName = [{ CN: [req.commonName] }, ...req.organizations.map((o) => ({ O: [o] }))];
   return signLeaf(ca, { subject, days: req.days ?? 365, usage: x509.ExtendedKeyUsage.clientAuth, extra: [] });
 }
@@ -120,6 +126,8 @@ export async function issueServingCert(
   ca: CertificateAuthority,
   req: ServingCertRequest,
 ): Promise<IssuedCert> {
+  if (!inX509Process) return callX509Process('issueServingCert', ca, req);
+  const x509 = await x509Lib();
   const names: x509.JsonGeneralNames = [
     ...req.dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...req.ips.map((value) => ({ type: 'ip' as const, value })),

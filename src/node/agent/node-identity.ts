@@ -194,8 +194,8 @@ export async function requestNodeCertificate(
   node: string,
   o: RequestOptions,
 ): Promise<{ cert: string; key: string }> {
-  // Loaded only when a certificate is needed: @peculiar/x509 and its ASN.1 libraries cost the
-  // agent several MB, and a restart with a valid identity never needs them.
+  // Loaded only when a certificate is needed (a restart with a valid identity never needs it); the
+  // request itself is made in a short-lived child process (pki/x509-process.ts), never in the agent.
   const { createCertificateRequest } = await import('../../apiserver/pki/csr.ts');
   const { csr, key } = await createCertificateRequest({
     commonName: `system:node:${node}`,

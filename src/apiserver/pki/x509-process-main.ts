@@ -1,0 +1,20 @@
+/** The x509 child process (see x509-process.ts): answers each call with its result or error message. */
+import * as issue from './issue.ts';
+import * as csr from './csr.ts';
+import type { X509Call } from './x509-process.ts';
+
+const calls: Record<X509Call, (...args: never[]) => Promise<unknown>> = {
+  createCertificateAuthority: issue.createCertificateAuthority,
+  issueClientCert: issue.issueClientCert,
+  issueServingCert: issue.issueServingCert,
+  createCertificateRequest: csr.createCertificateRequest,
+  parseCertificateRequest: csr.parseCertificateRequest,
+  signCertificateRequest: csr.signCertificateRequest,
+};
+
+process.on('message', (m: { id: number; name: X509Call; args: never[] }) => {
+  calls[m.name](...m.args).then(
+    (value) => process.send!({ id: m.id, value }),
+    (err: unknown) => process.send!({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
