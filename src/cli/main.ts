@@ -1,8 +1,10 @@
 /** The `berth` command: one program for every Berth process. */
 import { Command, Option } from 'commander';
+import { join, resolve } from 'node:path';
 // Each command loads its own machinery when it runs (so `berth agent` does not load the control plane).
 import { CliError, stopOnSignals } from './cli-error.ts';
 import { trimMemoryAfterStart } from './trim-memory.ts';
+import { upDataDir } from './up-data-dir.ts';
 import type { NodeFlags } from './node-flags.ts';
 import type { SimFlags } from './sim.ts';
 import { berthVersion } from './version.ts';
@@ -54,6 +56,9 @@ program
         logLevel: string;
       } & NodeFlags,
     ) => {
+      // Certificates a first start issues are made in a child process: let it boot meanwhile.
+      const { warmIssuingIfFirstStart } = await import('../apiserver/pki/cluster-pki.ts');
+      warmIssuingIfFirstStart(join(resolve(opts.dataDir), 'tls'));
       const cp = await (await import('./server.ts')).runServer(opts);
       stopOnSignals(() => cp.close());
       trimMemoryAfterStart();
@@ -95,6 +100,8 @@ program
       ingressHttpsListen: string;
       logLevel: string;
     }) => {
+      const { warmIssuingIfFirstStart } = await import('../apiserver/pki/cluster-pki.ts');
+      warmIssuingIfFirstStart(join(upDataDir(opts.dataDir), 'server', 'tls'));
       await (await import('./up.ts')).runUp(opts);
       trimMemoryAfterStart();
     },

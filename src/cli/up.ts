@@ -3,13 +3,13 @@
  * cluster on the embedded datastore, the web console, and a node agent for this host (real
  * containers; skipped with a one-line reason without root or containerd). Prints what to do next.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { consoleBanner, startConsole } from '../platform/start-console.ts';
 import { parseListen } from './listen.ts';
 import { createLogger } from './log.ts';
 import { CliError, runServer, stopOnSignals } from './server.ts';
 import { startUpAgent } from './up-agent.ts';
+import { upDataDir } from './up-data-dir.ts';
 import { startUpIngress } from '../ingress/up.ts';
 import { defaultRegistryListen, startUpRegistry, type UpRegistry } from './up-registry.ts';
 
@@ -34,7 +34,7 @@ export interface UpFlags {
 }
 
 export async function runUp(flags: UpFlags): Promise<void> {
-  const dataDir = resolve(flags.dataDir ?? join(homedir(), '.berth'));
+  const dataDir = upDataDir(flags.dataDir);
   const cp = await runServer(
     {
       dataDir: join(dataDir, 'server'),

@@ -7,11 +7,13 @@
  * because every node and kubeconfig trusts it.
  */
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { IssuedCert } from './issue.ts';
 import { generateKeyPair, privateKeyToPem, publicKeyDerOfPrivate, publicKeyPemOfPrivate } from './keys.ts';
 import { defaultServingNames, missingSubjectAltNames } from './sans.ts';
+import { warmX509Process } from './x509-process.ts';
 
 /** The cluster PKI as PEM strings, plus the directory it lives in. */
 export interface ClusterPki {
@@ -46,6 +48,16 @@ export const pkiFiles = {
   saPrivateKey: 'sa.key',
   saPublicKey: 'sa.pub',
 } as const;
+
+/**
+ * On a first start in `dir` (a certificate missing), starts the certificate process now
+ * (warmX509Process) so that it boots while the server loads its modules rather than after; a
+ * restart with its certificates in place starts nothing.
+ */
+export function warmIssuingIfFirstStart(dir: string): void {
+  const files = [pkiFiles.caCert, pkiFiles.serverCert, pkiFiles.adminCert];
+  if (files.some((f) => !existsSync(join(dir, f)))) warmX509Process();
+}
 
 /** The admin identity: group system:masters is what RBAC's cluster-admin binding names. */
 export const adminSubject = { commonName: 'admin', organizations: ['system:masters'] };

@@ -1,9 +1,11 @@
 /** The x509 child process (see x509-process.ts): answers each call with its result or error message. */
 import * as issue from './issue.ts';
 import * as csr from './csr.ts';
-import type { X509Call } from './x509-process.ts';
+import { x509Lib, type X509Call } from './x509-process.ts';
 
-const calls: Record<X509Call, (...args: never[]) => Promise<unknown>> = {
+const calls: Record<X509Call | 'warm', (...args: never[]) => Promise<unknown>> = {
+  // warmX509Process: load the library before the first real call needs it.
+  warm: async () => void (await x509Lib()),
   createCertificateAuthority: issue.createCertificateAuthority,
   issueClientCert: issue.issueClientCert,
   issueServingCert: issue.issueServingCert,
@@ -12,7 +14,7 @@ const calls: Record<X509Call, (...args: never[]) => Promise<unknown>> = {
   signCertificateRequest: csr.signCertificateRequest,
 };
 
-process.on('message', (m: { id: number; name: X509Call; args: never[] }) => {
+process.on('message', (m: { id: number; name: X509Call | 'warm'; args: never[] }) => {
   calls[m.name](...m.args).then(
     (value) => process.send!({ id: m.id, value }),
     (err: unknown) => process.send!({ id: m.id, error: err instanceof Error ? err.message : String(err) }),

@@ -56,3 +56,25 @@ test('a command that issues a certificate exits on its own (the child does not k
   );
   assert.equal(out, '-----BEGIN CERTIFICATE-----');
 });
+
+test('a first start warms the child up; a data dir with its certificates starts none', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { ensureClusterPki, warmIssuingIfFirstStart } = await import('./cluster-pki.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'pki-warm-'));
+  try {
+    assert.ok(await waitFor(() => x509ProcessPid() === undefined, 10_000), 'an earlier child is still up');
+    warmIssuingIfFirstStart(dir);
+    const warmed = x509ProcessPid();
+    assert.ok(warmed, 'no child started for an empty data dir');
+    // The calls of the first start go to the warm child.
+    await ensureClusterPki(dir);
+    assert.equal(x509ProcessPid(), warmed);
+    assert.ok(await waitFor(() => x509ProcessPid() === undefined, 10_000), 'the idle child did not go away');
+    warmIssuingIfFirstStart(dir);
+    assert.equal(x509ProcessPid(), undefined, 'a restart with its certificates must not start the child');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -101,6 +101,19 @@ export function callX509Process<K extends X509Call>(
   }) as ReturnType<X509Calls[K]>;
 }
 
+/**
+ * Starts the child and has it load the x509 library now, so that calls soon after (a first start
+ * issuing the cluster's certificates) do not wait for it: the child boots while this process loads
+ * its own modules. A warm child with nothing to do goes after idleMs like any other.
+ */
+export function warmX509Process(): void {
+  if (current) return;
+  const c = (current = start());
+  const id = nextId++;
+  c.pending.set(id, { resolve: () => {}, reject: () => {} });
+  c.proc.send({ id, name: 'warm', args: [] });
+}
+
 /** The x509 library (loaded on first use; only the child process calls this). */
 export async function x509Lib(): Promise<typeof import('./x509-lib.ts').x509> {
   return (await import('./x509-lib.ts')).x509;
