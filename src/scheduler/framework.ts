@@ -6,6 +6,8 @@
  * enough feasible nodes are found (numFeasibleNodesToFind) and the next cycle starts where this one
  * stopped, so every node gets its turn. When nothing fits, every node was tried, and the Diagnosis
  * records every node's reasons for the FailedScheduling message and for preemption.
+ * Plugins whose preFilter/preScore answers `skip` sit the cycle out (see plugins/types.ts): a plain
+ * pod on plain nodes runs only the checks that can matter to it.
  */
 import type { Diagnosis } from './diagnosis.ts';
 import type { NodeInfo, Snapshot } from './node-info.ts';
@@ -16,6 +18,7 @@ import {
   type FilterPlugin,
   type FilterStatus,
   type ScorePlugin,
+  skip,
 } from './plugins/types.ts';
 import type { RPod } from './types.ts';
 
@@ -44,8 +47,16 @@ export type ScheduleResult =
 
 /** Runs the filters on one node; undefined when it fits. */
 export function runFilters(profile: Profile, state: CycleState, node: NodeInfo): FilterStatus | undefined {
-  for (const f of profile.filters) {
-    const s = f.filter(state, node);
+  return filterNode(profile.filters, state, node);
+}
+
+function filterNode(
+  filters: readonly FilterPlugin[],
+  state: CycleState,
+  node: NodeInfo,
+): FilterStatus | undefined {
+  for (let i = 0; i < filters.length; i++) {
+    const s = filters[i]!.filter(state, node);
     if (s) return s;
   }
   return undefined;
@@ -56,7 +67,7 @@ export function scoreNodes(profile: Profile, state: CycleState, nodes: NodeInfo[
   const total = new Array<number>(nodes.length).fill(0);
   const s = new Array<number>(nodes.length);
   for (const p of profile.scores) {
-    p.preScore?.(state, nodes);
+    if (p.preScore?.(state, nodes) === skip) continue;
     for (let i = 0; i < nodes.length; i++) s[i] = p.score(state, nodes[i]!);
     p.normalize?.(s);
     for (let i = 0; i < nodes.length; i++) total[i]! += s[i]! * p.weight;
@@ -75,8 +86,11 @@ export function schedulePod(
   start = 0,
 ): ScheduleResult {
   const state = cycleState(pod, snapshot);
+  const filters: FilterPlugin[] = [];
   for (const f of profile.filters) {
     const refused = f.preFilter?.(state);
+    if (refused === skip) continue;
+    filters.push(f);
     if (refused) {
       // Nothing about any one node can help: every node carries the status, the message names it once.
       const status: FilterStatus = { reasons: refused.reasons, unresolvable: true };
@@ -94,9 +108,11 @@ export function schedulePod(
   const all = snapshot.nodes.length;
   const want = numFeasibleNodesToFind(all);
   let searched = 0;
+  let i = all > 0 ? start % all : 0;
   for (; searched < all && feasible.length < want; searched++) {
-    const n = snapshot.nodes[(start + searched) % all]!;
-    const s = runFilters(profile, state, n);
+    const n = snapshot.nodes[i]!;
+    if (++i === all) i = 0;
+    const s = filterNode(filters, state, n);
     if (s) nodeToStatus.set(n.name, s);
     else feasible.push(n);
   }

@@ -4,7 +4,8 @@
  * NodeInfos one scheduling cycle works on, so every plugin of that cycle sees the same state.
  */
 import { addInto, amounts, podRequests, podScoringRequests, type Amounts } from './resources.ts';
-import { podKey, type RNode, type RPod } from './types.ts';
+import { podKey, type RNode, type RPod, type Taint } from './types.ts';
+import type { DeepReadonly } from '../api/object.ts';
 
 /** A host port in use: `hostIP/protocol/port` (hostIP 0.0.0.0 when unset). */
 export function portKey(hostIP: string | undefined, protocol: string | undefined, port: number): string {
@@ -36,9 +37,30 @@ function subtract(a: Amounts, b: Amounts): void {
   for (const [k, v] of b) a.set(k, (a.get(k) ?? 0) - v);
 }
 
+/** True when two allocatable lists name the same amounts (so the parsed Amounts can stay). */
+function sameList(
+  a: DeepReadonly<Record<string, string>> | undefined,
+  b: DeepReadonly<Record<string, string>> | undefined,
+): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+const noTaints: readonly DeepReadonly<Taint>[] = [];
+
 /**
  * A node and what is placed on it. The scheduler cache keeps one per node and updates it in place
  * as pods come and go; `node` may be missing while pods name a node the cache has not seen yet.
+ * Besides the Amounts maps it keeps cpu, memory and pods as plain numbers and the node's taints
+ * split by effect, so the filters and scores that run on every node of every cycle do a few
+ * arithmetic operations instead of map lookups and walks.
  */
 export class NodeInfo {
   node: RNode;
@@ -52,6 +74,22 @@ export class NodeInfo {
   readonly nonZeroRequested: Amounts = new Map();
   private ports: string[] | undefined;
   allocatable: Amounts;
+  /** allocatable cpu (millicores) and memory; 0 when the node does not say. */
+  allocatableCpu = 0;
+  allocatableMemory = 0;
+  /** allocatable `pods`; Infinity when the node does not say (no pod-count limit then). */
+  allocatablePods = Infinity;
+  /** requested / nonZeroRequested cpu and memory (the maps' values, kept as numbers). */
+  requestedCpu = 0;
+  requestedMemory = 0;
+  nonZeroCpu = 0;
+  nonZeroMemory = 0;
+  /** spec.unschedulable (cordoned). */
+  unschedulable = false;
+  /** The node's NoSchedule and NoExecute taints (what the TaintToleration filter checks). */
+  hardTaints: readonly DeepReadonly<Taint>[] = noTaints;
+  /** The node's PreferNoSchedule taints (what the TaintToleration score counts). */
+  preferTaints: readonly DeepReadonly<Taint>[] = noTaints;
   /** How many of the pods carry required pod anti-affinity (InterPodAffinity skips nodes with none). */
   antiAffinityPods = 0;
   private readonly tally: Tally | undefined;
@@ -61,6 +99,7 @@ export class NodeInfo {
     this.node = node;
     this.tally = tally;
     this.allocatable = amounts(node.status?.allocatable ?? node.status?.capacity);
+    this.nodeChanged();
     for (const p of pods) this.addPod(p);
   }
 
@@ -89,9 +128,37 @@ export class NodeInfo {
     return this.ports;
   }
 
+  /** A newer version of the node (allocatable is parsed again only when it changed). */
   setNode(node: RNode): void {
+    const prev = this.node.status?.allocatable ?? this.node.status?.capacity;
+    const next = node.status?.allocatable ?? node.status?.capacity;
     this.node = node;
-    this.allocatable = amounts(node.status?.allocatable ?? node.status?.capacity);
+    if (!sameList(prev, next)) this.allocatable = amounts(next);
+    this.nodeChanged();
+  }
+
+  private nodeChanged(): void {
+    const a = this.allocatable;
+    this.allocatableCpu = a.get('cpu') ?? 0;
+    this.allocatableMemory = a.get('memory') ?? 0;
+    this.allocatablePods = a.get('pods') ?? Infinity;
+    this.unschedulable = !!this.node.spec?.unschedulable;
+    const taints = this.node.spec?.taints;
+    if (!taints?.length) {
+      this.hardTaints = this.preferTaints = noTaints;
+      return;
+    }
+    this.hardTaints = taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+    this.preferTaints = taints.filter((t) => t.effect === 'PreferNoSchedule');
+  }
+
+  private requestsChanged(): void {
+    this.requestedCpu = this.requested.get('cpu') ?? 0;
+    this.requestedMemory = this.requested.get('memory') ?? 0;
+    this.nonZeroCpu = this.nonZeroRequested.get('cpu') ?? 0;
+    this.nonZeroMemory = this.nonZeroRequested.get('memory') ?? 0;
+    this.podList = undefined;
+    this.ports = undefined;
   }
 
   hasPod(key: string): boolean {
@@ -112,8 +179,7 @@ export class NodeInfo {
     this.podAmounts.set(key, { requests, scoring });
     addInto(this.requested, requests);
     addInto(this.nonZeroRequested, scoring);
-    this.podList = undefined;
-    this.ports = undefined;
+    this.requestsChanged();
   }
 
   removePod(key: string): void {
@@ -128,8 +194,7 @@ export class NodeInfo {
     this.podAmounts.delete(key);
     subtract(this.requested, a.requests);
     subtract(this.nonZeroRequested, a.scoring);
-    this.podList = undefined;
-    this.ports = undefined;
+    this.requestsChanged();
   }
 
   /** A copy with some pods removed (preemption's what-if). */

@@ -16,14 +16,29 @@ export type Amounts = Map<string, number>;
 export const defaultMilliCpuRequest = 100;
 export const defaultMemoryRequest = 200 * 1024 * 1024;
 
+/**
+ * Parsed quantity strings ("100m", "128Mi"), milli-values and values apart: a cluster's pods repeat
+ * a handful of them, and parsing is the costliest part of reading a pod's requests. Bounded: the
+ * map starts over when full.
+ */
+const milliCache = new Map<string, number>();
+const valueCache = new Map<string, number>();
+const maxCached = 4096;
+
 /** The amount of one quantity string in scheduling units; unparsable values count as 0. */
 export function amountOf(name: string, value: string): number {
+  const cache = name === 'cpu' ? milliCache : valueCache;
+  let n = cache.get(value);
+  if (n !== undefined) return n;
   try {
     const q = parseQuantity(value);
-    return name === 'cpu' ? quantityMilliValue(q) : quantityValue(q);
+    n = name === 'cpu' ? quantityMilliValue(q) : quantityValue(q);
   } catch {
-    return 0;
+    n = 0;
   }
+  if (cache.size >= maxCached) cache.clear();
+  cache.set(value, n);
+  return n;
 }
 
 /** A ResourceList as Amounts. */
@@ -47,8 +62,30 @@ function containerRequests(c: DeepReadonly<Container>): Amounts {
   return amounts(c.resources?.requests);
 }
 
-/** The pod's effective requests: max(Σ containers (+ sidecars), max init container) + overhead. */
+/**
+ * Parsed requests of frozen (informer) pods, by their containers array: the assumed copy of a pod
+ * shares it, so deciding and assuming parse once. Entries also name the init containers and overhead
+ * they were computed with. The Amounts are shared: callers must not change them.
+ */
+const parsed = new WeakMap<object, { init: unknown; overhead: unknown; amounts: Amounts }>();
+
+/**
+ * The pod's effective requests: max(Σ containers (+ sidecars), max init container) + overhead.
+ * The result may be shared with other callers: do not change it.
+ */
 export function podRequests(pod: RPod): Amounts {
+  const containers = pod.spec?.containers;
+  if (!containers || !Object.isFrozen(containers)) return computeRequests(pod);
+  const init = pod.spec?.initContainers;
+  const overhead = pod.spec?.overhead;
+  const hit = parsed.get(containers);
+  if (hit && hit.init === init && hit.overhead === overhead) return hit.amounts;
+  const amounts = computeRequests(pod);
+  parsed.set(containers, { init, overhead, amounts });
+  return amounts;
+}
+
+function computeRequests(pod: RPod): Amounts {
   const sum: Amounts = new Map();
   for (const c of pod.spec?.containers ?? []) addInto(sum, containerRequests(c));
   const init: Amounts = new Map();

@@ -8,7 +8,7 @@
  */
 import type { NodeInfo } from '../node-info.ts';
 import { compileTerm, termSelects, topologyValue, type CompiledTerm } from './pod-terms.ts';
-import type { CycleState, FilterPlugin } from './types.ts';
+import { skip, type CycleState, type FilterPlugin } from './types.ts';
 import type { RPod } from '../types.ts';
 
 interface AffinityState {
@@ -79,7 +79,11 @@ function inDomain(node: NodeInfo, term: CompiledTerm, domains: Set<string>): boo
 
 export const interPodAffinity: FilterPlugin = {
   name: 'InterPodAffinity',
-  preFilter: (state) => void prepare(state),
+  // Nothing to check: no terms of its own and no pod anywhere with required anti-affinity.
+  preFilter(state) {
+    const s = prepare(state);
+    if (s.affinity.length === 0 && s.anti.length === 0 && s.existingAnti.size === 0) return skip;
+  },
   filter(state, node) {
     const s = stateOf(state);
     for (const d of s.existingAnti) {

@@ -7,7 +7,7 @@
 import type { DeepReadonly } from '../../api/object.ts';
 import type { NodeInfo } from '../node-info.ts';
 import type { NodeSelectorRequirement, NodeSelectorTerm } from '../types.ts';
-import { normalizeScores, type FilterPlugin, type ScorePlugin } from './types.ts';
+import { normalizeScores, skip, type FilterPlugin, type ScorePlugin } from './types.ts';
 
 function intOf(s: string | undefined): number | undefined {
   if (s === undefined || !/^-?\d+$/.test(s)) return undefined;
@@ -65,8 +65,16 @@ export function nodeMatchesPod(pod: NodeInfo['pods'][number], node: NodeInfo): b
   return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
 }
 
+/** True when the pod constrains nodes at all (a nodeSelector entry or required node affinity). */
+export function hasNodeConstraints(pod: NodeInfo['pods'][number]): boolean {
+  const sel = pod.spec?.nodeSelector;
+  if (sel) for (const _ in sel) return true;
+  return !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+}
+
 export const nodeAffinity: FilterPlugin = {
   name: 'NodeAffinity',
+  preFilter: (state) => (hasNodeConstraints(state.pod) ? undefined : skip),
   filter(state, node) {
     if (nodeMatchesPod(state.pod, node)) return undefined;
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
@@ -76,6 +84,10 @@ export const nodeAffinity: FilterPlugin = {
 export const nodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinity',
   weight: 2,
+  preScore: (state) =>
+    state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length
+      ? undefined
+      : skip,
   score(state, node) {
     let sum = 0;
     for (const p of state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ??

@@ -15,13 +15,48 @@ import {
   type ScorePlugin,
 } from './types.ts';
 
-const requestsKey = 'NodeResourcesFit/requests';
-const scoringKey = 'NodeResourcesFit/scoringRequests';
+const fitKey = 'NodeResourcesFit';
 
-function requestsOf(state: CycleState): Amounts {
-  let r = state.data.get(requestsKey) as Amounts | undefined;
-  if (!r) state.data.set(requestsKey, (r = podRequests(state.pod)));
-  return r;
+/**
+ * The pod's requests parsed once per cycle: the Amounts (for the full check and its reasons), cpu
+ * and memory as numbers, whether anything else is asked for, and the scoring requests.
+ */
+interface PodFit {
+  requests: Amounts;
+  cpu: number;
+  memory: number;
+  /** Some resource other than cpu and memory is requested (> 0): the full check runs. */
+  others: boolean;
+  scoringCpu: number;
+  scoringMemory: number;
+}
+
+/** The last cycle's PodFit: a pointer compare instead of a map lookup on every node. */
+let last: { state: CycleState; fit: PodFit } | undefined;
+
+function fitOf(state: CycleState): PodFit {
+  if (last?.state === state) return last.fit;
+  let f = state.data.get(fitKey) as PodFit | undefined;
+  if (f) {
+    last = { state, fit: f };
+    return f;
+  }
+  const requests = podRequests(state.pod);
+  const scoring = podScoringRequests(state.pod, requests);
+  let others = false;
+  for (const [name, want] of requests)
+    if (want > 0 && name !== 'cpu' && name !== 'memory' && name !== 'pods') others = true;
+  f = {
+    requests,
+    cpu: requests.get('cpu') ?? 0,
+    memory: requests.get('memory') ?? 0,
+    others,
+    scoringCpu: scoring.get('cpu') ?? 0,
+    scoringMemory: scoring.get('memory') ?? 0,
+  };
+  state.data.set(fitKey, f);
+  last = { state, fit: f };
+  return f;
 }
 
 const noReasons: string[] = [];
@@ -29,8 +64,7 @@ const noReasons: string[] = [];
 /** The reasons `requests` do not fit on `node` (empty when they fit; nothing allocated then). */
 export function insufficientResources(requests: Amounts, node: NodeInfo): string[] {
   let reasons = noReasons;
-  const maxPods = node.allocatable.get('pods');
-  if (maxPods !== undefined && node.podCount + 1 > maxPods) reasons = ['Too many pods'];
+  if (node.podCount + 1 > node.allocatablePods) reasons = ['Too many pods'];
   for (const [name, want] of requests) {
     if (want <= 0 || name === 'pods') continue;
     const free = (node.allocatable.get(name) ?? 0) - (node.requested.get(name) ?? 0);
@@ -44,25 +78,27 @@ export function insufficientResources(requests: Amounts, node: NodeInfo): string
 
 export const nodeResourcesFit: FilterPlugin = {
   name: 'NodeResourcesFit',
-  preFilter: (state) => void requestsOf(state),
+  preFilter: (state) => void fitOf(state),
   filter(state, node): FilterStatus | undefined {
-    const reasons = insufficientResources(requestsOf(state), node);
+    const f = fitOf(state);
+    // The common case in plain numbers; anything unusual (a miss, other resources) takes the full
+    // check, which also words the reasons.
+    if (
+      !f.others &&
+      node.podCount + 1 <= node.allocatablePods &&
+      (f.cpu <= 0 || f.cpu <= node.allocatableCpu - node.requestedCpu) &&
+      (f.memory <= 0 || f.memory <= node.allocatableMemory - node.requestedMemory)
+    )
+      return undefined;
+    const reasons = insufficientResources(f.requests, node);
     return reasons.length ? { reasons } : undefined;
   },
 };
 
-/** The pod's scoring requests, parsed once per cycle (not once per node and plugin). */
-function scoringRequestsOf(state: CycleState): Amounts {
-  let r = state.data.get(scoringKey) as Amounts | undefined;
-  if (!r) state.data.set(scoringKey, (r = podScoringRequests(state.pod)));
-  return r;
-}
-
-/** The share of `r` (cpu or memory) the node would have in use with the pod placed, at most 1. */
-function fraction(want: Amounts, node: NodeInfo, r: 'cpu' | 'memory'): number {
-  const cap = node.allocatable.get(r) ?? 0;
+/** The share of cpu or memory the node would have in use with the pod placed, at most 1. */
+function fraction(inUse: number, want: number, cap: number): number {
   if (cap <= 0) return 1;
-  return Math.min(1, ((node.nonZeroRequested.get(r) ?? 0) + (want.get(r) ?? 0)) / cap);
+  return Math.min(1, (inUse + want) / cap);
 }
 
 /** More free cpu and memory after placing the pod scores higher. */
@@ -70,9 +106,9 @@ export const leastAllocated: ScorePlugin = {
   name: 'NodeResourcesLeastAllocated',
   weight: 1,
   score(state, node) {
-    const want = scoringRequestsOf(state);
-    const cpu = fraction(want, node, 'cpu');
-    const memory = fraction(want, node, 'memory');
+    const f = fitOf(state);
+    const cpu = fraction(node.nonZeroCpu, f.scoringCpu, node.allocatableCpu);
+    const memory = fraction(node.nonZeroMemory, f.scoringMemory, node.allocatableMemory);
     return Math.floor(((1 - cpu) * maxNodeScore + (1 - memory) * maxNodeScore) / 2);
   },
 };
@@ -82,9 +118,11 @@ export const balancedAllocation: ScorePlugin = {
   name: 'NodeResourcesBalancedAllocation',
   weight: 1,
   score(state, node) {
-    const want = scoringRequestsOf(state);
+    const f = fitOf(state);
+    const cpu = fraction(node.nonZeroCpu, f.scoringCpu, node.allocatableCpu);
+    const memory = fraction(node.nonZeroMemory, f.scoringMemory, node.allocatableMemory);
     // With two fractions the standard deviation is half their distance.
-    const std = Math.abs(fraction(want, node, 'cpu') - fraction(want, node, 'memory')) / 2;
+    const std = Math.abs(cpu - memory) / 2;
     return Math.floor((1 - std) * maxNodeScore);
   },
 };

@@ -4,14 +4,15 @@
  * {key: value}"); the score prefers nodes with fewer untolerated PreferNoSchedule taints.
  */
 import { toleratedBy } from './tolerations.ts';
-import { normalizeScores, type FilterPlugin, type ScorePlugin } from './types.ts';
+import { normalizeScores, skip, type FilterPlugin, type ScorePlugin } from './types.ts';
 
 export const taintToleration: FilterPlugin = {
   name: 'TaintToleration',
   filter(state, node) {
+    const taints = node.hardTaints;
+    if (taints.length === 0) return undefined;
     const tolerations = state.pod.spec?.tolerations;
-    for (const taint of node.node.spec?.taints ?? []) {
-      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    for (const taint of taints) {
       if (toleratedBy(tolerations, taint)) continue;
       return {
         reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`],
@@ -25,13 +26,15 @@ export const taintToleration: FilterPlugin = {
 export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   weight: 3,
+  // No PreferNoSchedule taint on any of the nodes: every node scores the same.
+  preScore: (_state, nodes) => (nodes.some((n) => n.preferTaints.length > 0) ? undefined : skip),
   score(state, node) {
-    const taints = node.node.spec?.taints;
-    if (!taints?.length) return 0;
+    const taints = node.preferTaints;
+    if (taints.length === 0) return 0;
     const tolerations = (state.pod.spec?.tolerations ?? []).filter(
       (t) => !t.effect || t.effect === 'PreferNoSchedule',
     );
-    return taints.filter((t) => t.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, t)).length;
+    return taints.filter((t) => !toleratedBy(tolerations, t)).length;
   },
   normalize: (scores) => normalizeScores(scores, true),
 };

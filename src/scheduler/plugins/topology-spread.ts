@@ -11,7 +11,7 @@ import type { TopologySpreadConstraint } from '../types.ts';
 import type { DeepReadonly } from '../../api/object.ts';
 import { nodeMatchesPod } from './node-affinity.ts';
 import { compileSpreadSelector, termSelects, topologyValue, type CompiledTerm } from './pod-terms.ts';
-import { normalizeScores, type CycleState, type FilterPlugin, type ScorePlugin } from './types.ts';
+import { normalizeScores, skip, type CycleState, type FilterPlugin, type ScorePlugin } from './types.ts';
 
 interface Counted {
   c: DeepReadonly<TopologySpreadConstraint>;
@@ -62,7 +62,7 @@ function count(state: CycleState, mode: 'DoNotSchedule' | 'ScheduleAnyway'): Cou
 
 export const podTopologySpread: FilterPlugin = {
   name: 'PodTopologySpread',
-  preFilter: (state) => void count(state, 'DoNotSchedule'),
+  preFilter: (state) => (count(state, 'DoNotSchedule').length ? undefined : skip),
   filter(state, node: NodeInfo) {
     for (const k of count(state, 'DoNotSchedule')) {
       const v = topologyValue(node, k.c.topologyKey);
@@ -81,6 +81,7 @@ export const podTopologySpread: FilterPlugin = {
 export const podTopologySpreadScore: ScorePlugin = {
   name: 'PodTopologySpread',
   weight: 2,
+  preScore: (state) => (count(state, 'ScheduleAnyway').length ? undefined : skip),
   score(state, node) {
     let sum = 0;
     for (const k of count(state, 'ScheduleAnyway')) {

@@ -5,6 +5,11 @@
  * "fits" or a FilterStatus naming the reasons in Kubernetes' wording; `unresolvable` marks reasons
  * preemption cannot fix (a node whose taints or labels do not fit stays unfit however many pods are
  * removed from it).
+ * A plugin with nothing to do for a pod (no affinity, no spread constraints, no host ports, no
+ * claims...) answers `skip` from preFilter/preScore — kube-scheduler's Skip status — and its
+ * filter/score is then left out of that cycle. That is only allowed when the filter would pass
+ * every node (or the score would give every node the same value, which cannot change the pick);
+ * the filter itself must still answer correctly when called anyway (preemption runs them all).
  */
 import type { NodeInfo, Snapshot } from '../node-info.ts';
 import type { RPod } from '../types.ts';
@@ -27,17 +32,25 @@ export function cycleState(pod: RPod, snapshot: Snapshot): CycleState {
   return { pod, snapshot, data: new Map() };
 }
 
+/** preFilter/preScore's answer for "nothing to do for this pod": the filter/score is not run. */
+export const skip = Symbol('Skip');
+export type Skip = typeof skip;
+
 export interface FilterPlugin {
   name: string;
-  /** May refuse the pod outright (on every node, e.g. an unbound immediate claim) by returning a status. */
-  preFilter?(state: CycleState): FilterStatus | void;
+  /**
+   * May refuse the pod outright (on every node, e.g. an unbound immediate claim) by returning a
+   * status, or return `skip` when the filter would pass every node for this pod.
+   */
+  preFilter?(state: CycleState): FilterStatus | Skip | void;
   filter(state: CycleState, node: NodeInfo): FilterStatus | undefined;
 }
 
 export interface ScorePlugin {
   name: string;
   weight: number;
-  preScore?(state: CycleState, nodes: NodeInfo[]): void;
+  /** `skip` when every node of `nodes` would get the same score (so the plugin cannot change the pick). */
+  preScore?(state: CycleState, nodes: NodeInfo[]): Skip | void;
   /**
    * Raw score of one node; `normalize` (if any) maps the raw scores of all nodes (in the order of
    * the feasible nodes) to 0..100 in place.

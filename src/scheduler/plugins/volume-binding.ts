@@ -10,7 +10,7 @@
  *    one claim only) or by the class's provisioner (within allowedTopologies) — else "node(s) didn't
  *    find available persistent volumes to bind". A claim already given a selected node keeps to it
  *    while that node exists. Both reasons are unresolvable: preemption cannot help.
- * Pods without claims cost one array check.
+ * Pods without claims skip the filter (one array check per cycle).
  */
 import type { Lister } from '../../client/store.ts';
 import {
@@ -29,7 +29,7 @@ import {
   type RO,
   type StorageClass,
 } from '../../controllers/persistentvolume/types.ts';
-import type { FilterPlugin, FilterStatus } from './types.ts';
+import { skip, type FilterPlugin, type FilterStatus } from './types.ts';
 
 export const unboundImmediateReason = 'pod has unbound immediate PersistentVolumeClaims';
 export const volumeNodeConflictReason = 'node(s) had volume node affinity conflict';
@@ -72,7 +72,7 @@ export function volumeBinding(listers: VolumeListers): FilterPlugin {
     name: 'VolumeBinding',
     preFilter(state) {
       const names = podClaimNames(state.pod);
-      if (names.length === 0) return;
+      if (names.length === 0) return skip;
       const ns = state.pod.metadata.namespace ?? '';
       const vs: VolumeState = { bound: [], delayed: [], volumes: [], nodeNames: new Set() };
       for (const name of names) {
