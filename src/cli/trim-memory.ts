@@ -21,10 +21,13 @@ export const trimDelayMs = 2000;
 /** At least this long between two idle collections: one after each burst of work, not a stream. */
 export const minTrimGapMs = 30_000;
 const idleTickMs = 500;
+/** How long the event loop must have idled before an idle collection: never at a burst's start. */
+export const idleBeforeTrimMs = 4000;
 
 /**
  * Runs collectForMemory once, `delayMs` from now, and again whenever the young generation has grown
- * back while the process idles (checked twice a second, at most once per minTrimGapMs): after a
+ * back while the process has idled for idleBeforeTrimMs (checked twice a second, at most once per
+ * minTrimGapMs; a collection takes tens of ms, so it must not meet the first requests of a burst): after a
  * burst of requests, or start-up work that outlasted the first collection on a busy machine, the
  * space the burst needed goes back to the system instead of staying until the next burst. The
  * timers are unref'd: they never keep the process up.
@@ -34,16 +37,16 @@ export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
   let last = performance.eventLoopUtilization();
   const started = Date.now();
   let lastTrim = 0;
+  let idleSince = Date.now();
   const tick = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(now, last).utilization;
     last = now;
     const t = Date.now();
-    if (t - started < delayMs || t - lastTrim < minTrimGapMs) return;
-    if (shouldTrim(busy, youngGenerationMB())) {
-      lastTrim = t;
-      collectForMemory();
-    }
+    if (!shouldTrim(busy, youngGenerationMB())) idleSince = t;
+    if (t - started < delayMs || t - lastTrim < minTrimGapMs || t - idleSince < idleBeforeTrimMs) return;
+    lastTrim = t;
+    collectForMemory();
   }, idleTickMs);
   tick.unref();
 }
