@@ -44,8 +44,6 @@ export const t = {
     cluster: 'Cluster',
     logout: 'Log out',
     signedInAs: (user: string) => `Signed in as ${user}`,
-    menu: 'Menu',
-    navigation: 'Sections',
   },
   nav: {
     overview: 'Overview',
