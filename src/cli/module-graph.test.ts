@@ -1,10 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { runImportProbe } from '../../test/helpers/import-probe.ts';
 
 /**
  * Libraries a long-running server or agent needs only now and then, kept out of their start-up
@@ -16,23 +12,12 @@ const kept = /\/node_modules\/(@peculiar\/|asn1js\/|tsyringe\/|jose\/)/;
 for (const entry of ['./server.ts', './agent.ts']) {
   test(`loading ${entry} loads neither @peculiar/x509 nor jose`, () => {
     const url = new URL(entry, import.meta.url).href;
-    const out = execFileSync(
-      process.execPath,
-      [
-        '--no-warnings',
-        '--input-type=module',
-        '-e',
-        `import { registerHooks } from 'node:module';
-         const urls = [];
-         registerHooks({ resolve(s, c, next) { const r = next(s, c); urls.push(r.url); return r; } });
-         await import(${JSON.stringify(url)});
-         process.stdout.write(JSON.stringify({ all: urls.length, kept: urls.filter((u) => ${kept}.test(u)) }));`,
-      ],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, NODE_COMPILE_CACHE: join(root, 'node_modules', '.cache', 'berth-compile') },
-      },
+    const out = runImportProbe(
+      `import { registerHooks } from 'node:module';
+       const urls = [];
+       registerHooks({ resolve(s, c, next) { const r = next(s, c); urls.push(r.url); return r; } });
+       await import(${JSON.stringify(url)});
+       process.stdout.write(JSON.stringify({ all: urls.length, kept: urls.filter((u) => ${kept}.test(u)) }));`,
     );
     const { all, kept: found } = JSON.parse(out) as { all: number; kept: string[] };
     assert.ok(all > 100, `only ${all} modules resolved: the hook saw nothing`);
