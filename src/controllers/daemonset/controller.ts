@@ -15,9 +15,10 @@ import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
 import type { ClientLogger } from '../../client/logger.ts';
 import { isConflict, isNotFound } from '../../client/status.ts';
-import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
+import { metaNamespaceKey, splitKey, type Lister, type Store } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import { claimObjects } from '../replicaset/claim.ts';
+import { claimCandidates, controllerIndexers } from '../replicaset/controller-index.ts';
 import { workloadSelector } from '../replicaset/controller.ts';
 import {
   controllerRefOf,
@@ -56,9 +57,9 @@ export class DaemonSetController implements Controller {
   private readonly opts: DaemonSetControllerOptions;
   private queue!: WorkQueue<string>;
   private dsLister!: Lister<DaemonSet>;
-  private podLister!: Lister<Pod>;
+  private podStore!: Store<Pod>;
   private nodeLister!: Lister<Node>;
-  private revLister!: Lister<ControllerRevision>;
+  private revStore!: Store<ControllerRevision>;
   private daemonSets!: ResourceClient<DaemonSet>;
   private pods!: ResourceClient<Pod>;
   private revisions!: ResourceClient<ControllerRevision>;
@@ -90,14 +91,16 @@ export class DaemonSetController implements Controller {
     this.pods = ctx.client.resource<Pod>('', 'v1', 'pods');
     this.revisions = ctx.client.resource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
     const dsInf = ctx.informers.forResource<DaemonSet>('apps', 'v1', 'daemonsets');
-    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods', { indexers: controllerIndexers });
     const nodeInf = ctx.informers.forResource<Node>('', 'v1', 'nodes');
-    const revInf = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
+    const revInf = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions', {
+      indexers: controllerIndexers,
+    });
     this.informers = [dsInf, podInf, nodeInf, revInf];
     this.dsLister = dsInf.lister;
-    this.podLister = podInf.lister;
+    this.podStore = podInf.store;
     this.nodeLister = nodeInf.lister;
-    this.revLister = revInf.lister;
+    this.revStore = revInf.store;
     this.watchDaemonSets(dsInf);
     this.watchPods(podInf);
     this.watchNodes(nodeInf);
@@ -299,7 +302,7 @@ export class DaemonSetController implements Controller {
     const matches = (o: RO<{ metadata: { labels?: Record<string, string> } }>): boolean =>
       matchesLabels(selector, o.metadata.labels);
     const canAdopt = (): Promise<void> => this.recheckNotDeleting(ds);
-    const { claimed: pods } = await claimObjects<Pod>(this.podLister.namespace(namespace).list(), {
+    const { claimed: pods } = await claimObjects<Pod>(claimCandidates(this.podStore, ds), {
       owner: ds,
       ownerRef: ref,
       matches,
@@ -307,7 +310,7 @@ export class DaemonSetController implements Controller {
       client: this.pods,
     });
     const { claimed: revisions } = await claimObjects<ControllerRevision>(
-      this.revLister.namespace(namespace).list(),
+      claimCandidates(this.revStore, ds),
       { owner: ds, ownerRef: ref, matches, canAdopt, client: this.revisions },
     );
     const history = await constructHistory(ds, revisions, pods, {

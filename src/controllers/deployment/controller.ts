@@ -11,9 +11,10 @@ import type { Clock } from '../../client/clock.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
 import type { ClientLogger } from '../../client/logger.ts';
-import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
+import { metaNamespaceKey, splitKey, type Lister, type Store } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import { claimObjects } from '../replicaset/claim.ts';
+import { claimCandidates, controllerIndex, controllerIndexers } from '../replicaset/controller-index.ts';
 import { workloadSelector } from '../replicaset/controller.ts';
 import {
   controllerRefOf,
@@ -40,7 +41,8 @@ export class DeploymentController implements Controller {
   private queue!: WorkQueue<string>;
   private dLister!: Lister<Deployment>;
   private rsLister!: Lister<ReplicaSet>;
-  private podLister!: Lister<Pod>;
+  private rsStore!: Store<ReplicaSet>;
+  private podStore!: Store<Pod>;
   private deployments!: ResourceClient<Deployment>;
   private replicaSets!: ResourceClient<ReplicaSet>;
   private recorder!: EventRecorder;
@@ -63,11 +65,14 @@ export class DeploymentController implements Controller {
     this.deployments = ctx.client.resource<Deployment>('apps', 'v1', 'deployments');
     this.replicaSets = ctx.client.resource<ReplicaSet>('apps', 'v1', 'replicasets');
     const dInf = ctx.informers.forResource<Deployment>('apps', 'v1', 'deployments');
-    const rsInf = ctx.informers.forResource<ReplicaSet>('apps', 'v1', 'replicasets');
-    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+    const rsInf = ctx.informers.forResource<ReplicaSet>('apps', 'v1', 'replicasets', {
+      indexers: controllerIndexers,
+    });
+    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods', { indexers: controllerIndexers });
     this.dLister = dInf.lister;
     this.rsLister = rsInf.lister;
-    this.podLister = podInf.lister;
+    this.rsStore = rsInf.store;
+    this.podStore = podInf.store;
     this.removers.push(
       dInf.addEventHandler({
         onAdd: (d) => this.enqueue(d),
@@ -185,7 +190,7 @@ export class DeploymentController implements Controller {
       }
       return;
     }
-    const { claimed } = await claimObjects<ReplicaSet>(this.rsLister.namespace(namespace).list(), {
+    const { claimed } = await claimObjects<ReplicaSet>(claimCandidates(this.rsStore, d), {
       owner: d,
       ownerRef: newControllerRef(d, 'apps/v1', 'Deployment'),
       matches: (rs) => matchesLabels(selector, rs.metadata.labels),
@@ -198,9 +203,9 @@ export class DeploymentController implements Controller {
       },
       client: this.replicaSets,
     });
-    const pods = this.podLister
-      .namespace(namespace)
-      .list()
+    // The pods that matter are those of its ReplicaSets (Recreate waits for the old ones to go).
+    const pods = claimed
+      .flatMap((rs) => this.podStore.byIndex(controllerIndex, rs.metadata.uid ?? ''))
       .filter((p) => matchesLabels(selector, p.metadata.labels));
     await new DeploymentSync(d, claimed, pods, {
       deployments: this.deployments,

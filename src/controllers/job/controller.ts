@@ -12,9 +12,10 @@ import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
 import type { ClientLogger } from '../../client/logger.ts';
 import { isNotFound } from '../../client/status.ts';
-import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
+import { metaNamespaceKey, splitKey, type Lister, type Store } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import { claimObjects } from '../replicaset/claim.ts';
+import { claimCandidates, controllerIndexers } from '../replicaset/controller-index.ts';
 import { controllerRefOf, newControllerRef, refersToKind } from '../replicaset/controller-ref.ts';
 import { workloadSelector } from '../replicaset/controller.ts';
 import { Expectations } from '../replicaset/expectations.ts';
@@ -47,6 +48,7 @@ export class JobController implements Controller {
   private orphanQueue!: WorkQueue<string>;
   private jobLister!: Lister<Job>;
   private podLister!: Lister<Pod>;
+  private podStore!: Store<Pod>;
   private deps!: JobDeps;
   private jobs!: ResourceClient<Job>;
   private pods!: ResourceClient<Pod>;
@@ -75,9 +77,10 @@ export class JobController implements Controller {
     this.jobs = ctx.client.resource<Job>('batch', 'v1', 'jobs');
     this.pods = ctx.client.resource<Pod>('', 'v1', 'pods');
     const jobInformer = ctx.informers.forResource<Job>('batch', 'v1', 'jobs');
-    const podInformer = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+    const podInformer = ctx.informers.forResource<Pod>('', 'v1', 'pods', { indexers: controllerIndexers });
     this.jobLister = jobInformer.lister;
     this.podLister = podInformer.lister;
+    this.podStore = podInformer.store;
     this.deps = {
       pods: this.pods,
       jobs: this.jobs,
@@ -251,16 +254,13 @@ export class JobController implements Controller {
   /** The Job's pods (finished ones included): owned and matching, plus adopted orphans. */
   private async claimPods(job: RO<Job>): Promise<RO<Pod>[]> {
     const selector = safeSelector(job);
-    const { claimed, adopted } = await claimObjects<Pod>(
-      this.podLister.namespace(job.metadata.namespace ?? '').list(),
-      {
-        owner: job,
-        ownerRef: newControllerRef(job, 'batch/v1', 'Job'),
-        matches: (p) => matchesLabels(selector, p.metadata.labels),
-        canAdopt: () => this.recheckNotDeleting(job),
-        client: this.pods,
-      },
-    );
+    const { claimed, adopted } = await claimObjects<Pod>(claimCandidates(this.podStore, job), {
+      owner: job,
+      ownerRef: newControllerRef(job, 'batch/v1', 'Job'),
+      matches: (p) => matchesLabels(selector, p.metadata.labels),
+      canAdopt: () => this.recheckNotDeleting(job),
+      client: this.pods,
+    });
     if (adopted.length === 0) return claimed;
     // Adopted pods are tracked like our own: they get the finalizer too.
     const names = new Set(adopted);

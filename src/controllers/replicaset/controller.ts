@@ -15,11 +15,12 @@ import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
 import type { ClientLogger } from '../../client/logger.ts';
 import { isConflict, isNotFound } from '../../client/status.ts';
-import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
+import { metaNamespaceKey, splitKey, type Lister, type Store } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import type { Clock } from '../../client/clock.ts';
 import type { Controller, ControllerContext } from '../types.ts';
 import { claimObjects } from './claim.ts';
+import { claimCandidates, controllerIndexers } from './controller-index.ts';
 import { controllerRefOf, newControllerRef, refersToKind, sameControllerRef } from './controller-ref.ts';
 import { Expectations } from './expectations.ts';
 import { defaultBurstReplicas, manageReplicas } from './manage.ts';
@@ -50,7 +51,7 @@ export class ReplicaSetController implements Controller {
   private readonly opts: ReplicaSetControllerOptions;
   private queue!: WorkQueue<string>;
   private rsLister!: Lister<ReplicaSet>;
-  private podLister!: Lister<Pod>;
+  private podStore!: Store<Pod>;
   private pods!: ResourceClient<Pod>;
   private replicaSets!: ResourceClient<ReplicaSet>;
   private recorder!: EventRecorder;
@@ -78,9 +79,9 @@ export class ReplicaSetController implements Controller {
     this.pods = ctx.client.resource<Pod>('', 'v1', 'pods');
     this.replicaSets = ctx.client.resource<ReplicaSet>('apps', 'v1', 'replicasets');
     const rsInformer = ctx.informers.forResource<ReplicaSet>('apps', 'v1', 'replicasets');
-    const podInformer = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+    const podInformer = ctx.informers.forResource<Pod>('', 'v1', 'pods', { indexers: controllerIndexers });
     this.rsLister = rsInformer.lister;
-    this.podLister = podInformer.lister;
+    this.podStore = podInformer.store;
     this.watchReplicaSets(rsInformer);
     this.watchPods(podInformer);
   }
@@ -207,7 +208,7 @@ export class ReplicaSetController implements Controller {
     const needsSync = this.expectations.satisfied(key);
     const selector = safeSelector(rs);
     const ref = newControllerRef(rs, 'apps/v1', 'ReplicaSet');
-    const active = this.podLister.namespace(namespace).list().filter(isPodActive);
+    const active = claimCandidates(this.podStore, rs).filter(isPodActive);
     const { claimed } = await claimObjects<Pod>(active, {
       owner: rs,
       ownerRef: ref,

@@ -13,9 +13,10 @@ import type { EventRecorder } from '../../client/events.ts';
 import { deletedObject, type SharedInformer } from '../../client/informer.ts';
 import type { ClientLogger } from '../../client/logger.ts';
 import { isConflict, isNotFound } from '../../client/status.ts';
-import { metaNamespaceKey, splitKey, type Lister } from '../../client/store.ts';
+import { metaNamespaceKey, splitKey, type Lister, type Store } from '../../client/store.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import { claimObjects } from '../replicaset/claim.ts';
+import { claimCandidates, controllerIndexers } from '../replicaset/controller-index.ts';
 import { workloadSelector } from '../replicaset/controller.ts';
 import {
   controllerRefOf,
@@ -51,8 +52,8 @@ export class StatefulSetController implements Controller {
   private readonly opts: StatefulSetControllerOptions;
   private queue!: WorkQueue<string>;
   private setLister!: Lister<StatefulSet>;
-  private podLister!: Lister<Pod>;
-  private revLister!: Lister<ControllerRevision>;
+  private podStore!: Store<Pod>;
+  private revStore!: Store<ControllerRevision>;
   private claimLister!: Lister<PersistentVolumeClaim>;
   private sets!: ResourceClient<StatefulSet>;
   private pods!: ResourceClient<Pod>;
@@ -80,12 +81,14 @@ export class StatefulSetController implements Controller {
     this.revisions = ctx.client.resource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
     this.claims = ctx.client.resource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
     const setInf = ctx.informers.forResource<StatefulSet>('apps', 'v1', 'statefulsets');
-    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods');
-    const revInf = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
+    const podInf = ctx.informers.forResource<Pod>('', 'v1', 'pods', { indexers: controllerIndexers });
+    const revInf = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions', {
+      indexers: controllerIndexers,
+    });
     const claimInf = ctx.informers.forResource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
     this.setLister = setInf.lister;
-    this.podLister = podInf.lister;
-    this.revLister = revInf.lister;
+    this.podStore = podInf.store;
+    this.revStore = revInf.store;
     this.claimLister = claimInf.lister;
     this.removers.push(
       setInf.addEventHandler({
@@ -194,17 +197,14 @@ export class StatefulSetController implements Controller {
     }
     const ref = newControllerRef(set, 'apps/v1', 'StatefulSet');
     const canAdopt = (): Promise<void> => this.recheckNotDeleting(set);
-    const { claimed: revs } = await claimObjects<ControllerRevision>(
-      this.revLister.namespace(namespace).list(),
-      {
-        owner: set,
-        ownerRef: ref,
-        matches: (r) => matchesLabels(selector, r.metadata.labels),
-        canAdopt,
-        client: this.revisions,
-      },
-    );
-    const { claimed: pods } = await claimObjects<Pod>(this.podLister.namespace(namespace).list(), {
+    const { claimed: revs } = await claimObjects<ControllerRevision>(claimCandidates(this.revStore, set), {
+      owner: set,
+      ownerRef: ref,
+      matches: (r) => matchesLabels(selector, r.metadata.labels),
+      canAdopt,
+      client: this.revisions,
+    });
+    const { claimed: pods } = await claimObjects<Pod>(claimCandidates(this.podStore, set), {
       owner: set,
       ownerRef: ref,
       matches: (p) => isMemberOf(set, p) && matchesLabels(selector, p.metadata.labels),
