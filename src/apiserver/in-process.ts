@@ -11,6 +11,9 @@ import type http from 'node:http';
 import { http as nodeHttp } from '../client/node-http.ts';
 import type { Socket } from 'node:net';
 import { duplexPair, type Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { eventSinkHeader, type EventSink, type EventSinks } from '../client/object-watch.ts';
 import type { UserInfo } from './authn/user.ts';
 
 /** The socket methods Node's HTTP client and server call, answered as an idle loopback socket would. */
@@ -32,11 +35,16 @@ function socketLike(s: Duplex): Duplex {
   return s;
 }
 
-/** Makes in-process connections for one API server; `close` ends every open one. */
-export class InProcessConnections {
+/**
+ * Makes in-process connections for one API server; `close` ends every open one. Also the registry
+ * of in-process watch receivers (client/object-watch.ts): a watch request on one of these
+ * connections may name a receiver, and then gets the watch cache's objects instead of JSON lines.
+ */
+export class InProcessConnections implements EventSinks {
   private readonly server: http.Server;
   private readonly users = new WeakMap<object, UserInfo>();
-  private readonly open = new Set<Duplex>();
+  private readonly sinks = new Map<string, EventSink>();
+  private readonly openSockets = new Set<Duplex>();
   private closed = false;
 
   constructor(handler: http.RequestListener) {
@@ -50,6 +58,29 @@ export class InProcessConnections {
     return this.users.get(socket);
   }
 
+  open(sink: EventSink): string {
+    const token = randomUUID();
+    this.sinks.set(token, sink);
+    return token;
+  }
+
+  release(token: string): void {
+    this.sinks.delete(token);
+  }
+
+  /**
+   * The receiver a watch request names, taken (once). Only requests on in-process connections get
+   * one: a network client cannot name a token, and would not learn anything if it did.
+   */
+  takeSink(req: IncomingMessage): EventSink | undefined {
+    if (!this.users.has(req.socket)) return undefined;
+    const token = req.headers[eventSinkHeader];
+    if (typeof token !== 'string') return undefined;
+    const sink = this.sinks.get(token);
+    this.sinks.delete(token);
+    return sink;
+  }
+
   /** Opens one connection authenticated as `user`; returns the client end. */
   connect(user: UserInfo): Duplex {
     if (this.closed) throw new Error('the API server is shutting down');
@@ -58,8 +89,8 @@ export class InProcessConnections {
     socketLike(server);
     this.users.set(server, { ...user, groups: [...user.groups] });
     for (const end of [client, server]) {
-      this.open.add(end);
-      end.once('close', () => this.open.delete(end));
+      this.openSockets.add(end);
+      end.once('close', () => this.openSockets.delete(end));
     }
     this.server.emit('connection', server);
     return client;
@@ -82,7 +113,7 @@ export class InProcessConnections {
   /** Ends every in-process connection (watches included); later connects fail. */
   close(): void {
     this.closed = true;
-    for (const s of this.open) s.destroy();
-    this.open.clear();
+    for (const s of this.openSockets) s.destroy();
+    this.openSockets.clear();
   }
 }

@@ -233,6 +233,7 @@ export class ApiServer {
         user,
         subresources: this.subresources,
         onWatch: (d, r) => this.metrics.watchers.inc({ resource: r }, d),
+        takeEventSink: () => this.inProcess.takeSink(req),
       };
       await handleResource(req, res, info, kind, ctx, url.searchParams);
     } catch (err) {

@@ -83,6 +83,7 @@ async function componentsInProcess(
 ): Promise<[Component, Component]> {
   const inProcess = (user: { name: string; groups: string[] }) => ({
     agent: cp.server.inProcess.agent({ ...user, groups: withAuthenticatedGroup(user.groups) }),
+    sinks: cp.server.inProcess,
   });
   const controllers = await startControllerManager({
     connection: inProcess({ name: controllerManagerUser, groups: [] }),

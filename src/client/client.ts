@@ -10,7 +10,7 @@ import { parseApiVersion } from '../api/object.ts';
 import { Discovery, type DiscoveredResource } from './discovery.ts';
 import { statusErrorFromResponse } from './status.ts';
 import { readAll, type Transport, type TransportRequest } from './transport.ts';
-import { decodeWatch, type WatchEvent, type WatchStream } from './watch.ts';
+import { checkWatchEvents, decodeWatch, type WatchEvent, type WatchStream } from './watch.ts';
 
 export interface ListOptions {
   labelSelector?: string;
@@ -211,6 +211,21 @@ function resourceClient<T extends KubeObject>(
         timeoutSeconds: opts.timeoutSeconds,
       });
       const req: TransportRequest = { method: 'GET', path: path(ns), query, signal: opts.signal };
+      if (c.transport.watchObjects) {
+        const s = await c.transport.watchObjects(req);
+        if (s.status < 200 || s.status > 299) {
+          throw statusErrorFromResponse(s.status, await s.errorBody(), `watch ${req.path}`);
+        }
+        async function* handed(): AsyncGenerator<WatchEvent<T>> {
+          try {
+            yield* checkWatchEvents<T>(s);
+          } finally {
+            s.close();
+          }
+        }
+        const it = handed();
+        return { close: () => s.close(), [Symbol.asyncIterator]: () => it };
+      }
       const s = await c.transport.stream(req);
       if (s.status < 200 || s.status > 299) {
         throw statusErrorFromResponse(s.status, await readAll(s), `watch ${req.path}`);

@@ -76,6 +76,7 @@ export function httpTransport(kc: LoadedKubeconfig, opts: HttpTransportOptions =
       headers['content-length'] = String(body.data.length);
     }
     if (kc.token !== undefined) headers.authorization = `Bearer ${kc.token}`;
+    if (req.headers) Object.assign(headers, req.headers);
     const q = req.query?.toString();
     const options: http.RequestOptions = {
       protocol: base.protocol,

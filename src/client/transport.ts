@@ -17,6 +17,8 @@ export interface TransportRequest {
   accept?: string;
   /** Aborts the request (and, for streams, ends the stream). */
   signal?: AbortSignal;
+  /** Extra request headers (lower-case names). */
+  headers?: Record<string, string>;
 }
 
 /** Response headers, lower-cased names. */
@@ -40,10 +42,36 @@ export interface TransportStream extends AsyncIterable<Buffer> {
   close(): void;
 }
 
+/**
+ * One watch event handed over in process, already decoded: `type` as on the wire (ADDED, MODIFIED,
+ * DELETED, BOOKMARK, ERROR) and the object — deep-frozen and possibly shared with the API server's
+ * watch cache and other in-process watchers, so it must never be changed.
+ */
+export interface TransportEvent {
+  type: string;
+  object: unknown;
+}
+
+/**
+ * A watch whose events arrive as objects (see `Transport.watchObjects`). For a non-2xx status the
+ * iteration yields nothing and `errorBody` reads the error body.
+ */
+export interface TransportEventStream extends AsyncIterable<TransportEvent> {
+  status: number;
+  headers: TransportHeaders;
+  errorBody(): Promise<Buffer>;
+  close(): void;
+}
+
 /** What every client needs from the wire. */
 export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   stream(req: TransportRequest): Promise<TransportStream>;
+  /**
+   * A watch without the wire format, offered by in-process transports (client/object-watch.ts):
+   * the server hands over its cached objects instead of JSON lines for this side to parse and freeze.
+   */
+  watchObjects?(req: TransportRequest): Promise<TransportEventStream>;
 }
 
 /** The bytes and content type to send for `req.body`, or undefined when there is no body. */

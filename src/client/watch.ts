@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/object.ts';
 import { isObject } from '../api/object.ts';
 import { isStatus, statusErrorOf } from './status.ts';
 import { StatusError } from '../api/errors.ts';
+import type { TransportEvent } from './transport.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 
@@ -33,16 +34,28 @@ export function parseWatchLine<T extends KubeObject>(line: string): WatchEvent<T
   } catch {
     throw new Error(`watch: malformed event line: ${line.slice(0, 200)}`);
   }
-  if (!isObject(v) || typeof v.type !== 'string')
-    throw new Error(`watch: event without a type: ${line.slice(0, 200)}`);
-  if (v.type === 'ERROR') {
-    if (isStatus(v.object)) throw statusErrorOf(v.object);
-    throw new StatusError(500, 'InternalError', `watch: ERROR event without a Status: ${line.slice(0, 200)}`);
+  if (!isObject(v)) throw new Error(`watch: event without a type: ${line.slice(0, 200)}`);
+  return watchEventOf<T>(v.type, v.object, () => line.slice(0, 200));
+}
+
+/**
+ * Checks one event (from a line, or handed over in process) and returns it; ERROR events throw
+ * their Status, malformed ones an Error quoting `shown()`.
+ */
+export function watchEventOf<T extends KubeObject>(
+  type: unknown,
+  object: unknown,
+  shown: () => string,
+): WatchEvent<T> {
+  if (typeof type !== 'string') throw new Error(`watch: event without a type: ${shown()}`);
+  if (type === 'ERROR') {
+    if (isStatus(object)) throw statusErrorOf(object);
+    throw new StatusError(500, 'InternalError', `watch: ERROR event without a Status: ${shown()}`);
   }
-  if (!types.has(v.type) || !isObject(v.object) || !isObject(v.object.metadata)) {
-    throw new Error(`watch: unexpected event: ${line.slice(0, 200)}`);
+  if (!types.has(type) || !isObject(object) || !isObject(object.metadata)) {
+    throw new Error(`watch: unexpected event: ${shown()}`);
   }
-  return { type: v.type as WatchEventType, object: v.object as T };
+  return { type: type as WatchEventType, object: object as T };
 }
 
 /** Splits chunks into complete lines (a trailing partial line is kept for the next chunk). */
@@ -76,4 +89,11 @@ export async function* decodeWatch<T extends KubeObject>(
   }
   const last = split.end();
   if (last !== undefined) yield parseWatchLine<T>(last);
+}
+
+/** Checks events handed over in process (Transport.watchObjects) as decodeWatch checks lines. */
+export async function* checkWatchEvents<T extends KubeObject>(
+  events: AsyncIterable<TransportEvent>,
+): AsyncGenerator<WatchEvent<T>> {
+  for await (const ev of events) yield watchEventOf<T>(ev.type, ev.object, () => `${ev.type} event`);
 }

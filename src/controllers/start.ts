@@ -10,6 +10,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import { Client } from '../client/client.ts';
 import { httpTransport, type HttpTransport } from '../client/http.ts';
+import { withObjectWatches, type EventSinks } from '../client/object-watch.ts';
 import type { ClientLogger } from '../client/logger.ts';
 import { GarbageCollector } from './garbagecollector/controller.ts';
 import { ControllerManager } from './manager.ts';
@@ -38,7 +39,13 @@ import { certificateControllers, type CertificateControllerOptions } from './cer
 export { controllerManagerUser } from './identities.ts';
 
 /** How to reach the API: an in-process agent, or HTTPS with a client certificate and key (PEM). */
-export type ApiConnection = { agent: HttpAgent } | { url: string; caCert: string; cert: string; key: string };
+export type ApiConnection =
+  | {
+      agent: HttpAgent;
+      /** The server's in-process watch receivers: informers then share the watch cache's objects. */
+      sinks?: EventSinks;
+    }
+  | { url: string; caCert: string; cert: string; key: string };
 
 export interface StartControllerManagerOptions
   extends NodeControllerOptions, ServiceAccountControllerOptions, CertificateControllerOptions {
@@ -165,11 +172,12 @@ function transportFor(c: ApiConnection, context: string, userAgent: string): Htt
       },
     };
   }
-  return httpTransport(
+  const t = httpTransport(
     { context, server: 'http://in-process', insecureSkipTlsVerify: false, namespace: 'default' },
     // Every watch holds one HTTP/1.1 connection and the garbage collector watches every resource:
     // a capped pool would leave ordinary requests queued behind long-lived watches. In-process
     // connections cost no handshake.
     { userAgent, maxSockets: Infinity, agent: c.agent },
   );
+  return c.sinks ? withObjectWatches(t, c.sinks) : t;
 }

@@ -21,6 +21,7 @@ import type { ResourceStore } from '../registry/resource-store.ts';
 import type { ResourceRequest } from '../request-info.ts';
 import { includeObjectFrom, partialObjectMetadata, table } from '../tables.ts';
 import { WatchStream } from './watch-stream.ts';
+import type { EventSink } from '../../client/object-watch.ts';
 
 export interface ResourceHandlerContext {
   api: Api;
@@ -28,6 +29,8 @@ export interface ResourceHandlerContext {
   /** Handlers for subresources other than status, keyed `group/resource/subresource`. */
   subresources: Map<string, SubresourceHandler>;
   onWatch?: (delta: 1 | -1, resource: string) => void;
+  /** The in-process receiver this watch request names, if any (ApiServer.inProcess.takeSink). */
+  takeEventSink?: () => EventSink | undefined;
 }
 
 export type SubresourceHandler = (
@@ -316,6 +319,8 @@ async function startWatch(
   const stream = new WatchStream(req, res, {
     kind,
     rendering,
+    // Tables are for people; an in-process component asks for objects or their metadata.
+    sink: rendering === 'table' ? undefined : c.takeEventSink?.(),
     include: includeObjectFrom(q),
     bookmarks: q.get('allowWatchBookmarks') === 'true',
     timeoutSeconds,

@@ -5,6 +5,9 @@
  * initial list) are joined and written once, at the end of that run: one HTTP chunk, one socket
  * write and one read on the client instead of one per event. Bookmarks go out periodically when asked for; timeoutSeconds ends the
  * stream; a watcher whose socket cannot keep up is closed and relists, never buffered without bound.
+ * An in-process watcher that named a receiver (client/object-watch.ts) gets every event as an
+ * object instead — the cache's own, deep-frozen, shared with the other in-process watchers — and an
+ * empty body that ends when the watch does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDef } from '../../api/kinds/types.ts';
@@ -14,6 +17,8 @@ import type { CachedObject, CacheEvent } from '../watchcache.ts';
 import type { WatchSink } from '../registry/list.ts';
 import { table, type IncludeObject } from '../tables.ts';
 import type { Rendering } from '../http/negotiate.ts';
+import type { EventSink } from '../../client/object-watch.ts';
+import { freezeOwned } from '../../client/store.ts';
 
 /** A watcher is closed once this much output is waiting in its socket. */
 const maxBuffered = 16 * 1024 * 1024;
@@ -30,6 +35,8 @@ export interface WatchStreamOptions {
   revision: () => number;
   bookmarkIntervalMs?: number;
   onClose: () => void;
+  /** In-process receiver: events go to it as objects, nothing to the body. Not with tables. */
+  sink?: EventSink;
 }
 
 export class WatchStream implements WatchSink {
@@ -117,7 +124,23 @@ export class WatchStream implements WatchSink {
   ): void {
     if (this.closed) return;
     this.lastRv = obj.metadata.resourceVersion ?? this.lastRv;
-    this.write(this.encode(type, obj, ev, cached));
+    if (this.o.sink) this.o.sink(type, this.handOver(obj));
+    else this.write(this.encode(type, obj, ev, cached));
+  }
+
+  /**
+   * What an in-process receiver gets: the object itself, deep-frozen in place (the watch cache's
+   * objects are never changed after they are cached, so freezing only makes that promise loud), or
+   * its metadata for metadata watches.
+   */
+  private handOver(obj: KubeObject): unknown {
+    if (this.o.rendering === 'metadata')
+      return freezeOwned({
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: obj.metadata,
+      });
+    return freezeOwned(obj);
   }
 
   private write(line: string): void {
@@ -151,6 +174,11 @@ export class WatchStream implements WatchSink {
     const rv = String(Math.max(this.o.revision(), Number(this.lastRv || 0)));
     const metadata: Record<string, unknown> = { resourceVersion: rv };
     if (annotations) metadata.annotations = annotations;
+    if (this.o.sink) {
+      if (!this.closed)
+        this.o.sink('BOOKMARK', { kind: k.kind, apiVersion: formatApiVersion(k.group, k.version), metadata });
+      return;
+    }
     this.write(
       JSON.stringify({
         type: 'BOOKMARK',
@@ -162,7 +190,8 @@ export class WatchStream implements WatchSink {
   /** Ends the stream, with an ERROR event first when there is a reason. */
   end(reason?: StatusError): void {
     if (this.closed) return;
-    if (reason) this.write(JSON.stringify({ type: 'ERROR', object: reason.status }) + '\n');
+    if (reason && this.o.sink) this.o.sink('ERROR', reason.status);
+    else if (reason) this.write(JSON.stringify({ type: 'ERROR', object: reason.status }) + '\n');
     this.flush();
     this.res.end();
     this.close();
