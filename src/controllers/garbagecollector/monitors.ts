@@ -22,9 +22,12 @@ export const metadataAccept =
 export function metadataTransport(inner: Transport): Transport {
   const withAccept = <R extends { method: string; accept?: string }>(r: R): R =>
     r.method === 'GET' && r.accept === undefined ? { ...r, accept: metadataAccept } : r;
+  const watchObjects = inner.watchObjects?.bind(inner);
   return {
     request: (r) => inner.request(withAccept(r)),
     stream: (r) => inner.stream(withAccept(r)),
+    // In process the server hands over frozen PartialObjectMetadata (client/object-watch.ts).
+    ...(watchObjects && { watchObjects: (r) => watchObjects(withAccept(r)) }),
   };
 }
 
