@@ -9,6 +9,7 @@ import {
   informerFactory,
   isTombstone,
   SharedInformer,
+  withoutManagedFields,
   type DeletedFinalStateUnknown,
 } from './informer.ts';
 import { silentLogger } from './logger.ts';
@@ -29,7 +30,9 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   assert.fail(`timed out waiting for ${what}`);
 }
 
-function setup(opts: { pageSize?: number; resyncPeriodMs?: number } = {}) {
+function setup(
+  opts: { pageSize?: number; resyncPeriodMs?: number; transform?: (o: KubeObject) => KubeObject } = {},
+) {
   const api = new FakeApi();
   const client = new Client(api);
   const clock = new FakeClock();
@@ -228,4 +231,34 @@ test('an expired continue token restarts the list in one unpaged call', async ()
   const lists = api.actions.filter((a) => a.verb === 'list').length;
   assert.equal(lists, 3, 'first page, expired second page, one unpaged list');
   await inf.stop();
+});
+
+test('a transform trims listed and watched objects before they are cached; withoutManagedFields copies', async () => {
+  const { cms, inf } = setup({ transform: withoutManagedFields });
+  const managed = (name: string): KubeObject => ({
+    ...cm(name, { k: 'v' }),
+    metadata: {
+      name,
+      labels: { app: name },
+      managedFields: [
+        { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } },
+      ],
+    },
+  });
+  await cms.create('default', managed('listed'));
+  inf.run();
+  assert.equal(await inf.waitForSync(), true);
+  await cms.create('default', managed('watched'));
+  await until(() => inf.lister.get('default', 'watched') !== undefined, 'the watched object');
+  for (const name of ['listed', 'watched']) {
+    const o = inf.lister.get('default', name)!;
+    assert.equal(o.metadata.managedFields, undefined, name);
+    assert.deepEqual(o.metadata.labels, { app: name });
+    assert.deepEqual((o as unknown as { data: unknown }).data, { k: 'v' });
+  }
+  const frozen = Object.freeze(managed('x'));
+  Object.freeze(frozen.metadata);
+  const trimmed = withoutManagedFields(frozen);
+  assert.equal(trimmed.metadata.managedFields, undefined);
+  assert.equal(frozen.metadata.managedFields?.length, 1, 'the input is left as it was');
 });

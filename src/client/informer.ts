@@ -54,6 +54,22 @@ export interface InformerOptions<T extends KubeObject> {
   backoffMs?: { initial: number; max: number };
   clock?: Clock;
   logger?: ClientLogger;
+  /**
+   * Trims each object before it is cached (client-go's SetTransform), e.g. `withoutManagedFields`
+   * for a cache that never reads them. It must not change its argument (a watched object may be
+   * frozen and shared): return a new object, sharing what it keeps.
+   */
+  transform?: (obj: T) => T;
+}
+
+/**
+ * A transform for informers that never read metadata.managedFields: usually half of an object's
+ * memory.
+ */
+export function withoutManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** One resource's cache plus change notifications. */
@@ -101,6 +117,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> implements Reflec
       backoffMs: this.o.backoffMs,
       clock: this.clock,
       logger: this.log,
+      transform: this.o.transform,
     });
     void this.reflector.run();
     this.scheduleResync();

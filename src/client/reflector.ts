@@ -36,6 +36,8 @@ export interface ReflectorOptions<T extends KubeObject> {
   backoffMs?: { initial: number; max: number };
   clock?: Clock;
   logger?: ClientLogger;
+  /** Applied to every listed and watched object before it is frozen and cached; see InformerOptions. */
+  transform?: (obj: T) => T;
 }
 
 /** One list-and-watch loop; `run` until `stop`. */
@@ -145,7 +147,8 @@ export class Reflector<T extends KubeObject> {
         continue;
       }
       // Decoded for this reflector alone: frozen in place, so the cache need not copy them.
-      for (const item of page.items) items.push(freezeOwned(item));
+      const t = this.o.transform;
+      for (const item of page.items) items.push(freezeOwned(t ? t(item) : item));
       rv = page.metadata.resourceVersion ?? rv;
       cont = page.metadata.continue || undefined;
       if (this.stopped) return;
@@ -172,7 +175,8 @@ export class Reflector<T extends KubeObject> {
         if (this.stopped) break;
         got = true;
         this.failures = 0;
-        if (ev.type !== 'BOOKMARK') this.o.sink.apply(ev.type, freezeOwned(ev.object));
+        if (ev.type !== 'BOOKMARK')
+          this.o.sink.apply(ev.type, freezeOwned(this.o.transform ? this.o.transform(ev.object) : ev.object));
         const rv = ev.object.metadata.resourceVersion;
         if (rv) this.lastSyncResourceVersion = rv;
       }
