@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatusError } from '../../api/errors.ts';
-import { replicaSetController, type ReplicaSetController } from './controller.ts';
+import { replicaSetController, statusCoalesceMs, type ReplicaSetController } from './controller.ts';
 import { readyConditions, Rig } from './testing.ts';
 import type { Pod, ReplicaSet } from './types.ts';
 
@@ -313,6 +313,35 @@ test('a pod turning Ready re-queues its ReplicaSet after minReadySeconds', async
   rig.clock.advance(9_000);
   assert.equal(c.queued(), 0);
   rig.clock.advance(1_001);
+  assert.equal(c.queued(), 1);
+});
+
+test('status-only pod changes reach the ReplicaSet after a short wait, together; a pod that stops being active at once', async () => {
+  const { rig, c } = await setup();
+  const rs = await rig.seed('replicasets', rsObj('web-abc', 2));
+  const a = await rig.seed('pods', podObj('a', { app: 'web' }, rs));
+  const b = await rig.seed('pods', podObj('b', { app: 'web' }, rs));
+  const q = (c as unknown as { queue: { get(): Promise<string>; done(k: string): void } }).queue;
+  const drain = async () => {
+    while (c.queued() > 0) q.done(await q.get());
+  };
+  await drain();
+  let rv = 100;
+  const modify = (pod: Pod, status: Pod['status']) =>
+    rig.event('pods', 'MODIFIED', {
+      ...pod,
+      metadata: { ...pod.metadata, resourceVersion: String(rv++) },
+      status,
+    });
+  // Both pods turn Ready: one sync for both, after the wait.
+  modify(a, { phase: 'Running', conditions: readyConditions(rig.clock.now()) });
+  modify(b, { phase: 'Running', conditions: readyConditions(rig.clock.now()) });
+  assert.equal(c.queued(), 0);
+  rig.clock.advance(statusCoalesceMs);
+  assert.equal(c.queued(), 1);
+  await drain();
+  // A pod that failed must be replaced: no wait.
+  modify(a, { phase: 'Failed' });
   assert.equal(c.queued(), 1);
 });
 

@@ -38,6 +38,9 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
 }
 
+/** How long a ReplicaSet waits after a status-only change of one of its pods (see watchPods). */
+export const statusCoalesceMs = 250;
+
 /** A label selector as requirements; an absent or empty selector selects nothing here. */
 export function workloadSelector(sel: RO<ReplicaSet['spec']['selector']>): LabelRequirement[] | null {
   const reqs = selectorFromLabelSelector(sel as ReplicaSet['spec']['selector']);
@@ -183,11 +186,21 @@ export class ReplicaSetController implements Controller {
           if (curRef) {
             const rs = this.resolveRef(cur.metadata.namespace ?? '', curRef);
             if (!rs) return;
-            this.enqueue(rs);
-            // Becoming Ready starts the minReadySeconds clock: look again when it runs out.
+            // A change that only moves status counts (readiness, restarts) waits for the others of
+            // the next moments: one sync reads all the set's pods, so a thousand pods turning Ready
+            // one by one would cost a million pod reads. Anything that changes what the set must
+            // create or delete is looked at now.
+            // Becoming Ready starts the minReadySeconds clock: look now, and again when it runs out
+            // (one delayed entry per key: this one must not be merged into the short wait).
             const minReady = rs.spec.minReadySeconds ?? 0;
-            if (minReady > 0 && !isPodReady(old) && isPodReady(cur))
+            if (minReady > 0 && !isPodReady(old) && isPodReady(cur)) {
+              this.enqueue(rs);
               this.queue.addAfter(metaNamespaceKey(rs), minReady * 1000 + 1);
+            } else if (!labelsChanged && !refChanged && isPodActive(old) === isPodActive(cur)) {
+              this.queue.addAfter(metaNamespaceKey(rs), statusCoalesceMs);
+            } else {
+              this.enqueue(rs);
+            }
             return;
           }
           if (labelsChanged || refChanged) for (const rs of this.replicaSetsSelecting(cur)) this.enqueue(rs);
