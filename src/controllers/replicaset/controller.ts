@@ -38,8 +38,17 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
 }
 
-/** How long a ReplicaSet waits after a status-only change of one of its pods (see watchPods). */
+/**
+ * How long a ReplicaSet waits after a status-only change of one of its pods (see watchPods): 250 ms,
+ * or 1 ms per replica up to 1 s — a sync costs in proportion to the set's pods, so a big set gathers
+ * more changes per sync.
+ */
 export const statusCoalesceMs = 250;
+const maxStatusCoalesceMs = 1000;
+
+function statusCoalesceFor(rs: RO<ReplicaSet>): number {
+  return Math.min(maxStatusCoalesceMs, Math.max(statusCoalesceMs, rs.spec.replicas ?? 1));
+}
 
 /** A label selector as requirements; an absent or empty selector selects nothing here. */
 export function workloadSelector(sel: RO<ReplicaSet['spec']['selector']>): LabelRequirement[] | null {
@@ -197,7 +206,7 @@ export class ReplicaSetController implements Controller {
               this.enqueue(rs);
               this.queue.addAfter(metaNamespaceKey(rs), minReady * 1000 + 1);
             } else if (!labelsChanged && !refChanged && isPodActive(old) === isPodActive(cur)) {
-              this.queue.addAfter(metaNamespaceKey(rs), statusCoalesceMs);
+              this.queue.addAfter(metaNamespaceKey(rs), statusCoalesceFor(rs));
             } else {
               this.enqueue(rs);
             }
