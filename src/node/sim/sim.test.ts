@@ -172,3 +172,21 @@ test('a running pod marked not Ready is Ready again once its node is Ready, not 
   assert.equal(pod('web')?.status?.phase, 'Running');
   await sim.stop();
 });
+
+test('a node marked Unknown while the sim still beats posts Ready again at the next heartbeat', async () => {
+  const { client, sim, step } = await rig(1);
+  const nodes = client.resource<Node>('', 'v1', 'nodes');
+  const readyOf = async () =>
+    (await nodes.get(undefined, 'sim-0')).status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  const n = await nodes.get(undefined, 'sim-0');
+  const conditions = (n.status?.conditions ?? []).map((c) =>
+    c.type === 'Ready' ? { ...c, status: 'Unknown' } : c,
+  );
+  await nodes.patch(undefined, 'sim-0', 'merge', { status: { conditions } }, { subresource: 'status' });
+  await step(5000);
+  assert.equal(await readyOf(), 'Unknown', 'not before the next heartbeat');
+  await step(5000);
+  for (let i = 0; i < 100 && (await readyOf()) !== 'True'; i++) await step(0);
+  assert.equal(await readyOf(), 'True');
+  await sim.stop();
+});

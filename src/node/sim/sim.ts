@@ -208,6 +208,31 @@ export class SimNodes {
     }
   }
 
+  /** Nodes whose status is being posted again (one repost at a time per node). */
+  private readonly reposting = new Set<string>();
+
+  private repostStatus(name: string): void {
+    const n = this.nodes.get(name);
+    if (!n || this.reposting.has(name)) return;
+    this.reposting.add(name);
+    const nodes = this.o.client.resource<Node>('', 'v1', 'nodes');
+    void this.heartbeatLimiter
+      .run(async () => {
+        if (this.stopped) return;
+        const cur = await nodes.get(undefined, name);
+        const fresh = simNode(n.spec, this.clock.now());
+        await nodes.updateStatus(undefined, {
+          ...cur,
+          status: { ...cur.status, conditions: fresh.status?.conditions },
+        });
+      })
+      .catch((err: unknown) => {
+        if (!isConflict(err) && !isNotFound(err))
+          this.log.warn({ err, node: name }, 'posting node status failed');
+      })
+      .finally(() => this.reposting.delete(name));
+  }
+
   private async renew(n: SimNodeState): Promise<void> {
     const leases = (this.o.heartbeatClient ?? this.o.client).resource('coordination.k8s.io', 'v1', 'leases');
     const now = this.clock.now();
@@ -233,6 +258,10 @@ export class SimNodes {
   private scheduleHeartbeat(): void {
     if (this.stopped) return;
     this.heartbeat = this.clock.after(this.o.leaseRenewMs ?? 10_000, () => {
+      // A node the API shows not Ready (the node lifecycle controller marked it Unknown, e.g. after
+      // renewals ran late on a busy server) gets its status posted again, as a kubelet posts its
+      // status when the API's differs from its own.
+      for (const [name, ready] of this.nodeReady) if (!ready) this.repostStatus(name);
       void Promise.all(
         [...this.nodes.values()].map((n) => this.heartbeatLimiter.run(() => this.renew(n))),
       ).finally(() => this.scheduleHeartbeat());
