@@ -8,10 +8,13 @@ import { kinds } from './api/kinds.ts';
 import { prefetchList, prefetchSession, sessionCookieHinted } from './api/prefetch.ts';
 import { clusterOf, firstPageOf } from './lib/first-page.ts';
 import { pageLoaders } from './page-loaders.ts';
+import { warmAntdScope } from './layout/antd-scope.ts';
 
 const page = firstPageOf(window.location.pathname);
 // Only a head start: a failed fetch is left to the page's lazyRetry, not reported here.
 if (Object.hasOwn(pageLoaders, page)) pageLoaders[page as keyof typeof pageLoaders]().catch(() => undefined);
+// Every page but the overview renders inside antd's providers and style sheet (layout/AntdScope).
+if (page !== 'overview') warmAntdScope();
 
 if (page === 'overview') {
   const cluster = clusterOf(window.location.pathname);

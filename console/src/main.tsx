@@ -1,13 +1,15 @@
-/** The console's entry: providers (antd theme, react-query) around the router. */
+/**
+ * The console's entry: react-query around the router. No antd here: the frame and the overview are
+ * plain, and the pages that use antd get it from layout/AntdScope.tsx, loaded on demand.
+ */
 // First: the boot script's requests must be under way before the session query asks (it usually
 // ran already, from its own script tag; then this import is a no-op).
 import './boot.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
 import { RouterProvider } from 'react-router/dom';
-import 'antd/dist/antd.css';
+import './layout/shell.css';
 import { router } from './routes.tsx';
 import { ApiError } from './api/status.ts';
 import { sessionQuery } from './api/session.ts';
@@ -33,12 +35,8 @@ if (!root) throw new Error('no #root element');
 sessionStorage.removeItem('berth-boot-reloads');
 createRoot(root).render(
   <StrictMode>
-    <ConfigProvider theme={{ zeroRuntime: true, token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <RouterProvider router={router} />
-        </QueryClientProvider>
-      </AntApp>
-    </ConfigProvider>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -2,12 +2,13 @@
  * The route table: one route per page, each page its own chunk (React.lazy), all cluster pages
  * under /c/:cluster so a second cluster is a second URL prefix, not a second app.
  */
-import { Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { lazyRetry } from './lib/lazy-retry.ts';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { Spin } from 'antd';
 import { RequireSession } from './layout/RequireSession.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { antdScope } from './layout/antd-scope.ts';
+import { Spinner } from './components/Spinner.tsx';
 import { workloadResources, type WorkloadResource } from './lib/workloads.ts';
 import { defaultCluster } from './lib/first-page.ts';
 import { pageLoaders as loaders } from './page-loaders.ts';
@@ -39,11 +40,24 @@ const ServiceDetailPage = lazyRetry(loaders.service);
 const IngressDetailPage = lazyRetry(loaders.ingress);
 const RegistryPage = lazyRetry(loaders.registry);
 const NotFoundPage = lazyRetry(() => import('./pages/NotFoundPage.tsx'));
+const AntdScope = lazy(antdScope);
 
+/** A page inside the frame (AppLayout gives it antd's providers when it needs them). */
 function page(Page: ComponentType) {
   return (
-    <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+    <Suspense fallback={<Spinner />}>
       <Page />
+    </Suspense>
+  );
+}
+
+/** A page outside the frame, with antd's providers of its own. */
+function outside(Page: ComponentType) {
+  return (
+    <Suspense fallback={<Spinner />}>
+      <AntdScope>
+        <Page />
+      </AntdScope>
     </Suspense>
   );
 }
@@ -53,7 +67,7 @@ function detail(resource: WorkloadResource) {
   return {
     path: `${resource}/:namespace/:name`,
     element: (
-      <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+      <Suspense fallback={<Spinner />}>
         <WorkloadDetailPage key={resource} resource={resource} />
       </Suspense>
     ),
@@ -61,7 +75,7 @@ function detail(resource: WorkloadResource) {
 }
 
 export const router = createBrowserRouter([
-  { path: '/login', element: page(LoginPage) },
+  { path: '/login', element: outside(LoginPage) },
   { path: '/', element: <Navigate to={`/c/${defaultCluster}/overview`} replace /> },
   {
     path: '/c/:cluster',
@@ -101,5 +115,5 @@ export const router = createBrowserRouter([
       { path: '*', element: page(NotFoundPage) },
     ],
   },
-  { path: '*', element: page(NotFoundPage) },
+  { path: '*', element: outside(NotFoundPage) },
 ]);

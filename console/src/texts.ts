@@ -44,6 +44,8 @@ export const t = {
     cluster: 'Cluster',
     logout: 'Log out',
     signedInAs: (user: string) => `Signed in as ${user}`,
+    menu: 'Menu',
+    navigation: 'Sections',
   },
   nav: {
     overview: 'Overview',

@@ -1,9 +1,9 @@
 /**
  * CPU and memory use against allocatable: a donut per resource for the cluster and a bar per node,
  * drawn as plain SVG (no charting library, to keep the bundle small). Nodes without metrics show
- * "no metrics" instead of an empty bar.
+ * "no metrics" instead of an empty bar. Plain markup (shell.css): the overview shows it on the
+ * first load, before antd is loaded.
  */
-import { Col, Row, Space, Typography } from 'antd';
 import { formatBytes, formatCpu } from '../lib/nodes.ts';
 import { arcPath, clusterUsage, percent, usageColor, type NodeUsage, type Usage } from '../lib/usage.ts';
 import { t } from '../texts.ts';
@@ -48,9 +48,9 @@ function Donut({ resource, usage, testId }: { resource: Resource; usage: Usage; 
         </text>
       </svg>
       <figcaption>
-        <Typography.Text strong>{title}</Typography.Text>
+        <strong>{title}</strong>
         <br />
-        <Typography.Text type="secondary">{usageText(resource, usage)}</Typography.Text>
+        <span className="berth-secondary">{usageText(resource, usage)}</span>
       </figcaption>
     </figure>
   );
@@ -66,11 +66,11 @@ function Bar({ resource, usage }: { resource: Resource; usage: Usage }) {
           <rect x={0} y={0} width={`${width}%`} height={10} rx={5} fill={usageColor(usage.fraction)} />
         ) : null}
       </svg>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+      <span className="berth-secondary" style={{ fontSize: 12 }}>
         {`${resource === 'cpu' ? t.usage.cpu : t.usage.memory}: ${usageText(resource, usage)}${
           usage.fraction !== undefined ? ` (${percent(usage.fraction)})` : ''
         }`}
-      </Typography.Text>
+      </span>
     </div>
   );
 }
@@ -78,41 +78,45 @@ function Bar({ resource, usage }: { resource: Resource; usage: Usage }) {
 export function UsageCharts({ nodes }: { nodes: NodeUsage[] }) {
   const total = clusterUsage(nodes);
   return (
-    <Row gutter={[16, 16]} align="top">
-      <Col xs={24} md={8}>
-        <Space size={16} wrap style={{ justifyContent: 'center', width: '100%' }}>
+    <div className="berth-grid berth-grid-1-2">
+      <div>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, justifyContent: 'center' }}>
           <Donut resource="cpu" usage={total.cpu} testId="usage-cluster-cpu" />
           <Donut resource="memory" usage={total.memory} testId="usage-cluster-memory" />
-        </Space>
-        <Typography.Paragraph
-          type="secondary"
+        </div>
+        <div
+          className="berth-secondary"
           style={{ textAlign: 'center', marginTop: 8 }}
           data-testid="usage-reporting"
         >
           {t.usage.reporting(total.reporting, nodes.length)}
-        </Typography.Paragraph>
-      </Col>
-      <Col xs={24} md={16}>
-        <Space direction="vertical" style={{ width: '100%' }}>
-          {nodes.map((n) => (
-            <Row key={n.name} gutter={12} align="middle" data-testid={`usage-node-${n.name}`}>
-              <Col flex="120px">
-                <Typography.Text ellipsis>{n.name}</Typography.Text>
-              </Col>
-              <Col flex="auto">
-                <Row gutter={12}>
-                  <Col span={12}>
-                    <Bar resource="cpu" usage={n.cpu} />
-                  </Col>
-                  <Col span={12}>
-                    <Bar resource="memory" usage={n.memory} />
-                  </Col>
-                </Row>
-              </Col>
-            </Row>
-          ))}
-        </Space>
-      </Col>
-    </Row>
+        </div>
+      </div>
+      <div style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+        {nodes.map((n) => (
+          <div
+            key={n.name}
+            style={{ display: 'flex', alignItems: 'center', gap: 12 }}
+            data-testid={`usage-node-${n.name}`}
+          >
+            <div
+              style={{
+                flex: '0 0 120px',
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                whiteSpace: 'nowrap',
+              }}
+              title={n.name}
+            >
+              {n.name}
+            </div>
+            <div style={{ flex: 1, minWidth: 0, display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12 }}>
+              <Bar resource="cpu" usage={n.cpu} />
+              <Bar resource="memory" usage={n.memory} />
+            </div>
+          </div>
+        ))}
+      </div>
+    </div>
   );
 }

@@ -5,8 +5,10 @@
  * (title, key, dataIndex, render, width, fixed: 'left', ellipsis, sorter, filters/onFilter), so list
  * pages describe their columns the one way they always did; antd's own virtual Table re-rendered
  * every visible row and cell on every scroll frame and dropped a third of the frames at 1,000 rows.
+ * No antd in it (the overview's table shows on the first load): the filter menu is its own chunk.
  */
 import {
+  Suspense,
   memo,
   useCallback,
   useEffect,
@@ -17,30 +19,45 @@ import {
   type Dispatch,
   type ReactNode,
   type SetStateAction,
+  type MouseEvent,
+  type PointerEvent,
   type UIEvent,
+  type WheelEvent,
 } from 'react';
-import { Button, Checkbox, Popover, Spin } from 'antd';
+import { useNavigate } from 'react-router';
 import type { TableColumnsType } from 'antd';
-import { CaretDownOutlined, CaretUpOutlined, FilterFilled } from '@ant-design/icons';
-import { filterAndSort, nextSort, visibleRange, type RowRules, type SortState } from '../lib/table-rows.ts';
-import { t } from '../texts.ts';
+import CaretDownOutlined from '@ant-design/icons-svg/es/asn/CaretDownOutlined';
+import CaretUpOutlined from '@ant-design/icons-svg/es/asn/CaretUpOutlined';
+import FilterFilled from '@ant-design/icons-svg/es/asn/FilterFilled';
+import {
+  filterAndSort,
+  gridTemplate,
+  nextSort,
+  visibleRange,
+  type RowRules,
+  type SortState,
+} from '../lib/table-rows.ts';
+import { lazyRetry } from '../lib/lazy-retry.ts';
+import { PlainIcon } from './PlainIcon.tsx';
+import { Spinner } from './Spinner.tsx';
+import type { FilterValue } from './TableFilter.tsx';
 import './VirtualTable.css';
+
+const TableFilter = lazyRetry(() => import('./TableFilter.tsx'));
 
 /** Row height in pixels: a small button or tag plus padding, one line of text. */
 export const rowHeight = 40;
 /** Rows mounted beyond each edge of the view. */
 const overscan = 8;
 
-type FilterValue = string | number | boolean;
-
 /** One column as the table uses it, taken from an antd column definition. */
 interface Column<T> extends RowRules<T> {
   title: ReactNode;
   width: number;
-  /** Grows to fill spare width (a column without a width). */
-  flexible: boolean;
   fixed: boolean;
   ellipsis: boolean;
+  /** The class of the column's cells in rows. */
+  cellClass: string;
   filters?: { text: ReactNode; value: FilterValue }[];
   cell: (row: T, index: number) => ReactNode;
 }
@@ -54,13 +71,14 @@ function toColumns<T>(defs: TableColumnsType<T>): Column<T>[] {
     const key = String(c.key ?? (typeof c.dataIndex === 'string' ? c.dataIndex : i));
     const field = typeof c.dataIndex === 'string' ? c.dataIndex : undefined;
     const value = (row: T): unknown => (field ? (row as Record<string, unknown>)[field] : undefined);
+    const fixed = c.fixed === 'left' || c.fixed === true;
     return {
       key,
       title: typeof c.title === 'function' ? c.title({}) : c.title,
       width: typeof c.width === 'number' ? c.width : defaultWidth,
-      flexible: typeof c.width !== 'number',
-      fixed: c.fixed === 'left' || c.fixed === true,
+      fixed,
       ellipsis: Boolean(c.ellipsis),
+      cellClass: `berth-vt-cell${fixed ? ' berth-vt-fixed' : ''}${c.ellipsis ? ' berth-vt-ellipsis' : ''}`,
       sorter: c.sorter,
       onFilter: c.onFilter,
       filters: c.filters?.map((f) => ({ text: f.text, value: f.value as FilterValue })),
@@ -70,10 +88,10 @@ function toColumns<T>(defs: TableColumnsType<T>): Column<T>[] {
   });
 }
 
-const cellStyle = (c: Column<unknown>): CSSProperties => ({
-  flex: c.flexible ? `1 1 ${c.width}px` : `${c.width} 0 ${c.width}px`,
-  minWidth: c.width,
-});
+/** How long after the last wheel event the rows take the pointer again. */
+const scrollSettleMs = 150;
+/** On the scroll area while the rows ignore the pointer (VirtualTable.css). */
+const scrollingClass = 'berth-vt-scrolling';
 
 interface RowProps<T> {
   row: T;
@@ -92,12 +110,7 @@ const Row = memo(function Row<T>({ row, index, columns }: RowProps<T>) {
       style={{ top: index * rowHeight }}
     >
       {columns.map((c) => (
-        <div
-          key={c.key}
-          role="cell"
-          className={`berth-vt-cell${c.fixed ? ' berth-vt-fixed' : ''}${c.ellipsis ? ' berth-vt-ellipsis' : ''}`}
-          style={cellStyle(c as Column<unknown>)}
-        >
+        <div key={c.key} role="cell" className={c.cellClass}>
           {c.cell(row, index)}
         </div>
       ))}
@@ -105,35 +118,23 @@ const Row = memo(function Row<T>({ row, index, columns }: RowProps<T>) {
   );
 }) as <T>(props: RowProps<T>) => ReactNode;
 
+/** The column's filter menu; a plain look-alike button while its chunk loads. */
 function FilterButton(props: {
   title: ReactNode;
   options: { text: ReactNode; value: FilterValue }[];
   chosen: FilterValue[];
   onChange: (values: FilterValue[]) => void;
 }) {
-  const active = props.chosen.length > 0;
   return (
-    <Popover
-      trigger="click"
-      placement="bottom"
-      content={
-        <Checkbox.Group
-          style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-          value={props.chosen}
-          options={props.options.map((o) => ({ label: o.text, value: o.value }))}
-          onChange={(v) => props.onChange(v as FilterValue[])}
-        />
+    <Suspense
+      fallback={
+        <span className="berth-vt-filter-wait" aria-hidden>
+          <PlainIcon icon={FilterFilled} />
+        </span>
       }
     >
-      <Button
-        type="text"
-        size="small"
-        className={active ? 'berth-vt-filter-on' : undefined}
-        icon={<FilterFilled />}
-        aria-label={`${t.common.filter} ${typeof props.title === 'string' ? props.title : ''}`.trim()}
-        aria-pressed={active}
-      />
-    </Popover>
+      <TableFilter {...props} />
+    </Suspense>
   );
 }
 
@@ -160,7 +161,6 @@ const Header = memo(function Header<T>(props: HeaderProps<T>) {
               role="columnheader"
               aria-sort={sorted === 'ascend' ? 'ascending' : sorted === 'descend' ? 'descending' : undefined}
               className={`berth-vt-cell berth-vt-th${c.fixed ? ' berth-vt-fixed' : ''}`}
-              style={cellStyle(c as Column<unknown>)}
             >
               {sortable ? (
                 <button
@@ -170,8 +170,12 @@ const Header = memo(function Header<T>(props: HeaderProps<T>) {
                 >
                   <span className="berth-vt-title">{c.title}</span>
                   <span className="berth-vt-carets" aria-hidden>
-                    <CaretUpOutlined className={sorted === 'ascend' ? 'on' : undefined} />
-                    <CaretDownOutlined className={sorted === 'descend' ? 'on' : undefined} />
+                    <span className={sorted === 'ascend' ? 'on' : undefined}>
+                      <PlainIcon icon={CaretUpOutlined} />
+                    </span>
+                    <span className={sorted === 'descend' ? 'on' : undefined}>
+                      <PlainIcon icon={CaretDownOutlined} />
+                    </span>
                   </span>
                 </button>
               ) : (
@@ -224,20 +228,65 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   // Pin the fixed columns only while the rows are wider than the view: a sticky cell is a
   // composited layer per row, which costs paint time on every scroll step for nothing otherwise.
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [overflowing, setOverflowing] = useState(false);
+  const [viewWidth, setViewWidth] = useState(0);
   useEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const check = () => setOverflowing(el.scrollWidth > el.clientWidth + 1);
-    check();
-    const ro = new ResizeObserver(check);
+    // The observer reports the first size too, after layout: reading clientWidth here would force
+    // a layout of the page in the middle of its first render.
+    const ro = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentRect;
+      if (box) setViewWidth(Math.round(box.width));
+    });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [minWidth]);
+  }, []);
+  const overflowing = viewWidth > 0 && minWidth > viewWidth + 1;
+  // While the mouse wheel scrolls the list, the rows ignore the pointer (berth-vt-scrolling): rows
+  // passing under a resting mouse would otherwise be hit-tested and restyled for :hover on every
+  // frame. Only the wheel does that, and any pointer movement or press ends it at once: a scroll
+  // by other means (focus, keyboard, a script bringing a row into view) must never make a click
+  // that is under way land on the table instead of the row — its mouseup would, and the row's
+  // button would never see the click.
+  const settle = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(settle.current), []);
   const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
     const top = e.currentTarget.scrollTop;
     setScrollTop((old) => (Math.floor(old / rowHeight) === Math.floor(top / rowHeight) ? old : top));
   }, []);
+  const onWheel = useCallback((e: WheelEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    el.classList.add(scrollingClass);
+    clearTimeout(settle.current);
+    settle.current = setTimeout(() => el.classList.remove(scrollingClass), scrollSettleMs);
+  }, []);
+  const onPointer = useCallback((e: PointerEvent<HTMLDivElement>) => {
+    clearTimeout(settle.current);
+    e.currentTarget.classList.remove(scrollingClass);
+  }, []);
+  // Fixed pixel tracks for the width the rows have (see gridTemplate), set once on the table.
+  const template = useMemo(
+    () =>
+      gridTemplate(
+        columns.map((c) => c.width),
+        Math.max(minWidth, viewWidth),
+      ),
+    [columns, minWidth, viewWidth],
+  );
+
+  // Row links (RowLink) are plain anchors: a plain left click on one navigates in the app.
+  const navigate = useNavigate();
+  const onRowsClick = useCallback(
+    (e: MouseEvent<HTMLDivElement>) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element).closest?.('a[data-row-link]');
+      const href = a?.getAttribute('href');
+      if (!href) return;
+      e.preventDefault();
+      void navigate(href);
+    },
+    [navigate],
+  );
 
   const footer = useMemo(() => props.footer?.(rows.length), [props.footer, rows.length]);
   const shown: ReactNode[] = [];
@@ -256,8 +305,12 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
         role="table"
         aria-rowcount={rows.length + 1}
         tabIndex={0}
-        style={{ height: props.height }}
+        style={{ height: props.height, '--berth-vt-cols': template } as CSSProperties}
         onScroll={onScroll}
+        onWheel={onWheel}
+        // Capture: the pointer reaches the scroll area itself while the rows ignore it.
+        onPointerMoveCapture={onPointer}
+        onPointerDownCapture={onPointer}
       >
         <Header<T>
           columns={columns}
@@ -267,13 +320,18 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
           onSort={setSort}
           onFilter={setFilters}
         />
-        <div role="rowgroup" className="berth-vt-body" style={{ minWidth, height: rows.length * rowHeight }}>
+        <div
+          role="rowgroup"
+          className="berth-vt-body"
+          style={{ minWidth, height: rows.length * rowHeight }}
+          onClick={onRowsClick}
+        >
           {shown}
         </div>
         {rows.length === 0 && !props.loading ? <div className="berth-vt-empty">{props.empty}</div> : null}
         {props.loading ? (
           <div className="berth-vt-loading">
-            <Spin />
+            <Spinner inline />
           </div>
         ) : null}
       </div>

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareOf, filterAndSort, nextSort, visibleRange, type RowRules } from './table-rows.ts';
+import {
+  compareOf,
+  filterAndSort,
+  gridTemplate,
+  nextSort,
+  visibleRange,
+  type RowRules,
+} from './table-rows.ts';
 
 test('visibleRange', () => {
   const cases: { args: [number, number, number, number, number]; want: [number, number] }[] = [
@@ -80,4 +87,17 @@ test('compareOf', () => {
   assert.equal(compareOf(rules[3]), undefined);
   assert.equal(compareOf({ key: 'x', sorter: true }), undefined);
   assert.equal(typeof compareOf(rules[1]), 'function');
+});
+
+test('gridTemplate', () => {
+  const cases: { widths: number[]; width: number; want: string }[] = [
+    { widths: [100, 200], width: 300, want: '100px 200px' },
+    // Narrower than the columns: they keep their widths (the table scrolls sideways).
+    { widths: [100, 200], width: 250, want: '100px 200px' },
+    // Wider: spare width shared in proportion, the last column takes the rounding.
+    { widths: [100, 200], width: 600, want: '200px 400px' },
+    { widths: [100, 100, 100], width: 400.5, want: '133px 133px 134px' },
+    { widths: [], width: 500, want: '' },
+  ];
+  for (const c of cases) assert.equal(gridTemplate(c.widths, c.width), c.want, `${c.widths} in ${c.width}`);
 });

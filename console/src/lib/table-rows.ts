@@ -24,6 +24,21 @@ export interface RowRange {
 }
 
 /**
+ * Column widths as a CSS grid template of fixed pixel tracks for rows `width` pixels wide: each
+ * column keeps its width at least and takes a share of any spare width in proportion to it, the
+ * last one what rounding left. Fixed tracks are cheap to lay out, which counts when a scroll
+ * mounts rows every frame.
+ */
+export function gridTemplate(widths: readonly number[], width: number): string {
+  const total = widths.reduce((n, w) => n + w, 0);
+  const scale = total > 0 && width > total ? width / total : 1;
+  const px = widths.map((w) => Math.floor(w * scale));
+  const used = px.reduce((n, w) => n + w, 0);
+  if (px.length > 0 && scale > 1) px[px.length - 1]! += Math.max(0, Math.floor(width) - used);
+  return px.map((w) => `${w}px`).join(' ');
+}
+
+/**
  * Rows to render for a scroll position: those in view plus `overscan` on each side, so the next
  * few wheel steps find their rows already there.
  */

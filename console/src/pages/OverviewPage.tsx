@@ -1,15 +1,17 @@
 /**
  * Overview of one cluster: nodes ready of total, pods by phase, workload counts, and the newest
- * warning events — all from live watches, so the figures move as the cluster does.
+ * warning events — all from live watches, so the figures move as the cluster does. Plain markup
+ * styled like antd's cards and statistics (layout/shell.css): the overview is the page a first
+ * load usually opens, and it shows without loading antd at all.
  */
-import { Card, Col, Progress, Row, Space, Statistic, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { clusterApi } from '../api/client.ts';
 import { kinds } from '../api/kinds.ts';
 import type { KubeEvent, KubeObject, NodeObject, Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { PlainAlert } from '../components/PlainAlert.tsx';
 import { UsageCharts } from '../components/UsageCharts.tsx';
 import { rowHeight, VirtualTable } from '../components/VirtualTable.tsx';
 import { age } from '../lib/format.ts';
@@ -28,6 +30,44 @@ const phaseColors: Record<string, string> = {
   Failed: '#ff4d4f',
   Unknown: '#faad14',
 };
+
+/** A card like antd's: an optional title bar, a body, skeleton lines while `loading`. */
+function Card(props: { title?: string; loading?: boolean; children: ReactNode; testId?: string }) {
+  return (
+    <section className="berth-card" data-testid={props.testId}>
+      {props.title ? <div className="berth-card-head">{props.title}</div> : null}
+      <div className={props.title ? 'berth-card-body' : 'berth-card-body berth-card-body-lg'}>
+        {props.loading ? (
+          <div aria-busy="true">
+            <div className="berth-skeleton" style={{ width: '40%' }} />
+            <div className="berth-skeleton" />
+          </div>
+        ) : (
+          props.children
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** A figure with its title, like antd's Statistic. */
+function Statistic(props: {
+  title: string;
+  value: ReactNode;
+  suffix?: string;
+  color?: string;
+  testId?: string;
+}) {
+  return (
+    <div data-testid={props.testId}>
+      <div className="berth-stat-title">{props.title}</div>
+      <div className="berth-stat-value" style={{ color: props.color }}>
+        {props.value}
+        {props.suffix ? <span className="berth-stat-suffix">{props.suffix}</span> : null}
+      </div>
+    </div>
+  );
+}
 
 export default function OverviewPage() {
   const { cluster = 'local' } = useParams();
@@ -55,66 +95,53 @@ export default function OverviewPage() {
   const firstError = [nodes, pods, events, ...workloads.map((w) => w.list)].find((l) => l.error)?.error;
 
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t.overview.title}
-      </Typography.Title>
-      {firstError ? <ErrorAlert error={firstError} /> : null}
-      <Row gutter={[16, 16]}>
-        <Col xs={24} md={8}>
-          <Card loading={nodes.loading}>
-            <Statistic
-              title={t.overview.nodes}
-              value={readiness.ready}
-              suffix={`/ ${readiness.total}`}
-              valueStyle={{ color: readiness.ready < readiness.total ? '#faad14' : undefined }}
-              data-testid="overview-nodes"
-            />
-          </Card>
-        </Col>
-        <Col xs={24} md={16}>
-          <Card
-            loading={pods.loading}
-            title={t.overview.podsByPhase}
-            size="small"
-            data-testid="overview-pods"
-          >
-            <Space direction="vertical" style={{ width: '100%' }}>
-              {podPhases.map((phase) => (
-                <Row key={phase} align="middle" gutter={8}>
-                  <Col flex="96px">{phase}</Col>
-                  <Col flex="auto">
-                    <Progress
-                      percent={pods.items.length ? (phases[phase] / pods.items.length) * 100 : 0}
-                      showInfo={false}
-                      strokeColor={phaseColors[phase]}
-                    />
-                  </Col>
-                  <Col flex="48px" style={{ textAlign: 'right' }} data-testid={`pods-${phase}`}>
-                    {phases[phase]}
-                  </Col>
-                </Row>
-              ))}
-            </Space>
-          </Card>
-        </Col>
-      </Row>
-      <Card title={t.usage.title} size="small" loading={nodes.loading} data-testid="overview-usage">
-        {metrics.isError ? (
-          <Typography.Paragraph type="secondary">{t.usage.unavailable}</Typography.Paragraph>
-        ) : null}
+    <div className="berth-stack">
+      <h3 className="berth-title">{t.overview.title}</h3>
+      {firstError ? <PlainAlert error={firstError} /> : null}
+      <div className="berth-grid berth-grid-1-2">
+        <Card loading={nodes.loading}>
+          <Statistic
+            title={t.overview.nodes}
+            value={readiness.ready}
+            suffix={`/ ${readiness.total}`}
+            color={readiness.ready < readiness.total ? '#faad14' : undefined}
+            testId="overview-nodes"
+          />
+        </Card>
+        <Card loading={pods.loading} title={t.overview.podsByPhase} testId="overview-pods">
+          {podPhases.map((phase) => {
+            const share = pods.items.length ? (phases[phase] / pods.items.length) * 100 : 0;
+            return (
+              <div key={phase} className="berth-phase">
+                <div>{phase}</div>
+                <div
+                  className="berth-bar"
+                  role="progressbar"
+                  aria-label={phase}
+                  aria-valuenow={Math.round(share)}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                >
+                  <div style={{ width: `${share}%`, background: phaseColors[phase] }} />
+                </div>
+                <div data-testid={`pods-${phase}`}>{phases[phase]}</div>
+              </div>
+            );
+          })}
+        </Card>
+      </div>
+      <Card title={t.usage.title} loading={nodes.loading} testId="overview-usage">
+        {metrics.isError ? <p className="berth-secondary">{t.usage.unavailable}</p> : null}
         <UsageCharts nodes={nodeUsage(nodes.items, metrics.data?.items ?? [])} />
       </Card>
-      <Card title={t.overview.workloads} size="small">
-        <Row gutter={[16, 16]}>
+      <Card title={t.overview.workloads}>
+        <div className="berth-stats">
           {workloads.map((w) => (
-            <Col key={w.title} xs={12} sm={8} md={4}>
-              <Statistic title={w.title} value={w.list.loading ? '-' : w.list.items.length} />
-            </Col>
+            <Statistic key={w.title} title={w.title} value={w.list.loading ? '-' : w.list.items.length} />
           ))}
-        </Row>
+        </div>
       </Card>
-      <Card title={t.overview.warnings} size="small">
+      <Card title={t.overview.warnings}>
         {/* The console's light table, not antd's: antd's Table would add ~50 KiB to the first load. */}
         <VirtualTable<KubeEvent>
           rowKey={(e) => e.metadata.uid ?? e.metadata.name}
@@ -122,7 +149,7 @@ export default function OverviewPage() {
           height={rowHeight * (Math.max(warnings.length, 2) + 1)}
           width={800}
           loading={events.loading}
-          empty={<Typography.Text type="secondary">{t.overview.noWarnings}</Typography.Text>}
+          empty={<span className="berth-secondary">{t.overview.noWarnings}</span>}
           columns={[
             { title: t.overview.last, key: 'last', width: 90, render: (_, e) => age(eventTime(e), now) },
             {
@@ -140,6 +167,6 @@ export default function OverviewPage() {
           ]}
         />
       </Card>
-    </Space>
+    </div>
   );
 }

@@ -3,7 +3,7 @@
  * state), conditions, events, logs (follow, previous, container picker, download), a terminal
  * (loaded on demand) and YAML; delete.
  */
-import { Suspense, useState } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
@@ -16,33 +16,42 @@ import {
   Select,
   Space,
   Spin,
-  Table,
   Tabs,
-  Tag,
   Typography,
 } from 'antd';
 import { CodeOutlined, DeleteOutlined, FileTextOutlined } from '@ant-design/icons';
 import { clusterApi } from '../api/client.ts';
 import { kinds, resourcePath } from '../api/kinds.ts';
 import { errorMessage } from '../api/status.ts';
-import type { Container, ContainerStatus, Pod } from '../api/types.ts';
+import type { Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { DetailHeader, DetailMissing } from '../components/detail/DetailHeader.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
-import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
-import { EventsTable } from '../components/detail/EventsTable.tsx';
-import { PodLogs } from '../components/pod/PodLogs.tsx';
+import { Spinner } from '../components/Spinner.tsx';
 import { age, podReady, podStatus } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
 import { detailLink, yamlLink } from '../lib/links.ts';
 import { splitCommand } from '../lib/exec-channel.ts';
-import { containerNames, containerState } from '../lib/pod-detail.ts';
+import { containerNames } from '../lib/pod-detail.ts';
 import { LazyYamlView } from '../components/detail/LazyYamlView.tsx';
 import { LabelTags } from '../components/detail/LabelTags.tsx';
 import { t } from '../texts.ts';
 
 const PodTerminal = lazyRetry(() => import('../components/pod/PodTerminal.tsx'));
+// The tabs load their code with the tab: antd's Table alone is ~50 KiB gzipped of a first load.
+const ContainersTable = lazyRetry(() => import('../components/pod/ContainersTable.tsx'));
+const ConditionsTable = lazyRetry(() =>
+  import('../components/detail/ConditionsTable.tsx').then((m) => ({ default: m.ConditionsTable })),
+);
+const EventsTable = lazyRetry(() =>
+  import('../components/detail/EventsTable.tsx').then((m) => ({ default: m.EventsTable })),
+);
+const PodLogs = lazyRetry(() =>
+  import('../components/pod/PodLogs.tsx').then((m) => ({ default: m.PodLogs })),
+);
+/** A tab's content, with a spinner while its code loads. */
+const tab = (content: ReactNode) => <Suspense fallback={<Spinner />}>{content}</Suspense>;
 
 /** Owner kinds that have their own detail page, by kind → resource. */
 const ownerPages: Record<string, string> = {
@@ -50,22 +59,6 @@ const ownerPages: Record<string, string> = {
   DaemonSet: 'daemonsets',
   Job: 'jobs',
 };
-
-interface ContainerRow {
-  spec: Container;
-  status?: ContainerStatus;
-  init: boolean;
-}
-
-function StateCell({ state }: { state: ContainerStatus['state'] }) {
-  const s = containerState(state);
-  return (
-    <Space direction="vertical" size={0}>
-      <StatusTag status={s.state} />
-      {s.detail ? <Typography.Text type="secondary">{s.detail}</Typography.Text> : null}
-    </Space>
-  );
-}
 
 function TerminalTab({ cluster, pod }: { cluster: string; pod: Pod }) {
   const names = containerNames(pod).filter((n) => !n.init);
@@ -153,14 +146,6 @@ export default function PodDetailPage() {
     }
   };
 
-  const statuses = new Map<string, ContainerStatus>();
-  for (const s of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
-    statuses.set(s.name, s);
-  }
-  const rows: ContainerRow[] = [
-    ...(pod.spec?.initContainers ?? []).map((c) => ({ spec: c, status: statuses.get(c.name), init: true })),
-    ...(pod.spec?.containers ?? []).map((c) => ({ spec: c, status: statuses.get(c.name), init: false })),
-  ];
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
   const ownerPage = owner ? ownerPages[owner.kind] : undefined;
 
@@ -168,55 +153,21 @@ export default function PodDetailPage() {
     {
       key: 'containers',
       label: t.podDetail.containers,
-      children: (
-        <Table<ContainerRow>
-          data-testid="pod-containers"
-          size="small"
-          rowKey={(r) => r.spec.name}
-          dataSource={rows}
-          pagination={false}
-          scroll={{ x: 900 }}
-          columns={[
-            {
-              title: t.common.name,
-              key: 'name',
-              render: (_, r) => (
-                <>
-                  {r.spec.name} {r.init ? <Tag>{t.podDetail.init}</Tag> : null}
-                </>
-              ),
-            },
-            { title: t.common.status, key: 'state', render: (_, r) => <StateCell state={r.status?.state} /> },
-            {
-              title: t.pods.ready,
-              key: 'ready',
-              render: (_, r) => (r.status?.ready ? <Tag color="success">true</Tag> : <Tag>false</Tag>),
-            },
-            { title: t.pods.restarts, key: 'restarts', render: (_, r) => r.status?.restartCount ?? 0 },
-            { title: t.podDetail.image, key: 'image', render: (_, r) => r.spec.image ?? '-' },
-            {
-              title: t.podDetail.lastState,
-              key: 'last',
-              render: (_, r) =>
-                r.status?.lastState?.terminated ? <StateCell state={r.status.lastState} /> : '-',
-            },
-          ]}
-        />
-      ),
+      children: tab(<ContainersTable pod={pod} />),
     },
     {
       key: 'conditions',
       label: t.detail.conditions,
-      children: <ConditionsTable conditions={pod.status?.conditions ?? []} now={now} />,
+      children: tab(<ConditionsTable conditions={pod.status?.conditions ?? []} now={now} />),
     },
     {
       key: 'events',
       label: t.detail.events,
-      children: pod.metadata.uid ? (
-        <EventsTable cluster={cluster} namespace={namespace} uid={pod.metadata.uid} now={now} />
-      ) : null,
+      children: pod.metadata.uid
+        ? tab(<EventsTable cluster={cluster} namespace={namespace} uid={pod.metadata.uid} now={now} />)
+        : null,
     },
-    { key: 'logs', label: t.podDetail.logs, children: <PodLogs cluster={cluster} pod={pod} /> },
+    { key: 'logs', label: t.podDetail.logs, children: tab(<PodLogs cluster={cluster} pod={pod} />) },
     { key: 'terminal', label: t.podDetail.terminal, children: <TerminalTab cluster={cluster} pod={pod} /> },
     {
       key: 'yaml',

@@ -1,9 +1,9 @@
 /** Pods: live list with status, readiness, restarts, node and age; YAML view and delete. */
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { App, Button, Input, Space, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useParams } from 'react-router';
+import { App, Input, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { DeleteOutlined } from '@ant-design/icons';
+import DeleteOutlined from '@ant-design/icons-svg/es/asn/DeleteOutlined';
 import { clusterApi } from '../api/client.ts';
 import { kinds, resourcePath } from '../api/kinds.ts';
 import { errorMessage } from '../api/status.ts';
@@ -11,34 +11,23 @@ import type { Pod } from '../api/types.ts';
 import { useWatchList } from '../api/use-watch-list.ts';
 import { NamespaceSelect, useNamespaceParam } from '../components/NamespaceSelect.tsx';
 import { LazyPopconfirm } from '../components/LazyPopconfirm.tsx';
+import { Age } from '../components/Age.tsx';
+import { maskIconClass } from '../components/PlainIcon.tsx';
 import { ResourceTable } from '../components/ResourceTable.tsx';
+import { RowLink } from '../components/RowLink.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
-import { age, podReady, podRestarts, podStatus } from '../lib/format.ts';
-import { useNow } from '../lib/hooks.ts';
+import { podReady, podRestarts, podStatus } from '../lib/format.ts';
 import { detailLink, filterByName } from '../lib/links.ts';
 import { t } from '../texts.ts';
 
-export default function PodsPage() {
-  const { cluster = 'local' } = useParams();
-  const { message } = App.useApp();
-  const now = useNow();
-  const [namespace] = useNamespaceParam();
-  const list = useWatchList<Pod>(cluster, kinds.pods, { namespace });
-  const [query, setQuery] = useState('');
-
-  const remove = async (p: Pod) => {
-    try {
-      await clusterApi(cluster).remove(
-        resourcePath(kinds.pods, { namespace: p.metadata.namespace, name: p.metadata.name }),
-      );
-      message.success(t.common.deleted('Pod', p.metadata.name));
-    } catch (err) {
-      message.error(errorMessage(err));
-    }
-  };
-
-  const statuses = [...new Set(list.items.map(podStatus))].sort();
-  const columns: TableColumnsType<Pod> = [
+/** The Pods table's columns; `remove` deletes one pod. */
+function podColumns(
+  cluster: string,
+  statuses: string[],
+  remove: (p: Pod) => Promise<void>,
+): TableColumnsType<Pod> {
+  const deleteIcon = `berth-mask-icon ${maskIconClass(DeleteOutlined)}`;
+  return [
     {
       title: t.common.name,
       key: 'name',
@@ -46,7 +35,9 @@ export default function PodsPage() {
       fixed: 'left',
       sorter: (a, b) => a.metadata.name.localeCompare(b.metadata.name),
       render: (_, p) => (
-        <Link to={detailLink(cluster, 'pods', p.metadata.namespace, p.metadata.name)}>{p.metadata.name}</Link>
+        <RowLink to={detailLink(cluster, 'pods', p.metadata.namespace, p.metadata.name)}>
+          {p.metadata.name}
+        </RowLink>
       ),
     },
     { title: t.common.namespace, key: 'ns', width: 110, render: (_, p) => p.metadata.namespace },
@@ -82,7 +73,7 @@ export default function PodsPage() {
       width: 60,
       sorter: (a, b) =>
         (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
-      render: (_, p) => age(p.metadata.creationTimestamp, now),
+      render: (_, p) => <Age since={p.metadata.creationTimestamp} />,
     },
     {
       title: t.common.actions,
@@ -95,18 +86,44 @@ export default function PodsPage() {
           okText={t.common.delete}
           okButtonProps={{ danger: true }}
         >
-          <Button
-            size="small"
-            danger
-            icon={<DeleteOutlined />}
+          {/* A plain button styled like antd's small danger one: rows mount many a second. */}
+          <button
+            type="button"
+            className="berth-btn berth-btn-sm berth-btn-danger"
             aria-label={`${t.common.delete} ${p.metadata.name}`}
           >
+            <span className={deleteIcon} aria-hidden />
             {t.common.delete}
-          </Button>
+          </button>
         </LazyPopconfirm>
       ),
     },
   ];
+}
+
+export default function PodsPage() {
+  const { cluster = 'local' } = useParams();
+  const { message } = App.useApp();
+  const [namespace] = useNamespaceParam();
+  const list = useWatchList<Pod>(cluster, kinds.pods, { namespace });
+  const [query, setQuery] = useState('');
+
+  const statuses = [...new Set(list.items.map(podStatus))].sort().join('\n');
+  // The columns change only with what they show: a new columns array re-renders every row in view.
+  const columns = useMemo(
+    () =>
+      podColumns(cluster, statuses ? statuses.split('\n') : [], async (p: Pod) => {
+        try {
+          await clusterApi(cluster).remove(
+            resourcePath(kinds.pods, { namespace: p.metadata.namespace, name: p.metadata.name }),
+          );
+          message.success(t.common.deleted('Pod', p.metadata.name));
+        } catch (err) {
+          message.error(errorMessage(err));
+        }
+      }),
+    [cluster, statuses, message],
+  );
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>

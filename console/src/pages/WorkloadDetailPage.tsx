@@ -4,7 +4,7 @@
  * allows: edit by form, scale, update image, rollout restart, roll back (in the history), suspend/resume and run
  * now for a CronJob, delete with cascade choice.
  */
-import { Suspense, useState } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { lazyRetry } from '../lib/lazy-retry.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import { App, Button, Card, Descriptions, Popconfirm, Space, Tabs, Tag } from 'antd';
@@ -26,10 +26,7 @@ import { DeleteWorkloadButton } from '../components/DeleteWorkloadButton.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { DetailHeader, DetailMissing } from '../components/detail/DetailHeader.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
-import { ConditionsTable } from '../components/detail/ConditionsTable.tsx';
-import { EventsTable } from '../components/detail/EventsTable.tsx';
-import { OwnedJobs } from '../components/detail/OwnedJobs.tsx';
-import { WorkloadPods } from '../components/detail/WorkloadPods.tsx';
+import { Spinner } from '../components/Spinner.tsx';
 import { age, images } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
 import { editLink, yamlLink } from '../lib/links.ts';
@@ -45,6 +42,21 @@ import { t } from '../texts.ts';
 const RevisionHistory = lazyRetry(() =>
   import('../components/detail/RevisionHistory.tsx').then((m) => ({ default: m.RevisionHistory })),
 );
+// The tabs' tables load with the tab (antd's Table is ~50 KiB gzipped of the page's first load).
+const WorkloadPods = lazyRetry(() =>
+  import('../components/detail/WorkloadPods.tsx').then((m) => ({ default: m.WorkloadPods })),
+);
+const ConditionsTable = lazyRetry(() =>
+  import('../components/detail/ConditionsTable.tsx').then((m) => ({ default: m.ConditionsTable })),
+);
+const EventsTable = lazyRetry(() =>
+  import('../components/detail/EventsTable.tsx').then((m) => ({ default: m.EventsTable })),
+);
+const OwnedJobs = lazyRetry(() =>
+  import('../components/detail/OwnedJobs.tsx').then((m) => ({ default: m.OwnedJobs })),
+);
+/** A tab's content, with a spinner while its code loads. */
+const tab = (content: ReactNode) => <Suspense fallback={<Spinner />}>{content}</Suspense>;
 // The dialogs load when opened: their form controls are not part of the page's first load.
 const ScaleModal = lazyRetry(() =>
   import('../components/ScaleModal.tsx').then((m) => ({ default: m.ScaleModal })),
@@ -116,15 +128,15 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
       ? {
           key: 'jobs',
           label: t.cronJobs.jobs,
-          children: <OwnedJobs cluster={cluster} namespace={namespace} uid={uid} now={now} />,
+          children: tab(<OwnedJobs cluster={cluster} namespace={namespace} uid={uid} now={now} />),
         }
       : {
           key: 'pods',
           label: t.detail.pods,
           children:
-            selector === undefined ? null : (
-              <WorkloadPods cluster={cluster} namespace={namespace} selector={selector} now={now} />
-            ),
+            selector === undefined
+              ? null
+              : tab(<WorkloadPods cluster={cluster} namespace={namespace} selector={selector} now={now} />),
         },
     ...(cron
       ? []
@@ -132,13 +144,13 @@ export default function WorkloadDetailPage({ resource }: { resource: WorkloadRes
           {
             key: 'conditions',
             label: t.detail.conditions,
-            children: <ConditionsTable conditions={obj.status?.conditions ?? []} now={now} />,
+            children: tab(<ConditionsTable conditions={obj.status?.conditions ?? []} now={now} />),
           },
         ]),
     {
       key: 'events',
       label: t.detail.events,
-      children: uid ? <EventsTable cluster={cluster} namespace={namespace} uid={uid} now={now} /> : null,
+      children: uid ? tab(<EventsTable cluster={cluster} namespace={namespace} uid={uid} now={now} />) : null,
     },
     ...(hasTemplate(resource)
       ? [
