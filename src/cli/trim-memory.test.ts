@@ -22,16 +22,20 @@ test('collectForMemory shrinks a grown young generation and leaves the V8 flag h
   assert.equal(keep.length, 0);
 });
 
-test('shouldTrim: only an idle event loop with a grown young generation', () => {
-  const cases: [busy: number, youngMB: number, want: boolean][] = [
-    [0.01, 32, true],
-    [0.09, 4, true],
-    [0.01, 1, false], // already trimmed
-    [0.01, 3.9, false],
-    [0.1, 32, false], // serving requests
-    [0.9, 32, false],
+test('shouldTrim: only an idle event loop with a grown young generation and a small heap', () => {
+  const cases: [busy: number, youngMB: number, heapMB: number, want: boolean][] = [
+    [0.01, 32, 40, true],
+    [0.09, 4, 40, true],
+    [0.01, 1, 40, false], // already trimmed
+    [0.01, 3.9, 40, false],
+    [0.1, 32, 40, false], // serving requests
+    [0.9, 32, 40, false],
+    [0.01, 32, 255, true],
+    [0.01, 32, 256, false], // a big heap: the collection would stall requests for seconds
+    [0.01, 32, 1500, false],
   ];
-  for (const [busy, young, want] of cases) assert.equal(shouldTrim(busy, young), want, `${busy} ${young}`);
+  for (const [busy, young, heap, want] of cases)
+    assert.equal(shouldTrim(busy, young, heap), want, `${busy} ${young} ${heap}`);
 });
 
 test('after start, a young generation that grows back while idle is trimmed again', async () => {
