@@ -128,15 +128,24 @@ describe('sqlite store', () => {
     try {
       let acked = false;
       const first = s.create('/w/first', '0').then(() => (acked = true));
-      // One write per event-loop turn until the first one is answered (its fsync has returned).
+      // One write per event-loop turn while the first one's fsync runs, until the next transaction
+      // has been committed. (Stopping at the first answer instead raced with that transaction on a
+      // busy machine: a write could land after it, while its own fsync ran, in a third.)
       const rest: Promise<unknown>[] = [];
       await new Promise((r) => setImmediate(r));
-      while (!acked) {
+      while (s.stats().batches < 2 && !(acked && rest.length === 0)) {
         rest.push(s.create(`/w/k${rest.length}`, String(rest.length)));
         await new Promise((r) => setImmediate(r));
       }
+      // The next transaction began only once the fsync had returned (and the first write was answered).
+      assert.ok(acked, `a transaction committed while the first write's fsync ran (${rest.length} queued)`);
       await Promise.all([first, ...rest]);
       assert.equal(s.stats().batches, rest.length ? 2 : 1, `${rest.length} writes queued behind the fsync`);
+      assert.equal(
+        s.stats().largestBatch,
+        Math.max(1, rest.length),
+        'the queued writes share one transaction',
+      );
       assert.equal(await s.count('/w/'), rest.length + 1);
     } finally {
       await s.close();
