@@ -3,8 +3,11 @@
  * and once the graph has synced runs workers that reconcile uids through the Collector. Graph
  * changes enqueue the object itself, its owners (a foreground owner may be unblocked) and its
  * dependents (an owner that vanished may leave them dangling). Resources are rediscovered every
- * `rediscoveryPeriodMs` so CRDs that appear later are collected too.
+ * `rediscoveryPeriodMs`, and soon after a CustomResourceDefinition is added, changes or goes, so the
+ * objects of a new kind are collected with their owners from the start (kube-controller-manager
+ * only looks every 30 s: an owner of a new kind deleted before then left its dependents for a while).
  */
+import type { DeepReadonly, KubeObject } from '../../api/object.ts';
 import type { ClockTimer } from '../../client/clock.ts';
 import { WorkQueue } from '../../client/workqueue.ts';
 import type { Controller, ControllerContext } from '../types.ts';
@@ -28,7 +31,11 @@ interface Running {
   workers: Promise<void>;
   timer?: ClockTimer;
   abort: AbortController;
+  removeCrdHandler?: () => void;
 }
+
+/** How long after a CRD change the resources are looked up again (changes of a moment share one look). */
+const crdChangeDelayMs = 200;
 
 /** Kubernetes' `garbage-collector` controller. */
 export class GarbageCollector implements Controller {
@@ -74,14 +81,48 @@ export class GarbageCollector implements Controller {
     this.run = run;
 
     const period = this.o.rediscoveryPeriodMs ?? 30_000;
+    let syncing = false;
+    let again = false;
     const rediscover = async (): Promise<void> => {
+      run.timer?.cancel();
+      run.timer = undefined;
+      if (syncing) {
+        again = true;
+        return;
+      }
+      syncing = true;
       try {
         await monitors.sync();
       } catch (err) {
         ctx.log.warn({ err, controller: this.name }, 'resource discovery failed; retrying later');
+      } finally {
+        syncing = false;
       }
-      if (!abort.signal.aborted) run.timer = ctx.clock.after(period, () => void rediscover());
+      if (abort.signal.aborted) return;
+      const next = again ? crdChangeDelayMs : period;
+      again = false;
+      run.timer = ctx.clock.after(next, () => void rediscover());
     };
+    const soon = (): void => {
+      if (abort.signal.aborted) return;
+      if (syncing) {
+        again = true;
+        return;
+      }
+      run.timer?.cancel();
+      run.timer = ctx.clock.after(crdChangeDelayMs, () => void rediscover());
+    };
+    const crds = ctx.informers.forResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    run.removeCrdHandler = crds.addEventHandler({
+      onAdd: (_crd, initial) => {
+        if (!initial) soon();
+      },
+      // Established, served versions and names all change the resources discovery lists.
+      onUpdate: (old, crd) => {
+        if (old.metadata.generation !== crd.metadata.generation || !sameConditions(old, crd)) soon();
+      },
+      onDelete: soon,
+    });
     await rediscover();
     // Workers start only once the graph reflects every resource: an owner missing because its
     // monitor has not listed yet must not look absent (the live check would catch it, at a cost).
@@ -107,9 +148,17 @@ export class GarbageCollector implements Controller {
     this.run = undefined;
     run.abort.abort();
     run.timer?.cancel();
+    run.removeCrdHandler?.();
     // Workers finish what is queued and exit; if the graph never synced they never started.
     run.queue.shutDown();
     await run.monitors.stop();
     await run.workers;
   }
+}
+
+/** Whether two versions of a CRD carry the same status conditions (Established, NamesAccepted…). */
+function sameConditions(a: DeepReadonly<KubeObject>, b: DeepReadonly<KubeObject>): boolean {
+  const conds = (o: DeepReadonly<KubeObject>): string =>
+    JSON.stringify((o as { status?: { conditions?: unknown } }).status?.conditions ?? []);
+  return conds(a) === conds(b);
 }
