@@ -20,6 +20,11 @@ export interface Schema {
   items?: Schema;
   enum?: (string | number)[];
   default?: unknown;
+  /**
+   * A null value is kept (and not defaulted). Without it a null field is removed on write, as
+   * Kubernetes treats null as "unset" — and then defaulted like a missing one.
+   */
+  nullable?: true;
   /** A reference to a named definition: `#/components/schemas/NAME`. */
   $ref?: string;
   /** OpenAPI v3: a $ref with a description beside it is written as allOf: [{$ref}]. */

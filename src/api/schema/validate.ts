@@ -183,11 +183,11 @@ function walkObject(
       else if (!child && (key === 'apiVersion' || key === 'kind')) child = STRING;
     }
     if (child) {
-      if (value === null) delete obj[key];
-      else walk(value, child, childPath, ctx, false);
+      if (value !== null) walk(value, child, childPath, ctx, false);
+      else if (!resolveIn(child, ctx).nullable) delete obj[key];
     } else if (typeof additional === 'object') {
-      if (value === null) delete obj[key];
-      else walk(value, additional, `${path}[${key}]`, ctx, false);
+      if (value !== null) walk(value, additional, `${path}[${key}]`, ctx, false);
+      else if (!resolveIn(additional, ctx).nullable) delete obj[key];
     } else if (!freeForm) {
       if (ctx.strict) ctx.unknown.push(childPath);
       else delete obj[key];
@@ -198,7 +198,8 @@ function walkObject(
 /**
  * Checks `obj` (a whole API object) against its kind's top-level `schema`. Type, enum and format
  * problems come back as field errors; unknown fields are listed when `strict`, or removed from
- * `obj` in place when not. `null` fields are removed in either mode.
+ * `obj` in place when not. `null` fields are removed in either mode, unless their schema is
+ * `nullable`.
  */
 export function checkSchema(
   obj: unknown,

@@ -66,6 +66,63 @@ test('schema: the generic check prunes what the structural schema does not name'
   });
 });
 
+test('nullable: a null under a nullable property is kept and not defaulted; other nulls are unset, then defaulted', () => {
+  const defs = { ...builtinRegistry().definitions };
+  const props = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        required: ['must'],
+        properties: {
+          retain: { type: 'integer', default: 3 },
+          plain: { type: 'string' },
+          note: { type: 'string', nullable: true },
+          noteDefaulted: { type: 'string', nullable: true, default: 'd' },
+          obj: { type: 'object', nullable: true, properties: { a: { type: 'string' } } },
+          labels: { type: 'object', additionalProperties: { type: 'string', nullable: true } },
+          must: { type: 'string', nullable: true },
+        },
+      },
+    },
+  };
+  const def = kindDefinition('example.com', 'v1', 'Thing', props);
+  const spec = {
+    retain: null,
+    plain: null,
+    note: null,
+    noteDefaulted: null,
+    obj: null,
+    labels: { a: null },
+    must: null,
+  };
+  const obj = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec };
+  const result = checkSchema(obj, def, defs, { strict: true });
+  assert.deepEqual([result.unknown, result.errors], [[], []]);
+  applyDefaults(obj, convertSchema(props));
+  assert.deepEqual(obj.spec, {
+    retain: 3,
+    note: null,
+    noteDefaulted: null,
+    obj: null,
+    labels: { a: null },
+    must: null,
+  });
+  assert.deepEqual(validateValues(obj, props), [], 'a required nullable property holding null is present');
+  const without = {
+    apiVersion: 'example.com/v1',
+    kind: 'Thing',
+    metadata: { name: 't' },
+    spec: { plain: null },
+  };
+  checkSchema(without, def, defs, { strict: true });
+  assert.deepEqual(
+    validateValues(without, props).map((e) => e.field),
+    ['spec.must'],
+    'a required property that is absent is still missing',
+  );
+});
+
 test('defaults: filled where absent in existing objects, inside defaulted values, items and maps', () => {
   const schema = convertSchema({
     type: 'object',

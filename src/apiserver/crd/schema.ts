@@ -37,6 +37,7 @@ export function convertSchema(p: Obj): Schema {
     if (values.length) out.enum = values;
   }
   if (p.default !== undefined) out.default = p.default;
+  if (p.nullable === true) out.nullable = true;
   const required = strings(p.required);
   if (required?.length) out.required = required;
   if (p['x-kubernetes-int-or-string'] === true) out['x-kubernetes-int-or-string'] = true;

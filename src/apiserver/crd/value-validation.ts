@@ -95,11 +95,16 @@ function checkArray(v: unknown[], s: Obj, path: string, errs: FieldError[]): voi
   if (isObject(s.items)) v.forEach((item, i) => walk(item, s.items as Obj, `${path}[${i}]`, errs));
 }
 
+/** A null kept under a `nullable: true` property is a value: it is present. */
+function nullable(s: unknown): boolean {
+  return isObject(s) && s.nullable === true;
+}
+
 function checkObject(v: Obj, s: Obj, path: string, errs: FieldError[], root: boolean): void {
   const props = isObject(s.properties) ? s.properties : {};
   if (Array.isArray(s.required)) {
     for (const r of s.required)
-      if (typeof r === 'string' && (v[r] === undefined || v[r] === null))
+      if (typeof r === 'string' && (v[r] === undefined || (v[r] === null && !nullable(props[r]))))
         errs.push(fieldError.required(join(path, r)));
   }
   const count = Object.keys(v).length;
