@@ -10,6 +10,7 @@ export interface PreflightOptions {
   /** Binaries looked up on PATH (or given as paths). */
   containerd?: string;
   runc?: string;
+  nft?: string;
   /** Directory of the CNI plugins (Debian: /usr/lib/cni). */
   cniBinDir?: string;
   /** Whether root is required (true for a managed containerd; default true). */
@@ -17,7 +18,7 @@ export interface PreflightOptions {
 }
 
 export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
-export const INSTALL_HINT = 'apt-get install containerd runc containernetworking-plugins';
+export const INSTALL_HINT = 'apt-get install containerd runc containernetworking-plugins nftables';
 const CNI_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'];
 
 /** The reasons this machine cannot run the runtime, each a short phrase; empty when it can. */
@@ -27,6 +28,8 @@ export function runtimeProblems(o: PreflightOptions = {}): string[] {
   if (!findExecutable(containerd)) missing.push(containerd);
   if (!findExecutable('containerd-shim-runc-v2')) missing.push('containerd-shim-runc-v2');
   if (!findExecutable(o.runc ?? 'runc')) missing.push(o.runc ?? 'runc');
+  // The pod network's masquerade, the service proxy and NetworkPolicy are nftables tables.
+  if (!findExecutable(o.nft ?? 'nft')) missing.push(o.nft ?? 'nft');
   const cniBin = o.cniBinDir ?? DEFAULT_CNI_BIN_DIR;
   const plugins = CNI_PLUGINS.filter((p) => !isExecutable(join(cniBin, p)));
   if (plugins.length > 0) missing.push(`CNI plugins (${plugins.join(', ')} in ${cniBin})`);

@@ -39,7 +39,7 @@ test('the preflight message is what start() throws on a machine without the runt
   const sup = new ContainerdSupervisor({ dataDir: dir, containerd: '/nonexistent/containerd' });
   await assert.rejects(
     sup.start(),
-    /containerd.* not found: apt-get install containerd runc containernetworking-plugins/,
+    /containerd.* not found: apt-get install containerd runc containernetworking-plugins nftables/,
   );
 });
 
