@@ -6,6 +6,7 @@ import { FakeClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
 import { FakeApi } from './fake-api.ts';
 import { silentLogger } from './logger.ts';
+import type { TransportRequest, TransportResponse, TransportStream } from './transport.ts';
 
 const pod: KubeObject = {
   apiVersion: 'v1',
@@ -113,4 +114,72 @@ test('a failed write is logged, not thrown, and later events still go out', asyn
     api.list('events', 'shop').map((e) => e.reason),
     ['B'],
   );
+});
+
+/** A transport that answers every write 201 with its body, after `gate` opens; counts writes in flight. */
+function gatedApi() {
+  const t = {
+    active: 0,
+    maxActive: 0,
+    written: [] as string[],
+    opened: [] as (() => void)[],
+    async request(req: TransportRequest): Promise<TransportResponse> {
+      t.active++;
+      t.maxActive = Math.max(t.maxActive, t.active);
+      await new Promise<void>((resolve) => t.opened.push(resolve));
+      t.active--;
+      t.written.push((req.body as { reason: string }).reason);
+      return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(req.body)) };
+    },
+    stream(): Promise<TransportStream> {
+      throw new Error('not used');
+    },
+    /** Lets every write waiting now finish; resolves once their answers are processed. */
+    async release(): Promise<void> {
+      for (const open of t.opened.splice(0)) open();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+  return t;
+}
+
+test('at most maxInflight writes are on the wire; the rest wait their turn in order and all go out', async () => {
+  const api = gatedApi();
+  const rec = new EventRecorder({
+    client: new Client(api),
+    component: 'c',
+    logger: silentLogger,
+    maxInflight: 3,
+  });
+  for (let i = 0; i < 10; i++)
+    rec.event({ ...pod, metadata: { ...pod.metadata, name: `p${i}` } }, 'Normal', `R${i}`, 'm');
+  const done = rec.flush();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(api.active, 3, 'three writes went out at once');
+  while (api.written.length < 10) await api.release();
+  await done;
+  assert.equal(api.maxActive, 3);
+  assert.deepEqual(api.written, ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9']);
+});
+
+test('past maxQueued waiting writes, new events are dropped and the drop is logged', async () => {
+  const api = gatedApi();
+  const logged: string[] = [];
+  const logger = { ...silentLogger, error: (_o: object, msg: string) => void logged.push(msg) };
+  const rec = new EventRecorder({
+    client: new Client(api),
+    component: 'c',
+    logger,
+    maxInflight: 1,
+    maxQueued: 2,
+  });
+  const at = (i: number) => ({ ...pod, metadata: { ...pod.metadata, name: `p${i}` } });
+  for (let i = 0; i < 6; i++) {
+    rec.event(at(i), 'Normal', `R${i}`, 'm');
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.deepEqual(logged, ['event queue full: events dropped']);
+  while (api.opened.length > 0 || api.active > 0) await api.release();
+  await rec.flush();
+  assert.deepEqual(api.written, ['R0', 'R1', 'R2'], 'one on the wire and two waiting were kept');
 });

@@ -5,6 +5,12 @@
  * lastTimestamp, which is what keeps a crash-looping object from flooding the API. Writes are
  * asynchronous and serialized per aggregation key (so count never goes backwards); `flush` waits
  * for them. A write that fails is logged, never thrown at the caller.
+ *
+ * Events are the API's lowest-priority writes: at most `maxInflight` of one recorder are on the
+ * wire at a time (client-go's broadcaster writes one at a time), so a burst — a scheduler binding
+ * thousands of pods, a ReplicaSet creating them — does not put one Event request beside every
+ * request that does the work. Past `maxQueued` waiting writes new events are dropped and counted
+ * in the log, as client-go drops them when its queue is full.
  */
 import type { DeepReadonly, KubeObject } from '../api/object.ts';
 import type { Client, ResourceClient } from './client.ts';
@@ -35,6 +41,10 @@ export interface EventRecorderOptions {
   instance?: string;
   /** How many aggregation keys to remember (oldest forgotten first; default 4096). */
   cacheSize?: number;
+  /** Writes of this recorder on the wire at once (default 4). */
+  maxInflight?: number;
+  /** Writes waiting for a turn beyond which new events are dropped (default 10,000). */
+  maxQueued?: number;
   clock?: Clock;
   logger?: ClientLogger;
 }
@@ -71,6 +81,12 @@ export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
   private readonly chains = new Map<string, Promise<void>>();
   private seq = 0;
+  /** Writes on the wire now, and the turns waiting for a slot (oldest first). */
+  private inflight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Events dropped since the last log line about it. */
+  private dropped = 0;
+  private droppedLoggedAt = -Infinity;
 
   constructor(opts: EventRecorderOptions) {
     this.o = opts;
@@ -102,9 +118,10 @@ export class EventRecorder {
       reason,
       message,
     ]);
+    if (this.waiting.length >= (this.o.maxQueued ?? 10_000)) return this.drop(ref, reason);
     const prev = this.chains.get(key) ?? Promise.resolve();
     const at = this.clock.now(); // when it happened, not when the write gets its turn
-    const next = prev.then(() => this.write(key, ref, type, reason, message, at));
+    const next = prev.then(() => this.turn(() => this.write(key, ref, type, reason, message, at)));
     this.chains.set(key, next);
     void next.finally(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
@@ -114,6 +131,33 @@ export class EventRecorder {
   /** Resolves when every event recorded so far has been written (or has failed and been logged). */
   async flush(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  /** Runs `fn` once fewer than maxInflight writes are on the wire (first come, first served). */
+  private async turn(fn: () => Promise<void>): Promise<void> {
+    if (this.inflight >= (this.o.maxInflight ?? 4))
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inflight++;
+    try {
+      await fn();
+    } finally {
+      // The slot passes straight to the next waiter, or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inflight--;
+    }
+  }
+
+  private drop(ref: ObjectReference, reason: string): void {
+    this.dropped++;
+    const now = this.clock.now();
+    if (now - this.droppedLoggedAt < 10_000) return;
+    this.droppedLoggedAt = now;
+    this.log.error(
+      { dropped: this.dropped, involvedObject: ref, reason, component: this.o.component },
+      'event queue full: events dropped',
+    );
+    this.dropped = 0;
   }
 
   private async write(
