@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { builtinRegistry } from '../api/kinds/index.ts';
 import type { KubeObject } from '../api/object.ts';
 import { StatusError } from '../api/errors.ts';
-import { openDatastore } from './datastore.ts';
+import { openDatastore, type EtcdTlsFiles } from './datastore.ts';
 import type { Store } from '../store/types.ts';
 import { writeKubeconfig } from '../client/kubeconfig.ts';
 import { ensureClusterPki, type ClusterPki } from './pki/cluster-pki.ts';
@@ -61,8 +61,10 @@ export interface ControlPlaneOptions {
   dataDir: string;
   host: string;
   port: number;
-  /** `sqlite` (default) or `etcd://HOST:PORT[,HOST:PORT...]`. */
+  /** `sqlite` (default), `etcd://HOST:PORT[,HOST:PORT...]` or `etcds://…` (TLS, with `etcdTls`). */
   datastore?: string;
+  /** TLS files for an `etcds://` datastore (--etcd-cafile, --etcd-certfile, --etcd-keyfile). */
+  etcdTls?: EtcdTlsFiles;
   tokenAuthFile?: string;
   serviceCidr?: string;
   nodePortRange?: { first: number; last: number };
@@ -90,6 +92,7 @@ const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-le
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
   const store = await openDatastore(o.datastore, {
     dataDir: o.dataDir,
+    etcdTls: o.etcdTls,
     log: (msg, extra) => o.log.warn(extra ?? {}, msg),
   });
   try {

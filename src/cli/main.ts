@@ -24,10 +24,20 @@ program
   .requiredOption('--data-dir <dir>', 'where the cluster keeps its datastore, certificates and kubeconfig')
   .option('--listen <host:port>', 'address for the HTTPS API', '0.0.0.0:6443')
   .addOption(
-    new Option('--datastore <kind>', 'sqlite (embedded) or etcd://HOST:PORT[,HOST:PORT...]').default(
-      'sqlite',
-    ),
+    new Option(
+      '--datastore <kind>',
+      'sqlite (embedded), etcd://HOST:PORT[,HOST:PORT...] (plaintext) or etcds://HOST:PORT[,HOST:PORT...] (TLS)',
+    ).default('sqlite'),
   )
+  .option(
+    '--etcd-cafile <file>',
+    "etcds://: the CA (PEM) that signed etcd's server certificate (default: the system's root CAs)",
+  )
+  .option(
+    '--etcd-certfile <file>',
+    'etcds://: client certificate (PEM) to present to etcd; with --etcd-keyfile',
+  )
+  .option('--etcd-keyfile <file>', 'etcds://: private key (PEM) of --etcd-certfile')
   .option('--token-auth-file <file>', 'static bearer tokens (CSV: token,user,uid,"group1,group2")')
   .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
   .option('--cluster-cidr <cidr>', 'range node pod CIDRs come from (default 10.244.0.0/16)')
@@ -52,6 +62,9 @@ program
         dataDir: string;
         listen: string;
         datastore: string;
+        etcdCafile?: string;
+        etcdCertfile?: string;
+        etcdKeyfile?: string;
         tokenAuthFile?: string;
         serviceCidr: string;
         componentThreads?: boolean;

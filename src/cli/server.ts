@@ -19,6 +19,10 @@ export interface ServerFlags extends NodeFlags {
   dataDir: string;
   listen: string;
   datastore: string;
+  /** TLS to an `etcds://` datastore: the CA of etcd's certificate and the client pair. */
+  etcdCafile?: string;
+  etcdCertfile?: string;
+  etcdKeyfile?: string;
   tokenAuthFile?: string;
   serviceCidr: string;
   logLevel?: string;
@@ -45,6 +49,7 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
       host,
       port,
       datastore: flags.datastore,
+      etcdTls: { caFile: flags.etcdCafile, certFile: flags.etcdCertfile, keyFile: flags.etcdKeyfile },
       tokenAuthFile: flags.tokenAuthFile,
       serviceCidr: flags.serviceCidr,
       defaultNotReadyTolerationSeconds: node.defaultNotReadyTolerationSeconds,
@@ -52,7 +57,7 @@ export async function runServer(flags: ServerFlags, banner = 'berth server'): Pr
       log,
     });
   } catch (err) {
-    throw new CliError(describeStartError(err, dataDir, flags.listen));
+    throw new CliError(describeStartError(err, dataDir, flags.listen, flags.datastore));
   }
   const [controllers, scheduler] = flags.componentThreads
     ? await componentThreads(cp, node, flags, log)
@@ -139,9 +144,9 @@ async function componentThreads(
 }
 
 /** One-line explanations for the start failures users meet. */
-function describeStartError(err: unknown, dataDir: string, listen: string): string {
+function describeStartError(err: unknown, dataDir: string, listen: string, datastore: string): string {
   if (err instanceof StoreError && err.code === 'Unavailable')
-    return `cannot open ${dataDir}: ${err.message}`;
+    return `cannot open ${/^etcds?:/.test(datastore) ? 'the etcd datastore' : dataDir}: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') return `cannot listen on ${listen}: the address is already in use`;
   if (e.code === 'EACCES') return `cannot listen on ${listen} or write ${dataDir}: permission denied`;

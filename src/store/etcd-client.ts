@@ -10,14 +10,30 @@ import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import { StoreError } from './types.ts';
 import { etcdMethods } from './etcd-wire.ts';
+import { speaksTls } from './etcd-tls-probe.ts';
 import type { UnaryName, UnaryRpcs, WatchRequest, WatchResponse } from './etcd-wire.ts';
 
 export interface EtcdClientOptions {
-  /** Client URLs (`http://host:port`) or `host:port`, tried in order. */
+  /**
+   * Client URLs (`http://host:port`, `https://host:port`) or `host:port`, tried in order. A bare
+   * `host:port` means http, or https when `tls` is given.
+   */
   endpoints: string[];
+  /**
+   * TLS to every endpoint (each must then be https): `ca` verifies the server's certificate (the
+   * system roots when absent); `cert` and `key` are the client certificate, both or neither.
+   */
+  tls?: EtcdTlsOptions;
   /** Deadline of one attempt of a unary call, in ms (default 5000). */
   requestTimeoutMs?: number;
   log?: (msg: string, extra?: object) => void;
+}
+
+/** PEM buffers for TLS to etcd, as kube-apiserver's --etcd-cafile/--etcd-certfile/--etcd-keyfile. */
+export interface EtcdTlsOptions {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 /** Whether a failed call may be sent again: reads may, writes only when they surely did not apply. */
@@ -36,6 +52,7 @@ const channelOptions = {
 /** Connections to an etcd cluster with failover between its members. */
 export class EtcdClient {
   readonly endpoints: readonly string[];
+  readonly #urls: URL[];
   readonly #clients: Client[];
   readonly #timeout: number;
   readonly #log: (msg: string, extra?: object) => void;
@@ -47,9 +64,21 @@ export class EtcdClient {
     this.endpoints = opts.endpoints;
     this.#timeout = opts.requestTimeoutMs ?? 5000;
     this.#log = opts.log ?? (() => {});
-    this.#clients = opts.endpoints.map((e) => {
-      const url = /^[a-z]+:\/\//.test(e) ? new URL(e) : new URL(`http://${e}`);
-      const creds = url.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure();
+    const tls = opts.tls;
+    if (tls && !tls.cert !== !tls.key)
+      throw new TypeError('etcd TLS: a client certificate needs both cert and key');
+    this.#urls = opts.endpoints.map((e) => {
+      const url = /^[a-z]+:\/\//.test(e) ? new URL(e) : new URL(`${tls ? 'https' : 'http'}://${e}`);
+      // Never a silent downgrade: TLS settings with a plaintext endpoint are a mistake to report.
+      if (tls && url.protocol !== 'https:')
+        throw new TypeError(`etcd endpoint ${e}: TLS options given, but the endpoint is not https`);
+      return url;
+    });
+    this.#clients = this.#urls.map((url) => {
+      const creds =
+        url.protocol === 'https:'
+          ? credentials.createSsl(tls?.ca ?? null, tls?.key ?? null, tls?.cert ?? null)
+          : credentials.createInsecure();
       return new Client(url.host, creds, channelOptions);
     });
   }
@@ -68,7 +97,7 @@ export class EtcdClient {
         this.#current = i;
         return;
       } catch (err) {
-        failures.push(`${this.endpoints[i]}: ${describe(err)}`);
+        failures.push(`${this.endpoints[i]}: ${await this.#explainConnectFailure(i, err)}`);
       }
     }
     throw new StoreError('Unavailable', `no etcd endpoint answered: ${failures.join('; ')}`);
@@ -158,6 +187,20 @@ export class EtcdClient {
     });
   }
 
+  /**
+   * Why endpoint `index` did not answer. Plaintext gRPC to a TLS port fails with a bare "Failed to
+   * connect"; a TLS probe turns that into the mistake it is.
+   */
+  async #explainConnectFailure(index: number, err: unknown): Promise<string> {
+    const text = describe(err);
+    const url = this.#urls[index];
+    if (url.protocol !== 'http:' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) return text;
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (await speaksTls(host, Number(url.port) || 2379))
+      return `${text}: the endpoint speaks TLS, not plaintext gRPC`;
+    return text;
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('Closed', 'store is closed');
   }
@@ -194,9 +237,26 @@ function surelyNotApplied(err: ServiceError): boolean {
   );
 }
 
+/** One line saying why a call failed (grpc-js and OpenSSL texts tidied, see tidy). */
 export function describe(err: unknown): string {
-  if (isServiceError(err)) return err.details || err.message;
-  return err instanceof Error ? err.message : String(err);
+  if (isServiceError(err)) return tidy(err.details || err.message);
+  return tidy(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * grpc-js's connection failures without what only adds noise to a one-line error: the timestamp,
+ * an empty resolution note, OpenSSL's error-queue prefix and source location (its reason and alert
+ * stay), and Node's advice to run with --use-system-ca (a Node flag, not a Berth one).
+ */
+function tidy(text: string): string {
+  return text
+    .replace(/\b[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):[^:\s]+:\d+:/g, '$1: ')
+    .replace(/Last error: Error: /, 'Last error: ')
+    .replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, '')
+    .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/g, '')
+    .replace(/\.?\s*Resolution note:\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,14 +1,19 @@
 /**
  * Real etcd processes for tests: one member or a small cluster on loopback, on free ports, with data
  * in a temporary directory (on /dev/shm when present, so fsync costs nothing). Members are killed
- * when the test process exits, whatever happened.
+ * when the test process exits, whatever happened. With `tls`, clients must speak TLS and present a
+ * certificate from the cluster's own test CA (etcd's --client-cert-auth), as a production etcd
+ * holding Secrets is run; peers stay plaintext on loopback.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeEtcdTlsFiles } from './etcd-tls.ts';
+import type { EtcdTlsFiles } from './etcd-tls.ts';
 
 /** The etcd binary on PATH, or undefined when etcd is not installed. */
 export function etcdBinary(): string | undefined {
@@ -31,6 +36,8 @@ export interface EtcdCluster {
   members: EtcdMember[];
   /** Client URLs of all members, in member order. */
   endpoints: string[];
+  /** The certificates of a `tls` cluster (client certificate and key included). */
+  tls?: EtcdTlsFiles;
   /** Stops every member and removes the data directory. */
   stop(): Promise<void>;
 }
@@ -40,6 +47,8 @@ export interface StartEtcdOptions {
   members?: number;
   /** How long to wait for every member to report healthy, in ms (default 20 s). */
   readyTimeoutMs?: number;
+  /** Serve clients over TLS only, requiring a client certificate signed by the test CA. */
+  tls?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -55,9 +64,24 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = mkdtempSync(join(base, 'berth-etcd-'));
   const ports = await freePorts(2 * n);
+  let tls: EtcdTlsFiles | undefined;
+  try {
+    tls = opts.tls ? makeEtcdTlsFiles(dir) : undefined;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const tlsArgs = tls
+    ? [
+        `--cert-file=${tls.serverCertFile}`,
+        `--key-file=${tls.serverKeyFile}`,
+        `--trusted-ca-file=${tls.caFile}`,
+        '--client-cert-auth',
+      ]
+    : [];
   const specs = Array.from({ length: n }, (_, i) => ({
     name: `m${i}`,
-    clientUrl: `http://127.0.0.1:${ports[2 * i]}`,
+    clientUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${ports[2 * i]}`,
     peerUrl: `http://127.0.0.1:${ports[2 * i + 1]}`,
   }));
   const initialCluster = specs.map((s) => `${s.name}=${s.peerUrl}`).join(',');
@@ -81,6 +105,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
         '--election-timeout=500',
         '--logger=zap',
         '--log-level=error',
+        ...tlsArgs,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -111,6 +136,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   const cluster: EtcdCluster = {
     members,
     endpoints: members.map((m) => m.clientUrl),
+    tls,
     stop: async () => {
       await Promise.all(members.map((m) => m.stopWith('SIGTERM')));
       rmSync(dir, { recursive: true, force: true });
@@ -118,7 +144,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   };
   try {
     await Promise.all(
-      members.map((m) => waitHealthy(m.clientUrl, opts.readyTimeoutMs ?? 20_000, () => m.running)),
+      members.map((m) => waitHealthy(m.clientUrl, opts.readyTimeoutMs ?? 20_000, () => m.running, tls)),
     );
   } catch (err) {
     await cluster.stop();
@@ -127,14 +153,22 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   return cluster;
 }
 
-async function waitHealthy(url: string, timeoutMs: number, running: () => boolean): Promise<void> {
+async function waitHealthy(
+  url: string,
+  timeoutMs: number,
+  running: () => boolean,
+  tls: EtcdTlsFiles | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     if (!running()) throw new Error(`etcd at ${url} exited before it became healthy`);
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      const body = (await res.json()) as { health?: string };
+      const body = JSON.parse(
+        tls
+          ? await httpsGet(`${url}/health`, tls)
+          : await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).text(),
+      ) as { health?: string };
       if (body.health === 'true') return;
       last = JSON.stringify(body);
     } catch (err) {
@@ -143,6 +177,31 @@ async function waitHealthy(url: string, timeoutMs: number, running: () => boolea
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`etcd at ${url} not healthy after ${timeoutMs} ms: ${last}`);
+}
+
+/** GET over TLS with the test CA and client certificate (fetch cannot take either). */
+function httpsGet(url: string, tls: EtcdTlsFiles): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        ca: readFileSync(tls.caFile),
+        cert: readFileSync(tls.clientCertFile),
+        key: readFileSync(tls.clientKeyFile),
+        timeout: 1000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(text));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** `count` distinct free loopback ports (all held open together, then released). */

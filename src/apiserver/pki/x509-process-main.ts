@@ -14,9 +14,18 @@ const calls: Record<X509Call | 'warm', (...args: never[]) => Promise<unknown>> =
   signCertificateRequest: csr.signCertificateRequest,
 };
 
+/**
+ * Sends an answer. The parent may have exited meanwhile (a command that failed fast on its first
+ * start, while the warm-up call was out): then nobody waits for it, and the send error (EPIPE) is
+ * dropped rather than crashing this process onto the parent's stderr.
+ */
+function answer(reply: { id: number; value?: unknown; error?: string }): void {
+  if (process.connected) process.send!(reply, undefined, {}, () => {});
+}
+
 process.on('message', (m: { id: number; name: X509Call | 'warm'; args: never[] }) => {
   calls[m.name](...m.args).then(
-    (value) => process.send!({ id: m.id, value }),
-    (err: unknown) => process.send!({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
+    (value) => answer({ id: m.id, value }),
+    (err: unknown) => answer({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
