@@ -15,6 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { eventSinkHeader, type EventSink, type EventSinks } from '../client/object-watch.ts';
 import type { UserInfo } from './authn/user.ts';
+import type { DirectRequester } from '../client/transport.ts';
+import { directSocket, dispatchDirect } from './in-process-request.ts';
 
 /** The socket methods Node's HTTP client and server call, answered as an idle loopback socket would. */
 function socketLike(s: Duplex): Duplex {
@@ -42,12 +44,14 @@ function socketLike(s: Duplex): Duplex {
  */
 export class InProcessConnections implements EventSinks {
   private readonly server: http.Server;
+  private readonly handler: http.RequestListener;
   private readonly users = new WeakMap<object, UserInfo>();
   private readonly sinks = new Map<string, EventSink>();
   private readonly openSockets = new Set<Duplex>();
   private closed = false;
 
   constructor(handler: http.RequestListener) {
+    this.handler = handler;
     this.server = nodeHttp.createServer({ keepAliveTimeout: 0 }, handler);
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
@@ -108,6 +112,20 @@ export class InProcessConnections implements EventSinks {
       }
     }
     return new InProcessAgent({ keepAlive: true, maxSockets: Infinity });
+  }
+
+  /**
+   * Ordinary requests as `user` without HTTP framing (in-process-request.ts): the handler gets a
+   * request whose socket stands for an in-process connection bound to `user`, so everything after
+   * the wire is the same as on `agent(user)`'s connections. Watches keep using those.
+   */
+  requester(user: UserInfo): DirectRequester {
+    const socket = directSocket();
+    this.users.set(socket, { ...user, groups: [...user.groups] });
+    return (req, userAgent) => {
+      if (this.closed) return Promise.reject(new Error('the API server is shutting down'));
+      return dispatchDirect(this.handler, socket, req, userAgent);
+    };
   }
 
   /** Ends every in-process connection (watches included); later connects fail. */

@@ -86,10 +86,14 @@ async function componentsInProcess(
   node: ReturnType<typeof parseNodeFlags>,
   log: ReturnType<typeof createLogger>,
 ): Promise<[Component, Component]> {
-  const inProcess = (user: { name: string; groups: string[] }) => ({
-    agent: cp.server.inProcess.agent({ ...user, groups: withAuthenticatedGroup(user.groups) }),
-    sinks: cp.server.inProcess,
-  });
+  const inProcess = (user: { name: string; groups: string[] }) => {
+    const bound = { ...user, groups: withAuthenticatedGroup(user.groups) };
+    return {
+      agent: cp.server.inProcess.agent(bound),
+      sinks: cp.server.inProcess,
+      direct: cp.server.inProcess.requester(bound),
+    };
+  };
   const controllers = await startControllerManager({
     connection: inProcess({ name: controllerManagerUser, groups: [] }),
     connectionFor: (name) => inProcess(controllerIdentity(name)),

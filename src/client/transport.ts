@@ -74,6 +74,12 @@ export interface Transport {
   watchObjects?(req: TransportRequest): Promise<TransportEventStream>;
 }
 
+/**
+ * Sends one ordinary request to an API server in this process without HTTP framing (the server's
+ * `inProcess.requester(user)`); `userAgent` as a client would send it.
+ */
+export type DirectRequester = (req: TransportRequest, userAgent: string) => Promise<TransportResponse>;
+
 /** The bytes and content type to send for `req.body`, or undefined when there is no body. */
 export function encodeBody(req: TransportRequest): { data: Buffer; contentType: string } | undefined {
   if (req.body === undefined) return undefined;

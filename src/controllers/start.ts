@@ -12,6 +12,7 @@ import { Client } from '../client/client.ts';
 import { httpTransport, type HttpTransport } from '../client/http.ts';
 import { withObjectWatches, type EventSinks } from '../client/object-watch.ts';
 import type { ClientLogger } from '../client/logger.ts';
+import type { DirectRequester } from '../client/transport.ts';
 import { GarbageCollector } from './garbagecollector/controller.ts';
 import { ControllerManager } from './manager.ts';
 import { nodeControllers, type NodeControllerOptions } from './nodelifecycle/node-controllers.ts';
@@ -44,6 +45,8 @@ export type ApiConnection =
       agent: HttpAgent;
       /** The server's in-process watch receivers: informers then share the watch cache's objects. */
       sinks?: EventSinks;
+      /** Ordinary requests without HTTP framing, as the agent's identity (ApiServer.inProcess.requester). */
+      direct?: DirectRequester;
     }
   | { url: string; caCert: string; cert: string; key: string };
 
@@ -179,5 +182,7 @@ function transportFor(c: ApiConnection, context: string, userAgent: string): Htt
     // connections cost no handshake.
     { userAgent, maxSockets: Infinity, agent: c.agent },
   );
-  return c.sinks ? withObjectWatches(t, c.sinks) : t;
+  const direct = c.direct;
+  const withDirect: HttpTransport = direct ? { ...t, request: (req) => direct(req, userAgent) } : t;
+  return c.sinks ? withObjectWatches(withDirect, c.sinks) : withDirect;
 }
