@@ -48,7 +48,7 @@ export function podCidrOf(node: NodeLike): string | undefined {
  */
 export function desiredPodRoutes(nodes: readonly NodeLike[], self: string, selfIP?: string): PodRoute[] {
   const byDst = new Map<string, PodRoute>();
-  const sorted = [...nodes].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  const sorted = [...nodes].sort((a, b) => byCodeUnits(a.metadata.name ?? '', b.metadata.name ?? ''));
   const own = sorted.find((n) => n.metadata.name === self);
   const ownCidr = own ? podCidrOf(own) : undefined;
   for (const n of sorted) {
@@ -58,7 +58,16 @@ export function desiredPodRoutes(nodes: readonly NodeLike[], self: string, selfI
     if (!dst || !via || dst === ownCidr || via === selfIP || byDst.has(dst)) continue;
     byDst.set(dst, { dst, via });
   }
-  return [...byDst.values()].sort((a, b) => a.dst.localeCompare(b.dst));
+  return [...byDst.values()].sort((a, b) => byCodeUnits(a.dst, b.dst));
+}
+
+/**
+ * Plain code-unit order, which for node names and CIDRs (ASCII) is the order `localeCompare` gave.
+ * `localeCompare` creates an ICU collator on first use, and the agent would keep ~3 MB of ICU data
+ * pages resident for it (docs/memory.md).
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What to change to get from `current` to `desired`: routes to (re)write and routes to delete. */

@@ -152,7 +152,8 @@ export function buildSummary(nodeName: string, history: readonly Sample[], windo
     p.containers.push(out);
   }
   for (const p of pods.values()) {
-    p.containers.sort((a, b) => a.name.localeCompare(b.name));
+    // Code-unit order: container names are DNS labels, and localeCompare would load ICU (docs/memory.md).
+    p.containers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     p.cpu = sumCpu(p.containers, cur.atMs);
     p.memory = sumMemory(p.containers, cur.atMs);
   }
