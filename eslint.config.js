@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'console/dist/**', 'test-artifacts/**', 'bench/results/**', 'test/artifacts/**'] },
+  { ignores: ['node_modules/**', 'web/dist/**', 'console/dist/**', 'dist/**', 'test-artifacts/**', 'bench/results/**', 'test/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../src/api/object.ts';
@@ -59,8 +59,9 @@ function berth(argv: string[], timeoutMs = 180_000): Promise<string> {
 }
 
 /**
- * Loads the agent's modules once with bin/berth's compile cache, so the agent starts as an installed
- * berth would: from compiled modules, without the TypeScript stripper (~20 MB of its RSS otherwise).
+ * Loads the agent's modules once with bin/berth's compile cache, so an agent that runs from the
+ * sources (no fresh bundle: `npm run build:agent`) starts as an installed berth would: from compiled
+ * modules, without the TypeScript stripper (~20 MB of its RSS otherwise). The bundle needs no warming.
  */
 function warmCompileCache(): Promise<void> {
   const child = spawn(
@@ -83,6 +84,13 @@ function warmCompileCache(): Promise<void> {
     },
   );
   return new Promise((resolve) => child.on('close', () => resolve()));
+}
+
+/** User + system CPU time of a process so far, in seconds (/proc/PID/stat, 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const isReady = (p: Pod): boolean =>
@@ -130,6 +138,13 @@ try {
   const agentPid = info.find((m) => m.name === machine)?.pid;
   if (!agentPid || !processInfo(agentPid).exe.includes('node'))
     throw new Error(`cannot find the agent process of machine ${machine}`);
+  // bin/berth runs the agent's bundle when it is fresh (npm run build:agent), else the sources.
+  const agentArgv = readFileSync(`/proc/${agentPid}/cmdline`, 'utf8').split('\0');
+  const entry = agentArgv.findIndex((a) => /\/(dist\/agent\/main\.js|src\/cli\/main\.ts)$/.test(a));
+  suite.note('agent entry', {
+    bundle: agentArgv[entry]?.endsWith('/dist/agent/main.js') ?? false,
+    nodeFlags: agentArgv.slice(1, Math.max(entry, 1)),
+  });
   cri = new CriClient({
     endpoint: join(dir, 'machines', machine, 'agent', 'containerd', 'containerd.sock'),
     requestTimeoutMs: 60_000,
@@ -256,8 +271,10 @@ try {
   // Burst: every pod created at once, after the same burst of bare CRI calls.
   const bareBurstMs = await bareBurst(burstCount);
   const burstStart = performance.now();
+  const cpuBefore = cpuSeconds(agentPid);
   const burst = await Promise.all(Array.from({ length: burstCount }, (_, i) => startPod(`burst-${i}`)));
   const burstSeconds = (performance.now() - burstStart) / 1000;
+  const burstCpu = cpuSeconds(agentPid) - cpuBefore;
   await sleep(10_000);
   const loadedRss = processInfo(agentPid).rssKb / 1024;
   const hwm = processInfo(agentPid).hwmKb / 1024;
@@ -272,6 +289,7 @@ try {
   suite.note('burst all Ready in s', burstSeconds);
   suite.note('bare CRI burst ms (8 in flight)', bareBurstMs.map(Math.round));
   suite.note('agent VmHWM MB', hwm);
+  suite.note('agent CPU seconds for the burst', burstCpu);
   const p = (xs: number[], q: number) => percentile(xs, q);
   figures.push(
     {

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runtimePreflightMessage } from '../node/containerd/preflight.ts';
 
 export interface UpAgent {
@@ -22,12 +23,12 @@ export function localNodeName(): string {
 
 /**
  * Starts `berth agent` for this host, or returns the one-line reason it cannot (not root, containerd
- * missing). `entry` is the berth CLI script this process runs (process.argv[1]).
+ * missing). It runs through bin/berth, which picks how the agent runs (its bundle when fresh, its
+ * Node flags).
  */
 export function startUpAgent(o: {
   kubeconfig: string;
   dataDir: string;
-  entry: string;
   logLevel?: string;
   /** The image registry `berth up` runs (HOST:PORT): the agent trusts it and pulls as the node. */
   registry?: string;
@@ -35,12 +36,8 @@ export function startUpAgent(o: {
   const problem = runtimePreflightMessage();
   if (problem) return { reason: problem };
   const child: ChildProcess = spawn(
-    process.execPath,
+    fileURLToPath(new URL('../../bin/berth', import.meta.url)),
     [
-      '--no-warnings=ExperimentalWarning',
-      // As bin/berth runs `agent`: a 1 MB young generation (the agent allocates little).
-      '--max-semi-space-size=1',
-      o.entry,
       'agent',
       '--kubeconfig',
       o.kubeconfig,

@@ -124,7 +124,6 @@ export async function runUp(flags: UpFlags): Promise<void> {
       : startUpAgent({
           kubeconfig: cp.kubeconfig,
           dataDir,
-          entry: process.argv[1]!,
           logLevel: flags.logLevel,
           ...(registry ? { registry: registry.address } : {}),
         });

@@ -76,8 +76,11 @@ import { StateStore, type MachineRecord, type MachinesState } from './state-stor
 export const DEFAULT_MACHINE_BRIDGE = 'berth-br0';
 export const DEFAULT_MACHINE_SUBNET = '172.30.0.0/24';
 
-/** The `berth` entry point this file belongs to. */
-const mainTs = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+/**
+ * The `berth` command this file belongs to: it picks how the agent runs (its bundle when fresh, its
+ * Node flags).
+ */
+const berthBin = fileURLToPath(new URL('../../../bin/berth', import.meta.url));
 
 export interface NetnsProviderOptions {
   /** Berth's data directory; machines live in DATA/machines. */
@@ -85,7 +88,7 @@ export interface NetnsProviderOptions {
   /** Host bridge (default berth-br0) and its subnet (default 172.30.0.0/24, gateway = first address). */
   bridge?: string;
   subnet?: string;
-  /** How to run `berth` (default: this Node with src/cli/main.ts). */
+  /** How to run `berth` (default: bin/berth). */
   berthCommand?: string[];
   /** Extra `berth agent` flags, e.g. ['--node-status-update-frequency', '1s']. */
   agentArgs?: string[];
@@ -231,13 +234,7 @@ export class NetnsMachineProvider implements MachineProvider {
   }
 
   #startAgent(rec: MachineRecord, joinArgs: string[], o: MachineCreateOptions): number {
-    // As bin/berth runs `agent`: a 1 MB young generation (the agent allocates little).
-    const berth = this.#o.berthCommand ?? [
-      process.execPath,
-      '--no-warnings=ExperimentalWarning',
-      '--max-semi-space-size=1',
-      mainTs,
-    ];
+    const berth = this.#o.berthCommand ?? [berthBin];
     const argv = [
       'nsenter',
       `--net=/run/netns/${rec.name}`,
