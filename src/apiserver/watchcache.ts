@@ -230,6 +230,15 @@ export class WatchCache {
   }
 
   /**
+   * True when syncTo cannot be trusted to catch up (the store's progress notices may overtake its
+   * events: etcd before 3.4.24 / 3.5.8): consistent lists then read the store, as kube-apiserver
+   * did before it served them from its cache.
+   */
+  get consistentListsNeedStore(): boolean {
+    return this.storeWatch?.progressOrdered === false;
+  }
+
+  /**
    * True when a read of the cache is as fresh as a read of the store at any instant (SQLite, which
    * delivers events synchronously). Otherwise consistent single-object reads go to the store.
    */

@@ -83,6 +83,12 @@ export class EtcdClient {
     });
   }
 
+  /**
+   * Whether the etcd that answered sends requested progress notices in order with a watch's events
+   * (see progressNoticesOrdered); known after connect().
+   */
+  progressOrdered = true;
+
   /** The endpoint calls go to now. */
   get currentEndpoint(): string {
     return this.endpoints[this.#current];
@@ -93,8 +99,11 @@ export class EtcdClient {
     const failures: string[] = [];
     for (let i = 0; i < this.#clients.length; i++) {
       try {
-        await this.#attempt(i, 'Status', {}, Math.min(this.#timeout, 2000));
+        const st = (await this.#attempt(i, 'Status', {}, Math.min(this.#timeout, 2000))) as {
+          version?: string;
+        };
         this.#current = i;
+        this.progressOrdered = progressNoticesOrdered(st.version ?? '');
         return;
       } catch (err) {
         failures.push(`${this.endpoints[i]}: ${await this.#explainConnectFailure(i, err)}`);
@@ -261,4 +270,20 @@ function tidy(text: string): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Whether etcd `version` answers a progress request in order with the watch's events. Before 3.4.24
+ * and 3.5.8 (etcd issue 15220) the answer bypassed the events still queued for a watcher that was
+ * catching up, so it could name a revision whose events had not arrived: a cache that trusted it
+ * served lists missing acknowledged writes. Debian 12 ships 3.4.23.
+ */
+export function progressNoticesOrdered(version: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (major !== 3) return major > 3;
+  if (minor === 4) return patch >= 24;
+  if (minor === 5) return patch >= 8;
+  return minor > 5;
 }

@@ -141,6 +141,7 @@ export function startEtcdWatch(
   open();
   return {
     close: stop,
+    progressOrdered: client.progressOrdered,
     requestProgress: () => {
       if (!done) stream?.write({ progress_request: {} });
     },

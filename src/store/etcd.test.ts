@@ -11,7 +11,7 @@ import { collect, rejectsWith } from './conformance-helpers.ts';
 import { openEtcdStore } from './etcd.ts';
 import type { EtcdStore } from './etcd.ts';
 import { prefixEnd } from './etcd-keys.ts';
-import { EtcdClient } from './etcd-client.ts';
+import { EtcdClient, progressNoticesOrdered } from './etcd-client.ts';
 import type { WatchEvent } from './types.ts';
 import { etcdBinary, startEtcd } from '../../test/helpers/etcd.ts';
 import type { EtcdCluster } from '../../test/helpers/etcd.ts';
@@ -211,3 +211,13 @@ async function leaderEndpoint(endpoints: string[]): Promise<string> {
   }
   throw new Error('no member reports itself as leader');
 }
+
+test('progress notices are trusted only from etcd versions that send them in order with events', () => {
+  assert.equal(progressNoticesOrdered('3.4.23'), false, "Debian 12's etcd");
+  assert.equal(progressNoticesOrdered('3.4.24'), true);
+  assert.equal(progressNoticesOrdered('3.5.7'), false);
+  assert.equal(progressNoticesOrdered('3.5.8'), true);
+  assert.equal(progressNoticesOrdered('3.6.0'), true);
+  assert.equal(progressNoticesOrdered('3.3.27'), false);
+  assert.equal(progressNoticesOrdered(''), false, 'an unknown version is not trusted');
+});

@@ -58,6 +58,12 @@ export interface Watch {
    * whose events can lag behind their reads (etcd) have it; SQLite delivers synchronously and does not.
    */
   requestProgress?(): void;
+  /**
+   * False when the backend's answers to requestProgress may overtake this watch's events (etcd
+   * before 3.4.24 / 3.5.8): a reader must then not take a progress notice as "every event up to
+   * here has arrived", and consistent reads go to the store.
+   */
+  readonly progressOrdered?: boolean;
 }
 
 export interface WatchHandlers {

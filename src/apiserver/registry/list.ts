@@ -80,7 +80,14 @@ export async function list(rs: ResourceStore, namespace: string, q: ListQuery): 
     return listFromStore(rs, prefix, filter, parseRevision(q.resourceVersion!), q.limit ?? 0, undefined);
   }
   let rev: number;
-  if (q.resourceVersion && q.resourceVersion !== '0') {
+  await rs.cache.start();
+  if (rs.cache.consistentListsNeedStore && q.resourceVersion !== '0') {
+    // The cache cannot prove it holds every acknowledged write (watchcache.ts): a list that must
+    // not be older than now, or than a version the cache has not reached, reads the store.
+    const want = q.resourceVersion ? parseRevision(q.resourceVersion) : Infinity;
+    if (want > rs.cache.revision) return listFromStore(rs, prefix, filter, 0, q.limit ?? 0, undefined);
+    rev = rs.cache.revision;
+  } else if (q.resourceVersion && q.resourceVersion !== '0') {
     const want = parseRevision(q.resourceVersion);
     rev = await rs.cache.syncTo();
     if (want > rev) throw tooLargeResourceVersion(`${want}, current: ${rev}`);
