@@ -17,6 +17,7 @@ import type { KindDef } from '../../api/kinds/types.ts';
 import type { Api } from '../api.ts';
 import type { SubresourceHandler } from '../handlers/resource.ts';
 import { handleScale } from '../handlers/scale.ts';
+import { decodeStored } from '../watchcache.ts';
 import { systemContext } from '../registry/context.ts';
 import { deleteObject } from '../registry/delete.ts';
 import type { ResourceStore } from '../registry/resource-store.ts';
@@ -278,16 +279,14 @@ export class CrdController {
     const storageKind = serving.kinds.find((k) => !k.storedAs) ?? serving.kinds[0];
     if (storageKind) {
       const rs = this.o.api.storeFor(storageKind);
-      await rs.cache.syncTo();
-      for (const c of rs.cache.list(rs.prefix(''))) {
-        const m = c.obj.metadata;
+      for (const obj of await currentObjects(rs)) {
+        const m = obj.metadata;
         if (m.deletionTimestamp) continue;
         await deleteObject(rs, m.namespace ?? '', m.name!, {}, systemContext()).catch((err: unknown) => {
           if (!(err instanceof StatusError && err.code === 404)) throw err;
         });
       }
-      await rs.cache.syncTo();
-      const left = rs.cache.list(rs.prefix('')).length;
+      const left = (await currentObjects(rs)).length;
       if (left > 0) {
         // Objects with finalizers of their own: wait for them.
         this.later(1000, () => this.enqueue(name));
@@ -313,4 +312,20 @@ function isAccepted(crd: KubeObject): boolean {
   const conditions =
     isObject(crd.status) && Array.isArray(crd.status.conditions) ? crd.status.conditions : [];
   return conditions.some((c) => isObject(c) && c.type === 'NamesAccepted' && c.status === 'True');
+}
+
+/**
+ * Every stored object of `rs`, as of now: from the watch cache once it has caught up, or from the
+ * store when the cache cannot prove it has (etcd whose progress notices may overtake events) — a
+ * CRD's cleanup must not miss an object and finish while it is still stored.
+ */
+async function currentObjects(rs: ResourceStore): Promise<KubeObject[]> {
+  const prefix = rs.prefix('');
+  await rs.cache.start();
+  if (!rs.cache.consistentListsNeedStore) {
+    await rs.cache.syncTo();
+    return rs.cache.list(prefix).map((c) => c.obj);
+  }
+  const { kvs } = await rs.store.list(prefix);
+  return kvs.map((kv) => decodeStored(kv.value, kv.modRevision));
 }
