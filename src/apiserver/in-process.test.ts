@@ -39,22 +39,31 @@ function clientAs(name: string, groups: string[]): Client {
   return new Client(t);
 }
 
-test('in-process requests carry the bound identity through authorization and admission', async () => {
-  const admin = clientAs('system:kube-controller-manager', ['system:masters']);
-  const review = await admin.call<{ status: { userInfo: { username: string; groups: string[] } } }>({
+/**
+ * Checks that `client` is served as system:kube-controller-manager (SelfSubjectReview) and creates
+ * ConfigMap `name` with data a=1 in default; returns the ConfigMap client and the created object.
+ */
+async function reviewAndCreate(client: Client, name: string) {
+  const review = await client.call<{ status: { userInfo: { username: string } } }>({
     method: 'POST',
     path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
   });
   assert.equal(review.status.userInfo.username, 'system:kube-controller-manager');
-  const cms = admin.resource('', 'v1', 'configmaps');
+  const cms = client.resource('', 'v1', 'configmaps');
   const created = await cms.create('default', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: 'inproc' },
+    metadata: { name },
     data: { a: '1' },
   } as KubeObject);
   assert.ok(created.metadata.uid);
+  return { cms, created };
+}
+
+test('in-process requests carry the bound identity through authorization and admission', async () => {
+  const admin = clientAs('system:kube-controller-manager', ['system:masters']);
+  const { cms } = await reviewAndCreate(admin, 'inproc');
   // Validation is the server's: a bad name is refused with the field at fault.
   await assert.rejects(
     cms.create('default', {
@@ -106,20 +115,7 @@ function directClientAs(name: string, groups: string[], userAgent = 'direct-test
 
 test('direct in-process requests: same identity, authorization, admission and answers as over a connection', async () => {
   const admin = directClientAs('system:kube-controller-manager', ['system:masters']);
-  const review = await admin.call<{ status: { userInfo: { username: string } } }>({
-    method: 'POST',
-    path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-  });
-  assert.equal(review.status.userInfo.username, 'system:kube-controller-manager');
-  const cms = admin.resource('', 'v1', 'configmaps');
-  const created = await cms.create('default', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'direct' },
-    data: { a: '1' },
-  } as KubeObject);
-  assert.ok(created.metadata.uid);
+  const { cms, created } = await reviewAndCreate(admin, 'direct');
   assert.equal(
     (created.metadata.managedFields as { manager: string }[] | undefined)?.[0]?.manager,
     'direct-test',
