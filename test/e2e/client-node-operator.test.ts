@@ -99,6 +99,24 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
   }
 }
 
+/** Polls `read` until it fails with 404, or fails naming `what`. */
+function gone(what: string, read: () => Promise<unknown>): Promise<true> {
+  return eventually(what, async () => {
+    try {
+      await read();
+      return undefined;
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return true;
+      throw err;
+    }
+  });
+}
+
+/** A Backup named `name` with `spec`, as the operator's users write it. */
+function backup(name: string, spec: Backup['spec']): Backup {
+  return { apiVersion: `${group}/${version}`, kind: 'Backup', metadata: { name }, spec };
+}
+
 /**
  * The operator under test, as a user would write it with the library: an informer on Backups;
  * each add or update reconciles the Backup's ConfigMap (owned by it) and then its status.
@@ -219,12 +237,7 @@ describe('an operator written with @kubernetes/client-node', { skip: e2eSkip({ k
       version,
       namespace: ns,
       plural,
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'Backup',
-        metadata: { name: 'nightly' },
-        spec: { schedule: '@daily' },
-      },
+      body: backup('nightly', { schedule: '@daily' }),
     })) as Backup;
     assert.equal(created.spec?.retain, 3, 'the schema default filled in spec.retain');
     const cm = await eventually('the ConfigMap', async () =>
@@ -273,12 +286,7 @@ describe('an operator written with @kubernetes/client-node', { skip: e2eSkip({ k
         version,
         namespace: ns,
         plural,
-        body: {
-          apiVersion: `${group}/${version}`,
-          kind: 'Backup',
-          metadata: { name: 'bad' },
-          spec: { schedule: 'x', retain: 0 },
-        },
+        body: backup('bad', { schedule: 'x', retain: 0 }),
       }),
       (err: unknown) => {
         assert.ok(err instanceof ApiException, String(err));
@@ -300,15 +308,9 @@ describe('an operator written with @kubernetes/client-node', { skip: e2eSkip({ k
 
   test('deleting the Backup takes its ConfigMap with it (garbage collector)', async () => {
     await custom.deleteNamespacedCustomObject({ group, version, namespace: ns, plural, name: 'nightly' });
-    await eventually('the ConfigMap gone', async () => {
-      try {
-        await core.readNamespacedConfigMap({ name: 'nightly-schedule', namespace: ns });
-        return undefined;
-      } catch (err) {
-        if (err instanceof ApiException && err.code === 404) return true;
-        throw err;
-      }
-    });
+    await gone('the ConfigMap gone', () =>
+      core.readNamespacedConfigMap({ name: 'nightly-schedule', namespace: ns }),
+    );
   });
 
   test('deleting the CRD removes the remaining instances and the kind', async () => {
@@ -317,33 +319,12 @@ describe('an operator written with @kubernetes/client-node', { skip: e2eSkip({ k
       version,
       namespace: ns,
       plural,
-      body: {
-        apiVersion: `${group}/${version}`,
-        kind: 'Backup',
-        metadata: { name: 'weekly' },
-        spec: { schedule: '@weekly' },
-      },
+      body: backup('weekly', { schedule: '@weekly' }),
     });
     await operator?.stop();
     operator = undefined;
     await ext.deleteCustomResourceDefinition({ name: crdName });
-    await eventually('the kind no longer served', async () => {
-      try {
-        await getBackup('weekly');
-        return undefined;
-      } catch (err) {
-        if (err instanceof ApiException && err.code === 404) return true;
-        throw err;
-      }
-    });
-    await eventually('the CRD gone', async () => {
-      try {
-        await ext.readCustomResourceDefinition({ name: crdName });
-        return undefined;
-      } catch (err) {
-        if (err instanceof ApiException && err.code === 404) return true;
-        throw err;
-      }
-    });
+    await gone('the kind no longer served', () => getBackup('weekly'));
+    await gone('the CRD gone', () => ext.readCustomResourceDefinition({ name: crdName }));
   });
 });
