@@ -36,6 +36,11 @@ test('shouldTrim: only an idle event loop with a grown young generation and a sm
   ];
   for (const [busy, young, heap, want] of cases)
     assert.equal(shouldTrim(busy, young, heap), want, `${busy} ${young} ${heap}`);
+  // A trimmed young generation, but the old one grew since the last collection (start-up garbage).
+  assert.equal(shouldTrim(0.01, 1, 30, 24), true, 'heap grew 6 MB since the last collection');
+  assert.equal(shouldTrim(0.01, 1, 27, 24), false, 'heap grew 3 MB');
+  assert.equal(shouldTrim(0.5, 1, 30, 24), false, 'busy');
+  assert.equal(shouldTrim(0.01, 1, 300, 24), false, 'too big a heap to collect');
 });
 
 test('after start, a young generation that grows back while idle is trimmed again', async () => {

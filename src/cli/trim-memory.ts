@@ -43,7 +43,7 @@ export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
     const busy = performance.eventLoopUtilization(now, last).utilization;
     last = now;
     const t = Date.now();
-    if (!shouldTrim(busy, youngGenerationMB(), heapUsedMB())) idleSince = t;
+    if (!shouldTrim(busy, youngGenerationMB(), heapUsedMB(), heapAfterLastCollectionMB)) idleSince = t;
     if (t - started < delayMs || t - lastTrim < minTrimGapMs || t - idleSince < idleBeforeTrimMs) return;
     lastTrim = t;
     collectForMemory();
@@ -59,12 +59,33 @@ export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
 export const maxTrimHeapMB = 256;
 
 /**
- * Whether an idle check should collect: the event loop was busy for under 10% of the last tick
- * (no request burst under way), the young generation is 4 MB or more (a trimmed one is 1 MB) and
- * the heap is small enough for the collection to take tens of milliseconds (maxTrimHeapMB).
+ * Growth of the used heap since the last collection that is worth another one. When the start-up
+ * collection runs while start-up is still going (a loaded machine), what start-up allocates after it
+ * is promoted and left in the old generation — ~10 MB of RSS — with a young generation that never
+ * grows back to 4 MB, so the young generation alone would never call for a second collection.
  */
-export function shouldTrim(busyFraction: number, youngGenMB: number, heapUsedMB = 0): boolean {
-  return busyFraction < 0.1 && youngGenMB >= 4 && heapUsedMB < maxTrimHeapMB;
+export const heapGrowthTrimMB = 4;
+
+/** The used heap right after the last collectForMemory, in MB (none yet: Infinity). */
+let heapAfterLastCollectionMB = Infinity;
+
+/**
+ * Whether an idle check should collect: the event loop was busy for under 10% of the last tick
+ * (no request burst under way), the young generation is 4 MB or more (a trimmed one is 1 MB) or the
+ * used heap has grown by heapGrowthTrimMB since `heapAfterLastMB` (the last collection), and the
+ * heap is small enough for the collection to take tens of milliseconds (maxTrimHeapMB).
+ */
+export function shouldTrim(
+  busyFraction: number,
+  youngGenMB: number,
+  heapUsedMB = 0,
+  heapAfterLastMB = Infinity,
+): boolean {
+  return (
+    busyFraction < 0.1 &&
+    (youngGenMB >= 4 || heapUsedMB - heapAfterLastMB >= heapGrowthTrimMB) &&
+    heapUsedMB < maxTrimHeapMB
+  );
 }
 
 /** V8's used heap, in MB. */
@@ -86,6 +107,7 @@ export function collectForMemory(): void {
   const exposed = (globalThis as { gc?: unknown }).gc;
   const gc = typeof exposed === 'function' ? (exposed as Gc) : fetchGc();
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  heapAfterLastCollectionMB = heapUsedMB();
 }
 
 /**
