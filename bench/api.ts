@@ -37,7 +37,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { httpsClient, type HttpsClient, type Response } from '../test/helpers/https.ts';
-import { leanHttpsClient } from './lib/lean-client.ts';
+import { leanHttpsClient, leanHttpsPool, type LeanClient } from './lib/lean-client.ts';
 import type { Connection } from '../test/helpers/kubeconfig.ts';
 import { startEtcd, type EtcdCluster } from '../test/helpers/etcd.ts';
 import { startServer, type TestServer } from '../test/helpers/server.ts';
@@ -46,6 +46,7 @@ import type { CannedAnswer } from './lib/bare-server.ts';
 import { openEtcdPutBaseline, runCheckPerf, type EtcdPutBaseline } from './lib/etcd-baseline.ts';
 import { figuresTable, judge, type Figure } from './lib/figures.ts';
 import { runPaced } from './lib/paced.ts';
+import { runWrk, runWrkAtRate, wrkAvailable } from './lib/wrk.ts';
 import { berthNode, cpuMs, pidsWithArg, processInfo, timeNodeNoop, timeServerStart } from './lib/proc.ts';
 import { openSqliteBaseline, type SqliteBaseline } from './lib/sqlite-baseline.ts';
 import { openWatchers, type WatchFanout } from './lib/watch-fanout.ts';
@@ -87,6 +88,8 @@ const cfg = {
   compareSqlite: v['compare-sqlite'],
 };
 
+/** Connections the paced GET run may spread its requests over (opened before it starts). */
+const PACED_CONNS = 64;
 const JSON_CT = { 'content-type': 'application/json' };
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -414,28 +417,114 @@ try {
     target: { op: '>=', value: 0.6, on: 'ratio' },
   });
   const rate = get.subject.throughput / 2;
+  // Paced requests go to a free connection (leanHttpsPool), opened and used once beforehand so no
+  // handshake falls inside the run; the same for both servers.
+  const pool = async (first: LeanClient[], conn: Connection): Promise<ReturnType<typeof leanHttpsPool>> => {
+    const all = first.concat(Array.from({ length: PACED_CONNS - first.length }, () => lean(conn)));
+    await Promise.all(all.map(async (c) => expect(await c.request('GET', getPath), 200, 'pool warm-up')));
+    return leanHttpsPool(all);
+  };
+  const subjectPool = await pool(subjects, server.connection);
+  const barePool = await pool(bares, bareConn);
   const pacedSubject = await runPaced({
     rate,
     durationMs: cfg.durationMs,
-    fn: async (seq) => expect(await subjects[seq % n]!.request('GET', getPath), 200, 'get'),
+    fn: async () => expect(await subjectPool.request('GET', getPath), 200, 'get'),
   });
   const pacedBare = await runPaced({
     rate,
     durationMs: cfg.durationMs,
-    fn: async (seq) => expect(await bares[seq % n]!.request('GET', getPath), 200, 'bare get'),
+    fn: async () => expect(await barePool.request('GET', getPath), 200, 'bare get'),
   });
   suite.note('GET paced at half peak', {
     rate: Math.round(rate),
-    subject: { ...pacedSubject.latency, errors: pacedSubject.errors, maxInFlight: pacedSubject.concurrency },
-    bare: { ...pacedBare.latency, errors: pacedBare.errors },
+    subject: {
+      ...pacedSubject.latency,
+      errors: pacedSubject.errors,
+      maxInFlight: pacedSubject.concurrency,
+      connectionsUsed: subjectPool.used,
+    },
+    bare: { ...pacedBare.latency, errors: pacedBare.errors, connectionsUsed: barePool.used },
   });
+  // The same figure with wrk as the client (bench/lib/wrk.ts): the Node driver's own stalls put
+  // ~11 ms into the bare server's p99 at this rate, so it cannot resolve the 5 ms target. wrk needs
+  // a bearer token: a ServiceAccount bound to cluster-admin, with a TokenRequest.
+  if (wrkAvailable()) {
+    const sa = '/api/v1/namespaces/bench/serviceaccounts';
+    expect(
+      await setup.request('POST', sa, {
+        body: JSON.stringify({ metadata: { name: 'wrk' } }),
+        headers: JSON_CT,
+      }),
+      201,
+      'sa',
+    );
+    expect(
+      await setup.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+        body: JSON.stringify({
+          metadata: { name: 'bench-wrk' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+          subjects: [{ kind: 'ServiceAccount', name: 'wrk', namespace: 'bench' }],
+        }),
+        headers: JSON_CT,
+      }),
+      201,
+      'binding',
+    );
+    const tr = expect(
+      await setup.request('POST', `${sa}/wrk/token`, {
+        body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }),
+        headers: JSON_CT,
+      }),
+      201,
+      'token',
+    );
+    const headers = {
+      authorization: `Bearer ${(JSON.parse(tr.body) as { status: { token: string } }).status.token}`,
+      accept: 'application/json',
+    };
+    const seconds = Math.max(2, Math.round(cfg.durationMs / 1000));
+    const peak = await runWrk({
+      base: server.url,
+      path: getPath,
+      headers,
+      connections: n,
+      threads: 2,
+      seconds,
+    });
+    // Half of the peak this client reached with this token (a bearer token costs the server more
+    // than the lean clients' certificate, checked once per connection).
+    const half = peak.rate / 2;
+    const wrkSubject = await runWrkAtRate({ base: server.url, path: getPath, headers, rate: half, seconds });
+    const wrkBare = await runWrk({
+      base: bareConn.server,
+      path: getPath,
+      headers,
+      connections: wrkSubject.connections,
+      delayMs: wrkSubject.delayMs,
+      seconds,
+    });
+    suite.note('GET paced by wrk', {
+      peak: { rate: Math.round(peak.rate), p99: peak.p99, errors: peak.errors, connections: n },
+      halfPeak: Math.round(half),
+      subject: wrkSubject,
+      bare: wrkBare,
+    });
+    figures.push({
+      name: `GET p99 at ${Math.round(wrkSubject.rate)}/s (half peak, wrk)`,
+      value: wrkSubject.p99,
+      unit: 'ms',
+      baselineName: `bare https, same pacing (${Math.round(wrkBare.rate)}/s)`,
+      baseline: wrkBare.p99,
+      target: { op: '<=', value: 5 },
+    });
+  } else suite.note('GET paced by wrk', 'skipped: wrk is not installed (apt-get install wrk)');
   figures.push({
-    name: `GET p99 at ${Math.round(rate)}/s (half peak)`,
+    name: `  same, open loop, Node client (${Math.round(rate)}/s)`,
     value: pacedSubject.latency.p99,
     unit: 'ms',
     baselineName: 'bare https, same rate',
     baseline: pacedBare.latency.p99,
-    target: { op: '<=', value: 5 },
   });
 
   // ---- 3. LIST many pods, JSON and Table ----

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ensureClusterPki } from '../../src/apiserver/pki/cluster-pki.ts';
-import { leanHttpsClient, parseResponse } from './lean-client.ts';
+import { leanHttpsClient, leanHttpsPool, parseResponse, type LeanClient } from './lean-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lean-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,4 +106,29 @@ test('requests over one TLS connection with a client certificate, in order, and 
     c.close();
     server.close();
   }
+});
+
+test('leanHttpsPool: a request goes to an idle client, else to the least busy one', async () => {
+  const releases: (() => void)[] = [];
+  const calls: number[] = [];
+  const fake = (id: number): LeanClient => ({
+    request: () =>
+      new Promise((resolve) => {
+        calls.push(id);
+        releases.push(() => resolve({ status: 200, headers: {}, body: String(id) }));
+      }),
+    close: () => {},
+  });
+  const pool = leanHttpsPool([fake(0), fake(1), fake(2)]);
+  const first = [pool.request('GET', '/'), pool.request('GET', '/')];
+  assert.deepEqual(calls, [0, 1], 'two idle clients, in order');
+  assert.equal(pool.used, 2);
+  releases[0]!();
+  assert.equal((await first[0]).body, '0');
+  void pool.request('GET', '/');
+  assert.deepEqual(calls, [0, 1, 0], 'client 0 is idle again and comes first');
+  void pool.request('GET', '/');
+  void pool.request('GET', '/');
+  assert.deepEqual(calls, [0, 1, 0, 2, 0], 'then the last idle one, then the least busy (0 and 1 tie)');
+  for (const r of releases) r();
 });

@@ -127,3 +127,42 @@ export function leanHttpsClient(conn: Connection): LeanClient {
     },
   };
 }
+
+/**
+ * `clients` lean clients behind one `request`: each request goes to a client with nothing in
+ * flight, or — when every one is busy — to the one with the fewest. An open-loop driver needs this:
+ * handing requests round-robin to one-at-a-time connections queues a request behind a slow one
+ * while others sit idle, and that wait is the client's, not the server's (an HTTP agent with free
+ * sockets would not wait either).
+ */
+export function leanHttpsPool(clients: LeanClient[]): LeanClient & { readonly used: number } {
+  if (clients.length === 0) throw new Error('lean pool: no clients');
+  const inFlight = clients.map(() => 0);
+  let used = 0;
+  const pick = (): number => {
+    let best = 0;
+    for (let i = 0; i < clients.length; i++) {
+      if (inFlight[i] === 0) return i;
+      if (inFlight[i]! < inFlight[best]!) best = i;
+    }
+    return best;
+  };
+  return {
+    get used() {
+      return used;
+    },
+    async request(method, path, opts) {
+      const i = pick();
+      used = Math.max(used, i + 1);
+      inFlight[i]!++;
+      try {
+        return await clients[i]!.request(method, path, opts);
+      } finally {
+        inFlight[i]!--;
+      }
+    },
+    close() {
+      for (const c of clients) c.close();
+    },
+  };
+}
