@@ -405,9 +405,15 @@ try {
   const get = await suite.load(`GET ConfigMap, ${n} conns (base: bare https)`, {
     concurrency: n,
     durationMs: cfg.durationMs,
+    // Five rounds each, alternating: the machine's speed swings between seconds (1.8× seen).
+    rounds: 5,
     fn: async (w) => expect(await subjects[w]!.request('GET', getPath), 200, 'get'),
     baseline: async (w) => expect(await bares[w]!.request('GET', getPath), 200, 'bare get'),
   });
+  suite.note(
+    'GET rounds: berth/bare throughput per round',
+    get.roundRatios?.map((r) => +r.toFixed(2)),
+  );
   figures.push({
     name: `GET one object (${n} clients)`,
     value: get.subject.throughput,

@@ -64,6 +64,28 @@ test('load compares subject throughput with the baseline', async () => {
   assert.ok(r.ratio !== undefined && r.ratio < 0.5, `ratio ${r.ratio}`);
 });
 
+test('load in alternating rounds: subject and baseline take turns, ratio is the median round', async () => {
+  const order: string[] = [];
+  const r = await load('rounds', {
+    concurrency: 1,
+    durationMs: 120,
+    rounds: 3,
+    fn: async () => {
+      if (order.at(-1) !== 's') order.push('s');
+      await new Promise<void>((resolve) => setTimeout(resolve, 10));
+    },
+    baseline: async () => {
+      if (order.at(-1) !== 'b') order.push('b');
+      await new Promise<void>((resolve) => setTimeout(resolve, 2));
+    },
+  });
+  assert.deepEqual(order, ['s', 'b', 's', 'b', 's', 'b']);
+  assert.equal(r.roundRatios?.length, 3);
+  assert.equal(r.ratio, [...r.roundRatios!].sort((a, b) => a - b)[1]);
+  assert.ok(r.ratio! < 0.5, `ratio ${r.ratio}`);
+  assert.equal(r.subject.latency.count, r.subject.requests, 'latencies of every round');
+});
+
 test('suite prints a table and writes a JSON result file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
   const saved = process.env.BENCH_RESULTS_DIR;

@@ -49,6 +49,12 @@ export interface BenchResult {
 /** A load case: the subject and, optionally, a baseline target driven with the same shape of load. */
 export interface LoadCase extends LoadOptions {
   baseline?: LoadOptions['fn'];
+  /**
+   * With a baseline and durationMs: split the time into this many rounds, subject and baseline
+   * alternating, so a swing in the machine's speed lands on both; the ratio is then the median of
+   * the rounds' ratios.
+   */
+  rounds?: number;
 }
 
 /** What `load` measured. `ratio` = subject throughput / baseline throughput (below 1 = fewer requests served). */
@@ -57,6 +63,8 @@ export interface LoadCaseResult {
   subject: LoadResult;
   baseline?: LoadResult;
   ratio?: number;
+  /** Each round's subject/baseline throughput ratio (alternating rounds only). */
+  roundRatios?: number[];
 }
 
 async function timeRun(fn: () => unknown, iterations: number): Promise<number> {
@@ -100,13 +108,56 @@ export async function bench(name: string, opts: BenchOptions): Promise<BenchResu
 
 /** Drives load at the subject, then (if given) the same load at the baseline, and compares throughput. */
 export async function load(name: string, opts: LoadCase): Promise<LoadCaseResult> {
-  const { baseline, ...shape } = opts;
+  const { baseline, rounds, ...shape } = opts;
+  if (baseline && rounds && rounds > 1 && shape.durationMs !== undefined)
+    return alternating(name, shape, baseline, rounds);
   const result: LoadCaseResult = { name, subject: await runLoad(shape) };
   if (baseline) {
     result.baseline = await runLoad({ ...shape, fn: baseline });
     result.ratio = result.subject.throughput / result.baseline.throughput;
   }
   return result;
+}
+
+/** `load` in alternating rounds: subject, baseline, subject, … each durationMs / rounds long. */
+async function alternating(
+  name: string,
+  shape: LoadOptions,
+  baseline: LoadOptions['fn'],
+  rounds: number,
+): Promise<LoadCaseResult> {
+  const durationMs = shape.durationMs! / rounds;
+  const seen = { subject: [] as number[], baseline: [] as number[] };
+  const runs = { subject: [] as LoadResult[], baseline: [] as LoadResult[] };
+  for (let r = 0; r < rounds; r++) {
+    runs.subject.push(await runLoad({ ...shape, durationMs, collect: seen.subject }));
+    runs.baseline.push(await runLoad({ ...shape, durationMs, fn: baseline, collect: seen.baseline }));
+  }
+  const merge = (parts: LoadResult[], latencies: number[]): LoadResult => {
+    const requests = parts.reduce((a, p) => a + p.requests, 0);
+    const errors = parts.reduce((a, p) => a + p.errors, 0);
+    const elapsedMs = parts.reduce((a, p) => a + p.elapsedMs, 0);
+    const firstError = parts.find((p) => p.firstError !== undefined)?.firstError;
+    return {
+      concurrency: shape.concurrency,
+      requests,
+      errors,
+      elapsedMs,
+      throughput: elapsedMs > 0 ? ((requests - errors) * 1000) / elapsedMs : 0,
+      latency: summarize(latencies),
+      ...(firstError === undefined ? {} : { firstError }),
+    };
+  };
+  const roundRatios = runs.subject.map((s, i) => s.throughput / runs.baseline[i]!.throughput);
+  const sorted = [...roundRatios].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return {
+    name,
+    subject: merge(runs.subject, seen.subject),
+    baseline: merge(runs.baseline, seen.baseline),
+    ratio: sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
+    roundRatios,
+  };
 }
 
 /** Where result files go: bench/results, or $BENCH_RESULTS_DIR (tests point it at a temp dir). */

@@ -15,6 +15,8 @@ export interface LoadOptions {
   requests?: number;
   /** One request. `worker` is 0..concurrency-1, `seq` counts requests across all workers. Throw to count an error. */
   fn: (worker: number, seq: number) => Promise<unknown>;
+  /** Also push every latency here (to summarize several runs together). */
+  collect?: number[];
 }
 
 /** What a load run measured. Latencies are in milliseconds and include failed requests. */
@@ -55,7 +57,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         errors++;
         firstError ??= err instanceof Error ? err.message : String(err);
       }
-      latencies.push(performance.now() - t0);
+      const ms = performance.now() - t0;
+      latencies.push(ms);
+      opts.collect?.push(ms);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, (_, id) => worker(id)));
