@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Access, AuthDecision } from './auth.ts';
 import type { RegistryContext } from './context.ts';
+import { answerRefused } from './drain.ts';
 import { RegistryError } from './errors.ts';
 import { isValidName } from './reference.ts';
 
@@ -38,9 +39,18 @@ export function sendJson(
   send(res, status, { 'Content-Type': 'application/json', ...headers }, JSON.stringify(doc));
 }
 
-/** Sends a RegistryError as the spec's JSON error body. */
-export function sendError(res: ServerResponse, err: RegistryError): void {
-  send(res, err.status, { 'Content-Type': 'application/json', ...err.headers }, err.body());
+/**
+ * Sends a RegistryError as the spec's JSON error body. Given the request, and its body has not all
+ * arrived (a refused upload), the rest is drained before the response ends, so the client reads
+ * the error instead of a reset (drain.ts).
+ */
+export function sendError(res: ServerResponse, err: RegistryError, req?: IncomingMessage): void {
+  const headers = { 'Content-Type': 'application/json', ...err.headers };
+  if (req && !req.complete) {
+    answerRefused(req, res, err.status, { ...API_VERSION_HEADER, ...headers }, Buffer.from(err.body()));
+    return;
+  }
+  send(res, err.status, headers, err.body());
 }
 
 /** Reads the whole body, refusing (413 SIZE_INVALID) past `limit` bytes. */
@@ -51,7 +61,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req) {
+  // Leaving the loop early must not destroy the request: a destroyed request is cut from its
+  // socket, and the rest of its body could no longer be drained when the refusal is answered.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     total += (chunk as Buffer).length;
     if (total > limit) throw tooLarge();
     chunks.push(chunk as Buffer);

@@ -250,6 +250,29 @@ describe('push', () => {
     assert.equal(ok.headers['docker-content-digest'], img.manifest.digest);
   });
 
+  test('a manifest sent without a length is refused at the size cap with 413, not a reset', async () => {
+    // Chunked transfer encoding: the cap is found mid-body, and the rest must still be drained.
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${url}/v2/push/m/manifests/chunked`, {
+        method: 'PUT',
+        headers: { 'Content-Type': OCI_MANIFEST },
+        agent: false,
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      const piece = Buffer.alloc(256 * 1024, 32);
+      for (let i = 0; i < 20; i++) req.write(piece);
+      req.end();
+    });
+    assert.equal(r.status, 413, r.body);
+    assert.equal(JSON.parse(r.body).errors[0].code, 'SIZE_INVALID');
+  });
+
   test('cross-repository mount: 201 when the source has the blob, else a new upload (202)', async () => {
     const img = await pushImage('mount/src', 'v1');
     const layer = img.layers[0]!;

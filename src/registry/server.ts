@@ -27,7 +27,6 @@ import { TokenIssuer } from './access/tokens.ts';
 import { serveManagement } from './api/management.ts';
 import type { Authorizer } from './auth.ts';
 import { silentLogger, type RegistryContext, type RegistryLogger } from './context.ts';
-import { drainRefused } from './drain.ts';
 import { isNoSpace, noSpaceError, RegistryError } from './errors.ts';
 import { collectGarbage, type GcOptions, type GcReport } from './gc.ts';
 import { getBlob, deleteBlob } from './handlers/blobs.ts';
@@ -231,8 +230,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
         res.destroy();
         return;
       }
-      if (!req.complete) drainRefused(req, res);
-      sendError(res, e);
+      sendError(res, e, req);
     }
   };
 

@@ -73,6 +73,15 @@ function assertNoSpaceAnswer(r: RawResponse, what: string): void {
   assert.match(r.body.toString(), /no space left/, what);
 }
 
+/**
+ * Cancels upload `loc` unless `cancelled`, for a `finally`: a test that failed with its upload open
+ * must not leave its bytes on the small volume, or the next test fails on the full disk instead of
+ * on its own. A failure here (a registry that is gone) is left to the test's own outcome.
+ */
+async function cancelAfterward(url: string, loc: string, cancelled: boolean): Promise<void> {
+  if (!cancelled) await call(url, 'DELETE', loc).catch(() => undefined);
+}
+
 /** A registry serving from a tmpfs of `size` mounted for the describe, unmounted at its end. */
 interface TmpfsRegistry {
   /** The mount point (the registry's data dir). */
@@ -181,22 +190,28 @@ describe('registry on a full disk', { skip }, () => {
     });
     assert.equal(start.status, 202, start.body.toString());
     const loc = start.headers.location as string;
-    const patch = await call(reg.url, 'PATCH', loc, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: randomBytes(48 * MiB),
-    });
-    assertNoSpaceAnswer(patch, 'chunked PATCH');
-    const status = await call(reg.url, 'GET', loc);
-    assert.equal(status.status, 204, status.body.toString());
-    const kept = Number(/^0-(\d+)$/.exec(String(status.headers.range))?.[1]) + 1;
-    assert.ok(kept > 0 && kept < 8 * MiB, `upload status Range ${String(status.headers.range)}`);
+    let cancelled = false;
+    try {
+      const patch = await call(reg.url, 'PATCH', loc, {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: randomBytes(48 * MiB),
+      });
+      assertNoSpaceAnswer(patch, 'chunked PATCH');
+      const status = await call(reg.url, 'GET', loc);
+      assert.equal(status.status, 204, status.body.toString());
+      const kept = Number(/^0-(\d+)$/.exec(String(status.headers.range))?.[1]) + 1;
+      assert.ok(kept > 0 && kept < 8 * MiB, `upload status Range ${String(status.headers.range)}`);
 
-    // Reads go on while the disk is full.
-    assert.equal((await call(reg.url, 'GET', '/v2/')).status, 200);
-    await assertPulls('app/first', 'v1', first);
+      // Reads go on while the disk is full.
+      assert.equal((await call(reg.url, 'GET', '/v2/')).status, 200);
+      await assertPulls('app/first', 'v1', first);
 
-    const cancel = await call(reg.url, 'DELETE', loc);
-    assert.equal(cancel.status, 204, cancel.body.toString());
+      const cancel = await call(reg.url, 'DELETE', loc);
+      cancelled = cancel.status === 204;
+      assert.equal(cancel.status, 204, cancel.body.toString());
+    } finally {
+      await cancelAfterward(reg.url, loc, cancelled);
+    }
     assert.deepEqual(readdirSync(join(root, 'uploads')), [], 'the cancelled upload left its file behind');
     assertBlobsIntact();
     await assertPulls('app/first', 'v1', first);
@@ -209,33 +224,39 @@ describe('registry on a full disk', { skip }, () => {
     });
     assert.equal(start.status, 202, start.body.toString());
     const loc = start.headers.location as string;
-    const patch = await call(reg.url, 'PATCH', loc, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: randomBytes(48 * MiB),
-    });
-    assertNoSpaceAnswer(patch, 'chunked PATCH');
+    let cancelled = false;
+    try {
+      const patch = await call(reg.url, 'PATCH', loc, {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: randomBytes(48 * MiB),
+      });
+      assertNoSpaceAnswer(patch, 'chunked PATCH');
 
-    // A manifest for blobs already stored: only the metadata write needs space. Big annotations
-    // make sure it needs more pages than the database has free.
-    const doc = JSON.parse(first.manifest.data.toString()) as Record<string, unknown>;
-    doc.annotations = { filler: randomBytes(256 * 1024).toString('hex') };
-    const data = Buffer.from(JSON.stringify(doc));
-    const r = await pushManifest(reg.url, 'app/first', 'big', {
-      mediaType: first.manifest.mediaType,
-      digest: sha256(data),
-      size: data.length,
-      data,
-    });
-    assertNoSpaceAnswer(r, 'manifest PUT');
-    const tag = await call(reg.url, 'GET', '/v2/app/first/manifests/big', {
-      headers: { Accept: first.manifest.mediaType },
-    });
-    assert.equal(tag.status, 404, 'a refused manifest push left its tag');
-    assert.equal((await call(reg.url, 'GET', '/v2/')).status, 200);
-    await assertPulls('app/first', 'v1', first);
+      // A manifest for blobs already stored: only the metadata write needs space. Big annotations
+      // make sure it needs more pages than the database has free.
+      const doc = JSON.parse(first.manifest.data.toString()) as Record<string, unknown>;
+      doc.annotations = { filler: randomBytes(256 * 1024).toString('hex') };
+      const data = Buffer.from(JSON.stringify(doc));
+      const r = await pushManifest(reg.url, 'app/first', 'big', {
+        mediaType: first.manifest.mediaType,
+        digest: sha256(data),
+        size: data.length,
+        data,
+      });
+      assertNoSpaceAnswer(r, 'manifest PUT');
+      const tag = await call(reg.url, 'GET', '/v2/app/first/manifests/big', {
+        headers: { Accept: first.manifest.mediaType },
+      });
+      assert.equal(tag.status, 404, 'a refused manifest push left its tag');
+      assert.equal((await call(reg.url, 'GET', '/v2/')).status, 200);
+      await assertPulls('app/first', 'v1', first);
 
-    const cancel = await call(reg.url, 'DELETE', loc);
-    assert.equal(cancel.status, 204, cancel.body.toString());
+      const cancel = await call(reg.url, 'DELETE', loc);
+      cancelled = cancel.status === 204;
+      assert.equal(cancel.status, 204, cancel.body.toString());
+    } finally {
+      await cancelAfterward(reg.url, loc, cancelled);
+    }
     assert.deepEqual(readdirSync(join(root, 'uploads')), []);
   });
 
@@ -325,15 +346,22 @@ describe('registry with a free-space reserve', { skip }, () => {
     });
     assert.equal(start.status, 202, start.body.toString());
     const loc = start.headers.location as string;
-    const patch = await call(reg.url, 'PATCH', loc, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: randomBytes(2 * MiB),
-    });
-    assertNoSpaceAnswer(patch, 'chunked PATCH into the reserve');
-    const status = await call(reg.url, 'GET', loc);
-    assert.equal(status.status, 204, status.body.toString());
-    assert.equal(status.headers.range, '0-0', 'part of the refused chunk was written');
-    assert.equal((await call(reg.url, 'DELETE', loc)).status, 204);
+    let cancelled = false;
+    try {
+      const patch = await call(reg.url, 'PATCH', loc, {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: randomBytes(2 * MiB),
+      });
+      assertNoSpaceAnswer(patch, 'chunked PATCH into the reserve');
+      const status = await call(reg.url, 'GET', loc);
+      assert.equal(status.status, 204, status.body.toString());
+      assert.equal(status.headers.range, '0-0', 'part of the refused chunk was written');
+      const cancel = await call(reg.url, 'DELETE', loc);
+      cancelled = cancel.status === 204;
+      assert.equal(cancel.status, 204, cancel.body.toString());
+    } finally {
+      await cancelAfterward(reg.url, loc, cancelled);
+    }
 
     // The database still has room: a manifest with large annotations goes in.
     const doc = JSON.parse(img.manifest.data.toString()) as Record<string, unknown>;

@@ -31,7 +31,7 @@ test('a failing consumer rejects and leaves the stream unread, not destroyed', a
   const done = eachChunk(s, () => Promise.reject(new Error('ENOSPC')));
   await assert.rejects(done, /ENOSPC/);
   assert.equal(s.destroyed, false);
-  // The rest of the body can still be read, as drainRefused does before the answer goes out.
+  // The rest of the body can still be read, as answerRefused (drain.ts) does after a refusal.
   const rest: string[] = [];
   s.on('data', (c: Buffer) => rest.push(c.toString()));
   s.resume();
