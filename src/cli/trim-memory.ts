@@ -43,7 +43,7 @@ export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
     const busy = performance.eventLoopUtilization(now, last).utilization;
     last = now;
     const t = Date.now();
-    if (!shouldTrim(busy, youngGenerationMB(), heapUsedMB(), heapAfterLastCollectionMB)) idleSince = t;
+    if (!shouldTrim(busy, youngGenerationMB(), heapUsedMB())) idleSince = t;
     if (t - started < delayMs || t - lastTrim < minTrimGapMs || t - idleSince < idleBeforeTrimMs) return;
     lastTrim = t;
     collectForMemory();
@@ -52,40 +52,21 @@ export function trimMemoryAfterStart(delayMs = trimDelayMs): void {
 }
 
 /**
- * Above this much live heap the idle collection is skipped: it marks and compacts the whole heap
+ * Above this much used heap the idle collection is skipped: it marks and compacts the whole heap
  * on this thread — seconds for a server holding 30,000 pods (API requests stalled 2.4 s every 30 s
- * in the scale benchmark) — to give back a young generation that is small beside such a heap.
+ * in the scale benchmark), 513 ms at 213 MB (a server holding ~2,000 pods on 100 nodes: the API
+ * prober's p99 on that idle cluster was 457–693 ms) — to give back a young generation that is small
+ * beside such a heap. An idle empty server uses ~22–27 MB.
  */
-export const maxTrimHeapMB = 256;
-
-/**
- * Growth of the used heap since the last collection that is worth another one. When the start-up
- * collection runs while start-up is still going (a loaded machine), what start-up allocates after it
- * is promoted and left in the old generation — ~10 MB of RSS — with a young generation that never
- * grows back to 4 MB, so the young generation alone would never call for a second collection.
- */
-export const heapGrowthTrimMB = 4;
-
-/** The used heap right after the last collectForMemory, in MB (none yet: Infinity). */
-let heapAfterLastCollectionMB = Infinity;
+export const maxTrimHeapMB = 64;
 
 /**
  * Whether an idle check should collect: the event loop was busy for under 10% of the last tick
- * (no request burst under way), the young generation is 4 MB or more (a trimmed one is 1 MB) or the
- * used heap has grown by heapGrowthTrimMB since `heapAfterLastMB` (the last collection), and the
- * heap is small enough for the collection to take tens of milliseconds (maxTrimHeapMB).
+ * (no request burst under way), the young generation is 4 MB or more (a trimmed one is 1 MB) and
+ * the heap is small enough for the collection to take tens of milliseconds (maxTrimHeapMB).
  */
-export function shouldTrim(
-  busyFraction: number,
-  youngGenMB: number,
-  heapUsedMB = 0,
-  heapAfterLastMB = Infinity,
-): boolean {
-  return (
-    busyFraction < 0.1 &&
-    (youngGenMB >= 4 || heapUsedMB - heapAfterLastMB >= heapGrowthTrimMB) &&
-    heapUsedMB < maxTrimHeapMB
-  );
+export function shouldTrim(busyFraction: number, youngGenMB: number, heapUsedMB = 0): boolean {
+  return busyFraction < 0.1 && youngGenMB >= 4 && heapUsedMB < maxTrimHeapMB;
 }
 
 /** V8's used heap, in MB. */
@@ -107,7 +88,6 @@ export function collectForMemory(): void {
   const exposed = (globalThis as { gc?: unknown }).gc;
   const gc = typeof exposed === 'function' ? (exposed as Gc) : fetchGc();
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-  heapAfterLastCollectionMB = heapUsedMB();
 }
 
 /**
