@@ -11,7 +11,7 @@ import type { Api } from '../api.ts';
 import type { UserInfo } from '../authn/user.ts';
 import { decodeBody, patchTypeOf, readBody } from '../http/body.ts';
 import { renderingFor, type Rendering } from '../http/negotiate.ts';
-import { writeJson, writeText } from '../http/respond.ts';
+import { writeJoined, writeJson, writeText } from '../http/respond.ts';
 import type { RequestContext, FieldValidation } from '../registry/context.ts';
 import { deleteObject, deleteOptionsFrom } from '../registry/delete.ts';
 import { list, listQueryFrom, watch, type ListResult } from '../registry/list.ts';
@@ -137,12 +137,13 @@ function writeList(
     });
     return;
   }
-  // Objects are concatenated from their cached JSON text: a 10,000-item list is not re-encoded.
+  // Objects are written from their cached JSON text: a 10,000-item list is not re-encoded, nor
+  // joined into one string (writeJoined).
   const head = `{"kind":${JSON.stringify(kind.listKind)},"apiVersion":${JSON.stringify(formatApiVersion(kind.group, kind.version))},"metadata":${JSON.stringify(meta)},"items":[`;
   const parts: string[] = [];
   if (r.cached) for (const c of r.cached) parts.push(c.json());
   else for (const o of r.items) parts.push(JSON.stringify(o));
-  writeText(res, 200, head + parts.join(',') + ']}');
+  writeJoined(res, 200, head, parts, ']}');
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
