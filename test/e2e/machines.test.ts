@@ -113,7 +113,9 @@ describe('namespace machines and the pod network', { skip: skip || false, timeou
   const bridge = `bmt${tag}`;
   const subnet = `172.30.${octet}.0/24`;
   const gateway = `172.30.${octet}.1`;
-  const clusterCidr = `10.${200 + (randomBytes(1)[0]! % 50)}.0.0/16`;
+  // 10.200–224: network-acceptance-cluster.ts draws from 10.225–249 and agent-network.test.ts from
+  // 10.150–189, so a test file running beside this one never owns the same cluster prefix.
+  const clusterCidr = `10.${200 + (randomBytes(1)[0]! % 25)}.0.0/16`;
   const clusterPrefix = clusterCidr.split('.').slice(0, 2).join('.') + '.';
   const [A, B] = [`ma${tag}`, `mb${tag}`];
   let dir: string;

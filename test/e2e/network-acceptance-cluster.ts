@@ -107,7 +107,10 @@ export async function startCluster(redis: RedisImage): Promise<Cluster> {
   const bridge = `bna${tag}`;
   const subnet = `172.28.${octet}.0/24`;
   const lbPool = `172.27.${octet}.0/28`;
-  const clusterCidr = `10.${200 + (randomBytes(1)[0]! % 50)}.0.0/16`;
+  // 10.225–249: machines.test.ts draws from 10.200–224 and agent-network.test.ts from 10.150–189;
+  // with a shared range, another file's route (10.243.1.0/24 via its own bridge) once matched `mine`
+  // and its removal failed "deleting every machine leaves the host as it was".
+  const clusterCidr = `10.${225 + (randomBytes(1)[0]! % 25)}.0.0/16`;
   const clusterPrefix = clusterCidr.split('.').slice(0, 2).join('.') + '.';
   const names: [string, string, string] = [`na${tag}`, `nb${tag}`, `nc${tag}`];
   const dir = mkdtempSync('/tmp/bna-');
