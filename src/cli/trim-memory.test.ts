@@ -43,7 +43,9 @@ test('after start, a young generation that grows back while idle is trimmed agai
   trimMemoryAfterStart(0);
   await new Promise((r) => setTimeout(r, 100));
   let keep: object[] = [];
-  for (let i = 0; i < 400_000; i++) keep.push({ i, s: `y${i}`, a: [i] });
+  // Enough survivors to grow the young generation (to 16–32 MB), few enough to stay well under
+  // maxTrimHeapMB (64): ~20 MB of heap, where 400,000 objects made ~60 MB and, in CI, more than 64.
+  for (let i = 0; i < 100_000; i++) keep.push({ i, s: `y${i}`, a: [i] });
   keep = [];
   assert.ok(youngGenerationMB() >= 4, `young generation did not grow (${youngGenerationMB()} MB)`);
   for (let i = 0; i < 100 && youngGenerationMB() >= 4; i++) await new Promise((r) => setTimeout(r, 100));
