@@ -19,18 +19,27 @@ export function writeText(
   text: string,
   contentType = 'application/json',
 ): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(code, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text, 'utf8'),
-    'Cache-Control': 'no-cache, private',
-  });
+  if (!writeTextHead(res, code, Buffer.byteLength(text, 'utf8'), contentType)) return;
   // A string body, not a Buffer copy of it: Node then joins headers and body into one socket write
   // instead of a writev of two chunks (writev was ~5% of the server's CPU under create load).
   res.end(text, 'utf8');
+}
+
+/**
+ * The head of a text answer of `length` bytes; false (and the response ended) when a head was sent
+ * already, so the caller writes no body.
+ */
+function writeTextHead(res: ServerResponse, code: number, length: number, contentType: string): boolean {
+  if (res.headersSent) {
+    res.end();
+    return false;
+  }
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': length,
+    'Cache-Control': 'no-cache, private',
+  });
+  return true;
 }
 
 /** Bytes of JSON text per socket write when a response is written in pieces (writeJoined). */
@@ -51,18 +60,10 @@ export function writeJoined(
   tail: string,
   contentType = 'application/json',
 ): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
   let length =
     Buffer.byteLength(head, 'utf8') + Buffer.byteLength(tail, 'utf8') + Math.max(0, items.length - 1);
   for (const item of items) length += Buffer.byteLength(item, 'utf8');
-  res.writeHead(code, {
-    'Content-Type': contentType,
-    'Content-Length': length,
-    'Cache-Control': 'no-cache, private',
-  });
+  if (!writeTextHead(res, code, length, contentType)) return;
   let batch: string[] = [head];
   let size = head.length;
   for (let i = 0; i < items.length; i++) {
