@@ -10,7 +10,7 @@ import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import { StoreError } from './types.ts';
 import { etcdMethods } from './etcd-wire.ts';
-import { speaksTls } from './etcd-tls-probe.ts';
+import { speaksPlainHttp, speaksTls } from './etcd-tls-probe.ts';
 import type { UnaryName, UnaryRpcs, WatchRequest, WatchResponse } from './etcd-wire.ts';
 
 export interface EtcdClientOptions {
@@ -198,15 +198,20 @@ export class EtcdClient {
 
   /**
    * Why endpoint `index` did not answer. Plaintext gRPC to a TLS port fails with a bare "Failed to
-   * connect"; a TLS probe turns that into the mistake it is.
+   * connect", and TLS to a plaintext port with a reset or an early close; a probe of the other
+   * protocol turns either into the mistake it is.
    */
   async #explainConnectFailure(index: number, err: unknown): Promise<string> {
     const text = describe(err);
     const url = this.#urls[index];
-    if (url.protocol !== 'http:' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) return text;
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) return text;
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (await speaksTls(host, Number(url.port) || 2379))
+    const port = Number(url.port) || 2379;
+    if (url.protocol === 'http:' && (await speaksTls(host, port)))
       return `${text}: the endpoint speaks TLS, not plaintext gRPC`;
+    const endedEarly = /ECONNRESET|before secure TLS connection|socket hang up/.test(text);
+    if (url.protocol === 'https:' && endedEarly && (await speaksPlainHttp(host, port)))
+      return `${text}: the endpoint speaks plaintext, not TLS`;
     return text;
   }
 
