@@ -95,6 +95,11 @@ export class WatchCache {
   private readonly decode: (value: string, revision: number) => KubeObject;
   private readonly log: (msg: string, extra?: Record<string, unknown>) => void;
   revision = 0;
+  /**
+   * Grows with every change to the cached objects (each event applied, each reload). Something
+   * derived from the objects — RBAC's decisions — is current while this has not moved.
+   */
+  changes = 0;
   private ready: Promise<void> | undefined;
 
   constructor(store: Store, prefix: string, opts: WatchCacheOptions = {}) {
@@ -121,6 +126,7 @@ export class WatchCache {
     }
     this.revision = list.revision;
     this.bufferStart = list.revision;
+    this.changes++;
     this.storeWatch = this.store.watch(this.prefix, list.revision, {
       onEvents: (events) => this.apply(events),
       onProgress: (rev) => this.advance(rev),
@@ -132,6 +138,7 @@ export class WatchCache {
         // Start over: a fresh list rebuilds the cache; watchers relist on their side.
         this.storeWatch = undefined;
         this.objects.clear();
+        this.changes++;
         this.sortedKeys = null;
         this.events.length = 0;
         this.eventsStart = 0;
@@ -174,6 +181,7 @@ export class WatchCache {
         this.eventsStart = 0;
       }
     }
+    this.changes += raw.length;
     for (const w of this.watchers) w.deliver(out);
     if (raw.length) this.advance(raw[raw.length - 1].revision);
   }

@@ -4,7 +4,7 @@
  * bounds how long a revoked credential (a deleted service account) can still be used. The cache
  * is bounded: when full, the oldest entry goes first.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface TokenCacheOptions {
   /** How long an entry lives, at most; 10 s unless told. */
@@ -34,7 +34,8 @@ export class TokenCache<V> {
   }
 
   static key(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    // One-shot hash: half the cost of a Hash object per request.
+    return hash('sha256', token, 'base64url');
   }
 
   /** The cached value for a token, if present and not expired. */

@@ -117,4 +117,60 @@ describe('RBACAuthorizer over the watch caches', () => {
     await rs.deleteRaw('default', 'temp', cur.rev);
     assert.equal(rbac.authorize(res(alice, 'list', 'pods', 'default')).allowed, false);
   });
+
+  // Decisions are remembered until an RBAC object changes: each kind of change must end them.
+  test('a remembered denial ends when a binding that grants appears', async () => {
+    const ask = res(bob, 'get', 'pods', 'qa', { name: 'p' });
+    assert.equal(rbac.authorize(ask).allowed, false);
+    assert.equal(rbac.authorize(ask).allowed, false);
+    await createAll(api, [
+      roleBinding('qa', 'bob-reads', 'ClusterRole', 'pod-getter', [{ kind: 'User', name: 'bob' }]),
+    ]);
+    assert.equal(rbac.authorize(ask).allowed, false, 'the ClusterRole does not exist yet');
+    await createAll(api, [
+      clusterRole('pod-getter', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }]),
+    ]);
+    assert.equal(rbac.authorize(ask).allowed, true);
+  });
+
+  test("a remembered allow ends when the role's rules change", async () => {
+    const ask = res(bob, 'get', 'pods', 'qa', { name: 'p' });
+    assert.equal(rbac.authorize(ask).allowed, true);
+    const rs = api.resource('rbac.authorization.k8s.io', 'clusterroles');
+    const cur = await rs.read('', 'pod-getter');
+    await rs.writeRaw(
+      '',
+      'pod-getter',
+      { ...cur.obj, rules: [{ verbs: ['list'], apiGroups: [''], resources: ['pods'] }] },
+      cur.rev,
+    );
+    assert.equal(rbac.authorize(ask).allowed, false);
+    assert.equal(rbac.authorize({ ...ask, verb: 'list', name: '' }).allowed, true);
+  });
+
+  test('decisions are per user, groups and object name', () => {
+    const inDevs: UserInfo = { name: 'dora', groups: ['devs'] };
+    const alone: UserInfo = { name: 'dora', groups: [] };
+    const ask = (u: UserInfo, name: string) =>
+      rbac.authorize(res(u, 'get', 'secrets', 'dev', { name })).allowed;
+    assert.equal(ask(inDevs, 'shared'), true);
+    assert.equal(ask(alone, 'shared'), false, 'same name, other groups');
+    assert.equal(ask({ ...inDevs }, 'shared'), true, 'an equal user from another authenticator call');
+    assert.equal(ask(inDevs, 'other'), false, 'resourceNames: another object');
+  });
+
+  test('more distinct requests than are remembered still get their own decisions', () => {
+    for (let i = 0; i < 5000; i++) {
+      const name = i % 2 ? 'shared' : `other-${i}`;
+      assert.equal(rbac.authorize(res(alice, 'get', 'secrets', 'dev', { name })).allowed, name === 'shared');
+    }
+    assert.equal(rbac.authorize(res(alice, 'get', 'secrets', 'dev', { name: 'other-0' })).allowed, false);
+  });
+
+  test('a remembered decision cannot be changed by its caller', () => {
+    const d = rbac.authorize(res(bob, 'list', 'nodes'));
+    assert.equal(d.allowed, true);
+    assert.throws(() => ((d as { allowed: boolean }).allowed = false), TypeError);
+    assert.equal(rbac.authorize(res(bob, 'list', 'nodes')).allowed, true);
+  });
 });

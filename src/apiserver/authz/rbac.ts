@@ -5,7 +5,10 @@
  *
  * Roles and bindings are read from the API's watch caches, so a decision costs no store call; each
  * cached object is parsed once (memoized per cached instance, which the cache replaces on every
- * change, so the memo can never be stale).
+ * change, so the memo can never be stale). Decisions are remembered too, per user and request
+ * attributes, until any Role, ClusterRole or binding changes: a client repeating one request pays
+ * a map lookup instead of a walk over every ClusterRoleBinding (~7% of the server's CPU under a
+ * GET load, measured).
  */
 import { isObject } from '../../api/object.ts';
 import type { UserInfo } from '../authn/user.ts';
@@ -39,6 +42,12 @@ export interface RuleSource {
 }
 
 const saPrefix = 'system:serviceaccount:';
+
+/** Decisions remembered at most; the oldest goes first. */
+const maxDecisions = 4096;
+
+/** The four RBAC resources, whose watch caches hold everything a decision reads. */
+const rbacResources = ['clusterrolebindings', 'rolebindings', 'clusterroles', 'roles'] as const;
 
 function compileBinding(c: CachedObject, kind: CompiledBinding['kind']): CompiledBinding {
   const o = c.obj;
@@ -80,14 +89,52 @@ export class RBACAuthorizer implements Authorizer {
   private readonly source: () => CacheSource;
   private readonly bindings = new WeakMap<CachedObject, CompiledBinding>();
   private readonly rules = new WeakMap<CachedObject, PolicyRule[]>();
+  /** Decisions by user and attributes (decisionKey), made when the caches' changes summed to #decidedAt. */
+  readonly #decisions = new Map<string, Decision>();
+  #decidedAt = -1;
+  /** Each user's part of a decision key, built once per UserInfo instance (authenticators cache theirs). */
+  readonly #userKeys = new WeakMap<UserInfo, string>();
+  /** The source's watch caches, looked up again when the source returns another object. */
+  #cachesOf: CacheSource | undefined;
+  #caches: Record<(typeof rbacResources)[number], WatchCache> | undefined;
 
   /** `source` is called per use, so the authorizer can be built before the API it reads. */
   constructor(source: () => CacheSource) {
     this.source = source;
   }
 
-  private cache(resource: string): WatchCache {
-    return this.source().cacheFor(rbacGroup, resource);
+  private cache(resource: (typeof rbacResources)[number]): WatchCache {
+    const src = this.source();
+    if (src !== this.#cachesOf || !this.#caches) {
+      const c = (r: string) => src.cacheFor(rbacGroup, r);
+      this.#caches = {
+        clusterrolebindings: c('clusterrolebindings'),
+        rolebindings: c('rolebindings'),
+        clusterroles: c('clusterroles'),
+        roles: c('roles'),
+      };
+      this.#cachesOf = src;
+    }
+    return this.#caches[resource];
+  }
+
+  /** Moves whenever any RBAC object changes (the sum of four monotonic counters). */
+  #generation(): number {
+    let sum = 0;
+    for (const r of rbacResources) sum += this.cache(r).changes;
+    return sum;
+  }
+
+  #decisionKey(a: Attributes): string {
+    let user = this.#userKeys.get(a.user);
+    if (user === undefined) {
+      user = JSON.stringify([a.user.name, ...a.user.groups]);
+      this.#userKeys.set(a.user, user);
+    }
+    // Names, resources, verbs and URL paths hold no spaces.
+    return a.isResourceRequest
+      ? `${user} r ${a.verb} ${a.group ?? ''} ${a.resource ?? ''} ${a.subresource ?? ''} ${a.namespace ?? ''} ${a.name ?? ''}`
+      : `${user} n ${a.verb} ${a.path ?? ''}`;
   }
 
   private compiled(c: CachedObject, kind: CompiledBinding['kind']): CompiledBinding {
@@ -101,7 +148,7 @@ export class RBACAuthorizer implements Authorizer {
 
   /** The rules of a Role (with `namespace`) or ClusterRole (namespace ''); undefined when it does not exist. */
   roleRules(kind: string, namespace: string, name: string): PolicyRule[] | undefined {
-    const resource = kind === 'Role' ? 'roles' : kind === 'ClusterRole' ? 'clusterroles' : '';
+    const resource = kind === 'Role' ? 'roles' : kind === 'ClusterRole' ? 'clusterroles' : undefined;
     if (!resource || (resource === 'roles' && !namespace)) return undefined;
     const c = this.cache(resource).get(
       objectKey(rbacGroup, resource, resource === 'roles' ? namespace : '', name),
@@ -152,6 +199,22 @@ export class RBACAuthorizer implements Authorizer {
   }
 
   authorize(a: Attributes): Decision {
+    const generation = this.#generation();
+    if (generation !== this.#decidedAt) {
+      this.#decisions.clear();
+      this.#decidedAt = generation;
+    }
+    const key = this.#decisionKey(a);
+    let d = this.#decisions.get(key);
+    if (d) return d;
+    d = Object.freeze(this.decide(a));
+    if (this.#decisions.size >= maxDecisions) this.#decisions.delete(this.#decisions.keys().next().value!);
+    this.#decisions.set(key, d);
+    return d;
+  }
+
+  /** The decision for `a` from the current roles and bindings, uncached. */
+  private decide(a: Attributes): Decision {
     let decision: Decision = { allowed: false };
     // Non-resource URLs are cluster-wide: RoleBindings never grant them.
     const namespace = a.isResourceRequest ? (a.namespace ?? '') : '';
