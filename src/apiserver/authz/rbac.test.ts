@@ -159,6 +159,12 @@ describe('RBACAuthorizer over the watch caches', () => {
     assert.equal(ask(inDevs, 'other'), false, 'resourceNames: another object');
   });
 
+  test('names with separators in them do not share a decision with another request', () => {
+    // alice may get pods in "prod"; "prod x" (from a percent-decoded path segment) is another namespace.
+    assert.equal(rbac.authorize(res(alice, 'get', 'pods', 'prod', { name: 'x y' })).allowed, true);
+    assert.equal(rbac.authorize(res(alice, 'get', 'pods', 'prod x', { name: 'y' })).allowed, false);
+  });
+
   test('more distinct requests than are remembered still get their own decisions', () => {
     for (let i = 0; i < 5000; i++) {
       const name = i % 2 ? 'shared' : `other-${i}`;

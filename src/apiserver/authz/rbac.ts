@@ -131,10 +131,10 @@ export class RBACAuthorizer implements Authorizer {
       user = JSON.stringify([a.user.name, ...a.user.groups]);
       this.#userKeys.set(a.user, user);
     }
-    // Names, resources, verbs and URL paths hold no spaces.
+    // JSON, not a separator: path segments are percent-decoded, so any character may occur in them.
     return a.isResourceRequest
-      ? `${user} r ${a.verb} ${a.group ?? ''} ${a.resource ?? ''} ${a.subresource ?? ''} ${a.namespace ?? ''} ${a.name ?? ''}`
-      : `${user} n ${a.verb} ${a.path ?? ''}`;
+      ? user + JSON.stringify([a.verb, a.group, a.resource, a.subresource, a.namespace, a.name])
+      : user + JSON.stringify([a.verb, a.path]);
   }
 
   private compiled(c: CachedObject, kind: CompiledBinding['kind']): CompiledBinding {
