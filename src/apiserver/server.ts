@@ -252,6 +252,8 @@ export class ApiServer {
   }
 
   private serveAnonymous(path: string, res: ServerResponse): boolean {
+    // API requests (nearly all of them) skip the matching below.
+    if (path.startsWith('/api')) return false;
     if (path === '/version' || path === '/version/') {
       writeJson(res, 200, serverVersion);
       return true;

@@ -27,7 +27,13 @@ export function parseTarget(target: string): RequestTarget {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q + 1);
-  if (plainPath.test(path) && !dotSegment.test(path) && (query === '' || plainQuery.test(query))) {
+  // (A dot segment needs a `.` or a `%`: most API paths skip that test.)
+  const maybeDots = path.includes('.') || path.includes('%');
+  if (
+    plainPath.test(path) &&
+    !(maybeDots && dotSegment.test(path)) &&
+    (query === '' || plainQuery.test(query))
+  ) {
     return { pathname: path, searchParams: new URLSearchParams(query) };
   }
   const url = new URL(target, 'https://berth');
