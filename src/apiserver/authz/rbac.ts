@@ -47,7 +47,7 @@ const saPrefix = 'system:serviceaccount:';
 const maxDecisions = 4096;
 
 /** The four RBAC resources, whose watch caches hold everything a decision reads. */
-const rbacResources = ['clusterrolebindings', 'rolebindings', 'clusterroles', 'roles'] as const;
+type RbacResource = 'clusterrolebindings' | 'rolebindings' | 'clusterroles' | 'roles';
 
 function compileBinding(c: CachedObject, kind: CompiledBinding['kind']): CompiledBinding {
   const o = c.obj;
@@ -94,16 +94,17 @@ export class RBACAuthorizer implements Authorizer {
   #decidedAt = -1;
   /** Each user's part of a decision key, built once per UserInfo instance (authenticators cache theirs). */
   readonly #userKeys = new WeakMap<UserInfo, string>();
-  /** The source's watch caches, looked up again when the source returns another object. */
+  /** The source whose watch caches #caches holds. */
   #cachesOf: CacheSource | undefined;
-  #caches: Record<(typeof rbacResources)[number], WatchCache> | undefined;
+  #caches: Record<RbacResource, WatchCache> | undefined;
 
   /** `source` is called per use, so the authorizer can be built before the API it reads. */
   constructor(source: () => CacheSource) {
     this.source = source;
   }
 
-  private cache(resource: (typeof rbacResources)[number]): WatchCache {
+  /** The four RBAC watch caches, looked up again only when the source returns another object. */
+  #rbacCaches(): Record<RbacResource, WatchCache> {
     const src = this.source();
     if (src !== this.#cachesOf || !this.#caches) {
       const c = (r: string) => src.cacheFor(rbacGroup, r);
@@ -115,14 +116,17 @@ export class RBACAuthorizer implements Authorizer {
       };
       this.#cachesOf = src;
     }
-    return this.#caches[resource];
+    return this.#caches;
+  }
+
+  private cache(resource: RbacResource): WatchCache {
+    return this.#rbacCaches()[resource];
   }
 
   /** Moves whenever any RBAC object changes (the sum of four monotonic counters). */
   #generation(): number {
-    let sum = 0;
-    for (const r of rbacResources) sum += this.cache(r).changes;
-    return sum;
+    const c = this.#rbacCaches();
+    return c.clusterrolebindings.changes + c.rolebindings.changes + c.clusterroles.changes + c.roles.changes;
   }
 
   #decisionKey(a: Attributes): string {
